@@ -1,0 +1,42 @@
+# The two commands in the README: `make run` and `make test`. Both install everything first.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test install lint bench browser-deps lock
+
+install: $(VENV)/.installed node_modules/.installed
+
+$(VENV)/.installed: pyproject.toml requirements.lock
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.lock
+	$(PY) -m pip install --quiet --no-deps -e .
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+# Debian's Chromium for the browser tests (Playwright drives it; it never downloads a browser).
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium fonts-dejavu-core)
+
+run: install
+	$(VENV)/bin/pathgrad serve --host $(HOST) --port $(PORT)
+
+test: install browser-deps
+	$(VENV)/bin/ruff check backend tests benchmarks
+	$(VENV)/bin/mypy
+	node --test frontend/tests/
+	$(VENV)/bin/pytest -n 2
+
+bench: install
+	$(PY) benchmarks/run.py
+
+# Re-resolve the pinned Python dependencies (needs the registry).
+lock:
+	rm -rf /tmp/pathgrad-lock && python3 -m venv /tmp/pathgrad-lock
+	/tmp/pathgrad-lock/bin/pip install --quiet -e '.[dev]'
+	/tmp/pathgrad-lock/bin/pip freeze --exclude-editable | grep -v '^pathgrad' > requirements.lock

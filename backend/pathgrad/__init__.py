@@ -1,0 +1,1 @@
+"""pathgrad: an automatic-differentiation engine built to be seen."""

@@ -1,1 +1,91 @@
-"""pathgrad: an automatic-differentiation engine built to be seen."""
+"""pathgrad: an automatic-differentiation engine built to be seen.
+
+>>> from pathgrad import Var, sigmoid, grad, paths
+>>> x, w, b = Var(1.0, name="x"), Var(0.0, name="w"), Var(0.0, name="b")
+>>> y = sigmoid(w * x + b)
+>>> grad(y, [w, b])
+[0.25, 0.25]
+>>> paths(y, w).count
+1
+"""
+
+from pathgrad.engine import (
+    Const,
+    Group,
+    Node,
+    Var,
+    absolute,
+    apply,
+    cos,
+    evaluate,
+    exp,
+    expand_composites,
+    grad,
+    gradients,
+    inv,
+    leaky_relu,
+    local_derivative,
+    log,
+    matmul,
+    mean,
+    nonfinite_reason,
+    relu,
+    sigmoid,
+    sin,
+    softplus,
+    sqrt,
+    square,
+    sum,
+    tangents,
+    tanh,
+    topological_order,
+    transpose,
+)
+from pathgrad.gradcheck import GradCheck, check_gradients, numeric_gradient
+from pathgrad.paths import Path, PathReport, count_paths, path_counts_to, paths
+from pathgrad.primitives import FUNCTIONS, PRIMITIVES, Param, Primitive
+
+__all__ = [
+    "FUNCTIONS",
+    "PRIMITIVES",
+    "Const",
+    "GradCheck",
+    "Group",
+    "Node",
+    "Param",
+    "Path",
+    "PathReport",
+    "Primitive",
+    "Var",
+    "absolute",
+    "apply",
+    "check_gradients",
+    "cos",
+    "count_paths",
+    "evaluate",
+    "exp",
+    "expand_composites",
+    "grad",
+    "gradients",
+    "inv",
+    "leaky_relu",
+    "local_derivative",
+    "log",
+    "matmul",
+    "mean",
+    "nonfinite_reason",
+    "numeric_gradient",
+    "path_counts_to",
+    "paths",
+    "relu",
+    "sigmoid",
+    "sin",
+    "softplus",
+    "sqrt",
+    "square",
+    "sum",
+    "tangents",
+    "tanh",
+    "topological_order",
+    "transpose",
+]

@@ -1,0 +1,152 @@
+"""The three numeric backends a derivative rule can be evaluated with.
+
+Every rule in the primitive table is written once, against a backend ``F``:
+
+* ``SCALAR`` works on Python floats with the ``math`` module (fast; raises on domain errors, which the
+  engine catches and re-evaluates with numpy to get the IEEE ``inf``/``nan``);
+* ``ARRAY`` works on numpy arrays (and numpy scalars);
+* ``GRAPH`` works on engine nodes, so a rule evaluated with it records new nodes: that is how the
+  backward pass itself becomes a differentiable graph (higher-order derivatives).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+
+def _scalar_sigmoid(x: float) -> float:
+    # Two branches keep exp() from overflowing for large |x|.
+    if x >= 0.0:
+        return 1.0 / (1.0 + math.exp(-x))
+    e = math.exp(x)
+    return e / (1.0 + e)
+
+
+def _scalar_softplus(x: float) -> float:
+    return math.log1p(math.exp(-abs(x))) + (x if x > 0.0 else 0.0)
+
+
+def _array_sigmoid(x: Any) -> Any:
+    x = np.asarray(x)
+    e = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+def sum_to_shape(g: Any, shape: tuple[int, ...]) -> Any:
+    """Sum a broadcast gradient back down to ``shape`` (numpy's broadcasting rules in reverse)."""
+    g_shape = np.shape(g)
+    if g_shape == shape:
+        return g
+    if shape == ():
+        return float(np.sum(g))
+    lead = len(g_shape) - len(shape)
+    axes = tuple(range(lead)) + tuple(
+        lead + i for i, n in enumerate(shape) if n == 1 and g_shape[lead + i] != 1
+    )
+    out = np.sum(g, axis=axes, keepdims=True) if axes else g
+    if lead:
+        out = out.reshape(shape)
+    return out
+
+
+class ScalarBackend:
+    """Python floats and the math module."""
+
+    exp = staticmethod(math.exp)
+    log = staticmethod(math.log)
+    sin = staticmethod(math.sin)
+    cos = staticmethod(math.cos)
+    tanh = staticmethod(math.tanh)
+    sqrt = staticmethod(math.sqrt)
+    sigmoid = staticmethod(_scalar_sigmoid)
+    softplus = staticmethod(_scalar_softplus)
+    pow = staticmethod(math.pow)
+    abs = staticmethod(abs)
+
+    @staticmethod
+    def relu(x: float) -> float:
+        return x if x > 0.0 else 0.0
+
+    @staticmethod
+    def leaky_relu(x: float, slope: float) -> float:
+        return x if x > 0.0 else slope * x
+
+    @staticmethod
+    def step(x: float) -> float:
+        """1 where x > 0, else 0 (so relu'(0) = 0)."""
+        return 1.0 if x > 0.0 else 0.0
+
+    @staticmethod
+    def leaky_step(x: float, slope: float) -> float:
+        return 1.0 if x > 0.0 else slope
+
+    @staticmethod
+    def sign(x: float) -> float:
+        return 1.0 if x > 0.0 else (-1.0 if x < 0.0 else 0.0)
+
+    @staticmethod
+    def log_or_nan(x: float) -> float:
+        return math.log(x) if x > 0.0 else math.nan
+
+
+class ArrayBackend:
+    """numpy arrays; the engine wraps calls in ``np.errstate(all="ignore")``."""
+
+    exp = staticmethod(np.exp)
+    log = staticmethod(np.log)
+    sin = staticmethod(np.sin)
+    cos = staticmethod(np.cos)
+    tanh = staticmethod(np.tanh)
+    sqrt = staticmethod(np.sqrt)
+    sigmoid = staticmethod(_array_sigmoid)
+    pow = staticmethod(np.power)
+    abs = staticmethod(np.abs)
+    sign = staticmethod(np.sign)
+
+    @staticmethod
+    def softplus(x: Any) -> Any:
+        return np.log1p(np.exp(-np.abs(x))) + np.maximum(x, 0.0)
+
+    @staticmethod
+    def relu(x: Any) -> Any:
+        return np.maximum(x, 0.0)
+
+    @staticmethod
+    def leaky_relu(x: Any, slope: float) -> Any:
+        return np.where(x > 0, x, slope * x)
+
+    @staticmethod
+    def step(x: Any) -> Any:
+        return (np.asarray(x) > 0).astype(np.result_type(x, np.float32))
+
+    @staticmethod
+    def leaky_step(x: Any, slope: float) -> Any:
+        return np.where(x > 0, 1.0, slope).astype(np.result_type(x, np.float32))
+
+    @staticmethod
+    def log_or_nan(x: Any) -> Any:
+        return np.where(x > 0, np.log(np.where(x > 0, x, 1.0)), np.nan)
+
+    # Structural helpers for matmul and the reductions.
+    ndim = staticmethod(np.ndim)
+    outer = staticmethod(np.outer)
+    matmul = staticmethod(np.matmul)
+    reduce_sum = staticmethod(np.sum)
+    size = staticmethod(np.size)
+    shape = staticmethod(np.shape)
+    broadcast_to = staticmethod(np.broadcast_to)
+
+    @staticmethod
+    def transpose(x: Any) -> Any:
+        return np.swapaxes(x, -1, -2) if np.ndim(x) >= 2 else x
+
+    @staticmethod
+    def sum_to(x: Any, shape: tuple[int, ...]) -> Any:
+        return sum_to_shape(x, shape)
+
+
+SCALAR = ScalarBackend()
+ARRAY = ArrayBackend()

@@ -1,0 +1,668 @@
+"""The autodiff engine: nodes, reverse mode, forward mode, replay and local derivatives.
+
+A :class:`Node` is created by applying a row of :data:`pathgrad.primitives.PRIMITIVES` to parent
+nodes. Values are Python floats (the fast scalar path) or numpy arrays. On the scalar path each node
+keeps its edge-local derivatives (``partials``), computed once in the forward pass; the reverse sweep
+is then one multiply-add per edge. Array nodes compute their vector-Jacobian products lazily in the
+backward pass, and only for parents that need a gradient.
+
+Nodes are numbered when they are created. A parent always exists before its child, so sorting the
+ancestors of an output by that serial number gives a topological order without recursion.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from operator import attrgetter
+from typing import Any
+
+import numpy as np
+
+from pathgrad.backends import ARRAY, SCALAR, sum_to_shape
+from pathgrad.primitives import PRIMITIVES, Primitive
+
+Value = Any  # float | np.ndarray
+
+_serials = itertools.count()
+_group_ids = itertools.count()
+_EXPAND: ContextVar[bool] = ContextVar("pathgrad_expand_composites", default=False)
+_DOMAIN_ERRORS = (ArithmeticError, ValueError)
+_by_serial = attrgetter("serial")
+
+KINDS = ("input", "param", "const", "op")
+
+
+@dataclass(frozen=True, eq=False)
+class Group:
+    """The nodes an expanded composite (sigmoid as 1/(1+exp(−z))) was recorded as."""
+
+    op: str
+    number: int
+
+
+class Node:
+    """A value in the computation graph and the operation that made it.
+
+    ``parents`` is an ordered tuple: ``x*x`` has the same parent twice, and two edges.
+    """
+
+    __slots__ = (
+        "grad",
+        "group",
+        "kind",
+        "name",
+        "params",
+        "parents",
+        "partials",
+        "prim",
+        "requires_grad",
+        "serial",
+        "value",
+    )
+    # Make numpy hand mixed operations (np.float64 * node) to our reflected operators.
+    __array_ufunc__ = None
+
+    def __init__(
+        self,
+        value: Value,
+        parents: tuple[Node, ...],
+        prim: Primitive | None,
+        params: tuple[Any, ...],
+        partials: tuple[float, ...] | None,
+        requires_grad: bool,
+        kind: str = "op",
+    ) -> None:
+        self.value = value
+        self.parents = parents
+        self.prim = prim
+        self.params = params
+        self.partials = partials
+        self.requires_grad = requires_grad
+        self.kind = kind
+        self.name: str | None = None
+        self.group: Group | None = None
+        self.grad: Value | None = None
+        self.serial = next(_serials)
+
+    @property
+    def op(self) -> str:
+        """The primitive's name, or ``"leaf"`` for a variable and ``"const"`` for a constant."""
+        if self.prim is not None:
+            return self.prim.name
+        return "const" if self.kind == "const" else "leaf"
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return () if type(self.value) is float else tuple(np.shape(self.value))
+
+    def backward(self) -> None:
+        """Set ``.grad`` on every ancestor to d(self)/d(node); calling it twice changes nothing."""
+        adjoints = gradients(self)
+        for node in topological_order([self]):
+            node.grad = adjoints.get(node)
+
+    def __repr__(self) -> str:
+        label = f" {self.name!r}" if self.name else ""
+        return f"<Node{label} {self.op} value={self.value!r}>"
+
+    # Operators. Raw numbers on either side become constants.
+    def __add__(self, other: Any) -> Node:
+        return _binary(_ADD, self, other)
+
+    def __radd__(self, other: Any) -> Node:
+        return _binary(_ADD, other, self)
+
+    def __sub__(self, other: Any) -> Node:
+        return _binary(_SUB, self, other)
+
+    def __rsub__(self, other: Any) -> Node:
+        return _binary(_SUB, other, self)
+
+    def __mul__(self, other: Any) -> Node:
+        return _binary(_MUL, self, other)
+
+    def __rmul__(self, other: Any) -> Node:
+        return _binary(_MUL, other, self)
+
+    def __truediv__(self, other: Any) -> Node:
+        return _binary(_DIV, self, other)
+
+    def __rtruediv__(self, other: Any) -> Node:
+        return _binary(_DIV, other, self)
+
+    def __pow__(self, other: Any) -> Node:
+        return _binary(_POW, self, other)
+
+    def __rpow__(self, other: Any) -> Node:
+        return _binary(_POW, other, self)
+
+    def __matmul__(self, other: Any) -> Node:
+        return _binary(_MATMUL, self, other)
+
+    def __rmatmul__(self, other: Any) -> Node:
+        return _binary(_MATMUL, other, self)
+
+    def __neg__(self) -> Node:
+        return _unary(_NEG, self)
+
+    def __pos__(self) -> Node:
+        return self
+
+
+def as_value(value: Any) -> Value:
+    """A float for anything scalar, else a float array (float32 arrays stay float32)."""
+    if type(value) is float:
+        return value
+    if isinstance(value, (int, float, np.number, bool)):
+        return float(value)
+    array = np.asarray(value)
+    if array.dtype not in (np.float32, np.float64):
+        array = array.astype(np.float64)
+    if array.ndim == 0:
+        return float(array)
+    return array
+
+
+def Var(value: Any, name: str | None = None, kind: str = "input") -> Node:
+    """A leaf that gradients are taken with respect to (``kind`` is "input" or "param")."""
+    if kind not in ("input", "param"):
+        raise ValueError(f"a variable's kind is 'input' or 'param', not {kind!r}")
+    node = Node(as_value(value), (), None, (), (), True, kind)
+    node.name = name
+    return node
+
+
+def Const(value: Any, name: str | None = None) -> Node:
+    """A leaf that needs no gradient (data, targets, literal numbers)."""
+    node = Node(as_value(value), (), None, (), (), False, "const")
+    node.name = name
+    return node
+
+
+def _const(value: Any) -> Node:
+    if isinstance(value, Node):
+        return value
+    return Node(as_value(value), (), None, (), (), False, "const")
+
+
+@contextmanager
+def expand_composites(expand: bool = True) -> Iterator[None]:
+    """Record sigmoid and tanh as their compositions (the seed's 1/(1+exp(−z))) inside the block."""
+    token = _EXPAND.set(expand)
+    try:
+        yield
+    finally:
+        _EXPAND.reset(token)
+
+
+def _normalize(value: Any) -> Value:
+    if type(value) is float:
+        return value
+    if isinstance(value, np.ndarray):
+        return float(value) if value.ndim == 0 else value
+    return float(value)
+
+
+def _scalar_fallback(
+    row: Primitive, values: tuple[float, ...], params: tuple[Any, ...]
+) -> tuple[float, tuple[float, ...]]:
+    # math raises where IEEE arithmetic gives inf or nan; numpy gives the IEEE answer.
+    xs = [np.float64(v) for v in values]
+    with np.errstate(all="ignore"):
+        value = row.forward(ARRAY, *xs, *params)
+        assert row.partials is not None
+        partials = row.partials(ARRAY, value, *xs, *params)
+    return float(value), tuple(float(d) for d in partials)
+
+
+def _unary(row: Primitive, x: Any, params: tuple[Any, ...] = ()) -> Node:
+    if type(x) is not Node:
+        x = _const(x)
+    if row.expansion is not None and _EXPAND.get():
+        return _expand(row, (x,), params)
+    xv = x.value
+    if type(xv) is float and row.partials is not None:
+        try:
+            value = row.forward(SCALAR, xv, *params)
+            partials = row.partials(SCALAR, value, xv, *params)
+        except _DOMAIN_ERRORS:
+            value, partials = _scalar_fallback(row, (xv,), params)
+        return Node(value, (x,), row, params, partials, x.requires_grad)
+    return _array_node(row, (x,), params)
+
+
+def _binary(row: Primitive, a: Any, b: Any) -> Node:
+    if type(a) is not Node:
+        a = _const(a)
+    if type(b) is not Node:
+        b = _const(b)
+    av = a.value
+    bv = b.value
+    if type(av) is float and type(bv) is float and row.partials is not None:
+        try:
+            value = row.forward(SCALAR, av, bv)
+            partials = row.partials(SCALAR, value, av, bv)
+        except _DOMAIN_ERRORS:
+            value, partials = _scalar_fallback(row, (av, bv), ())
+        return Node(value, (a, b), row, (), partials, a.requires_grad or b.requires_grad)
+    return _array_node(row, (a, b), ())
+
+
+def _array_node(row: Primitive, parents: tuple[Node, ...], params: tuple[Any, ...]) -> Node:
+    values = [p.value for p in parents]
+    with np.errstate(all="ignore"):
+        value = row.forward(ARRAY, *values, *params)
+    requires_grad = any(p.requires_grad for p in parents)
+    return Node(_normalize(value), parents, row, params, None, requires_grad)
+
+
+def _expand(row: Primitive, args: tuple[Node, ...], params: tuple[Any, ...]) -> Node:
+    assert row.expansion is not None
+    first_new = next(_serials)
+    out: Node = row.expansion(GRAPH, *args, *params)
+    group = Group(row.name, next(_group_ids))
+    stack = [out]
+    while stack:
+        node = stack.pop()
+        if node.serial > first_new and node.group is None:
+            node.group = group
+            stack.extend(node.parents)
+    return out
+
+
+def apply(name: str | Primitive, *args: Any, **params: Any) -> Node:
+    """Apply a primitive by name: ``apply("leaky_relu", x, slope=0.1)``.
+
+    Missing extra parameters take the table's defaults; an unknown name raises ``KeyError`` naming it.
+    """
+    row = name if isinstance(name, Primitive) else PRIMITIVES.get(name)
+    if row is None:
+        raise KeyError(f"no primitive named {name!r}")
+    if len(args) != row.arity:
+        raise TypeError(f"{row.name} takes {row.arity} argument(s), got {len(args)}")
+    unknown = set(params) - {p.name for p in row.params}
+    if unknown:
+        raise TypeError(f"{row.name} has no parameter {sorted(unknown)[0]!r}")
+    extra = tuple(params.get(p.name, p.default) for p in row.params)
+    if row.arity == 1:
+        return _unary(row, args[0], extra)
+    if extra:
+        raise TypeError(f"{row.name}: binary primitives take no extra parameters")
+    return _binary(row, args[0], args[1])
+
+
+_ADD, _SUB, _MUL, _DIV = PRIMITIVES["add"], PRIMITIVES["sub"], PRIMITIVES["mul"], PRIMITIVES["div"]
+_POW, _NEG, _MATMUL = PRIMITIVES["pow"], PRIMITIVES["neg"], PRIMITIVES["matmul"]
+
+
+def _maker(row_name: str) -> Any:
+    """The public function of a unary row, with the scalar path inlined (it is the hot loop)."""
+    row = PRIMITIVES[row_name]
+    forward, partials = row.forward, row.partials
+    defaults = tuple(p.default for p in row.params)
+    if partials is None or row.expansion is not None or defaults:
+
+        def make(x: Any, *params: Any) -> Node:
+            return _unary(row, x, params or defaults)
+
+    else:
+
+        def make(x: Any, *params: Any) -> Node:
+            if type(x) is not Node:
+                x = _const(x)
+            xv = x.value
+            if type(xv) is not float or params:
+                return _unary(row, x, params)
+            try:
+                value = forward(SCALAR, xv)
+                d = partials(SCALAR, value, xv)
+            except _DOMAIN_ERRORS:
+                value, d = _scalar_fallback(row, (xv,), ())
+            return Node(value, (x,), row, (), d, x.requires_grad)
+
+    make.__name__ = row_name
+    make.__doc__ = f"{row.doc}. Derivative: {row.formula}."
+    return make
+
+
+inv = _maker("inv")
+square = _maker("square")
+sqrt = _maker("sqrt")
+exp = _maker("exp")
+log = _maker("log")
+absolute = _maker("abs")
+sin = _maker("sin")
+cos = _maker("cos")
+tanh = _maker("tanh")
+sigmoid = _maker("sigmoid")
+relu = _maker("relu")
+softplus = _maker("softplus")
+transpose = _maker("transpose")
+sum = _maker("sum")
+mean = _maker("mean")
+
+
+def leaky_relu(x: Any, slope: float = 0.01) -> Node:
+    """x for x > 0, slope·x otherwise; its derivative is 1 or slope (slope at 0)."""
+    return _unary(PRIMITIVES["leaky_relu"], x, (float(slope),))
+
+
+def matmul(a: Any, b: Any) -> Node:
+    """The matrix product ``a @ b``."""
+    return _binary(_MATMUL, a, b)
+
+
+class GraphBackend:
+    """The backend of rules evaluated on nodes: used for expansions and recorded backward passes."""
+
+    exp = staticmethod(exp)
+    log = staticmethod(log)
+    log_or_nan = staticmethod(log)
+    sin = staticmethod(sin)
+    cos = staticmethod(cos)
+    tanh = staticmethod(tanh)
+    sqrt = staticmethod(sqrt)
+    sigmoid = staticmethod(sigmoid)
+    softplus = staticmethod(softplus)
+    abs = staticmethod(absolute)
+    relu = staticmethod(relu)
+    leaky_relu = staticmethod(leaky_relu)
+    inv = staticmethod(inv)
+    matmul = staticmethod(matmul)
+    transpose = staticmethod(transpose)
+    reduce_sum = staticmethod(sum)
+
+    @staticmethod
+    def pow(a: Any, b: Any) -> Node:
+        return _binary(_POW, a, b)
+
+    # Derivatives of steps are zero almost everywhere: constants in a recorded graph.
+    @staticmethod
+    def step(x: Node) -> Node:
+        return Const(_raw(x, "step"))
+
+    @staticmethod
+    def leaky_step(x: Node, slope: float) -> Node:
+        return Const(_raw(x, "leaky_step", slope))
+
+    @staticmethod
+    def sign(x: Node) -> Node:
+        return Const(_raw(x, "sign"))
+
+    @staticmethod
+    def ndim(x: Node) -> int:
+        return len(x.shape)
+
+    @staticmethod
+    def size(x: Node) -> int:
+        return int(np.prod(x.shape))
+
+    @staticmethod
+    def shape(x: Node) -> tuple[int, ...]:
+        return x.shape
+
+    @staticmethod
+    def broadcast_to(x: Node, shape: tuple[int, ...]) -> Node:
+        return x if x.shape == tuple(shape) else _unary(_BROADCAST_TO, x, (tuple(shape),))
+
+    @staticmethod
+    def sum_to(x: Node, shape: tuple[int, ...]) -> Node:
+        return x if x.shape == tuple(shape) else _unary(_SUM_TO, x, (tuple(shape),))
+
+    @staticmethod
+    def outer(a: Node, b: Node) -> Node:
+        raise NotImplementedError(
+            "outer: second derivatives through a matrix-vector product are not supported"
+        )
+
+
+def _raw(x: Node, fn: str, *args: Any) -> Value:
+    backend = SCALAR if type(x.value) is float else ARRAY
+    return getattr(backend, fn)(x.value, *args)
+
+
+_BROADCAST_TO, _SUM_TO = PRIMITIVES["broadcast_to"], PRIMITIVES["sum_to"]
+GRAPH = GraphBackend()
+
+
+# --- traversal ---------------------------------------------------------------------------------
+
+
+def topological_order(outputs: Iterable[Node]) -> list[Node]:
+    """Every ancestor of ``outputs`` (included), parents before children. Iterative, linear."""
+    stack = list(outputs)
+    seen = set(stack)
+    add = seen.add
+    while stack:
+        for parent in stack.pop().parents:
+            if parent not in seen:
+                add(parent)
+                stack.append(parent)
+    return sorted(seen, key=_by_serial)
+
+
+def _ones_like(value: Value) -> Value:
+    return 1.0 if type(value) is float else np.ones_like(value)
+
+
+def _zeros_like(value: Value) -> Value:
+    return 0.0 if type(value) is float else np.zeros_like(value)
+
+
+# --- reverse mode -------------------------------------------------------------------------------
+
+
+def gradients(
+    output: Node, *, create_graph: bool = False, order: Sequence[Node] | None = None
+) -> dict[Node, Any]:
+    """Reverse mode: the adjoint d(output)/d(node) of every ancestor that needs a gradient.
+
+    One sweep in reverse topological order, one vector-Jacobian product per edge. Pure: it returns
+    a new dict and changes no node, so calling it twice gives the same answer. With
+    ``create_graph=True`` the adjoints are themselves nodes, so they can be differentiated again.
+    """
+    if order is None:
+        order = topological_order([output])
+    if create_graph:
+        return _gradients_graph(output, order)
+    adjoints: dict[Node, Any] = {output: _ones_like(output.value)}
+    get = adjoints.get
+    with np.errstate(all="ignore"):
+        for node in reversed(order):
+            g = get(node)
+            if g is None or not node.parents:
+                continue
+            partials = node.partials
+            if partials is not None:
+                for parent, d in zip(node.parents, partials):  # noqa: B905 (hot loop)
+                    if parent.requires_grad:
+                        adjoints[parent] = get(parent, 0.0) + g * d
+                continue
+            for parent, contribution in _vjp(node, g, ARRAY):
+                previous = get(parent)
+                adjoints[parent] = contribution if previous is None else previous + contribution
+    return adjoints
+
+
+def _vjp(node: Node, g: Any, F: Any) -> list[tuple[Node, Any]]:
+    """(parent, contribution) for each parent of ``node`` that needs a gradient."""
+    row = node.prim
+    assert row is not None
+    graph = F is GRAPH
+    ans = node if graph else node.value
+    xs = node.parents if graph else [p.value for p in node.parents]
+    if row.vjp is not None:
+        grads = row.vjp(F, g, ans, *xs, *node.params)
+    elif row.partials is not None:
+        partials = row.partials(F, ans, *xs, *node.params)
+        grads = [g * d if p.requires_grad else None for p, d in zip(node.parents, partials, strict=True)]
+    else:
+        raise NotImplementedError(f"{row.name} has no derivative rule")
+    out = []
+    for parent, grad in zip(node.parents, grads, strict=True):
+        if parent.requires_grad and grad is not None:
+            shape = parent.shape
+            if graph:
+                grad = GRAPH.sum_to(_const(grad), shape)
+            else:
+                grad = _normalize(sum_to_shape(grad, shape)) if np.shape(grad) != shape else grad
+                if type(parent.value) is float:
+                    grad = float(grad)
+            out.append((parent, grad))
+    return out
+
+
+def _gradients_graph(output: Node, order: Sequence[Node]) -> dict[Node, Any]:
+    adjoints: dict[Node, Any] = {output: Const(_ones_like(output.value))}
+    with np.errstate(all="ignore"):
+        for node in reversed(order):
+            g = adjoints.get(node)
+            if g is None or not node.parents:
+                continue
+            for parent, contribution in _vjp(node, g, GRAPH):
+                previous = adjoints.get(parent)
+                adjoints[parent] = contribution if previous is None else previous + contribution
+    return adjoints
+
+
+def grad(output: Node, wrt: Sequence[Node], *, create_graph: bool = False) -> list[Any]:
+    """d(output)/d(w) for each w in ``wrt`` (zero where output does not depend on w).
+
+    >>> x, w, b = Var(1.0), Var(0.0), Var(0.0)
+    >>> grad(sigmoid(w * x + b), [w, b])
+    [0.25, 0.25]
+    """
+    adjoints = gradients(output, create_graph=create_graph)
+    out = []
+    for w in wrt:
+        g = adjoints.get(w)
+        if g is None:
+            g = Const(_zeros_like(w.value)) if create_graph else _zeros_like(w.value)
+        out.append(g)
+    return out
+
+
+# --- forward mode -------------------------------------------------------------------------------
+
+
+def tangents(
+    outputs: Sequence[Node], wrt: Node, seed: Value | None = None
+) -> dict[Node, Any]:
+    """Forward mode: d(node)/d(wrt) for every node between ``wrt`` and ``outputs``.
+
+    ``seed`` is the direction (default: ones, so for a scalar input the tangents are derivatives).
+    """
+    order = topological_order(outputs)
+    tans: dict[Node, Any] = {wrt: _ones_like(wrt.value) if seed is None else as_value(seed)}
+    with np.errstate(all="ignore"):
+        for node in order:
+            if not node.parents or node is wrt:
+                continue
+            ts = [tans.get(p) for p in node.parents]
+            if all(t is None for t in ts):
+                continue
+            tans[node] = _jvp(node, ts)
+    return tans
+
+
+def _jvp(node: Node, ts: list[Any]) -> Any:
+    row = node.prim
+    assert row is not None
+    if node.partials is not None:
+        total = 0.0
+        for d, t in zip(node.partials, ts, strict=True):
+            if t is not None:
+                total += d * t
+        return total
+    values = [p.value for p in node.parents]
+    if row.jvp is not None:
+        out = row.jvp(ARRAY, tuple(ts), node.value, *values, *node.params)
+    else:
+        assert row.partials is not None
+        partials = row.partials(ARRAY, node.value, *values, *node.params)
+        out = None
+        for d, t in zip(partials, ts, strict=True):
+            if t is not None:
+                term = d * t
+                out = term if out is None else out + term
+    shape = node.shape
+    if np.shape(out) != shape:
+        out = np.broadcast_to(out, shape).copy()
+    return _normalize(out)
+
+
+# --- replay, local derivatives, non-finite reasons ----------------------------------------------
+
+
+def evaluate(outputs: Sequence[Node], overrides: dict[Node, Any]) -> dict[Node, Value]:
+    """Recompute every value of the graph with some leaves replaced (no new nodes are made)."""
+    values: dict[Node, Value] = {}
+    with np.errstate(all="ignore"):
+        for node in topological_order(outputs):
+            if node in overrides:
+                values[node] = as_value(overrides[node])
+            elif node.prim is None:
+                values[node] = node.value
+            else:
+                xs = [values[p] for p in node.parents]
+                xs = [np.float64(x) if type(x) is float else x for x in xs]
+                values[node] = _normalize(node.prim.forward(ARRAY, *xs, *node.params))
+    return values
+
+
+def local_derivative(
+    child: Node, index: int, max_entries: int = 4096
+) -> tuple[Value | None, str | None]:
+    """d(child)/d(child.parents[index]) at the current values, and why it is absent if it is.
+
+    A number on scalar edges; on tensor edges the Jacobian (shape: child's shape + parent's shape)
+    when it has at most ``max_entries`` entries.
+    """
+    if child.partials is not None:
+        return child.partials[index], None
+    parent = child.parents[index]
+    out_size = int(np.prod(child.shape))
+    in_size = int(np.prod(parent.shape))
+    if out_size * in_size > max_entries:
+        return None, (
+            f"the Jacobian has {out_size * in_size:,} entries, above the limit of {max_entries:,}"
+        )
+    columns = []
+    blank: list[Any] = [None] * len(child.parents)
+    for j in range(in_size):
+        basis = np.zeros(in_size)
+        basis[j] = 1.0
+        ts = list(blank)
+        ts[index] = _normalize(basis.reshape(parent.shape))
+        with np.errstate(all="ignore"):
+            columns.append(np.ravel(_jvp(child, ts)))
+    jacobian = np.stack(columns, axis=-1).reshape(child.shape + parent.shape)
+    return _normalize(jacobian), None
+
+
+def is_finite(value: Value) -> bool:
+    if type(value) is float:
+        return math.isfinite(value)
+    return bool(np.all(np.isfinite(value)))
+
+
+def nonfinite_reason(node: Node) -> str | None:
+    """Why a node's value is infinite or NaN (None when it is finite)."""
+    if is_finite(node.value):
+        return None
+    if node.prim is None:
+        return "the value given is not a finite number"
+    for i, parent in enumerate(node.parents):
+        if not is_finite(parent.value):
+            label = parent.name or parent.op
+            return f"{node.op}: its input {i + 1} ({label}) is already not finite"
+    detail = node.prim.domain or "the result is too large or undefined"
+    if all(type(p.value) is float for p in node.parents):
+        args = ", ".join(f"{p.value:.6g}" for p in node.parents)
+        return f"{node.op}({args}) is not finite: {detail}"
+    return f"{node.op} gave a non-finite value: {detail}"

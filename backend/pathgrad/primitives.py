@@ -1,0 +1,282 @@
+"""The table of primitives: one row per operation, forward and derivative together.
+
+This table drives everything: the engine evaluates and differentiates with it, the expression language
+reads its function list from it, ``GET /api/ops`` lists it and the page's legend shows it. Adding a
+primitive is one row here plus its test.
+
+Rules are written once against a backend ``F`` (see :mod:`pathgrad.backends`), so the same row serves
+Python floats, numpy arrays and graph nodes (for higher-order derivatives).
+
+* ``forward(F, *xs, *params)`` gives the value.
+* ``partials(F, ans, *xs, *params)`` gives, for an *elementwise* row, d(ans)/d(x_i) for each argument
+  (broadcastable to ``ans``). On scalar graphs these are the edge-local derivatives that the path
+  picture multiplies along.
+* ``vjp(F, g, ans, *xs, *params)`` and ``jvp(F, tangents, ans, *xs, *params)`` are given for structural
+  rows (matmul, reductions); elementwise rows may give ``vjp`` to skip a multiplication by one.
+
+Kinks have fixed, documented values: relu'(0) = 0, leaky_relu'(0) = slope, abs'(0) = 0.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+Rule = Callable[..., Any]
+
+
+@dataclass(frozen=True)
+class Param:
+    """An extra, non-differentiable argument of a primitive (leaky_relu's slope)."""
+
+    name: str
+    default: float
+
+
+@dataclass(frozen=True)
+class Primitive:
+    """One row of the table."""
+
+    name: str
+    arity: int
+    symbol: str
+    formula: str
+    doc: str
+    forward: Rule
+    partials: Rule | None = None
+    vjp: Rule | None = None
+    jvp: Rule | None = None
+    params: tuple[Param, ...] = ()
+    function: bool = True  # callable by name in the expression language
+    elementwise: bool = True
+    expansion: Rule | None = None  # expansion(E, *xs): the composite built from other rows
+    domain: str = ""  # why this row can give a non-finite value
+
+    def describe(self) -> dict[str, Any]:
+        """The row as plain data, for ``/api/ops`` and the legend."""
+        return {
+            "name": self.name,
+            "arity": self.arity,
+            "symbol": self.symbol,
+            "formula": self.formula,
+            "doc": self.doc,
+            "params": [{"name": p.name, "default": p.default} for p in self.params],
+            "function": self.function,
+            "elementwise": self.elementwise,
+            "expandable": self.expansion is not None,
+        }
+
+
+# --- helpers for structural rows (numpy or graph backends) -------------------------------------
+
+
+def _matmul_vjp(F: Any, g: Any, ans: Any, a: Any, b: Any) -> tuple[Any, Any]:
+    a_nd, b_nd = F.ndim(a), F.ndim(b)
+    if a_nd == 1 and b_nd == 1:
+        return g * b, g * a
+    if a_nd == 2 and b_nd == 1:
+        return F.outer(g, b), F.matmul(F.transpose(a), g)
+    if a_nd == 1 and b_nd == 2:
+        return F.matmul(b, g), F.outer(a, g)
+    return F.matmul(g, F.transpose(b)), F.matmul(F.transpose(a), g)
+
+
+def _matmul_jvp(F: Any, t: tuple[Any, Any], ans: Any, a: Any, b: Any) -> Any:
+    ta, tb = t
+    out = None
+    if ta is not None:
+        out = F.matmul(ta, b)
+    if tb is not None:
+        term = F.matmul(a, tb)
+        out = term if out is None else out + term
+    return out
+
+
+def _tanh_composition(e: Any) -> Any:
+    # tanh(z) = (1 − e⁻²ᶻ) / (1 + e⁻²ᶻ), with e⁻²ᶻ recorded once.
+    return (1.0 - e) / (1.0 + e)
+
+
+def _sum_forward(F: Any, x: Any) -> Any:
+    return F.reduce_sum(x)
+
+
+def _mean_forward(F: Any, x: Any) -> Any:
+    return F.reduce_sum(x) * (1.0 / F.size(x))
+
+
+_ROWS: list[Primitive] = [
+    Primitive(
+        "add", 2, "+", "d(a+b)/da = 1, d(a+b)/db = 1", "a + b",
+        forward=lambda F, a, b: a + b,
+        partials=lambda F, ans, a, b: (1.0, 1.0),
+        vjp=lambda F, g, ans, a, b: (g, g),
+        function=False,
+    ),
+    Primitive(
+        "sub", 2, "−", "d(a−b)/da = 1, d(a−b)/db = −1", "a − b",
+        forward=lambda F, a, b: a - b,
+        partials=lambda F, ans, a, b: (1.0, -1.0),
+        vjp=lambda F, g, ans, a, b: (g, -g),
+        function=False,
+    ),
+    Primitive(
+        "mul", 2, "×", "d(ab)/da = b, d(ab)/db = a", "a × b",
+        forward=lambda F, a, b: a * b,
+        partials=lambda F, ans, a, b: (b, a),
+        function=False,
+    ),
+    Primitive(
+        "div", 2, "÷", "d(a/b)/da = 1/b, d(a/b)/db = −a/b²", "a / b",
+        forward=lambda F, a, b: a / b,
+        partials=lambda F, ans, a, b: (1.0 / b, -ans / b),
+        function=False,
+        domain="division by zero",
+    ),
+    Primitive(
+        "neg", 1, "−", "d(−x)/dx = −1", "−x",
+        forward=lambda F, x: -x,
+        partials=lambda F, ans, x: (-1.0,),
+        vjp=lambda F, g, ans, x: (-g,),
+        function=False,
+    ),
+    Primitive(
+        "inv", 1, "1/x", "inv'(x) = −1/x²", "1 / x",
+        forward=lambda F, x: 1.0 / x,
+        partials=lambda F, ans, x: (-(ans * ans),),
+        domain="1/x is undefined at x = 0",
+    ),
+    Primitive(
+        "pow", 2, "^", "d(aᵇ)/da = b·aᵇ⁻¹, d(aᵇ)/db = aᵇ·ln a", "a to the power b",
+        forward=lambda F, a, b: F.pow(a, b),
+        partials=lambda F, ans, a, b: (b * F.pow(a, b - 1.0), ans * F.log_or_nan(a)),
+        function=False,
+        domain="a negative base needs an integer exponent; 0 to a negative power is infinite; "
+        "aᵇ·ln a is undefined for a ≤ 0",
+    ),
+    Primitive(
+        "square", 1, "x²", "square'(x) = 2x", "x²",
+        forward=lambda F, x: x * x,
+        partials=lambda F, ans, x: (2.0 * x,),
+    ),
+    Primitive(
+        "sqrt", 1, "√", "sqrt'(x) = 1/(2√x)", "square root",
+        forward=lambda F, x: F.sqrt(x),
+        partials=lambda F, ans, x: (0.5 / ans,),
+        domain="sqrt needs x ≥ 0 (and its derivative x > 0)",
+    ),
+    Primitive(
+        "exp", 1, "exp", "exp'(x) = exp(x)", "eˣ",
+        forward=lambda F, x: F.exp(x),
+        partials=lambda F, ans, x: (ans,),
+        domain="exp overflows above x ≈ 709.78",
+    ),
+    Primitive(
+        "log", 1, "ln", "log'(x) = 1/x", "natural logarithm",
+        forward=lambda F, x: F.log(x),
+        partials=lambda F, ans, x: (1.0 / x,),
+        domain="log needs x > 0",
+    ),
+    Primitive(
+        "abs", 1, "|x|", "abs'(x) = sign(x), abs'(0) = 0", "absolute value",
+        forward=lambda F, x: F.abs(x),
+        partials=lambda F, ans, x: (F.sign(x),),
+    ),
+    Primitive(
+        "sin", 1, "sin", "sin'(x) = cos(x)", "sine",
+        forward=lambda F, x: F.sin(x),
+        partials=lambda F, ans, x: (F.cos(x),),
+    ),
+    Primitive(
+        "cos", 1, "cos", "cos'(x) = −sin(x)", "cosine",
+        forward=lambda F, x: F.cos(x),
+        partials=lambda F, ans, x: (-F.sin(x),),
+    ),
+    Primitive(
+        "tanh", 1, "tanh", "tanh'(x) = 1 − tanh(x)²", "hyperbolic tangent, range (−1, 1)",
+        forward=lambda F, x: F.tanh(x),
+        partials=lambda F, ans, x: (1.0 - ans * ans,),
+        expansion=lambda E, z: _tanh_composition(E.exp(-2.0 * z)),
+    ),
+    Primitive(
+        "sigmoid", 1, "σ", "sigmoid'(x) = s(1−s), at most 0.25", "1 / (1 + e⁻ˣ), range (0, 1)",
+        forward=lambda F, x: F.sigmoid(x),
+        partials=lambda F, ans, x: (ans * (1.0 - ans),),
+        expansion=lambda E, z: E.inv(1.0 + E.exp(-z)),
+    ),
+    Primitive(
+        "relu", 1, "ReLU", "relu'(x) = 1 for x > 0, else 0 (relu'(0) = 0)", "max(0, x)",
+        forward=lambda F, x: F.relu(x),
+        partials=lambda F, ans, x: (F.step(x),),
+    ),
+    Primitive(
+        "leaky_relu", 1, "LReLU",
+        "leaky_relu'(x) = 1 for x > 0, else slope (leaky_relu'(0) = slope)",
+        "x for x > 0, slope·x otherwise",
+        forward=lambda F, x, slope: F.leaky_relu(x, slope),
+        partials=lambda F, ans, x, slope: (F.leaky_step(x, slope),),
+        params=(Param("slope", 0.01),),
+    ),
+    Primitive(
+        "softplus", 1, "softplus", "softplus'(x) = sigmoid(x)", "ln(1 + eˣ), a smooth ReLU",
+        forward=lambda F, x: F.softplus(x),
+        partials=lambda F, ans, x: (F.sigmoid(x),),
+    ),
+    Primitive(
+        "matmul", 2, "@", "d(A@B) = dA@B + A@dB; grads g@Bᵀ and Aᵀ@g", "matrix product",
+        forward=lambda F, a, b: F.matmul(a, b),
+        vjp=_matmul_vjp,
+        jvp=_matmul_jvp,
+        function=False,
+        elementwise=False,
+    ),
+    Primitive(
+        "sum", 1, "Σ", "d(Σx)/dxᵢ = 1", "sum of all elements",
+        forward=_sum_forward,
+        vjp=lambda F, g, ans, x: (F.broadcast_to(g, F.shape(x)),),
+        jvp=lambda F, t, ans, x: F.reduce_sum(t[0]),
+        elementwise=False,
+    ),
+    Primitive(
+        "mean", 1, "mean", "d(mean x)/dxᵢ = 1/n", "mean of all elements",
+        forward=_mean_forward,
+        vjp=lambda F, g, ans, x: (F.broadcast_to(g * (1.0 / F.size(x)), F.shape(x)),),
+        jvp=lambda F, t, ans, x: F.reduce_sum(t[0]) * (1.0 / F.size(x)),
+        elementwise=False,
+    ),
+    Primitive(
+        "transpose", 1, "ᵀ", "d(xᵀ) = (dx)ᵀ", "matrix transpose",
+        forward=lambda F, x: F.transpose(x),
+        vjp=lambda F, g, ans, x: (F.transpose(g),),
+        jvp=lambda F, t, ans, x: F.transpose(t[0]),
+        elementwise=False,
+    ),
+    # Broadcasting's own rows: un-broadcasting a gradient is a sum_to, and its adjoint a broadcast_to.
+    # The engine needs them only when it records a backward pass as a graph.
+    Primitive(
+        "sum_to", 1, "Σ→", "adjoint of broadcasting", "sums x down to a shape",
+        forward=lambda F, x, shape: F.sum_to(x, shape),
+        vjp=lambda F, g, ans, x, shape: (F.broadcast_to(g, F.shape(x)),),
+        jvp=lambda F, t, ans, x, shape: F.sum_to(t[0], shape),
+        params=(Param("shape", 0.0),),
+        function=False,
+        elementwise=False,
+    ),
+    Primitive(
+        "broadcast_to", 1, "⇉", "adjoint of sum_to", "repeats x to a shape",
+        forward=lambda F, x, shape: F.broadcast_to(x, shape),
+        vjp=lambda F, g, ans, x, shape: (F.sum_to(g, F.shape(x)),),
+        jvp=lambda F, t, ans, x, shape: F.broadcast_to(t[0], shape),
+        params=(Param("shape", 0.0),),
+        function=False,
+        elementwise=False,
+    ),
+]
+
+PRIMITIVES: dict[str, Primitive] = {row.name: row for row in _ROWS}
+"""Every primitive by name."""
+
+FUNCTIONS: dict[str, Primitive] = {name: row for name, row in PRIMITIVES.items() if row.function}
+"""The rows the expression language may call by name."""
+

@@ -9,6 +9,8 @@
 1
 """
 
+__version__ = "0.1.0"
+
 from pathgrad.engine import (
     Const,
     Group,

@@ -140,6 +140,12 @@ class ArrayBackend:
     broadcast_to = staticmethod(np.broadcast_to)
 
     @staticmethod
+    def broadcast_like(g: Any, x: Any) -> Any:
+        """g repeated to x's shape, in x's precision (a float32 net keeps float32 gradients)."""
+        dtype = x.dtype if isinstance(x, np.ndarray) else np.float64
+        return np.broadcast_to(np.asarray(g, dtype=dtype), np.shape(x))
+
+    @staticmethod
     def transpose(x: Any) -> Any:
         return np.swapaxes(x, -1, -2) if np.ndim(x) >= 2 else x
 

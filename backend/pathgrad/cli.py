@@ -1,22 +1,150 @@
-"""The `pathgrad` command."""
+"""The ``pathgrad`` command: serve the app, or differentiate a program in the terminal."""
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
+from collections.abc import Sequence
+from typing import Any
+
+from pathgrad.graph_json import format_number, to_dot
+
+
+def _number(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+
+
+def _assignment(text: str) -> tuple[str, Any]:
+    name, sep, value = text.partition("=")
+    if not sep or not name.strip():
+        raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {text!r}")
+    value = value.strip()
+    parsed: Any = json.loads(value) if value.startswith("[") else _number(value)
+    return name.strip(), parsed
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="pathgrad", description="See automatic differentiation: graphs, gradients and paths."
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="serve the web page and the REST API")
+    serve.add_argument("--host", default=None, help="default 127.0.0.1 (PATHGRAD_HOST)")
+    serve.add_argument("--port", type=int, default=None, help="default 8000 (PATHGRAD_PORT)")
+    serve.add_argument("--workers", type=int, default=None, help="default 1 (PATHGRAD_WORKERS)")
+
+    def program_command(name: str, help_text: str) -> argparse.ArgumentParser:
+        command = sub.add_parser(name, help=help_text)
+        command.add_argument("program", help="the program, e.g. 'x = 1; y = sigmoid(2*x)'")
+        command.add_argument(
+            "--at", action="append", type=_assignment, default=[], metavar="NAME=VALUE",
+            help="override a leaf's value (repeatable)",
+        )
+        command.add_argument("--output", default=None, help="the statement to differentiate")
+        command.add_argument("--expand", action="store_true", help="expand sigmoid/tanh compositions")
+        return command
+
+    program_command("grad", "print the output's value and every leaf's gradient")
+    paths = program_command("paths", "print the paths from one leaf to the output")
+    paths.add_argument("--wrt", required=True, help="the leaf to take paths from")
+    paths.add_argument("--limit", type=int, default=20)
+    export = program_command("export", "print the graph as JSON or Graphviz DOT")
+    export.add_argument("--format", choices=["json", "dot"], default="json")
+    return parser
+
+
+def _table(rows: Sequence[Sequence[str]]) -> str:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
+                     for row in rows)
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, float):
+        return format_number(value)
+    return json.dumps(value)
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="pathgrad")
-    sub = parser.add_subparsers(dest="command", required=True)
-    serve = sub.add_parser("serve", help="serve the web app and the REST API")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
-    args = parser.parse_args(argv)
+    """Entry point of the ``pathgrad`` command."""
+    args = _parser().parse_args(argv)
     if args.command == "serve":
-        import uvicorn
+        return _serve(args)
+    from pathgrad import service
+    from pathgrad.language import LanguageError
 
-        uvicorn.run("pathgrad.api.app:create_app", factory=True, host=args.host, port=args.port)
+    try:
+        program = service.build(args.program, dict(args.at), args.output, expand=args.expand)
+        if args.command == "grad":
+            graph = service.graph_for(program)
+            _print_grad(program, graph)
+        elif args.command == "paths":
+            _print_paths(service.paths_for(program, args.wrt, args.limit))
+        else:
+            graph = service.graph_for(program)
+            print(json.dumps(graph, indent=2) if args.format == "json" else to_dot(graph), end="")
+            if args.format == "json":
+                print()
+    except (LanguageError, service.RequestError) as error:
+        print(f"pathgrad: {error.message}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def _print_grad(program: Any, graph: dict[str, Any]) -> None:
+    by_id = {node["id"]: node for node in graph["nodes"]}
+    out = by_id[graph["output"]]
+    name = out["name"] or "output"
+    print(f"{name} = {_show(out['value'])}")
+    rows = [["leaf", "value", f"d{name}/dleaf", "paths"]]
+    counts = graph["stats"]["path_counts"]
+    for node in graph["nodes"]:
+        if node["op"] == "leaf":
+            rows.append([node["name"] or node["id"], _show(node["value"]),
+                         _show(node["grad"]), counts.get(node["id"], "0")])
+    print(_table(rows))
+
+
+def _print_paths(result: dict[str, Any]) -> None:
+    graph = result["graph"]
+    label = {n["id"]: n["name"] or n["label"] for n in graph["nodes"]}
+    count = int(result["count"])
+    shown = len(result["paths"])
+    print(f"{count:,} path(s); showing the top {shown} by |product|")
+    rows = [["#", "path", "factors", "product"]]
+    for k, path in enumerate(result["paths"], 1):
+        rows.append([
+            str(k),
+            " → ".join(label[n] for n in path["nodes"]),
+            " × ".join(_show(f) for f in path["factors"]) or "1",
+            _show(path["product"]),
+        ])
+    print(_table(rows))
+    print(f"sum of listed paths  {_show(result['listed_sum'])}")
+    print(f"reverse-mode gradient {_show(result['gradient'])}")
+    print(f"unlisted remainder   {_show(result['remainder'])}")
+    print(f"finite differences   {_show(result['finite_difference'])}")
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from pathgrad.settings import get_settings
+
+    settings = get_settings()
+    uvicorn.run(
+        "pathgrad.api.app:create_app",
+        factory=True,
+        host=args.host or settings.host,
+        port=args.port or settings.port,
+        workers=args.workers or settings.workers,
+        log_level=settings.log_level,
+    )
     return 0
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import warnings
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -35,6 +36,10 @@ _DOMAIN_ERRORS = (ArithmeticError, ValueError)
 _by_serial = attrgetter("serial")
 
 KINDS = ("input", "param", "const", "op")
+
+# Overflow and domain errors are part of the picture (non-finite nodes with a reason), not warnings.
+# np.errstate per operation would cost more than a small array operation itself.
+warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"pathgrad\.")
 
 
 @dataclass(frozen=True, eq=False)
@@ -255,8 +260,11 @@ def _binary(row: Primitive, a: Any, b: Any) -> Node:
 
 def _array_node(row: Primitive, parents: tuple[Node, ...], params: tuple[Any, ...]) -> Node:
     values = [p.value for p in parents]
-    with np.errstate(all="ignore"):
+    try:
         value = row.forward(ARRAY, *values, *params)
+    except FloatingPointError:  # the caller's np.seterr asked numpy to raise
+        with np.errstate(all="ignore"):
+            value = row.forward(ARRAY, *values, *params)
     requires_grad = any(p.requires_grad for p in parents)
     return Node(_normalize(value), parents, row, params, None, requires_grad)
 
@@ -409,6 +417,10 @@ class GraphBackend:
     @staticmethod
     def broadcast_to(x: Node, shape: tuple[int, ...]) -> Node:
         return x if x.shape == tuple(shape) else _unary(_BROADCAST_TO, x, (tuple(shape),))
+
+    @staticmethod
+    def broadcast_like(g: Node, x: Node) -> Node:
+        return GraphBackend.broadcast_to(_const(g), x.shape)
 
     @staticmethod
     def sum_to(x: Node, shape: tuple[int, ...]) -> Node:

@@ -71,19 +71,6 @@ def count_paths(output: Node, source: Node, order: Sequence[Node] | None = None)
     return path_counts_to(output, order).get(source, 0)
 
 
-def _relevant(output: Node, source: Node, order: Sequence[Node]) -> set[int]:
-    """ids of the nodes on some path from source to output."""
-    above = set()
-    for node in order:
-        if node is source or any(id(p) in above for p in node.parents):
-            above.add(id(node))
-    below = {id(output)}
-    for node in reversed(order):
-        if id(node) in below:
-            below.update(id(p) for p in node.parents)
-    return above & below
-
-
 def paths(output: Node, source: Node, limit: int = 20) -> PathReport:
     """The paths from ``source`` to ``output`` in decreasing |product|, at most ``limit`` of them.
 
@@ -100,40 +87,57 @@ def paths(output: Node, source: Node, limit: int = 20) -> PathReport:
 
 
 def _log_abs(d: float) -> float:
-    return math.log(abs(d)) if d != 0.0 and math.isfinite(d) else (
-        math.inf if math.isinf(d) else -math.inf
-    )
+    if d != d or d == 0.0:  # NaN factors rank with the zeros, last
+        return -math.inf
+    return math.log(abs(d)) if math.isfinite(d) else math.inf
+
+
+def _plus(a: float, b: float) -> float:
+    total = a + b
+    return -math.inf if total != total else total  # inf + (−inf): rank last, never NaN
 
 
 def _best_paths(output: Node, source: Node, order: Sequence[Node], limit: int) -> list[Path]:
-    keep = _relevant(output, source, order)
-    nodes = [n for n in order if id(n) in keep]
-    for node in nodes:
-        if node.parents and node.partials is None:
+    # Every node of `order` is an ancestor of the output; keep the descendants of the source.
+    # Nodes older than the source cannot descend from it, so the scan starts at the source.
+    below = order[order.index(source) :]
+    descendants = {source}
+    nodes = [source]
+    for node in below[1:]:
+        for parent in node.parents:
+            if parent in descendants:
+                descendants.add(node)
+                nodes.append(node)
+                break
+    # children[parent] = [(child, index, log|d|)] within that subgraph.
+    children: dict[Node, list[tuple[Node, int, float]]] = {n: [] for n in nodes}
+    for node in nodes[1:]:
+        partials = node.partials
+        if partials is None:
             raise ValueError(
-                f"path listing needs scalar edges; {node.op} node {node.name or ''} holds an array"
+                f"path listing needs scalar edges; the {node.op} node {node.name or ''} holds an array"
             )
-    # children[id(parent)] = [(child, index, log|d|)] within the relevant subgraph.
-    children: dict[int, list[tuple[Node, int, float]]] = {id(n): [] for n in nodes}
-    for node in nodes:
-        if node is source:
-            continue
-        assert node.partials is not None
-        for i, (parent, d) in enumerate(zip(node.parents, node.partials, strict=True)):
-            if id(parent) in keep:
-                children[id(parent)].append((node, i, _log_abs(d)))
-    # best[id(n)]: the largest log|product| from n to the output (exact heuristic).
-    best: dict[int, float] = {id(output): 0.0}
+        for i, parent in enumerate(node.parents):
+            if parent in descendants:
+                children[parent].append((node, i, _log_abs(partials[i])))
+    # best[n]: the largest log|product| from n to the output (an exact heuristic).
+    best: dict[Node, float] = {}
     for node in reversed(nodes):
         if node is output:
+            best[node] = 0.0
             continue
-        best[id(node)] = max(
-            (lg + best[id(child)] for child, _, lg in children[id(node)]), default=-math.inf
-        )
-    tiebreak = _counter()
+        top = -math.inf
+        for child, _, lg in children[node]:
+            candidate = _plus(lg, best[child])
+            if candidate > top:
+                top = candidate
+        best[node] = top
+    # Ties (equal products, or many zeros) pop the newest entry first: depth-first, so each path
+    # completes in a walk along its length instead of a breadth-first sweep over all prefixes.
+    tiebreak = _counter(0, -1)
     # Heap entries: (-priority, tiebreak, node, log of prefix, linked list of edges).
     heap: list[tuple[float, int, Node, float, tuple | None]] = [
-        (-best[id(source)], next(tiebreak), source, 0.0, None)
+        (-best[source], next(tiebreak), source, 0.0, None)
     ]
     found: list[Path] = []
     while heap and len(found) < limit:
@@ -141,11 +145,9 @@ def _best_paths(output: Node, source: Node, order: Sequence[Node], limit: int) -
         if node is output:
             found.append(_materialize(source, trail))
             continue
-        for child, index, lg in children[id(node)]:
-            score = prefix + lg
-            priority = score + best[id(child)]
-            if math.isnan(priority):
-                priority = -math.inf
+        for child, index, lg in children[node]:
+            score = _plus(prefix, lg)
+            priority = _plus(score, best[child])
             heapq.heappush(heap, (-priority, next(tiebreak), child, score, ((child, index), trail)))
     return found
 

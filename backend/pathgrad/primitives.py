@@ -234,14 +234,14 @@ _ROWS: list[Primitive] = [
     Primitive(
         "sum", 1, "Σ", "d(Σx)/dxᵢ = 1", "sum of all elements",
         forward=_sum_forward,
-        vjp=lambda F, g, ans, x: (F.broadcast_to(g, F.shape(x)),),
+        vjp=lambda F, g, ans, x: (F.broadcast_like(g, x),),
         jvp=lambda F, t, ans, x: F.reduce_sum(t[0]),
         elementwise=False,
     ),
     Primitive(
         "mean", 1, "mean", "d(mean x)/dxᵢ = 1/n", "mean of all elements",
         forward=_mean_forward,
-        vjp=lambda F, g, ans, x: (F.broadcast_to(g * (1.0 / F.size(x)), F.shape(x)),),
+        vjp=lambda F, g, ans, x: (F.broadcast_like(g * (1.0 / F.size(x)), x),),
         jvp=lambda F, t, ans, x: F.reduce_sum(t[0]) * (1.0 / F.size(x)),
         elementwise=False,
     ),

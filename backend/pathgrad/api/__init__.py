@@ -1,0 +1,1 @@
+"""The HTTP layer: it only translates between requests and :mod:`pathgrad.service`."""

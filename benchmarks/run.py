@@ -1,0 +1,46 @@
+"""pathgrad's benchmarks: one table, each figure beside its goal and its reference.
+
+Run from the repository: `make bench` (or `.venv/bin/python benchmarks/run.py [core] [api]`).
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+
+def print_table(rows: list[tuple[str, str, str, str]]) -> None:
+    header = ("what", "pathgrad", "goal", "reference")
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(4)]
+    line = "  ".join("-" * w for w in widths)
+    print("  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)))
+    print(line)
+    for row in rows:
+        print("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+
+
+def main(argv: list[str]) -> int:
+    groups = argv or ["core", "api"]
+    print(f"pathgrad benchmarks on {platform.machine()}, {os.cpu_count()} cores, "
+          f"Python {platform.python_version()}")
+    rows: list[tuple[str, str, str, str]] = []
+    if "core" in groups:
+        from core import core_rows
+
+        rows += core_rows()
+    if "api" in groups:
+        try:
+            from api import api_rows
+        except ImportError:
+            api_rows = None
+        if api_rows is not None:
+            rows += api_rows()
+    print_table(rows)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -518,6 +518,8 @@ def _vjp(node: Node, g: Any, F: Any) -> list[tuple[Node, Any]]:
     out = []
     for parent, grad in zip(node.parents, grads, strict=True):
         if parent.requires_grad and grad is not None:
+            if callable(grad) and not isinstance(grad, Node):
+                grad = grad()
             shape = parent.shape
             if graph:
                 grad = GRAPH.sum_to(_const(grad), shape)
@@ -673,8 +675,13 @@ def nonfinite_reason(node: Node) -> str | None:
         if not is_finite(parent.value):
             label = parent.name or parent.op
             return f"{node.op}: its input {i + 1} ({label}) is already not finite"
-    detail = node.prim.domain or "the result is too large or undefined"
+    detail = node.prim.domain or "the result is beyond float64's range (±1.8e308)"
+    value = node.value
+    if type(value) is float:
+        what = "undefined (NaN)" if value != value else "infinite"
+    else:
+        what = "undefined (NaN)" if np.isnan(value).any() else "infinite"
     if all(type(p.value) is float for p in node.parents):
         args = ", ".join(f"{p.value:.6g}" for p in node.parents)
-        return f"{node.op}({args}) is not finite: {detail}"
-    return f"{node.op} gave a non-finite value: {detail}"
+        return f"{node.op}({args}) is {what}: {detail}"
+    return f"{node.op} gave a value that is {what}: {detail}"

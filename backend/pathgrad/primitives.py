@@ -11,7 +11,8 @@ Python floats, numpy arrays and graph nodes (for higher-order derivatives).
 * ``partials(F, ans, *xs, *params)`` gives, for an *elementwise* row, d(ans)/d(x_i) for each argument
   (broadcastable to ``ans``). On scalar graphs these are the edge-local derivatives that the path
   picture multiplies along.
-* ``vjp(F, g, ans, *xs, *params)`` and ``jvp(F, tangents, ans, *xs, *params)`` are given for structural
+* ``vjp(F, g, ans, *xs, *params)`` (each entry a value, or a thunk computed only when needed) and
+  ``jvp(F, tangents, ans, *xs, *params)`` are given for structural
   rows (matmul, reductions); elementwise rows may give ``vjp`` to skip a multiplication by one.
 
 Kinks have fixed, documented values: relu'(0) = 0, leaky_relu'(0) = slope, abs'(0) = 0.
@@ -72,14 +73,15 @@ class Primitive:
 
 
 def _matmul_vjp(F: Any, g: Any, ans: Any, a: Any, b: Any) -> tuple[Any, Any]:
+    # Lazy: the engine calls a side only if that parent needs a gradient (data X does not).
     a_nd, b_nd = F.ndim(a), F.ndim(b)
     if a_nd == 1 and b_nd == 1:
-        return g * b, g * a
+        return (lambda: g * b), (lambda: g * a)
     if a_nd == 2 and b_nd == 1:
-        return F.outer(g, b), F.matmul(F.transpose(a), g)
+        return (lambda: F.outer(g, b)), (lambda: F.matmul(F.transpose(a), g))
     if a_nd == 1 and b_nd == 2:
-        return F.matmul(b, g), F.outer(a, g)
-    return F.matmul(g, F.transpose(b)), F.matmul(F.transpose(a), g)
+        return (lambda: F.matmul(b, g)), (lambda: F.outer(a, g))
+    return (lambda: F.matmul(g, F.transpose(b))), (lambda: F.matmul(F.transpose(a), g))
 
 
 def _matmul_jvp(F: Any, t: tuple[Any, Any], ans: Any, a: Any, b: Any) -> Any:
@@ -132,7 +134,7 @@ _ROWS: list[Primitive] = [
         forward=lambda F, a, b: a / b,
         partials=lambda F, ans, a, b: (1.0 / b, -ans / b),
         function=False,
-        domain="division by zero",
+        domain="division by zero (or a quotient past ±1.8e308)",
     ),
     Primitive(
         "neg", 1, "−", "d(−x)/dx = −1", "−x",
@@ -152,8 +154,8 @@ _ROWS: list[Primitive] = [
         forward=lambda F, a, b: F.pow(a, b),
         partials=lambda F, ans, a, b: (b * F.pow(a, b - 1.0), ans * F.log_or_nan(a)),
         function=False,
-        domain="a negative base needs an integer exponent; 0 to a negative power is infinite; "
-        "aᵇ·ln a is undefined for a ≤ 0",
+        domain="aᵇ overflows past ±1.8e308; a negative base needs an integer exponent; "
+        "0 to a negative power is infinite",
     ),
     Primitive(
         "square", 1, "x²", "square'(x) = 2x", "x²",

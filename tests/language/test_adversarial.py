@@ -21,10 +21,19 @@ def quickly(seconds: float = 1.0) -> Iterator[None]:
     assert time.perf_counter() - start < seconds
 
 
-@pytest.mark.parametrize("source", ["9^9^9", "2^99999", "y = 9 ** 9 ** 9", "x = 2\ny = x^99999^99999"])
-def test_huge_powers_overflow_to_inf(source: str) -> None:
+@pytest.mark.parametrize(
+    ("source", "column"), [("9^9^9", 2), ("2^99999", 2), ("y = 9 ** 9 ** 9", 7), ("y = 1/0", 6)]
+)
+def test_constant_expressions_that_overflow_are_errors(source: str, column: int) -> None:
+    with quickly(), pytest.raises(LanguageError) as caught:
+        build_program(source)
+    assert caught.value.column == column
+    assert "not finite" in caught.value.message
+
+
+def test_huge_powers_of_a_leaf_overflow_to_inf() -> None:
     with quickly():
-        program = build_program(source)
+        program = build_program("x = 2\ny = x^99999")
     assert program.output.value == math.inf
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from pathgrad.engine import Const, Node, Var, apply, expand_composites
+from pathgrad.engine import Const, Node, Var, apply, expand_composites, is_finite, nonfinite_reason
 from pathgrad.language.errors import LanguageError, Positions, shorten
 from pathgrad.language.limits import DEFAULT_LIMITS, Limits
 from pathgrad.language.parser import MAX_ARRAY_DIMS, FunctionRow, function_table, parse
@@ -262,6 +262,10 @@ class _Builder:
         except _ENGINE_ERRORS as exc:
             raise self.error(str(exc) or type(exc).__name__, span) from None
         self.account(node, span)
+        if node.prim is not None and not node.requires_grad and not is_finite(node.value):
+            # Only literals feed it, so the text itself is at fault (like the literal 1e309);
+            # non-finite values that depend on a leaf are drawn, flagged, with their reason.
+            raise self.error(f"this constant expression is not finite: {nonfinite_reason(node)}", span)
         return node
 
     def account(self, node: Node, span: Span) -> None:

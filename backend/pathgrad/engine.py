@@ -20,7 +20,8 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from operator import attrgetter
-from typing import Any
+from types import FunctionType
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -115,42 +116,21 @@ class Node:
         label = f" {self.name!r}" if self.name else ""
         return f"<Node{label} {self.op} value={self.value!r}>"
 
-    # Operators. Raw numbers on either side become constants.
-    def __add__(self, other: Any) -> Node:
-        return _binary(_ADD, self, other)
-
-    def __radd__(self, other: Any) -> Node:
-        return _binary(_ADD, other, self)
-
-    def __sub__(self, other: Any) -> Node:
-        return _binary(_SUB, self, other)
-
-    def __rsub__(self, other: Any) -> Node:
-        return _binary(_SUB, other, self)
-
-    def __mul__(self, other: Any) -> Node:
-        return _binary(_MUL, self, other)
-
-    def __rmul__(self, other: Any) -> Node:
-        return _binary(_MUL, other, self)
-
-    def __truediv__(self, other: Any) -> Node:
-        return _binary(_DIV, self, other)
-
-    def __rtruediv__(self, other: Any) -> Node:
-        return _binary(_DIV, other, self)
-
-    def __pow__(self, other: Any) -> Node:
-        return _binary(_POW, self, other)
-
-    def __rpow__(self, other: Any) -> Node:
-        return _binary(_POW, other, self)
-
-    def __matmul__(self, other: Any) -> Node:
-        return _binary(_MATMUL, self, other)
-
-    def __rmatmul__(self, other: Any) -> Node:
-        return _binary(_MATMUL, other, self)
+    # Operators (+ − × ÷ ^ @ and their reflections) are attached below the class by _operator():
+    # raw numbers on either side become constants.
+    if TYPE_CHECKING:
+        def __add__(self, other: Any) -> Node: ...
+        def __radd__(self, other: Any) -> Node: ...
+        def __sub__(self, other: Any) -> Node: ...
+        def __rsub__(self, other: Any) -> Node: ...
+        def __mul__(self, other: Any) -> Node: ...
+        def __rmul__(self, other: Any) -> Node: ...
+        def __truediv__(self, other: Any) -> Node: ...
+        def __rtruediv__(self, other: Any) -> Node: ...
+        def __pow__(self, other: Any) -> Node: ...
+        def __rpow__(self, other: Any) -> Node: ...
+        def __matmul__(self, other: Any) -> Node: ...
+        def __rmatmul__(self, other: Any) -> Node: ...
 
     def __neg__(self) -> Node:
         return _unary(_NEG, self)
@@ -306,6 +286,35 @@ def apply(name: str | Primitive, *args: Any, **params: Any) -> Node:
 
 _ADD, _SUB, _MUL, _DIV = PRIMITIVES["add"], PRIMITIVES["sub"], PRIMITIVES["mul"], PRIMITIVES["div"]
 _POW, _NEG, _MATMUL = PRIMITIVES["pow"], PRIMITIVES["neg"], PRIMITIVES["matmul"]
+
+
+def _operator(row: Primitive, reflected: bool) -> Any:
+    """A Node operator method for a binary row, with the scalar path inlined (the hot loop)."""
+    forward, partials = row.forward, row.partials
+
+    def operator(self: Node, other: Any) -> Node:
+        if type(other) is not Node:
+            other = _const(other)
+        a, b = (other, self) if reflected else (self, other)
+        av = a.value
+        bv = b.value
+        if type(av) is not float or type(bv) is not float or partials is None:
+            return _array_node(row, (a, b), ())
+        try:
+            value = forward(SCALAR, av, bv)
+            d = partials(SCALAR, value, av, bv)
+        except _DOMAIN_ERRORS:
+            value, d = _scalar_fallback(row, (av, bv), ())
+        return Node(value, (a, b), row, (), d, a.requires_grad or b.requires_grad)
+
+    operator.__doc__ = f"{row.doc}; derivative: {row.formula}."
+    return operator
+
+
+for _name, _row in (("add", _ADD), ("sub", _SUB), ("mul", _MUL), ("truediv", _DIV), ("pow", _POW),
+                    ("matmul", _MATMUL)):
+    setattr(Node, f"__{_name}__", _operator(_row, reflected=False))
+    setattr(Node, f"__r{_name}__", _operator(_row, reflected=True))
 
 
 def _maker(row_name: str) -> Any:
@@ -506,28 +515,30 @@ def _vjp(node: Node, g: Any, F: Any) -> list[tuple[Node, Any]]:
     row = node.prim
     assert row is not None
     graph = F is GRAPH
+    parents = node.parents
     ans = node if graph else node.value
-    xs = node.parents if graph else [p.value for p in node.parents]
+    xs = parents if graph else [p.value for p in parents]
     if row.vjp is not None:
         grads = row.vjp(F, g, ans, *xs, *node.params)
     elif row.partials is not None:
         partials = row.partials(F, ans, *xs, *node.params)
-        grads = [g * d if p.requires_grad else None for p, d in zip(node.parents, partials, strict=True)]
+        grads = [g * d if p.requires_grad else None for p, d in zip(parents, partials, strict=True)]
     else:
         raise NotImplementedError(f"{row.name} has no derivative rule")
     out = []
-    for parent, grad in zip(node.parents, grads, strict=True):
-        if parent.requires_grad and grad is not None:
-            if callable(grad) and not isinstance(grad, Node):
-                grad = grad()
-            shape = parent.shape
-            if graph:
-                grad = GRAPH.sum_to(_const(grad), shape)
-            else:
-                grad = _normalize(sum_to_shape(grad, shape)) if np.shape(grad) != shape else grad
-                if type(parent.value) is float:
-                    grad = float(grad)
-            out.append((parent, grad))
+    for parent, grad in zip(parents, grads, strict=True):
+        if grad is None or not parent.requires_grad:
+            continue
+        if type(grad) is FunctionType:  # a lazy rule: only now that this parent needs it
+            grad = grad()
+        if graph:
+            grad = GRAPH.sum_to(_const(grad), parent.shape)
+        elif type(parent.value) is float:
+            if type(grad) is not float:
+                grad = float(np.sum(grad))
+        elif np.shape(grad) != parent.value.shape:
+            grad = sum_to_shape(grad, parent.value.shape)
+        out.append((parent, grad))
     return out
 
 

@@ -1,0 +1,535 @@
+// The application controller: holds the state, talks to the API, and drives the views.
+// One instance per page; nothing here is module-level mutable state.
+import {
+  indexGraph, gradLeaves, namedNodes, findNode, structureKey, collapseGroups, nodeText, nodeSize, exprLabels,
+} from './model/graph-model.js';
+import { layoutGraph } from './model/layout.js';
+import { costs, reverseSweep, forwardSweep } from './model/paths.js';
+import { pathTimeline, pathStateAt, sweepTimeline, sweepStateAt, pathStartTime } from './model/schedule.js';
+import { encodeState, decodeState, graphRequest, pathsRequest, cleanValues, DEFAULT_STATE } from './model/state.js';
+import { parseApiError } from './model/errors.js';
+import { toDot } from './model/dot.js';
+import { formatNumber, groupThousands, toBigInt } from './model/format.js';
+import { EXAMPLES } from './model/examples.js';
+import { h, setText } from './view/dom.js';
+import { createGraphView } from './view/render.js';
+import { createEditor } from './view/editor.js';
+import { createLeafControls } from './view/leaves.js';
+import { createPathsPanel, showCosts } from './view/paths-panel.js';
+import { createPlayer } from './view/player.js';
+import { showOps, showScale } from './view/legend.js';
+import { exportSvg, exportPng, exportJson, exportDot, exportHtml } from './view/export.js';
+
+const TYPE_DEBOUNCE_MS = 300;
+const VALUE_DEBOUNCE_MS = 40;
+const fmt = (x) => formatNumber(x, 6);
+
+/**
+ * @param {Record<string, HTMLElement>} els elements of index.html, by role
+ * @param {ReturnType<import('./api.js').createApi>} api
+ * @param {{initialState?: object, embedded?: object}} opts
+ */
+export function createApp(els, api, opts = {}) {
+  const state = { ...DEFAULT_STATE, values: {}, collapsed: [], ...(opts.initialState ?? {}) };
+  const cur = {
+    graphJson: null, g: null, view: null, vg: null, layout: null, key: null,
+    pathsJson: null, mode: 'paths', seq: 0, abort: null, timer: null, ops: null, hover: null, status: 'idle',
+  };
+
+  // ---- views
+  const editor = createEditor(els.editor, els.error, { onInput: onSourceInput });
+  const graphView = createGraphView(els.graph, {
+    onNodeClick,
+    onGroupToggle,
+    onNodeHover: () => {},
+  });
+  const leaves = createLeafControls(els.leaves, { onChange: onLeafValue, onSelect: (name) => selectInput(name) });
+  const panel = createPathsPanel(
+    {
+      count: els.pathCount, list: els.pathsList, listedSum: els.listedSum, gradient: els.gradient, fd: els.fd,
+      check: els.check, product: els.product, sigma: els.sigma,
+    },
+    { onHover: hoverPath, onPick: pickPath },
+  );
+  const player = createPlayer({ onFrame: drawFrame, onStatus: showStatus });
+
+  // ---- state <-> URL
+  function saveHash() {
+    const hash = encodeState(state);
+    if (opts.onHash) opts.onHash(hash);
+  }
+
+  // ---- requests
+  function schedule(delay) {
+    clearTimeout(cur.timer);
+    cur.timer = setTimeout(refresh, delay);
+  }
+
+  async function refresh() {
+    clearTimeout(cur.timer);
+    cur.abort?.abort();
+    const ctl = new AbortController();
+    cur.abort = ctl;
+    const seq = ++cur.seq;
+    setBusy(true);
+    try {
+      let res;
+      let pathsJson = null;
+      if (state.input) {
+        res = await api.paths(pathsRequest(state), ctl.signal);
+        if (seq !== cur.seq) return;
+        if (!res.ok && isInputError(res)) {
+          // The selected input no longer exists (the program changed): forget it.
+          state.input = null;
+          res = await api.graph(graphRequest(state), ctl.signal);
+        } else if (res.ok) {
+          pathsJson = res.body;
+          res = { ok: true, status: res.status, body: res.body.graph };
+        }
+      } else {
+        res = await api.graph(graphRequest(state), ctl.signal);
+      }
+      if (seq !== cur.seq) return;
+      if (!res.ok) {
+        if (res.status === 422 && isOutputError(res) && state.output) {
+          state.output = null;
+          saveHash();
+          schedule(0);
+          return;
+        }
+        showErrors(parseApiError(res.status, res.body));
+        return;
+      }
+      editor.setErrors([]);
+      els.graph.classList.remove('stale');
+      applyGraph(res.body);
+      if (!state.input) {
+        const pick = defaultInput(cur.g);
+        if (pick) {
+          state.input = pick;
+          saveHash();
+          schedule(0);
+          return;
+        }
+      }
+      applyPaths(pathsJson);
+      saveHash();
+    } catch (e) {
+      if (e?.name === 'AbortError') return;
+      showErrors([{ message: `unexpected error: ${e?.message ?? e}`, line: null, column: null, span: null }]);
+      console.error(e);
+    } finally {
+      if (seq === cur.seq) setBusy(false);
+    }
+  }
+
+  const detailLocs = (res) => (Array.isArray(res.body?.detail) ? res.body.detail.map((d) => (d?.loc ?? []).join('.')) : []);
+  const isInputError = (res) => res.status === 422 && detailLocs(res).some((l) => l === 'body.input');
+  const isOutputError = (res) => detailLocs(res).some((l) => l === 'body.output');
+
+  function showErrors(list) {
+    editor.setErrors(list);
+    els.graph.classList.add('stale');
+  }
+
+  function setBusy(on) {
+    els.app.classList.toggle('busy', on);
+  }
+
+  function defaultInput(g) {
+    const ls = gradLeaves(g);
+    if (!ls.length) return null;
+    let best = ls[0];
+    let bestCount = -1n;
+    for (const n of ls) {
+      const c = toBigInt(g.stats?.path_counts?.[n.id] ?? '0');
+      if (c > bestCount) {
+        best = n;
+        bestCount = c;
+      }
+    }
+    return best.name ?? best.id;
+  }
+
+  // ---- graph
+  function applyGraph(json) {
+    cur.graphJson = json;
+    cur.g = indexGraph(json);
+    cur.view = collapseGroups(cur.g, state.collapsed);
+    cur.vg = indexGraph({ nodes: cur.view.nodes, edges: cur.view.edges, groups: cur.view.groups, output: cur.view.output });
+    const key = `${structureKey(json)}|${state.collapsed.join(',')}`;
+    stopAnimation();
+    if (key !== cur.key) {
+      cur.key = key;
+      const t0 = performance.now();
+      const sized = cur.view.nodes.map((n) => ({ id: n.id, kind: n.kind, ...nodeSize(n, nodeText(n)) }));
+      cur.layout = layoutGraph(sized, cur.view.edges, { output: cur.view.output });
+      const t1 = performance.now();
+      graphView.render(cur.view, cur.layout);
+      graphView.fit();
+      els.graph.dataset.layoutMs = (t1 - t0).toFixed(1);
+      els.graph.dataset.structure = String(cur.seq);
+    }
+    const scale = graphView.update(cur.view);
+    showScale(els.scale, scale);
+    const output = cur.g.byId.get(cur.g.output);
+    setText(els.graphInfo, `${groupThousands(String(json.nodes.length))} nodes · ${groupThousands(String(json.edges.length))} edges · output ${output?.name ?? output?.id ?? '?'} = ${fmt(output?.value)}`);
+    fillSelects();
+    const inputNode = findNode(cur.g, state.input);
+    graphView.mark('selected-input', inputNode ? [repOf(inputNode.id)] : []);
+    leaves.update(gradLeaves(cur.g), state.input);
+    updateCosts();
+  }
+
+  const repOf = (id) => cur.view?.rep.get(id) ?? id;
+  const edgeRepOf = (id) => (cur.view?.edgeRep.has(id) ? cur.view.edgeRep.get(id) : id);
+
+  function fillSelects() {
+    const g = cur.g;
+    const outs = namedNodes(g).filter((n) => n.kind !== 'const');
+    const outName = state.output ?? g.byId.get(g.output)?.name ?? '';
+    const seen = new Set();
+    const outOptions = [];
+    for (const n of outs.slice().reverse()) {
+      if (seen.has(n.name)) continue;
+      seen.add(n.name);
+      outOptions.unshift(h('option', { value: n.name, text: n.name }));
+    }
+    els.outputSelect.replaceChildren(...outOptions);
+    els.outputSelect.value = outName;
+    const ins = gradLeaves(g);
+    els.inputSelect.replaceChildren(
+      h('option', { value: '', text: '(choose)' }),
+      ...ins.map((n) => h('option', { value: n.name ?? n.id, text: `${n.name ?? n.id} (${groupThousands(String(g.stats?.path_counts?.[n.id] ?? '?'))} paths)` })),
+    );
+    els.inputSelect.value = state.input ?? '';
+  }
+
+  function updateCosts() {
+    const g = cur.g;
+    const input = findNode(g, state.input);
+    const leafIds = gradLeaves(g).map((n) => n.id);
+    if (!input) {
+      cur.costs = null;
+      els.costs.replaceChildren(h('p', { class: 'muted small', text: 'Pick an input to compare the costs.' }));
+      return;
+    }
+    cur.costs = { c: costs(g, [input.id], g.output), all: costs(g, leafIds, g.output) };
+    showCosts(els.costs, { inputName: input.name ?? input.id, ...cur.costs, nInputs: leafIds.length });
+  }
+
+  // ---- paths
+  function applyPaths(pj) {
+    cur.pathsJson = pj;
+    if (!pj) {
+      panel.clear(state.input ? '' : 'Click an input (a leaf) to list its paths.');
+      loadTimeline();
+      return;
+    }
+    panel.show(pj, cur.g.byId, exprLabels(cur.g));
+    const inputNode = cur.g.byId.get(pj.input) ?? findNode(cur.g, state.input);
+    setText(els.pathsTitle, `Paths from ${inputNode?.name ?? pj.input} to ${cur.g.byId.get(pj.output)?.name ?? pj.output}`);
+    loadTimeline();
+  }
+
+  function loadTimeline() {
+    stopAnimation();
+    let tl = null;
+    if (cur.mode === 'paths') {
+      tl = cur.pathsJson ? pathTimeline(cur.pathsJson.paths ?? []) : null;
+    } else if (cur.mode === 'reverse' && cur.vg) {
+      tl = sweepTimeline(reverseSweep(cur.vg, cur.vg.output).steps, 'reverse');
+    } else if (cur.mode === 'forward' && cur.vg) {
+      const input = findNode(cur.g, state.input);
+      tl = input ? sweepTimeline(forwardSweep(cur.vg, repOf(input.id)).steps, 'forward') : null;
+    }
+    if (tl) player.load(tl);
+    else player.unload();
+    for (const b of [els.modePaths, els.reverseSweep, els.forwardSweep]) b.classList.remove('active');
+    ({ paths: els.modePaths, reverse: els.reverseSweep, forward: els.forwardSweep })[cur.mode]?.classList.add('active');
+    els.app.dataset.mode = cur.mode;
+  }
+
+  function stopAnimation() {
+    player.pause();
+    restoreGraph();
+  }
+
+  /** Undo everything the animation drew. */
+  function restoreGraph() {
+    graphView.mark('anim-path');
+    graphView.mark('anim-done');
+    graphView.mark('swept');
+    graphView.mark('sweep-current');
+    graphView.mark('pending');
+    graphView.setPulses([]);
+    graphView.clearBadges();
+    if (cur.view) graphView.update(cur.view);
+    panel.resetAnim();
+    setText(els.sweepCount, '');
+    els.graph.classList.remove('animating');
+  }
+
+  // ---- animation frames
+  function drawFrame(t, tl) {
+    els.graph.classList.toggle('animating', t > 0);
+    if (tl.kind === 'paths') drawPaths(t, tl);
+    else drawSweep(t, tl);
+    els.timeline.value = String(tl.duration ? Math.round((1000 * t) / tl.duration) : 0);
+  }
+
+  function drawPaths(t, tl) {
+    const pj = cur.pathsJson;
+    if (!pj) return;
+    const st = pathStateAt(tl, t);
+    panel.setAnim(st, pj.paths, t);
+    const p = pj.paths[st.path];
+    graphView.clearBadges();
+    if (t <= 0 || !p) {
+      graphView.mark('anim-path');
+      graphView.mark('anim-done');
+      graphView.setPulses([]);
+      return;
+    }
+    const nodes = [...new Set(p.nodes.map(repOf))];
+    const edges = p.edges.map(edgeRepOf).filter(Boolean);
+    graphView.mark('anim-path', nodes, edges);
+    graphView.mark('anim-done', [], p.edges.slice(0, st.step).map(edgeRepOf).filter(Boolean));
+    const pulses = [];
+    if (st.pulse) {
+      const e = edgeRepOf(st.pulse.edge);
+      if (e) pulses.push({ edge: e, frac: st.pulse.frac, text: `× ${formatNumber(st.factor, 4)}`, follow: true });
+    }
+    graphView.setPulses(pulses);
+    const reached = repOf(p.nodes[Math.min(st.step, p.nodes.length - 1)]);
+    const inputRep = repOf(pj.input);
+    if (!st.done) graphView.setBadge(reached, `∏ = ${formatNumber(st.product, 4)}`);
+    graphView.setBadge(inputRep, `Σ = ${formatNumber(st.sum, 5)}`);
+  }
+
+  function drawSweep(t, tl) {
+    const ss = sweepStateAt(tl, t);
+    const key = tl.kind === 'reverse' ? 'adj' : 'tan';
+    const completed = [...ss.completed.keys()];
+    graphView.mark('swept', completed);
+    graphView.mark('sweep-current', ss.current ? [ss.current] : []);
+    const pending = cur.view.nodes.filter((n) => !ss.completed.has(n.id)).map((n) => n.id);
+    graphView.mark('pending', ss.done ? [] : pending);
+    for (const n of cur.view.nodes) {
+      if (ss.completed.has(n.id)) graphView.setNodeLine(n.id, key, formatNumber(ss.completed.get(n.id), 4));
+      else if (ss.partial.has(n.id)) graphView.setNodeLine(n.id, key, `${formatNumber(ss.partial.get(n.id), 4)} …`);
+      else graphView.setNodeLine(n.id, key, n.kind === 'const' ? '' : '?');
+    }
+    graphView.setPulses(ss.pulses.map((p) => ({ edge: p.edge, frac: p.frac, reverse: tl.kind === 'reverse' })));
+    const total = tl.events.at(-1).mults;
+    const what = tl.kind === 'reverse' ? 'reverse mode, one per edge' : 'forward mode, one per edge reached';
+    const paths = tl.kind === 'reverse' ? cur.costs?.all.enumerate : cur.costs?.c.enumerate;
+    const vs = paths === undefined ? '' : ` · summing every path instead: ${groupThousands(paths)}`;
+    setText(els.sweepCount, `multiplications: ${groupThousands(String(ss.mults))} of ${groupThousands(String(total))} (${what})${vs}`);
+  }
+
+  function showStatus(s) {
+    els.play.disabled = !s.kind || s.playing;
+    els.pause.disabled = !s.playing;
+    els.step.disabled = !s.kind;
+    els.stepBack.disabled = !s.kind;
+    els.restart.disabled = !s.kind;
+    els.app.classList.toggle('playing', s.playing);
+    els.play.setAttribute('aria-pressed', String(s.playing));
+  }
+
+  // ---- interactions
+  function onSourceInput(text) {
+    state.source = text;
+    // New program text: the sliders' overrides belong to the old one.
+    state.values = {};
+    state.collapsed = [];
+    schedule(TYPE_DEBOUNCE_MS);
+    saveHash();
+  }
+
+  function onLeafValue(name, value) {
+    state.values = { ...state.values, [name]: value };
+    state.values = cleanValues(state.values);
+    schedule(VALUE_DEBOUNCE_MS);
+  }
+
+  function onNodeClick(id) {
+    if (!cur.g) return;
+    const n = cur.g.byId.get(id);
+    if (n && (n.op === 'leaf' || n.kind === 'input' || n.kind === 'param')) selectInput(n.name ?? n.id);
+  }
+
+  function selectInput(name) {
+    if (!name || name === state.input) return;
+    state.input = name;
+    if (cur.mode === 'forward') cur.mode = 'paths';
+    saveHash();
+    refresh();
+  }
+
+  function onGroupToggle(groupId) {
+    const set = new Set(state.collapsed);
+    if (set.has(groupId)) set.delete(groupId);
+    else set.add(groupId);
+    state.collapsed = [...set];
+    saveHash();
+    if (cur.graphJson) {
+      applyGraph(cur.graphJson);
+      applyPaths(cur.pathsJson);
+    }
+  }
+
+  function hoverPath(i) {
+    panel.setHover(i);
+    const p = i === null ? null : cur.pathsJson?.paths?.[i];
+    if (!p) {
+      graphView.mark('hl');
+      return;
+    }
+    graphView.mark('hl', [...new Set(p.nodes.map(repOf))], p.edges.map(edgeRepOf).filter(Boolean));
+  }
+
+  function pickPath(i) {
+    if (cur.mode !== 'paths') {
+      cur.mode = 'paths';
+      loadTimeline();
+    }
+    const tl = player.timeline;
+    if (tl) player.seek(pathStartTime(tl, i) + 1);
+  }
+
+  function setMode(mode) {
+    cur.mode = mode;
+    loadTimeline();
+  }
+
+  function exportData() {
+    return {
+      state: { ...state },
+      graph: cur.graphJson,
+      pathsByInput: cur.pathsJson ? { [state.input]: cur.pathsJson } : {},
+      ops: cur.ops,
+    };
+  }
+
+  async function exportAll(kind) {
+    if (!cur.graphJson) return;
+    const name = 'pathgrad';
+    try {
+      if (kind === 'svg') await exportSvg(graphView.svg, cur.layout, name);
+      else if (kind === 'png') await exportPng(graphView.svg, cur.layout, name);
+      else if (kind === 'json') exportJson(cur.graphJson, name);
+      else if (kind === 'dot') exportDot(toDot({ ...cur.view, groups: cur.view.groups }), name);
+      else if (kind === 'html') {
+        const data = exportData();
+        // Paths for every input, so that a reader of the file can pick any leaf.
+        for (const n of gradLeaves(cur.g).slice(0, 24)) {
+          const nm = n.name ?? n.id;
+          if (data.pathsByInput[nm]) continue;
+          const res = await api.paths(pathsRequest({ ...state, input: nm }));
+          if (res.ok) data.pathsByInput[nm] = res.body;
+        }
+        await exportHtml(data, name);
+      }
+      flash(`Exported ${kind.toUpperCase()}`);
+    } catch (e) {
+      flash(`Export failed: ${e?.message ?? e}`, true);
+    }
+  }
+
+  function flash(text, bad = false) {
+    setText(els.toast, text);
+    els.toast.classList.toggle('bad', bad);
+    els.toast.classList.add('shown');
+    clearTimeout(cur.toastTimer);
+    cur.toastTimer = setTimeout(() => els.toast.classList.remove('shown'), 2500);
+  }
+
+  // ---- public surface (wired by main.js)
+  return {
+    state,
+    player,
+    start() {
+      editor.value = state.source;
+      els.expand.checked = !!state.expand;
+      els.limit.value = String(state.limit);
+      editor.setReadOnly(!!api.offline);
+      leaves.setDisabled(!!api.offline);
+      els.examples.replaceChildren(
+        h('option', { value: '', text: 'Examples…' }),
+        ...EXAMPLES.map((ex) => h('option', { value: ex.id, text: ex.title })),
+      );
+      api.ops().then((r) => {
+        cur.ops = r.ok ? r.body : null;
+        showOps(els.ops, cur.ops);
+      });
+      showStatus({ playing: false, kind: null });
+      refresh();
+    },
+    /** Replace the whole state (a shared link was opened). */
+    load(next) {
+      Object.assign(state, { ...DEFAULT_STATE, values: {}, collapsed: [] }, next);
+      editor.value = state.source;
+      els.expand.checked = !!state.expand;
+      els.limit.value = String(state.limit);
+      cur.key = null;
+      refresh();
+    },
+    loadExample(id) {
+      const ex = EXAMPLES.find((e) => e.id === id);
+      if (!ex) return;
+      this.load({ source: ex.source, input: ex.input ?? null });
+      saveHash();
+    },
+    setExpand(on) {
+      state.expand = !!on;
+      state.collapsed = [];
+      saveHash();
+      refresh();
+    },
+    setOutput(name) {
+      const progOut = cur.g?.byId.get(cur.g.output)?.name;
+      state.output = name && name !== progOut ? name : state.output && name ? name : null;
+      saveHash();
+      refresh();
+    },
+    selectInput,
+    setLimit(n) {
+      const v = Number.parseInt(n, 10);
+      if (!Number.isFinite(v) || v < 1) return;
+      state.limit = Math.min(1000, v);
+      saveHash();
+      refresh();
+    },
+    setMode,
+    play() {
+      if (!player.timeline) loadTimeline();
+      player.play();
+    },
+    setSpeed(v) {
+      player.speed = v;
+    },
+    seekFraction(f) {
+      const tl = player.timeline;
+      if (tl) {
+        player.pause();
+        player.seek(tl.duration * f);
+      }
+    },
+    fit: () => graphView.fit(),
+    zoomBy: (f) => graphView.zoomBy(f),
+    resetValues() {
+      state.values = {};
+      saveHash();
+      refresh();
+    },
+    exportAll,
+    hashNow: () => encodeState(state),
+    decodeState,
+    flash,
+    get current() {
+      return cur;
+    },
+  };
+}

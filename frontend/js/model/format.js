@@ -1,0 +1,151 @@
+// Number and count formatting. Pure: no DOM.
+
+/** Group a non-negative decimal integer string (or BigInt) with thousands separators. */
+export function groupThousands(count) {
+  const s = typeof count === 'bigint' ? count.toString() : String(count).trim();
+  if (!/^-?\d+$/.test(s)) return s;
+  const neg = s.startsWith('-');
+  const digits = (neg ? s.slice(1) : s).replace(/^0+(?=\d)/, '');
+  const out = digits.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return neg ? `-${out}` : out;
+}
+
+/** Parse a decimal string (from the JSON contract) into a BigInt; 0n when unparseable. */
+export function toBigInt(count) {
+  if (typeof count === 'bigint') return count;
+  if (typeof count === 'number' && Number.isInteger(count)) return BigInt(count);
+  const s = String(count ?? '').trim();
+  return /^-?\d+$/.test(s) ? BigInt(s) : 0n;
+}
+
+/** "1 path", "2 paths", "1,073,741,824 paths; showing the top 20". */
+export function pathCountText(count, shown) {
+  const n = toBigInt(count);
+  const word = n === 1n ? 'path' : 'paths';
+  let text = `${groupThousands(n)} ${word}`;
+  if (shown !== undefined && BigInt(shown) < n) {
+    text += `; showing the top ${groupThousands(BigInt(shown))}`;
+  }
+  return text;
+}
+
+/**
+ * Format a number compactly for display: up to `digits` significant digits, exponent notation
+ * outside [1e-4, 1e6), "-0" shown as "0". Non-numbers (null from a non-finite value) become "NaN"
+ * unless a reason-based placeholder is given.
+ */
+export function formatNumber(x, digits = 4, placeholder = 'NaN') {
+  if (x === null || x === undefined) return placeholder;
+  if (typeof x !== 'number') return String(x);
+  if (Number.isNaN(x)) return 'NaN';
+  if (x === Infinity) return '∞';
+  if (x === -Infinity) return '−∞';
+  if (x === 0) return '0';
+  const ax = Math.abs(x);
+  let s;
+  if (ax >= 1e6 || ax < 1e-4) {
+    s = x.toExponential(Math.max(0, digits - 1));
+    s = s.replace(/\.?0+e/, 'e').replace('e+', 'e');
+  } else {
+    s = x.toPrecision(digits);
+    if (s.includes('e')) s = Number(s).toString();
+    if (s.includes('.')) s = s.replace(/\.?0+$/, '');
+  }
+  return s.replace(/^-/, '−');
+}
+
+/** Shape of a nested list value ([] for a scalar). */
+export function shapeOf(v) {
+  const shape = [];
+  let cur = v;
+  while (Array.isArray(cur)) {
+    shape.push(cur.length);
+    cur = cur[0];
+  }
+  return shape;
+}
+
+/** All numbers of a nested list (or the scalar itself) in row-major order. */
+export function flatten(v) {
+  if (!Array.isArray(v)) return [v];
+  const out = [];
+  const walk = (a) => {
+    for (const x of a) {
+      if (Array.isArray(x)) walk(x);
+      else out.push(x);
+    }
+  };
+  walk(v);
+  return out;
+}
+
+/** Format a scalar or a nested list: "3", "[1, 2, 3]", "[2×3: 1, 2, 3, …]". */
+export function formatValue(v, digits = 4) {
+  if (!Array.isArray(v)) return formatNumber(v, digits);
+  const shape = shapeOf(v);
+  const flat = flatten(v);
+  const shown = flat.slice(0, 3).map((x) => formatNumber(x, 3));
+  const more = flat.length > 3 ? ', …' : '';
+  if (shape.length === 1) return `[${shown.join(', ')}${more}]`;
+  return `[${shape.join('×')}: ${shown.join(', ')}${more}]`;
+}
+
+/** Largest absolute finite entry of a scalar or nested list; null when there is none. */
+export function magnitude(v) {
+  let best = null;
+  for (const x of flatten(v)) {
+    if (typeof x === 'number' && Number.isFinite(x)) {
+      const a = Math.abs(x);
+      if (best === null || a > best) best = a;
+    }
+  }
+  return best;
+}
+
+/**
+ * Build a log-scale mapper for magnitudes: returns t in [0, 1] (0 = smallest non-zero magnitude
+ * among `values`, 1 = largest), or null for zero / missing magnitudes.
+ */
+export function logScale(values) {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of values) {
+    if (v !== null && v !== undefined && v > 0 && Number.isFinite(v)) {
+      const l = Math.log10(v);
+      if (l < lo) lo = l;
+      if (l > hi) hi = l;
+    }
+  }
+  const span = hi - lo;
+  const fn = (v) => {
+    if (v === null || v === undefined || !(v > 0) || !Number.isFinite(v)) return null;
+    if (!(span > 1e-12)) return 1;
+    return Math.min(1, Math.max(0, (Math.log10(v) - lo) / span));
+  };
+  fn.min = lo === Infinity ? null : 10 ** lo;
+  fn.max = hi === -Infinity ? null : 10 ** hi;
+  return fn;
+}
+
+/** Escape text for HTML / XML attribute or text content (used when building export strings). */
+export function escapeXml(s) {
+  return String(s)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
+}
+
+/** Approximate rendered width of `text` in px for a given font size (for layout sizing). */
+export function textWidth(text, fontSize = 13) {
+  let w = 0;
+  for (const ch of String(text)) {
+    if (/[\u2000-\u2bff]/.test(ch)) w += 0.75;
+    else if (/[ilj.,:;|!'1()\[\]]/.test(ch)) w += 0.36;
+    else if (/[mwMW@]/.test(ch)) w += 0.9;
+    else if (/[A-Z]/.test(ch)) w += 0.68;
+    else w += 0.58;
+  }
+  return w * fontSize;
+}

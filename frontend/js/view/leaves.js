@@ -1,0 +1,111 @@
+// Leaf value controls: a number field and a slider per scalar leaf, a text field for array leaves.
+// Rows are rebuilt only when the set of leaves changes, so a slider being dragged is never replaced.
+import { h, setText } from './dom.js';
+import { formatNumber } from '../model/format.js';
+
+function sliderRange(v) {
+  const span = Math.max(2, Math.abs(v) * 2);
+  const lo = Math.floor((v - span) * 100) / 100;
+  const hi = Math.ceil((v + span) * 100) / 100;
+  return { lo, hi, step: Number(((hi - lo) / 400).toPrecision(2)) };
+}
+
+/**
+ * @param {HTMLElement} root #leaves
+ * @param {{onChange: (name: string, value: number | number[]) => void, onSelect?: (name) => void}} handlers
+ */
+export function createLeafControls(root, handlers) {
+  let key = '';
+  let rows = new Map();
+  let disabled = false;
+
+  function build(leaves) {
+    rows = new Map();
+    const items = leaves.map((n) => {
+      const name = n.name ?? n.id;
+      const isArray = Array.isArray(n.value);
+      const row = h('div', { class: 'leaf-row', dataset: { leafRow: name } });
+      const label = h('button', { type: 'button', class: 'leaf-name', title: `differentiate with respect to ${name}`, text: name });
+      label.addEventListener('click', () => handlers.onSelect?.(name));
+      row.append(label);
+      if (isArray) {
+        const text = h('input', { type: 'text', class: 'leaf-array', 'data-leaf': name, spellcheck: 'false', 'aria-label': `value of ${name}` });
+        text.value = JSON.stringify(n.value);
+        text.addEventListener('change', () => {
+          try {
+            const v = JSON.parse(text.value);
+            text.classList.remove('invalid');
+            handlers.onChange(name, v);
+          } catch {
+            text.classList.add('invalid');
+          }
+        });
+        row.append(text);
+        rows.set(name, { text, isArray });
+      } else {
+        const v = typeof n.value === 'number' ? n.value : 0;
+        const r = sliderRange(v);
+        const num = h('input', { type: 'number', class: 'leaf-number', 'data-leaf': name, step: 'any', 'aria-label': `value of ${name}` });
+        const range = h('input', { type: 'range', class: 'leaf-range', 'data-leaf': name, min: r.lo, max: r.hi, step: r.step, 'aria-label': `slider for ${name}` });
+        num.value = String(v);
+        range.value = String(v);
+        const grad = h('span', { class: 'leaf-grad', title: 'gradient of the output with respect to this leaf' });
+        num.addEventListener('input', () => {
+          const x = Number(num.value);
+          if (num.value.trim() === '' || !Number.isFinite(x)) return;
+          if (x < Number(range.min)) range.min = String(sliderRange(x).lo);
+          if (x > Number(range.max)) range.max = String(sliderRange(x).hi);
+          range.value = String(x);
+          handlers.onChange(name, x);
+        });
+        range.addEventListener('input', () => {
+          const x = Number(range.value);
+          num.value = String(x);
+          handlers.onChange(name, x);
+        });
+        row.append(num, range, grad);
+        rows.set(name, { num, range, grad, isArray });
+      }
+      return row;
+    });
+    root.replaceChildren(...(items.length ? items : [h('p', { class: 'muted', text: 'No inputs: a line like x = 2 defines one.' })]));
+  }
+
+  return {
+    /** Show the current leaves; keeps rows (and any active drag) when the names are unchanged. */
+    update(leaves, selected = null) {
+      const k = leaves.map((n) => `${n.name ?? n.id}:${Array.isArray(n.value)}`).join(',');
+      if (k !== key) {
+        key = k;
+        build(leaves);
+      }
+      for (const n of leaves) {
+        const name = n.name ?? n.id;
+        const r = rows.get(name);
+        if (!r) continue;
+        if (r.isArray) {
+          if (document.activeElement !== r.text) r.text.value = JSON.stringify(n.value);
+        } else {
+          const v = typeof n.value === 'number' ? n.value : null;
+          if (v !== null && document.activeElement !== r.num && Number(r.num.value) !== v) r.num.value = String(v);
+          if (v !== null && document.activeElement !== r.range && Number(r.range.value) !== v) {
+            if (v < Number(r.range.min) || v > Number(r.range.max)) {
+              const rr = sliderRange(v);
+              r.range.min = String(rr.lo);
+              r.range.max = String(rr.hi);
+              r.range.step = String(rr.step);
+            }
+            r.range.value = String(v);
+          }
+          setText(r.grad, `∂ ${formatNumber(n.grad, 4)}`);
+        }
+      }
+      for (const row of root.querySelectorAll('.leaf-row')) row.classList.toggle('selected', row.dataset.leafRow === selected);
+      for (const el of root.querySelectorAll('input')) el.disabled = disabled;
+    },
+    setDisabled(on) {
+      disabled = on;
+      for (const el of root.querySelectorAll('input')) el.disabled = on;
+    },
+  };
+}

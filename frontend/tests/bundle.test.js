@@ -1,0 +1,47 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+import { bundle, resolvePath, importsOf, transformModule, scriptSafe, jsonForScript } from '../js/model/bundle.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+test('resolvePath', () => {
+  assert.equal(resolvePath('js/main.js', './model/a.js'), 'js/model/a.js');
+  assert.equal(resolvePath('js/view/r.js', '../model/a.js'), 'js/model/a.js');
+  assert.throws(() => resolvePath('js/main.js', 'd3'));
+});
+
+test('transformModule rewrites imports and exports', () => {
+  const src = "import { a, b as c } from './x.js';\nimport * as ns from '../y.js';\nexport function f() { return a + c; }\nexport const K = 1;\nconst z = 2;\nexport { z };\n";
+  assert.deepEqual(importsOf('js/m/q.js', src), ['js/m/x.js', 'js/y.js']);
+  const out = transformModule('js/m/q.js', src);
+  assert.ok(out.includes('const { a, b: c } = __modules["js/m/x.js"];'));
+  assert.ok(out.includes('const ns = __modules["js/y.js"];'));
+  assert.ok(out.includes('return { f, K, z };'));
+  assert.ok(!/\bexport\b/.test(out.replace(/return[^]*$/, '')));
+});
+
+test('the real model modules bundle and run', () => {
+  const dir = join(root, 'js', 'model');
+  const sources = new Map();
+  for (const f of readdirSync(dir)) sources.set(`js/model/${f}`, readFileSync(join(dir, f), 'utf8'));
+  sources.set('js/entry.js', "import { pathTimeline } from './model/schedule.js';\nimport { groupThousands } from './model/format.js';\nexport const out = [pathTimeline([]).duration, groupThousands('1000000')];\n");
+  const code = bundle('js/entry.js', sources);
+  const run = new Function(`${code}\nreturn __modules["js/entry.js"].out;`);
+  assert.deepEqual(run(), [0, '1,000,000']);
+});
+
+test('cycles and missing modules are reported', () => {
+  const s = new Map([['a.js', "import { b } from './b.js';\nexport const a = 1;"], ['b.js', "import { a } from './a.js';\nexport const b = 1;"]]);
+  assert.throws(() => bundle('a.js', s), /cycle/);
+  assert.throws(() => bundle('c.js', s), /missing/);
+});
+
+test('script and JSON escaping for inline use', () => {
+  assert.equal(scriptSafe('x = "</script><!--"'), 'x = "<\\/script><\\!--"');
+  const j = jsonForScript({ s: '</script>\u2028' });
+  assert.ok(!j.includes('</'));
+  assert.deepEqual(JSON.parse(j), { s: '</script>\u2028' });
+});

@@ -1,0 +1,40 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { toDot, dotQuote } from '../js/model/dot.js';
+import { fixture } from './helpers.js';
+
+test('dotQuote escapes quotes, backslashes and newlines', () => {
+  assert.equal(dotQuote('a"b\\c\nd'), '"a\\"b\\\\c\\nd"');
+});
+
+test('diamond as DOT', () => {
+  const dot = toDot(fixture('diamond.graph.json'));
+  assert.ok(dot.startsWith('digraph "pathgrad" {'));
+  assert.ok(dot.includes('rankdir=LR;'));
+  assert.equal((dot.match(/->/g) ?? []).length, 6);
+  assert.ok(dot.includes('"n1" [label="b\\nvalue 1\\ngrad 5"'));
+  assert.ok(dot.includes('"n2" -> "n5" [label="2"]'));
+  assert.ok(dot.trimEnd().endsWith('}'));
+  // balanced braces
+  assert.equal((dot.match(/{/g) ?? []).length, (dot.match(/}/g) ?? []).length);
+});
+
+test('groups become clusters; highlighted paths are coloured', () => {
+  const dot = toDot(fixture('neuron-expanded.graph.json'), { highlight: { nodes: ['n4'], edges: ['e4'] } });
+  assert.ok(dot.includes('subgraph "cluster_g0"'));
+  assert.ok(dot.includes('label="sigmoid"'));
+  assert.match(dot, /"n4" -> "n5" \[label="−1", color="#ea580c"/);
+  // each node is declared once
+  for (let i = 0; i <= 10; i++) {
+    assert.equal(dot.split('\n').filter((l) => l.trim().startsWith(`"n${i}" [`)).length, 1, `n${i}`);
+  }
+});
+
+test('hostile labels cannot break out of the quoted ID', () => {
+  const g = fixture('diamond.graph.json');
+  g.nodes[0].label = 'a"]; evil -> x; "';
+  const dot = toDot(g);
+  assert.ok(dot.includes('a\\"]; evil -> x; \\"'));
+  assert.equal(dot.split('\n').filter((l) => /^\s*"n\d+" -> "n\d+" \[/.test(l)).length, 6);
+  assert.equal(dot.split('\n').filter((l) => /^\s*"n0" \[label=/.test(l)).length, 1);
+});

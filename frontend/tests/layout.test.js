@@ -1,0 +1,87 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { layoutGraph, randomLayeredDag } from '../js/model/layout.js';
+import { fixture, ladderGraph } from './helpers.js';
+
+const overlaps = (a, b) =>
+  Math.abs(a.x - b.x) < (a.width + b.width) / 2 - 1e-6 && Math.abs(a.y - b.y) < (a.height + b.height) / 2 - 1e-6;
+
+test('diamond: inputs left, output right, edges go left to right', () => {
+  const g = fixture('diamond.graph.json');
+  const L = layoutGraph(g.nodes, g.edges, { output: g.output });
+  const pos = (id) => L.nodes.get(id);
+  assert.equal(pos('n0').layer, 0);
+  assert.equal(pos('n1').layer, 0);
+  assert.equal(pos('n5').layer, L.layers - 1);
+  // the constant 1 is pulled next to its consumer, not left at layer 0
+  assert.equal(pos('n3').layer, pos('n4').layer - 1);
+  for (const e of g.edges) assert.ok(pos(e.source).x < pos(e.target).x);
+  for (const pts of L.edges.values()) assert.ok(pts.length >= 2);
+  assert.equal(L.crossings, 0);
+});
+
+test('no two nodes overlap, and every layer keeps its order', () => {
+  const { nodes, edges } = randomLayeredDag(400, { layers: 20, seed: 7 });
+  const L = layoutGraph(nodes, edges);
+  const byLayer = new Map();
+  for (const [id, p] of L.nodes) {
+    if (!byLayer.has(p.layer)) byLayer.set(p.layer, []);
+    byLayer.get(p.layer).push({ id, ...p });
+  }
+  for (const ps of byLayer.values()) {
+    ps.sort((a, b) => a.order - b.order);
+    for (let i = 1; i < ps.length; i++) {
+      assert.ok(ps[i].y > ps[i - 1].y, 'order preserved');
+      assert.ok(!overlaps(ps[i], ps[i - 1]), `overlap ${ps[i].id} ${ps[i - 1].id}`);
+    }
+  }
+  // All coordinates inside the reported box.
+  for (const p of L.nodes.values()) {
+    assert.ok(p.x - p.width / 2 >= 0 && p.x + p.width / 2 <= L.width + 1e-6);
+    assert.ok(p.y - p.height / 2 >= 0 && p.y + p.height / 2 <= L.height + 1e-6);
+  }
+});
+
+test('long edges are routed through one point per crossed layer', () => {
+  const nodes = [{ id: 'a', kind: 'input' }, { id: 'b' }, { id: 'c' }, { id: 'd' }];
+  const edges = [
+    { id: 'e0', source: 'a', target: 'b' }, { id: 'e1', source: 'b', target: 'c' },
+    { id: 'e2', source: 'c', target: 'd' }, { id: 'e3', source: 'a', target: 'd' },
+  ];
+  const L = layoutGraph(nodes, edges);
+  assert.equal(L.edges.get('e3').length, 4); // source, 2 dummies, target
+  assert.equal(L.edges.get('e0').length, 2);
+});
+
+test('barycenter sweeps remove crossings from a ladder', () => {
+  const g = ladderGraph(12);
+  const L = layoutGraph(g.nodes.map((n) => ({ ...n, width: 60, height: 40 })), g.edges, { output: g.output });
+  assert.equal(L.crossings, 0);
+});
+
+test('parallel edges (x*x) get distinct end points', () => {
+  const nodes = [{ id: 'x', kind: 'input' }, { id: 'y' }];
+  const edges = [{ id: 'e0', source: 'x', target: 'y', arg: 0 }, { id: 'e1', source: 'x', target: 'y', arg: 1 }];
+  const L = layoutGraph(nodes, edges);
+  const a = L.edges.get('e0');
+  const b = L.edges.get('e1');
+  assert.notEqual(a[a.length - 1][1], b[b.length - 1][1]);
+});
+
+test('5,000 nodes lay out in well under a second', () => {
+  const { nodes, edges } = randomLayeredDag(5000, { layers: 60, seed: 3 });
+  const t0 = performance.now();
+  const L = layoutGraph(nodes, edges);
+  const ms = performance.now() - t0;
+  assert.equal(L.nodes.size, 5000);
+  assert.ok(ms < 1000, `took ${ms} ms`);
+});
+
+test('degenerate inputs: empty graph, cycle, dangling edge', () => {
+  assert.equal(layoutGraph([], []).nodes.size, 0);
+  const L = layoutGraph([{ id: 'a' }, { id: 'b' }], [
+    { id: 'e0', source: 'a', target: 'b' }, { id: 'e1', source: 'b', target: 'a' }, { id: 'e2', source: 'a', target: 'zz' },
+  ]);
+  assert.equal(L.nodes.size, 2);
+  assert.ok(!L.edges.has('e2'));
+});

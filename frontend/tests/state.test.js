@@ -1,0 +1,52 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { encodeState, decodeState, hasProgram, graphRequest, pathsRequest, DEFAULT_STATE, cleanValues } from '../js/model/state.js';
+
+test('round trip of the whole state', () => {
+  const s = {
+    source: 'a = 2; b = 1\ne = (a+b)*(b+1)  # ünïcode & ?#=',
+    values: { a: 2.5, v: [1, 2, 3] },
+    input: 'b',
+    output: 'e',
+    expand: true,
+    collapsed: ['g0', 'g3'],
+    limit: 50,
+  };
+  const h = encodeState(s);
+  assert.ok(h.startsWith('#'));
+  assert.ok(!h.includes(' '));
+  assert.deepEqual(decodeState(h), s);
+  assert.ok(hasProgram(h));
+});
+
+test('defaults are left out and restored', () => {
+  const h = encodeState({ source: 'x = 1' });
+  assert.equal(h, '#src=x%20%3D%201');
+  assert.deepEqual(decodeState(h), { ...DEFAULT_STATE, source: 'x = 1', values: {}, collapsed: [] });
+});
+
+test('garbage falls back to defaults field by field', () => {
+  const s = decodeState('#src=y%3D1&val=%7Bnot-json&in=&limit=-4&collapsed=g0,<script>&expand=maybe');
+  assert.equal(s.source, 'y=1');
+  assert.deepEqual(s.values, {});
+  assert.equal(s.input, null);
+  assert.equal(s.limit, 20);
+  assert.deepEqual(s.collapsed, ['g0']);
+  assert.equal(s.expand, false);
+  assert.deepEqual(decodeState(''), { ...DEFAULT_STATE, values: {}, collapsed: [] });
+  assert.equal(hasProgram('#'), false);
+  assert.equal(decodeState('#limit=99999').limit, 1000);
+});
+
+test('values keep only finite numbers and numeric lists', () => {
+  assert.deepEqual(cleanValues({ a: 1, b: 'x', c: [1, [2, 3]], d: [], e: null, f: [1, 'x'] }), { a: 1, c: [1, [2, 3]] });
+  assert.deepEqual(cleanValues([1, 2]), {});
+});
+
+test('request bodies', () => {
+  const s = { source: 'a=1', values: { a: 3 }, input: 'a', output: 'y', expand: false, limit: 20 };
+  assert.deepEqual(graphRequest(s), { source: 'a=1', values: { a: 3 }, output: 'y', options: { expand: false } });
+  assert.deepEqual(pathsRequest(s), { source: 'a=1', values: { a: 3 }, output: 'y', input: 'a', limit: 20 });
+  assert.deepEqual(pathsRequest({ ...s, expand: true }).options, { expand: true });
+  assert.deepEqual(graphRequest({ source: '' }), { source: '', options: { expand: false } });
+});

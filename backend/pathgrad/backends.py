@@ -30,8 +30,11 @@ def _scalar_softplus(x: float) -> float:
 
 
 def _array_sigmoid(x: Any) -> Any:
-    # The tanh form never overflows and costs one transcendental per element.
-    return 0.5 + 0.5 * np.tanh(0.5 * x)
+    # e = exp(−|x|) never overflows; 1/(1+e) on the right and e/(1+e) on the left keep full
+    # relative precision on both tails (0.5 + 0.5·tanh(x/2) would cancel to 0 below x ≈ −37).
+    e = np.exp(-np.abs(x))
+    r = 1.0 / (1.0 + e)
+    return np.where(x >= 0, r, e * r)
 
 
 def sum_to_shape(g: Any, shape: tuple[int, ...]) -> Any:
@@ -90,6 +93,19 @@ class ScalarBackend:
     def log_or_nan(x: float) -> float:
         return math.log(x) if x > 0.0 else math.nan
 
+    # A reduction or transpose of a number is that number.
+    @staticmethod
+    def reduce_sum(x: float) -> float:
+        return x
+
+    @staticmethod
+    def transpose(x: float) -> float:
+        return x
+
+    @staticmethod
+    def size(x: float) -> int:
+        return 1
+
 
 class ArrayBackend:
     """numpy arrays; the engine wraps calls in ``np.errstate(all="ignore")``."""
@@ -131,12 +147,32 @@ class ArrayBackend:
 
     # Structural helpers for matmul and the reductions.
     ndim = staticmethod(np.ndim)
-    outer = staticmethod(np.outer)
     matmul = staticmethod(np.matmul)
     reduce_sum = staticmethod(np.sum)
     size = staticmethod(np.size)
     shape = staticmethod(np.shape)
     broadcast_to = staticmethod(np.broadcast_to)
+
+    @staticmethod
+    def matmul_grads(g: Any, a: Any, b: Any) -> tuple[Any, Any]:
+        """Thunks for d/da and d/db of np.matmul: vectors, matrices and batches of them."""
+        a2 = a[np.newaxis, :] if a.ndim == 1 else a
+        b2 = b[:, np.newaxis] if b.ndim == 1 else b
+        g2 = np.asarray(g)
+        if b.ndim == 1:  # first: a (…, m) gradient becomes (…, m, 1)
+            g2 = np.expand_dims(g2, -1)
+        if a.ndim == 1:
+            g2 = np.expand_dims(g2, -2)
+
+        def grad_a() -> Any:
+            out = g2 @ np.swapaxes(b2, -1, -2)
+            return sum_to_shape(out[..., 0, :] if a.ndim == 1 else out, a.shape)
+
+        def grad_b() -> Any:
+            out = np.swapaxes(a2, -1, -2) @ g2
+            return sum_to_shape(out[..., 0] if b.ndim == 1 else out, b.shape)
+
+        return grad_a, grad_b
 
     @staticmethod
     def broadcast_like(g: Any, x: Any) -> Any:

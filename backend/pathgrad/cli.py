@@ -18,13 +18,27 @@ def _number(text: str) -> float:
         raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
 
 
+def _count(text: str) -> int:
+    try:
+        number = int(text)
+    except ValueError:
+        number = -1
+    if number < 0:
+        raise argparse.ArgumentTypeError(f"not a count (0, 1, 2, ...): {text!r}")
+    return number
+
+
 def _assignment(text: str) -> tuple[str, Any]:
     name, sep, value = text.partition("=")
     if not sep or not name.strip():
         raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {text!r}")
     value = value.strip()
-    parsed: Any = json.loads(value) if value.startswith("[") else _number(value)
-    return name.strip(), parsed
+    if not value.startswith("["):
+        return name.strip(), _number(value)
+    try:
+        return name.strip(), json.loads(value)
+    except json.JSONDecodeError as error:
+        raise argparse.ArgumentTypeError(f"not an array of numbers: {value!r} ({error.msg})") from None
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -52,7 +66,7 @@ def _parser() -> argparse.ArgumentParser:
     program_command("grad", "print the output's value and every leaf's gradient")
     paths = program_command("paths", "print the paths from one leaf to the output")
     paths.add_argument("--wrt", required=True, help="the leaf to take paths from")
-    paths.add_argument("--limit", type=int, default=20)
+    paths.add_argument("--limit", type=_count, default=20, help="how many paths to list (default 20)")
     export = program_command("export", "print the graph as JSON or Graphviz DOT")
     export.add_argument("--format", choices=["json", "dot"], default="json")
     return parser
@@ -67,6 +81,8 @@ def _table(rows: Sequence[Sequence[str]]) -> str:
 def _show(value: Any) -> str:
     if isinstance(value, float):
         return format_number(value)
+    if value is None:
+        return "non-finite"
     return json.dumps(value)
 
 
@@ -100,7 +116,7 @@ def _print_grad(program: Any, graph: dict[str, Any]) -> None:
     by_id = {node["id"]: node for node in graph["nodes"]}
     out = by_id[graph["output"]]
     name = out["name"] or "output"
-    print(f"{name} = {_show(out['value'])}")
+    print(f"{name} = {_show(out['value'])}" + (f"  ({out['reason']})" if out["reason"] else ""))
     rows = [["leaf", "value", f"d{name}/dleaf", "paths"]]
     counts = graph["stats"]["path_counts"]
     for node in graph["nodes"]:

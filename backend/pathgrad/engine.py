@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import itertools
 import math
-import warnings
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -38,9 +37,6 @@ _by_serial = attrgetter("serial")
 
 KINDS = ("input", "param", "const", "op")
 
-# Overflow and domain errors are part of the picture (non-finite nodes with a reason), not warnings.
-# np.errstate per operation would cost more than a small array operation itself.
-warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"pathgrad\.")
 
 
 @dataclass(frozen=True, eq=False)
@@ -436,9 +432,9 @@ class GraphBackend:
         return x if x.shape == tuple(shape) else _unary(_SUM_TO, x, (tuple(shape),))
 
     @staticmethod
-    def outer(a: Node, b: Node) -> Node:
+    def matmul_grads(g: Node, a: Node, b: Node) -> Any:
         raise NotImplementedError(
-            "outer: second derivatives through a matrix-vector product are not supported"
+            "matmul: second derivatives are supported for matrix @ matrix only, not vectors or batches"
         )
 
 

@@ -8,9 +8,9 @@ Rules are written once against a backend ``F`` (see :mod:`pathgrad.backends`), s
 Python floats, numpy arrays and graph nodes (for higher-order derivatives).
 
 * ``forward(F, *xs, *params)`` gives the value.
-* ``partials(F, ans, *xs, *params)`` gives, for an *elementwise* row, d(ans)/d(x_i) for each argument
-  (broadcastable to ``ans``). On scalar graphs these are the edge-local derivatives that the path
-  picture multiplies along.
+* ``partials(F, ans, *xs, *params)`` gives, for an *elementwise* row (and for any row on numbers),
+  d(ans)/d(x_i) for each argument (broadcastable to ``ans``). On scalar graphs these are the
+  edge-local derivatives that the path picture multiplies along.
 * ``vjp(F, g, ans, *xs, *params)`` (each entry a value, or a thunk computed only when needed) and
   ``jvp(F, tangents, ans, *xs, *params)`` are given for structural
   rows (matmul, reductions); elementwise rows may give ``vjp`` to skip a multiplication by one.
@@ -74,14 +74,9 @@ class Primitive:
 
 def _matmul_vjp(F: Any, g: Any, ans: Any, a: Any, b: Any) -> tuple[Any, Any]:
     # Lazy: the engine calls a side only if that parent needs a gradient (data X does not).
-    a_nd, b_nd = F.ndim(a), F.ndim(b)
-    if a_nd == 1 and b_nd == 1:
-        return (lambda: g * b), (lambda: g * a)
-    if a_nd == 2 and b_nd == 1:
-        return (lambda: F.outer(g, b)), (lambda: F.matmul(F.transpose(a), g))
-    if a_nd == 1 and b_nd == 2:
-        return (lambda: F.matmul(b, g)), (lambda: F.outer(a, g))
-    return (lambda: F.matmul(g, F.transpose(b))), (lambda: F.matmul(F.transpose(a), g))
+    if F.ndim(a) == 2 and F.ndim(b) == 2:
+        return (lambda: F.matmul(g, F.transpose(b))), (lambda: F.matmul(F.transpose(a), g))
+    return F.matmul_grads(g, a, b)
 
 
 def _matmul_jvp(F: Any, t: tuple[Any, Any], ans: Any, a: Any, b: Any) -> Any:
@@ -236,6 +231,7 @@ _ROWS: list[Primitive] = [
     Primitive(
         "sum", 1, "Σ", "d(Σx)/dxᵢ = 1", "sum of all elements",
         forward=_sum_forward,
+        partials=lambda F, ans, x: (1.0,),  # only used on a number, where sum is the identity
         vjp=lambda F, g, ans, x: (F.broadcast_like(g, x),),
         jvp=lambda F, t, ans, x: F.reduce_sum(t[0]),
         elementwise=False,
@@ -243,6 +239,7 @@ _ROWS: list[Primitive] = [
     Primitive(
         "mean", 1, "mean", "d(mean x)/dxᵢ = 1/n", "mean of all elements",
         forward=_mean_forward,
+        partials=lambda F, ans, x: (1.0,),  # only used on a number, where mean is the identity
         vjp=lambda F, g, ans, x: (F.broadcast_like(g * (1.0 / F.size(x)), x),),
         jvp=lambda F, t, ans, x: F.reduce_sum(t[0]) * (1.0 / F.size(x)),
         elementwise=False,
@@ -250,6 +247,7 @@ _ROWS: list[Primitive] = [
     Primitive(
         "transpose", 1, "ᵀ", "d(xᵀ) = (dx)ᵀ", "matrix transpose",
         forward=lambda F, x: F.transpose(x),
+        partials=lambda F, ans, x: (1.0,),  # only used on a number, where transpose is the identity
         vjp=lambda F, g, ans, x: (F.transpose(g),),
         jvp=lambda F, t, ans, x: F.transpose(t[0]),
         elementwise=False,

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import numpy as np
+
 from pathgrad.engine import topological_order
 from pathgrad.gradcheck import numeric_gradient
 from pathgrad.graph_json import GraphIds, graph_to_dict, paths_to_dict, to_json_number
@@ -13,12 +15,17 @@ from pathgrad.paths import paths
 
 
 class RequestError(ValueError):
-    """A request that names something the program does not have; ``field`` says which part."""
+    """A request that names something the program does not have, or asks for too much.
 
-    def __init__(self, field: str, message: str) -> None:
+    ``field`` says which part of the request (``"input"``, ``"options.forward"``, ...); ``limit`` names
+    the ``Settings`` field that was exceeded, if any.
+    """
+
+    def __init__(self, field: str, message: str, limit: str | None = None) -> None:
         super().__init__(message)
         self.field = field
         self.message = message
+        self.limit = limit
 
 
 def build(
@@ -29,8 +36,12 @@ def build(
     limits: Limits | None = None,
     expand: bool = False,
 ) -> Program:
-    """Parse and build a program (raises :class:`LanguageError`)."""
-    return build_program(source, values or {}, output, limits or Limits(), expand=expand)
+    """Parse and build a program (raises :class:`LanguageError`).
+
+    Overflow and domain errors become flagged non-finite nodes, so numpy's warnings are silenced.
+    """
+    with np.errstate(all="ignore"):
+        return build_program(source, values or {}, output, limits or Limits(), expand=expand)
 
 
 def _named(program: Program, name: str, field: str) -> Any:
@@ -45,7 +56,7 @@ def graph_for(
     program: Program, *, forward: str | None = None, max_jacobian_entries: int = 4096
 ) -> dict[str, Any]:
     """The graph JSON of a built program."""
-    forward_node = _named(program, forward, "options.forward") if forward else None
+    forward_node = _named(program, forward, "options.forward") if forward is not None else None
     return graph_to_dict(
         program.output, forward_input=forward_node, max_jacobian_entries=max_jacobian_entries
     )

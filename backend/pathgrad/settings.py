@@ -24,13 +24,15 @@ class Settings(BaseSettings):
     # Requests
     max_body_bytes: int = Field(256 * 1024, ge=1024)
     # Programs (see pathgrad.language.limits.Limits)
-    max_source_chars: int = Field(50_000, ge=1)
+    max_source_chars: int = Field(64_000, ge=1)
     max_statements: int = Field(5_000, ge=1)
     max_nodes: int = Field(20_000, ge=1)
     max_depth: int = Field(200, ge=1)
     max_names: int = Field(5_000, ge=1)
     max_array_elements: int = Field(100_000, ge=1)
     max_total_elements: int = Field(2_000_000, ge=1)
+    # Largest |number| in the text or in values; below float64's 1.8e308 so that 1e309 is refused.
+    max_number_abs: float = Field(1e300, gt=0, le=1e308)
     # Answers
     max_paths_limit: int = Field(1_000, ge=1)
     max_jacobian_entries: int = Field(4_096, ge=0)
@@ -45,6 +47,7 @@ class Settings(BaseSettings):
             max_names=self.max_names,
             max_array_elements=self.max_array_elements,
             max_total_elements=self.max_total_elements,
+            max_number_abs=self.max_number_abs,
         )
 
 

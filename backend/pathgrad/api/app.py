@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
 
 from pathgrad import __version__
-from pathgrad.api.errors import language_error_handler, request_error_handler
+from pathgrad.api.errors import language_error_handler, request_error_handler, validation_error_handler
 from pathgrad.api.limits import BodySizeLimit
 from pathgrad.api.routes import graph, meta
 from pathgrad.language import LanguageError
@@ -43,6 +44,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.dependency_overrides[get_settings] = lambda: settings
     app.add_exception_handler(LanguageError, language_error_handler)
     app.add_exception_handler(RequestError, request_error_handler)
+    app.add_exception_handler(RequestValidationError, validation_error_handler)
     app.include_router(graph.router, prefix="/api")
     app.include_router(meta.router, prefix="/api")
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)

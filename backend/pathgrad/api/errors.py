@@ -1,10 +1,17 @@
-"""How errors of the core become HTTP answers in FastAPI's validation-error shape."""
+"""How errors become HTTP answers, all in FastAPI's validation-error shape.
+
+``{"detail": [{"type", "loc", "msg", "input", "ctx"}]}``; for a program error ``ctx`` has the
+position (line, column, span) and, when a bound was exceeded, the ``Settings`` field as ``limit``.
+"""
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from fastapi import Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from pathgrad.language import LanguageError
@@ -12,6 +19,10 @@ from pathgrad.service import RequestError
 
 
 def _field_loc(field: str) -> list[str | int]:
+    # "values.<name>" keeps the name whole: a key sent in values may itself contain dots.
+    head, _, rest = field.partition(".")
+    if head == "values" and rest:
+        return ["body", "values", rest]
     return ["body", *field.split(".")]
 
 
@@ -32,6 +43,34 @@ def language_error_detail(error: LanguageError) -> dict[str, Any]:
     }
 
 
+def request_error_detail(error: RequestError) -> dict[str, Any]:
+    """One entry of a 422 ``detail`` list for a request naming something the program lacks."""
+    detail: dict[str, Any] = {
+        "type": "limit_exceeded" if error.limit else "value_error",
+        "loc": _field_loc(error.field),
+        "msg": error.message,
+        "input": None,
+    }
+    if error.limit:
+        detail["ctx"] = {"limit": error.limit}
+    return detail
+
+
+def json_safe(value: Any) -> Any:
+    """``value`` with every non-finite float replaced by its name ("inf", "-inf", "nan").
+
+    Python's JSON reader accepts ``1e309``, ``Infinity`` and ``NaN``; pydantic then rejects them and
+    echoes them back as ``input``, which strict JSON cannot carry.
+    """
+    if isinstance(value, float):
+        return value if math.isfinite(value) else str(value)
+    if isinstance(value, dict):
+        return {key: json_safe(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_safe(item) for item in value]
+    return value
+
+
 async def language_error_handler(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, LanguageError)
     return JSONResponse(status_code=422, content={"detail": [language_error_detail(error)]})
@@ -39,5 +78,9 @@ async def language_error_handler(request: Request, error: Exception) -> JSONResp
 
 async def request_error_handler(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, RequestError)
-    detail = {"type": "value_error", "loc": _field_loc(error.field), "msg": error.message, "input": None}
-    return JSONResponse(status_code=422, content={"detail": [detail]})
+    return JSONResponse(status_code=422, content={"detail": [request_error_detail(error)]})
+
+
+async def validation_error_handler(request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, RequestValidationError)
+    return JSONResponse(status_code=422, content={"detail": json_safe(jsonable_encoder(error.errors()))})

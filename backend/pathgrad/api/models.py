@@ -11,7 +11,8 @@ LeafValue = float | list[Any]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+    # Strict: JSON true is not the number 1, "1" is not a number and 5.0 is not a count.
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, strict=True)
 
 
 class GraphOptions(_Strict):
@@ -132,3 +133,27 @@ class Op(BaseModel):
 class Health(BaseModel):
     status: Literal["ok"]
     version: str
+
+
+class ErrorItem(BaseModel):
+    """One problem with a request (FastAPI's validation-error entry)."""
+
+    type: str = Field(description="'program_error', 'limit_exceeded', 'value_error' or pydantic's type")
+    loc: list[str | int] = Field(description="where: e.g. ['body', 'source'] or ['body', 'values', 'x']")
+    msg: str
+    input: Any = None
+    ctx: dict[str, Any] | None = Field(
+        None, description="for the program: line, column, span and the exceeded limit's name"
+    )
+
+
+class ErrorResponse(BaseModel):
+    """422: what is wrong with the request."""
+
+    detail: list[ErrorItem]
+
+
+class TooLarge(BaseModel):
+    """413: the body is larger than max_body_bytes."""
+
+    detail: str

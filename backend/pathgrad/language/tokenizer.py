@@ -27,7 +27,7 @@ _TOKEN = re.compile(
 _NUMBER_TAIL = re.compile(r"[A-Za-z0-9_.]+")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: a frozen dataclass's __init__ costs several times more
 class Token:
     kind: str
     text: str

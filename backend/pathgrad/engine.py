@@ -636,6 +636,30 @@ def evaluate(outputs: Sequence[Node], overrides: dict[Node, Any]) -> dict[Node, 
     return values
 
 
+def recompute(order: Sequence[Node]) -> None:
+    """Re-evaluate, in place and in topological ``order``, every operation after leaves changed.
+
+    Training uses it to run the same recorded graph for thousands of steps without recording it
+    again: set the parameters' ``.value``, call ``recompute(order)``, then :func:`gradients`.
+    Scalar nodes get fresh edge-local derivatives too. Shapes must not change.
+    """
+    with np.errstate(all="ignore"):
+        for node in order:
+            row = node.prim
+            if row is None:
+                continue
+            if node.partials is not None:
+                xs = tuple(p.value for p in node.parents)
+                try:
+                    value = row.forward(SCALAR, *xs, *node.params)
+                    node.partials = row.partials(SCALAR, value, *xs, *node.params)  # type: ignore[misc]
+                except _DOMAIN_ERRORS:
+                    value, node.partials = _scalar_fallback(row, xs, node.params)
+                node.value = value
+            else:
+                node.value = _normalize(row.forward(ARRAY, *[p.value for p in node.parents], *node.params))
+
+
 def local_derivative(
     child: Node, index: int, max_entries: int = 4096
 ) -> tuple[Value | None, str | None]:

@@ -29,8 +29,8 @@ def to_json_number(value: Any) -> Any:
     """A float, or nested lists of floats, with every non-finite entry as ``None``."""
     if value is None:
         return None
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
+    if isinstance(value, float):  # also numpy.float64: returned as a plain float
+        return float(value) if math.isfinite(value) else None
     array = np.asarray(value, dtype=np.float64)
     if array.ndim == 0:
         number = float(array)
@@ -78,9 +78,15 @@ def graph_to_dict(
     *,
     forward_input: Node | None = None,
     max_jacobian_entries: int = 4096,
+    max_jacobian_total: int = 200_000,
     order: Sequence[Node] | None = None,
 ) -> dict[str, Any]:
-    """Nodes, edges, groups, values, adjoints of ``output`` (and tangents) as JSON-ready data."""
+    """Nodes, edges, groups, values, adjoints of ``output`` (and tangents) as JSON-ready data.
+
+    Tensor edges carry their Jacobian when it has at most ``max_jacobian_entries`` entries and all
+    the Jacobians so far hold at most ``max_jacobian_total``: a small program of 64-element vectors
+    would otherwise answer with tens of megabytes of Jacobians.
+    """
     if order is None:
         order = topological_order([output])
     ids = GraphIds(order)
@@ -117,9 +123,21 @@ def graph_to_dict(
         if node.group is not None:
             entry["group"] = group_ids[node.group]
     edges = []
+    jacobian_total = 0
     for node in order:
         for index, parent in enumerate(node.parents):
-            local, why = local_derivative(node, index, max_jacobian_entries)
+            entries = 0 if node.partials is not None else math.prod(node.shape) * math.prod(parent.shape)
+            local: Any
+            why: str | None
+            if entries <= max_jacobian_entries and jacobian_total + entries > max_jacobian_total:
+                local, why = None, (
+                    f"the graph's Jacobians would hold more than {max_jacobian_total:,} entries "
+                    "(max_jacobian_total)"
+                )
+            else:
+                local, why = local_derivative(node, index, max_jacobian_entries)
+                if local is not None:
+                    jacobian_total += entries
             if local is not None and not is_finite(local):
                 why = "the local derivative is not finite here"
             edges.append(

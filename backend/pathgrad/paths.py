@@ -132,24 +132,33 @@ def _best_paths(output: Node, source: Node, order: Sequence[Node], limit: int) -
             if candidate > top:
                 top = candidate
         best[node] = top
-    # Ties (equal products, or many zeros) pop the newest entry first: depth-first, so each path
-    # completes in a walk along its length instead of a breadth-first sweep over all prefixes.
+    # Rank partial paths by their "slack": how far below the best continuation each edge taken so far
+    # fell. Edges on a best continuation add exactly 0, so equal products tie exactly however long the
+    # paths are (summing logs along them would round ties apart). Ties pop the newest entry first:
+    # depth-first, so each path completes in a walk along its length.
     tiebreak = _counter(0, -1)
-    # Heap entries: (-priority, tiebreak, node, log of prefix, linked list of edges).
-    heap: list[tuple[float, int, Node, float, tuple | None]] = [
-        (-best[source], next(tiebreak), source, 0.0, None)
-    ]
+    # Heap entries: (slack, tiebreak, node, linked list of edges).
+    heap: list[tuple[float, int, Node, tuple | None]] = [(0.0, next(tiebreak), source, None)]
     found: list[Path] = []
     while heap and len(found) < limit:
-        _, _, node, prefix, trail = heapq.heappop(heap)
+        slack, _, node, trail = heapq.heappop(heap)
         if node is output:
             found.append(_materialize(source, trail))
             continue
+        here = best[node]
         for child, index, lg in children[node]:
-            score = _plus(prefix, lg)
-            priority = _plus(score, best[child])
-            heapq.heappush(heap, (-priority, next(tiebreak), child, score, ((child, index), trail)))
+            total = slack + _slack(here, _plus(lg, best[child]))
+            heapq.heappush(heap, (total, next(tiebreak), child, ((child, index), trail)))
     return found
+
+
+def _slack(best_here: float, through_edge: float) -> float:
+    """best_here − through_edge ≥ 0, with the infinite cases ranked: equal is 0, worse is +inf."""
+    if through_edge == best_here:
+        return 0.0
+    if through_edge == -math.inf or best_here == math.inf:
+        return math.inf
+    return best_here - through_edge
 
 
 def _materialize(source: Node, trail: tuple | None) -> Path:

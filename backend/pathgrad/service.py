@@ -2,30 +2,34 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
-from pathgrad.engine import topological_order
+from pathgrad.engine import Node, topological_order
 from pathgrad.gradcheck import numeric_gradient
 from pathgrad.graph_json import GraphIds, graph_to_dict, paths_to_dict, to_json_number
 from pathgrad.language import LanguageError, Limits, Program, build_program
 from pathgrad.paths import paths
+from pathgrad.presets import PRESETS, Preset
 
 
 class RequestError(ValueError):
     """A request that names something the program does not have, or asks for too much.
 
     ``field`` says which part of the request (``"input"``, ``"options.forward"``, ...); ``limit`` names
-    the ``Settings`` field that was exceeded, if any.
+    the ``Settings`` field that was exceeded, if any; ``status`` is the HTTP status to answer with.
     """
 
-    def __init__(self, field: str, message: str, limit: str | None = None) -> None:
+    def __init__(
+        self, field: str, message: str, limit: str | None = None, *, status: int = 422
+    ) -> None:
         super().__init__(message)
         self.field = field
         self.message = message
         self.limit = limit
+        self.status = status
 
 
 def build(
@@ -44,6 +48,22 @@ def build(
         return build_program(source, values or {}, output, limits or Limits(), expand=expand)
 
 
+def request_source(
+    source: str | None, preset: str | None, seed: int | None
+) -> tuple[str, Preset | None]:
+    """The program text of a request that gives either a source or a preset's name (and seed)."""
+    if preset is None:
+        if source is None:
+            raise RequestError("source", "give the program's source, or a preset's name")
+        return source, None
+    if source is not None:
+        raise RequestError("source", "give either a source or a preset, not both")
+    found = PRESETS.get(preset)
+    if found is None:
+        raise RequestError("preset", f"no preset named {preset!r} (presets: {', '.join(PRESETS)})")
+    return found.source(seed), found
+
+
 def _named(program: Program, name: str, field: str) -> Any:
     node = program.names.get(name)
     if node is None:
@@ -53,19 +73,37 @@ def _named(program: Program, name: str, field: str) -> Any:
 
 
 def graph_for(
-    program: Program, *, forward: str | None = None, max_jacobian_entries: int = 4096
+    program: Program,
+    *,
+    forward: str | None = None,
+    max_jacobian_entries: int = 4096,
+    max_jacobian_total: int = 200_000,
 ) -> dict[str, Any]:
     """The graph JSON of a built program."""
     forward_node = _named(program, forward, "options.forward") if forward is not None else None
     return graph_to_dict(
-        program.output, forward_input=forward_node, max_jacobian_entries=max_jacobian_entries
+        program.output,
+        forward_input=forward_node,
+        max_jacobian_entries=max_jacobian_entries,
+        max_jacobian_total=max_jacobian_total,
     )
 
 
 def paths_for(
-    program: Program, source_name: str, limit: int, *, max_jacobian_entries: int = 4096
+    program: Program,
+    source_name: str,
+    limit: int,
+    *,
+    max_jacobian_entries: int = 4096,
+    max_jacobian_total: int = 200_000,
+    max_path_edges: int = 200_000,
 ) -> dict[str, Any]:
-    """The paths JSON (with the graph) for d(output)/d(source_name)."""
+    """The paths JSON (with the graph) for d(output)/d(source_name).
+
+    At most ``limit`` paths are listed, and fewer when they are long: the listed paths hold at most
+    ``max_path_edges`` edges in all (judged by the longest path), so that 1,000 paths along a
+    10,000-node chain do not make a gigabyte of JSON. The answer's ``limit`` is the one used.
+    """
     source = _named(program, source_name, "input")
     output = program.output
     if type(output.value) is not float:
@@ -74,14 +112,36 @@ def paths_for(
     ids = GraphIds(order)
     if source not in ids.node:
         raise RequestError("input", f"the output does not depend on {source_name!r}")
+    longest = _longest_path(order, source, output)
+    if longest > 0 and limit * longest > max_path_edges:
+        limit = max(1, max_path_edges // longest) if limit else 0
     try:
         report = paths(output, source, limit)
     except ValueError as error:
         raise RequestError("input", str(error)) from None
     result = paths_to_dict(report, ids, output, source)
     result["finite_difference"] = to_json_number(numeric_gradient(output, source))
-    result["graph"] = graph_to_dict(output, order=order, max_jacobian_entries=max_jacobian_entries)
+    result["graph"] = graph_to_dict(
+        output,
+        order=order,
+        max_jacobian_entries=max_jacobian_entries,
+        max_jacobian_total=max_jacobian_total,
+    )
     return result
+
+
+def _longest_path(order: Sequence[Node], source: Node, output: Node) -> int:
+    """The number of edges of the longest path from ``source`` to ``output`` (one pass, no recursion)."""
+    length = {source: 0}
+    for node in order[order.index(source) + 1 :]:
+        best = -1
+        for parent in node.parents:
+            known = length.get(parent)
+            if known is not None and known >= best:
+                best = known + 1
+        if best >= 0:
+            length[node] = best
+    return length.get(output, 0)
 
 
 __all__ = ["LanguageError", "RequestError", "build", "graph_for", "paths_for"]

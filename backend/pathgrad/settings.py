@@ -35,7 +35,13 @@ class Settings(BaseSettings):
     max_number_abs: float = Field(1e300, gt=0, le=1e308)
     # Answers
     max_paths_limit: int = Field(1_000, ge=1)
-    max_jacobian_entries: int = Field(4_096, ge=0)
+    max_jacobian_entries: int = Field(4_096, ge=0)  # per edge
+    max_jacobian_total: int = Field(200_000, ge=0)  # over all the edges of one graph
+    max_path_edges: int = Field(200_000, ge=1)  # over all the paths /api/paths lists
+    # Training streams
+    max_train_steps: int = Field(200_000, ge=0)
+    max_train_events: int = Field(2_000, ge=3)
+    max_train_seconds: float = Field(60.0, gt=0)
 
     def limits(self) -> Limits:
         """The expression language's bounds."""

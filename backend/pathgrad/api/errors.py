@@ -78,7 +78,7 @@ async def language_error_handler(request: Request, error: Exception) -> JSONResp
 
 async def request_error_handler(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, RequestError)
-    return JSONResponse(status_code=422, content={"detail": [request_error_detail(error)]})
+    return JSONResponse(status_code=error.status, content={"detail": [request_error_detail(error)]})
 
 
 async def validation_error_handler(request: Request, error: Exception) -> JSONResponse:

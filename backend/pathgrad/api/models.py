@@ -23,7 +23,11 @@ class GraphOptions(_Strict):
 
 
 class ProgramRequest(_Strict):
-    source: str = Field(..., description="the program, e.g. 'x = 1; w = 0; b = 0\\ny = sigmoid(w*x + b)'")
+    source: str | None = Field(
+        None, description="the program, e.g. 'x = 1; w = 0; b = 0\\ny = sigmoid(w*x + b)' (or a preset)"
+    )
+    preset: str | None = Field(None, description="instead of source: a preset's name (see /api/presets)")
+    seed: int | None = Field(None, ge=0, le=2**32 - 1, description="the preset's random seed")
     values: dict[str, LeafValue] = Field(
         default_factory=dict, description="values for leaf names, overriding the program's literals"
     )
@@ -31,10 +35,31 @@ class ProgramRequest(_Strict):
 
 
 class GraphRequest(ProgramRequest):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"source": "x = 1; w = 0.5; b = 0\ny = sigmoid(w*x + b)", "values": {"x": 2}},
+                {"source": "x = [1, 2]; W = [[1, 2], [3, 4]]; y = sum(tanh(W @ x))",
+                 "options": {"expand": True, "forward": "x"}},
+                {"source": "x = 0; y = log(x)"},
+            ]
+        }
+    )
+
     options: GraphOptions = Field(default_factory=GraphOptions)
 
 
 class PathsRequest(ProgramRequest):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"source": "a = 2; b = 1; e = (a+b)*(b+1)", "input": "b"},
+                {"source": "x = 0.5; h = tanh(3*x); y = h*h + sigmoid(h)", "input": "x", "limit": 2,
+                 "options": {"expand": True}},
+            ]
+        }
+    )
+
     input: str = Field(..., description="the name of the node to take paths from (usually a leaf)")
     limit: int = Field(20, ge=0, description="how many paths to list, largest |product| first")
     options: GraphOptions = Field(default_factory=GraphOptions)
@@ -153,7 +178,85 @@ class ErrorResponse(BaseModel):
     detail: list[ErrorItem]
 
 
-class TooLarge(BaseModel):
-    """413: the body is larger than max_body_bytes."""
+class Message(BaseModel):
+    """400 (the body cannot be read as JSON) or 413 (it is larger than max_body_bytes)."""
 
     detail: str
+
+
+# --- presets and training -----------------------------------------------------------------------
+
+
+class TrainingDefaultsModel(BaseModel):
+    optimizer: str
+    learning_rate: float
+    steps: int
+
+
+class PresetModel(BaseModel):
+    name: str
+    title: str
+    description: str = Field(description="what to look at")
+    default_seed: int
+    seed: int = Field(description="the seed this source was generated with")
+    source: str = Field(description="the program, ready for /api/graph or the editor")
+    view_output: str | None
+    view_input: str | None
+    loss: str
+    layers: list[list[str]]
+    training: TrainingDefaultsModel
+
+
+class OptimizerModel(_Strict):
+    kind: Literal["sgd", "momentum", "adam"] = "sgd"
+    lr: float = Field(0.1, gt=0, le=1e6)
+    momentum: float = Field(0.9, ge=0, lt=1)
+    beta1: float = Field(0.9, ge=0, lt=1)
+    beta2: float = Field(0.999, ge=0, lt=1)
+    eps: float = Field(1e-8, gt=0, le=1)
+
+
+class TrainRequest(_Strict):
+    preset: str | None = Field(None, description="a preset's name (or give `source`)")
+    seed: int | None = Field(None, ge=0, le=2**32 - 1, description="the preset's random seed")
+    source: str | None = Field(None, description="a program with named parameters (w…, b…)")
+    values: dict[str, LeafValue] = Field(default_factory=dict)
+    loss: str | None = Field(
+        None, description="the statement to minimise (default: the preset's, or the last)"
+    )
+    params: list[str] | None = Field(None, description="the leaves to train (default: every parameter)")
+    optimizer: OptimizerModel | None = None
+    steps: int | None = Field(None, ge=0, description="optimizer steps (default: the preset's)")
+    sample_every: int | None = Field(None, ge=1, description="send every n-th step (default: ~200 events)")
+
+
+class TrainStart(BaseModel):
+    """The first event of a training stream."""
+
+    source: str
+    loss: str
+    params: list[str]
+    layers: list[list[str]]
+    steps: int
+    sample_every: int
+    optimizer: OptimizerModel
+
+
+class TrainStep(BaseModel):
+    """A sampled step, before its update (step 0 is the initial state)."""
+
+    step: int
+    loss: Number
+    params: dict[str, NumberOrArray]
+    grads: dict[str, NumberOrArray]
+    layer_grad: list[Number] = Field(description="mean |gradient| per layer, input side first")
+    dead_relu: int = Field(description="ReLU units whose input is ≤ 0 (for every sample)")
+    elapsed: float
+
+
+class TrainDone(BaseModel):
+    """The last event: how the run ended."""
+
+    steps_run: int
+    stopped: str | None = Field(description="why the run ended early, if it did")
+    elapsed: float

@@ -12,9 +12,9 @@ from pathgrad.api.models import (
     ErrorResponse,
     Graph,
     GraphRequest,
+    Message,
     PathsRequest,
     PathsResponse,
-    TooLarge,
 )
 from pathgrad.service import RequestError
 from pathgrad.settings import Settings, get_settings
@@ -27,7 +27,11 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
         "model": ErrorResponse,
         "description": "the program, a name or a limit is wrong; `ctx` has line and column",
     },
-    413: {"model": TooLarge, "description": "the request body is larger than max_body_bytes"},
+    400: {
+        "model": Message,
+        "description": "the body cannot be read: not UTF-8, nested too deeply, or a number too long",
+    },
+    413: {"model": Message, "description": "the request body is larger than max_body_bytes"},
 }
 
 
@@ -39,16 +43,21 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 @router.post("/graph", response_model=Graph, responses=_ERRORS)
 def graph(request: GraphRequest, settings: SettingsDep) -> JSONResponse:
     """Build the program's computation graph: values, adjoints of the output, local derivatives."""
+    source, preset = service.request_source(request.source, request.preset, request.seed)
+    output = request.output or (preset.view_output if preset else None)
     program = service.build(
-        request.source,
+        source,
         request.values,
-        request.output,
+        output,
         limits=settings.limits(),
         expand=request.options.expand,
     )
     return JSONResponse(
         service.graph_for(
-            program, forward=request.options.forward, max_jacobian_entries=settings.max_jacobian_entries
+            program,
+            forward=request.options.forward,
+            max_jacobian_entries=settings.max_jacobian_entries,
+            max_jacobian_total=settings.max_jacobian_total,
         )
     )
 
@@ -62,15 +71,22 @@ def paths(request: PathsRequest, settings: SettingsDep) -> JSONResponse:
             f"limit is at most max_paths_limit={settings.max_paths_limit:,}",
             limit="max_paths_limit",
         )
+    source, preset = service.request_source(request.source, request.preset, request.seed)
+    output = request.output or (preset.view_output if preset else None)
     program = service.build(
-        request.source,
+        source,
         request.values,
-        request.output,
+        output,
         limits=settings.limits(),
         expand=request.options.expand,
     )
     return JSONResponse(
         service.paths_for(
-            program, request.input, request.limit, max_jacobian_entries=settings.max_jacobian_entries
+            program,
+            request.input,
+            request.limit,
+            max_jacobian_entries=settings.max_jacobian_entries,
+            max_jacobian_total=settings.max_jacobian_total,
+            max_path_edges=settings.max_path_edges,
         )
     )

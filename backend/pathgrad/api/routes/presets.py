@@ -1,0 +1,51 @@
+"""GET /api/presets: the seed's experiments."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, HTTPException, Query
+
+from pathgrad.api.models import PresetModel
+from pathgrad.presets import PRESETS, Preset
+
+router = APIRouter(tags=["presets"])
+
+
+def describe(preset: Preset, seed: int | None = None) -> dict[str, Any]:
+    used = preset.default_seed if seed is None else seed
+    return {
+        "name": preset.name,
+        "title": preset.title,
+        "description": preset.description,
+        "default_seed": preset.default_seed,
+        "seed": used,
+        "source": preset.source(used),
+        "view_output": preset.view_output,
+        "view_input": preset.view_input,
+        "loss": preset.loss,
+        "layers": [list(layer) for layer in preset.layers],
+        "training": {
+            "optimizer": preset.training.optimizer,
+            "learning_rate": preset.training.learning_rate,
+            "steps": preset.training.steps,
+        },
+    }
+
+
+@router.get("/presets", response_model=list[PresetModel])
+def presets() -> list[dict[str, Any]]:
+    """Every preset with its program for its default seed."""
+    return [describe(preset) for preset in PRESETS.values()]
+
+
+@router.get("/presets/{name}", response_model=PresetModel, responses={404: {"description": "no such preset"}})
+def preset(
+    name: str, seed: Annotated[int | None, Query(ge=0, le=2**32 - 1)] = None
+) -> dict[str, Any]:
+    """One preset, its program generated with `seed` (default: the documented seed)."""
+    found = PRESETS.get(name)
+    if found is None:
+        known = ", ".join(PRESETS)
+        raise HTTPException(404, f"no preset named {name!r} (presets: {known})")
+    return describe(found, seed)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -101,7 +101,7 @@ class TrainingRun:
         if not self.layers:
             self.layers = [[name] for name in self.params]
 
-    def records(self) -> Iterator[StepRecord]:
+    def records(self) -> Generator[StepRecord, None, None]:
         """Train, yielding a record every ``sample_every`` steps, at step 0 and at the last step."""
         order = topological_order([self.loss])
         relus = [n for n in order if n.op == "relu"]

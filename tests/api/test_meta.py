@@ -26,7 +26,7 @@ def test_ops_is_the_primitive_table(client: TestClient) -> None:
 def test_health(client: TestClient) -> None:
     response = client.get("/api/health")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "version": __version__}
+    assert response.json() == {"status": "ok", "version": __version__, "training_runs": 0}
 
 
 def test_openapi_documents_the_error_answers(client: TestClient) -> None:

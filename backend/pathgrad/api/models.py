@@ -158,6 +158,7 @@ class Op(BaseModel):
 class Health(BaseModel):
     status: Literal["ok"]
     version: str
+    training_runs: int = Field(description="training streams this process is running now")
 
 
 class ErrorItem(BaseModel):

@@ -8,6 +8,7 @@ from fastapi import APIRouter
 
 from pathgrad import __version__
 from pathgrad.api.models import Health, Op
+from pathgrad.api.routes.train import ACTIVE_RUNS
 from pathgrad.primitives import PRIMITIVES
 
 router = APIRouter(tags=["meta"])
@@ -20,6 +21,6 @@ def ops() -> list[dict[str, Any]]:
 
 
 @router.get("/health", response_model=Health)
-def health() -> dict[str, str]:
+def health() -> dict[str, Any]:
     """Liveness: answers as long as the process serves requests."""
-    return {"status": "ok", "version": __version__}
+    return {"status": "ok", "version": __version__, "training_runs": ACTIVE_RUNS.count}

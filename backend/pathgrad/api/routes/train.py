@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends
+import anyio
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import StreamingResponse
 
 from pathgrad import service
@@ -103,13 +104,19 @@ def _prepare(request: TrainRequest, settings: Settings) -> tuple[TrainingRun, di
     return run, start
 
 
-def _stream(run: TrainingRun, start: dict[str, Any]) -> Iterator[str]:
+async def _stream(run: TrainingRun, start: dict[str, Any], request: Request) -> AsyncIterator[str]:
+    """The run's events. Each chunk of steps runs in a worker thread; between chunks the stream
+    checks whether the client is still there, and stops the run if not (or if it is cancelled)."""
     ACTIVE_RUNS.add(1)
+    records = run.records()
     last_step, elapsed = 0, 0.0
     try:
         yield _event("start", start)
-        for record in run.records():
-            last_step = record.step
+        while True:
+            record = await anyio.to_thread.run_sync(next, records, None)
+            if record is None:
+                break
+            last_step, elapsed = record.step, record.elapsed
             yield _event(
                 "step",
                 {
@@ -122,19 +129,20 @@ def _stream(run: TrainingRun, start: dict[str, Any]) -> Iterator[str]:
                     "elapsed": record.elapsed,
                 },
             )
-            elapsed = record.elapsed
+            if await request.is_disconnected():
+                return
         yield _event("done", {"steps_run": last_step, "stopped": run.stopped, "elapsed": elapsed})
     finally:
-        # Also reached when the client closes the stream: the generator is closed, the run ends.
+        records.close()
         ACTIVE_RUNS.add(-1)
 
 
 @router.post("/train", responses=_STREAM_DOC, response_class=StreamingResponse)
-def train(request: TrainRequest, settings: SettingsDep) -> StreamingResponse:
+def train(body: TrainRequest, request: Request, settings: SettingsDep) -> StreamingResponse:
     """Train with SGD, momentum or Adam; stream loss, parameters, per-layer |gradient| and dead ReLUs."""
-    run, start = _prepare(request, settings)
+    run, start = _prepare(body, settings)
     return StreamingResponse(
-        _stream(run, start),
+        _stream(run, start, request),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
     )

@@ -128,7 +128,8 @@ def _print_grad(program: Any, graph: dict[str, Any]) -> None:
 
 def _print_paths(result: dict[str, Any]) -> None:
     graph = result["graph"]
-    label = {n["id"]: n["name"] or n["label"] for n in graph["nodes"]}
+    # Unnamed operations get their id too: "b → +n3 → e" tells the two additions apart.
+    label = {n["id"]: n["name"] or f"{n['label']}{n['id']}" for n in graph["nodes"]}
     count = int(result["count"])
     shown = len(result["paths"])
     print(f"{count:,} path(s); showing the top {shown} by |product|")

@@ -129,7 +129,7 @@ class Node:
         def __rmatmul__(self, other: Any) -> Node: ...
 
     def __neg__(self) -> Node:
-        return _unary(_NEG, self)
+        return _negate(self)
 
     def __pos__(self) -> Node:
         return self
@@ -318,7 +318,8 @@ def _maker(row_name: str) -> Any:
     row = PRIMITIVES[row_name]
     forward, partials = row.forward, row.partials
     defaults = tuple(p.default for p in row.params)
-    if partials is None or row.expansion is not None or defaults:
+    expandable = row.expansion is not None
+    if partials is None or defaults:
 
         def make(x: Any, *params: Any) -> Node:
             return _unary(row, x, params or defaults)
@@ -329,7 +330,7 @@ def _maker(row_name: str) -> Any:
             if type(x) is not Node:
                 x = _const(x)
             xv = x.value
-            if type(xv) is not float or params:
+            if type(xv) is not float or params or (expandable and _EXPAND.get()):
                 return _unary(row, x, params)
             try:
                 value = forward(SCALAR, xv)
@@ -343,6 +344,7 @@ def _maker(row_name: str) -> Any:
     return make
 
 
+_negate = _maker("neg")
 inv = _maker("inv")
 square = _maker("square")
 sqrt = _maker("sqrt")

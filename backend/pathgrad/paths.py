@@ -114,8 +114,10 @@ def _best_paths(output: Node, source: Node, order: Sequence[Node], limit: int) -
     for node in nodes[1:]:
         partials = node.partials
         if partials is None:
+            what = f"{node.op} node {node.name!r}" if node.name else f"a {node.op} node"
             raise ValueError(
-                f"path listing needs scalar edges; the {node.op} node {node.name or ''} holds an array"
+                f"path listing needs numbers on every edge; {what} on the way has an array input "
+                "(paths are listed for scalar graphs; use reverse mode for arrays)"
             )
         for i, parent in enumerate(node.parents):
             if parent in descendants:

@@ -23,7 +23,7 @@ def print_table(rows: list[tuple[str, str, str, str]]) -> None:
 
 
 def main(argv: list[str]) -> int:
-    groups = argv or ["core", "api"]
+    groups = argv or ["core", "training", "api"]
     print(f"pathgrad benchmarks on {platform.machine()}, {os.cpu_count()} cores, "
           f"Python {platform.python_version()}")
     rows: list[tuple[str, str, str, str]] = []
@@ -31,6 +31,10 @@ def main(argv: list[str]) -> int:
         from core import core_rows
 
         rows += core_rows()
+    if "training" in groups:
+        from training import training_rows
+
+        rows += training_rows()
     if "api" in groups:
         try:
             from api import api_rows

@@ -93,6 +93,11 @@ class ScalarBackend:
     def log_or_nan(x: float) -> float:
         return math.log(x) if x > 0.0 else math.nan
 
+    @staticmethod
+    def lazy(thunk: Any) -> Any:
+        """A partial worth computing only if needed: on numbers it is cheap, so now."""
+        return thunk()
+
     # A reduction or transpose of a number is that number.
     @staticmethod
     def reduce_sum(x: float) -> float:
@@ -145,6 +150,11 @@ class ArrayBackend:
     def log_or_nan(x: Any) -> Any:
         return np.where(x > 0, np.log(np.where(x > 0, x, 1.0)), np.nan)
 
+    @staticmethod
+    def lazy(thunk: Any) -> Any:
+        """A partial worth computing only if needed: the engine calls the thunk when it is."""
+        return thunk
+
     # Structural helpers for matmul and the reductions.
     ndim = staticmethod(np.ndim)
     matmul = staticmethod(np.matmul)
@@ -182,7 +192,8 @@ class ArrayBackend:
 
     @staticmethod
     def transpose(x: Any) -> Any:
-        return np.swapaxes(x, -1, -2) if np.ndim(x) >= 2 else x
+        ndim = np.ndim(x)
+        return x.T if ndim == 2 else (np.swapaxes(x, -1, -2) if ndim > 2 else x)
 
     @staticmethod
     def sum_to(x: Any, shape: tuple[int, ...]) -> Any:

@@ -198,7 +198,12 @@ def _scalar_fallback(
         value = row.forward(ARRAY, *xs, *params)
         assert row.partials is not None
         partials = row.partials(ARRAY, value, *xs, *params)
-    return float(value), tuple(float(d) for d in partials)
+    return float(value), tuple(float(_resolve(d)) for d in partials)
+
+
+def _resolve(d: Any) -> Any:
+    """A partial derivative, computing it now if its rule left it lazy."""
+    return d() if type(d) is FunctionType else d
 
 
 def _unary(row: Primitive, x: Any, params: tuple[Any, ...] = ()) -> Node:
@@ -378,6 +383,10 @@ class GraphBackend:
     exp = staticmethod(exp)
     log = staticmethod(log)
     log_or_nan = staticmethod(log)
+
+    @staticmethod
+    def lazy(thunk: Any) -> Any:
+        return thunk()
     sin = staticmethod(sin)
     cos = staticmethod(cos)
     tanh = staticmethod(tanh)
@@ -520,11 +529,11 @@ def _vjp(node: Node, g: Any, F: Any) -> list[tuple[Node, Any]]:
         grads = row.vjp(F, g, ans, *xs, *node.params)
     elif row.partials is not None:
         partials = row.partials(F, ans, *xs, *node.params)
-        grads = [g * d if p.requires_grad else None for p, d in zip(parents, partials, strict=True)]
+        grads = [g * _resolve(d) if p.requires_grad else None for p, d in zip(parents, partials)]  # noqa: B905
     else:
         raise NotImplementedError(f"{row.name} has no derivative rule")
     out = []
-    for parent, grad in zip(parents, grads, strict=True):
+    for parent, grad in zip(parents, grads):  # noqa: B905 (hot loop; the rule gives one per parent)
         if grad is None or not parent.requires_grad:
             continue
         if type(grad) is FunctionType:  # a lazy rule: only now that this parent needs it
@@ -534,7 +543,7 @@ def _vjp(node: Node, g: Any, F: Any) -> list[tuple[Node, Any]]:
         elif type(parent.value) is float:
             if type(grad) is not float:
                 grad = float(np.sum(grad))
-        elif np.shape(grad) != parent.value.shape:
+        elif getattr(grad, "shape", ()) != parent.value.shape:
             grad = sum_to_shape(grad, parent.value.shape)
         out.append((parent, grad))
     return out
@@ -611,7 +620,7 @@ def _jvp(node: Node, ts: list[Any]) -> Any:
         out = None
         for d, t in zip(partials, ts, strict=True):
             if t is not None:
-                term = d * t
+                term = _resolve(d) * t
                 out = term if out is None else out + term
     shape = node.shape
     if np.shape(out) != shape:

@@ -147,7 +147,8 @@ _ROWS: list[Primitive] = [
     Primitive(
         "pow", 2, "^", "d(aᵇ)/da = b·aᵇ⁻¹, d(aᵇ)/db = aᵇ·ln a", "a to the power b",
         forward=lambda F, a, b: F.pow(a, b),
-        partials=lambda F, ans, a, b: (b * F.pow(a, b - 1.0), ans * F.log_or_nan(a)),
+        # The exponent's partial is lazy: x^2 with a constant 2 never needs a log of x.
+        partials=lambda F, ans, a, b: (b * F.pow(a, b - 1.0), F.lazy(lambda: ans * F.log_or_nan(a))),
         function=False,
         domain="aᵇ overflows past ±1.8e308; a negative base needs an integer exponent; "
         "0 to a negative power is infinite",

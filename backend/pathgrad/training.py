@@ -111,7 +111,7 @@ class TrainingRun:
         start = time.perf_counter()
         for step in range(self.steps + 1):
             adjoints = gradients(self.loss, order=order)
-            grads = [adjoints.get(p, _zeros(p.value)) for p in nodes]
+            grads = [adjoints[p] if p in adjoints else _zeros(p.value) for p in nodes]
             last = step == self.steps
             elapsed = time.perf_counter() - start
             out_of_time = elapsed > self.max_seconds

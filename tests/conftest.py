@@ -137,9 +137,7 @@ def context(browser: Browser, live_server: str) -> Iterator[BrowserContext]:
 
 
 @pytest.fixture
-def new_page(
-    context: BrowserContext, live_server: str, request: pytest.FixtureRequest
-) -> Callable[[], Page]:
+def new_page(context: BrowserContext, live_server: str, request: pytest.FixtureRequest) -> Callable[[], Page]:
     """``new_page()``: another page in the test's context, watched for console errors like ``page``."""
     errors = request.node.stash.setdefault(CONSOLE_ERRORS, [])
 

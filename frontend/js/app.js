@@ -153,24 +153,27 @@ export function createApp(els, api, opts = {}) {
 
   // ---- graph
   function applyGraph(json) {
+    const tReceived = performance.now();
     cur.graphJson = json;
     cur.g = indexGraph(json);
     cur.view = collapseGroups(cur.g, state.collapsed);
     cur.vg = indexGraph({ nodes: cur.view.nodes, edges: cur.view.edges, groups: cur.view.groups, output: cur.view.output });
     const key = `${structureKey(json)}|${state.collapsed.join(',')}`;
     stopAnimation();
+    let scale = null;
     if (key !== cur.key) {
       cur.key = key;
       const t0 = performance.now();
       const sized = cur.view.nodes.map((n) => ({ id: n.id, kind: n.kind, ...nodeSize(n, nodeText(n)) }));
       cur.layout = layoutGraph(sized, cur.view.edges, { output: cur.view.output });
       const t1 = performance.now();
-      graphView.render(cur.view, cur.layout);
+      scale = graphView.render(cur.view, cur.layout);
       graphView.fit();
       els.graph.dataset.layoutMs = (t1 - t0).toFixed(1);
       els.graph.dataset.structure = String(cur.seq);
+      afterPaint(tReceived, t1 - t0, json);
     }
-    const scale = graphView.update(cur.view);
+    scale ??= graphView.update(cur.view); // render() has just filled in a new drawing
     showScale(els.scale, scale);
     const output = cur.g.byId.get(cur.g.output);
     setText(els.graphInfo, `${groupThousands(String(json.nodes.length))} nodes · ${groupThousands(String(json.edges.length))} edges · output ${output?.name ?? output?.id ?? '?'} = ${fmt(output?.value)}`);
@@ -179,6 +182,23 @@ export function createApp(els, api, opts = {}) {
     graphView.mark('selected-input', inputNode ? [repOf(inputNode.id)] : []);
     leaves.update(gradLeaves(cur.g), state.input);
     updateCosts();
+  }
+
+  /**
+   * After the first paint of a new layout: `#graph[data-paint-ms]` and a `pathgrad:rendered` event on
+   * window with {nodes, edges, layoutMs, scriptMs, paintMs}: ms from the graph JSON's arrival to the
+   * end of our script (the start of the frame that draws it), and to the end of that frame.
+   */
+  function afterPaint(tReceived, layoutMs, json) {
+    requestAnimationFrame(() => {
+      const scriptMs = performance.now() - tReceived; // our work, up to the frame that draws it
+      setTimeout(() => {
+        const paintMs = performance.now() - tReceived;
+        els.graph.dataset.paintMs = paintMs.toFixed(1);
+        const detail = { nodes: json.nodes.length, edges: json.edges.length, layoutMs, scriptMs, paintMs };
+        window.dispatchEvent(new CustomEvent('pathgrad:rendered', { detail }));
+      }, 0);
+    });
   }
 
   const repOf = (id) => cur.view?.rep.get(id) ?? id;
@@ -264,7 +284,9 @@ export function createApp(els, api, opts = {}) {
     graphView.mark('pending');
     graphView.setPulses([]);
     graphView.clearBadges();
-    if (cur.view) graphView.update(cur.view);
+    // A sweep rewrote the nodes' gradient lines: put them back.
+    if (cur.view && cur.sweepDrawn) graphView.update(cur.view);
+    cur.sweepDrawn = false;
     panel.resetAnim();
     setText(els.sweepCount, '');
     els.graph.classList.remove('animating');
@@ -309,6 +331,7 @@ export function createApp(els, api, opts = {}) {
 
   function drawSweep(t, tl) {
     const ss = sweepStateAt(tl, t);
+    cur.sweepDrawn = true;
     const key = tl.kind === 'reverse' ? 'adj' : 'tan';
     const completed = [...ss.completed.keys()];
     graphView.mark('swept', completed);

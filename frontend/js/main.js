@@ -7,6 +7,8 @@ import { typingInField } from './view/dom.js';
 
 const $ = (sel) => document.querySelector(sel);
 const SPEEDS = [0.25, 0.5, 1, 2, 4, 8];
+// Keys a focused slider uses itself (so ← and → move a value's slider instead of stepping the animation).
+const SLIDER_KEYS = new Set(['ArrowLeft', 'ArrowRight', 'ArrowUp', 'ArrowDown', 'Home', 'End', 'PageUp', 'PageDown']);
 
 function boot() {
   const embedded = readEmbedded();
@@ -84,6 +86,7 @@ function boot() {
 
   document.addEventListener('keydown', (ev) => {
     if (ev.ctrlKey || ev.metaKey || ev.altKey || typingInField(ev.target)) return;
+    if (ev.target?.type === 'range' && SLIDER_KEYS.has(ev.key)) return;
     const speedStep = (d) => {
       const i = Math.max(0, Math.min(SPEEDS.length - 1, SPEEDS.indexOf(Number(els.speed.value)) + d));
       els.speed.value = String(SPEEDS[i]);

@@ -10,6 +10,13 @@ test('FastAPI 422 with a position', () => {
   assert.deepEqual(errorRange('a = 2\nb = )', err), [10, 11]);
 });
 
+test('a msg that already carries the position is not prefixed twice', () => {
+  const body = { detail: [{ loc: ['body', 'source'], msg: 'line 2, column 9: unexpected end', type: 'program_error', ctx: { line: 2, column: 9, span: [14, 14] } }] };
+  const [err] = parseApiError(422, body);
+  assert.equal(err.message, 'unexpected end');
+  assert.equal(errorText(err), 'line 2, column 9: unexpected end');
+});
+
 test('position without span', () => {
   const err = { message: 'm', line: 2, column: 3, span: null };
   assert.deepEqual(errorRange('ab\ncdef', err), [5, 6]);

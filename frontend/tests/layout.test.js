@@ -53,6 +53,25 @@ test('long edges are routed through one point per crossed layer', () => {
   assert.equal(L.edges.get('e0').length, 2);
 });
 
+test('a source shared along a long chain stays linear: far edges past the dummy budget go straight', () => {
+  // x -> h1 -> ... -> h400, and w feeds every step (an RNN's shared weight): O(steps^2) dummies otherwise.
+  const nodes = [{ id: 'x', kind: 'input' }, { id: 'w', kind: 'param' }];
+  const edges = [];
+  let prev = 'x';
+  for (let i = 1; i <= 400; i++) {
+    nodes.push({ id: `h${i}` });
+    edges.push({ id: `a${i}`, source: prev, target: `h${i}` }, { id: `w${i}`, source: 'w', target: `h${i}` });
+    prev = `h${i}`;
+  }
+  const L = layoutGraph(nodes, edges, { dummyBudget: 1000 });
+  let dummies = 0;
+  for (const pts of L.edges.values()) dummies += pts.length - 2;
+  assert.ok(dummies <= 1000, `${dummies} dummies`);
+  assert.equal(L.edges.get('w3').length, 4); // short: routed through its two dummies
+  assert.equal(L.edges.get('w400').length, 2); // far: straight
+  for (const e of edges) assert.ok(L.nodes.get(e.source).x < L.nodes.get(e.target).x);
+});
+
 test('barycenter sweeps remove crossings from a ladder', () => {
   const g = ladderGraph(12);
   const L = layoutGraph(g.nodes.map((n) => ({ ...n, width: 60, height: 40 })), g.edges, { output: g.output });

@@ -14,6 +14,7 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
+from pathgrad.api.models import ErrorResponse, Message
 from pathgrad.language import LanguageError
 from pathgrad.service import RequestError
 
@@ -84,3 +85,17 @@ async def request_error_handler(request: Request, error: Exception) -> JSONRespo
 async def validation_error_handler(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, RequestValidationError)
     return JSONResponse(status_code=422, content={"detail": json_safe(jsonable_encoder(error.errors()))})
+
+
+# The error answers every POST endpoint documents in the OpenAPI schema.
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    422: {
+        "model": ErrorResponse,
+        "description": "the program, a name or a limit is wrong; `ctx` has line and column",
+    },
+    400: {
+        "model": Message,
+        "description": "the body cannot be read: not UTF-8, nested too deeply, or a number too long",
+    },
+    413: {"model": Message, "description": "the request body is larger than max_body_bytes"},
+}

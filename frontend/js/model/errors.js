@@ -14,6 +14,8 @@ export function parseApiError(status, body) {
       const column = toInt(ctx.column);
       const span = Array.isArray(ctx.span) && ctx.span.length === 2 ? ctx.span.map(Number) : null;
       let message = typeof d?.msg === 'string' ? d.msg : 'invalid request';
+      // The backend's msg may already start with the position ("line 2, column 9: ..."); errorText adds it.
+      if (line !== null) message = message.replace(/^line \d+, column \d+: /, '');
       if (line === null && Array.isArray(d?.loc)) {
         const where = d.loc.filter((x) => x !== 'body').join('.');
         if (where) message = `${where}: ${message}`;

@@ -2,7 +2,9 @@
 //
 // 1. layers by longest path from the sources; sources other than inputs are pulled right, next to
 //    their first consumer, and the output goes to the last layer;
-// 2. long edges are split by dummy nodes, one per layer crossed;
+// 2. long edges are split by dummy nodes, one per layer crossed, shortest edges first within a budget
+//    (a parameter shared by every step of a long chain would otherwise need O(steps^2) dummies): the
+//    longest edges past the budget are drawn straight from source to target and do not take part in 3-4;
 // 3. a few barycenter sweeps (down, then up) order each layer; the ordering with the fewest
 //    crossings is kept;
 // 4. vertical positions: alternating passes place each node at the weighted mean of its neighbours,
@@ -18,6 +20,7 @@ const DEFAULTS = {
   placementPasses: 8,
   margin: 20,
   portSpread: 10, // vertical spread of multiple in-edges on a target's left side
+  dummyBudget: null, // most dummy nodes in all (null: 2 x (nodes + edges), at least 2,000)
 };
 
 /**
@@ -52,7 +55,8 @@ export function layoutGraph(nodes, edges, opts = {}) {
 
   const order = topo(n, E);
   const layer = assignLayers(n, E, order, nodes, idx.get(o.output));
-  const { vLayer, vPred, vSucc, chains, vCount, isDummy } = addDummies(n, E, layer);
+  const budget = o.dummyBudget ?? Math.max(2000, 2 * (n + E.length));
+  const { vLayer, vPred, vSucc, chains, vCount, isDummy } = addDummies(n, E, layer, budget);
 
   const L = vLayer.reduce((m, l) => Math.max(m, l), -1) + 1;
   // Initial order within layers: by topological position of the node (dummies by their source).
@@ -266,7 +270,35 @@ function assignLayers(n, E, order, nodes, outputIdx) {
   return layer;
 }
 
-function addDummies(n, E, layer) {
+/** The longest span (layers crossed) whose edges, with all shorter ones, need at most `budget` dummies. */
+function maxDummySpan(E, layer, budget) {
+  const spans = [];
+  let total = 0;
+  for (const e of E) {
+    const k = layer[e.t] - layer[e.s] - 1;
+    if (k > 0) {
+      spans.push(k);
+      total += k;
+    }
+  }
+  if (total <= budget) return Infinity;
+  spans.sort((a, b) => a - b);
+  let used = 0;
+  let allowed = 0;
+  for (let i = 0; i < spans.length; ) {
+    let j = i;
+    let sum = 0;
+    while (j < spans.length && spans[j] === spans[i]) sum += spans[j++];
+    if (used + sum > budget) break;
+    used += sum;
+    allowed = spans[i];
+    i = j;
+  }
+  return allowed;
+}
+
+function addDummies(n, E, layer, budget = Infinity) {
+  const maxSpan = maxDummySpan(E, layer, budget);
   const vLayer = Array.from(layer);
   const vPred = Array.from({ length: n }, () => []);
   const vSucc = Array.from({ length: n }, () => []);
@@ -278,7 +310,7 @@ function addDummies(n, E, layer) {
     const dummies = [];
     const ls = layer[s];
     const lt = layer[t];
-    if (lt > ls) {
+    if (lt > ls && lt - ls - 1 <= maxSpan) {
       let prev = s;
       for (let l = ls + 1; l < lt; l++) {
         const d = vCount++;
@@ -292,7 +324,8 @@ function addDummies(n, E, layer) {
       vSucc[prev].push(t);
       vPred[t].push(prev);
     }
-    // Edges that go backwards (only in malformed input) are drawn straight and ignored for ordering.
+    // Edges that go backwards (only in malformed input) or too far (past the dummy budget) are drawn
+    // straight and ignored for ordering.
     chains.push({ id: e.id, s, t, arg: e.arg, dummies });
   }
   return { vLayer, vPred, vSucc, chains, vCount, isDummy: (v) => v >= n };

@@ -105,12 +105,9 @@ export async function buildStandaloneHtml(data) {
   ]);
   const doc = new DOMParser().parseFromString(page, 'text/html');
   for (const el of doc.querySelectorAll('script[src], link[rel="stylesheet"], link[rel="icon"]')) el.remove();
-  CSS_FILES.forEach((path, i) => {
-    const style = doc.createElement('style');
-    style.dataset.src = path;
-    style.textContent = css[i].replace(/<\/style/gi, '<\\/style');
-    doc.head.append(style);
-  });
+  // The styles go into the text, not into `doc`: a <style> added to a parsed document is checked
+  // against the page's Content-Security-Policy (style-src 'self'), which refuses it with a console error.
+  const styles = CSS_FILES.map((path, i) => `<style data-src="${path}">${css[i].replace(/<\/style/gi, '<\\/style')}</style>`);
   const dataEl = doc.createElement('script');
   dataEl.type = 'application/json';
   dataEl.id = 'pathgrad-data';
@@ -120,7 +117,8 @@ export async function buildStandaloneHtml(data) {
   code.textContent = `${bundle('js/main.js', sources)}\n`;
   doc.body.append(dataEl, code);
   doc.documentElement.dataset.exported = new Date().toISOString();
-  return `<!doctype html>\n${doc.documentElement.outerHTML}\n`;
+  const html = doc.documentElement.outerHTML.replace('</head>', () => `${styles.join('\n')}\n</head>`);
+  return `<!doctype html>\n${html}\n`;
 }
 
 export async function exportHtml(data, name = 'pathgrad') {

@@ -11,6 +11,16 @@ export function createPanZoom(svg, viewport, opts = {}) {
   const minK = 0.02;
   const maxK = 4;
   let drag = null;
+  // The SVG's size as last laid out: reading it from a ResizeObserver, rather than from
+  // getBoundingClientRect, lets fit() run right after a render without forcing the browser to lay
+  // out the whole new drawing first (and again once fit() has hidden its details).
+  let size = null;
+  if (typeof ResizeObserver === 'function') {
+    new ResizeObserver((entries) => {
+      const r = entries.at(-1)?.contentRect;
+      size = r && r.width > 0 && r.height > 0 ? { width: r.width, height: r.height } : null;
+    }).observe(svg);
+  }
 
   const apply = () => {
     viewport.setAttribute('transform', `translate(${t.x.toFixed(2)},${t.y.toFixed(2)}) scale(${t.k.toFixed(4)})`);
@@ -64,7 +74,7 @@ export function createPanZoom(svg, viewport, opts = {}) {
     },
     /** Fit a box (content coordinates) into the view with a margin; never zoom in beyond 1.5. */
     fit(box) {
-      const r = svg.getBoundingClientRect();
+      const r = size ?? svg.getBoundingClientRect();
       const w = r.width || 800;
       const hh = r.height || 600;
       if (!box || !(box.width > 0) || !(box.height > 0)) return;
@@ -80,7 +90,7 @@ export function createPanZoom(svg, viewport, opts = {}) {
     },
     /** Pan so that a content point is visible (used to follow the animation pulse). */
     ensureVisible(x, y, margin = 60) {
-      const r = svg.getBoundingClientRect();
+      const r = size ?? svg.getBoundingClientRect();
       const sx = x * t.k + t.x;
       const sy = y * t.k + t.y;
       let dx = 0;

@@ -28,6 +28,7 @@ export function nodeShort(n) {
  */
 export function createPathsPanel(els, handlers = {}) {
   let items = [];
+  let scrolledTo = -1; // the list follows the animation, once per path
 
   function clear(message = '') {
     items = [];
@@ -119,9 +120,13 @@ export function createPathsPanel(els, handlers = {}) {
       const expr = done.length ? `${shown.join(' × ')} = ${fmt(state.product)}` : '1';
       const where = p.factors.length > 4 ? `, edge ${state.step}/${p.factors.length}` : '';
       setText(els.product, `path ${state.path + 1}${where}: ${expr}`);
-      items[state.path]?.scrollIntoView?.({ block: 'nearest' });
+      if (state.path !== scrolledTo) {
+        scrolledTo = state.path;
+        items[state.path]?.scrollIntoView?.({ block: 'nearest' });
+      }
     },
     resetAnim() {
+      scrolledTo = -1;
       setText(els.sigma, '0');
       setText(els.product, '');
       for (const li of items) li.classList.remove('current', 'added');

@@ -66,6 +66,10 @@ export function createGraphView(root, handlers = {}) {
   let edgeEls = new Map();
   let layout = null;
   let pulse = null;
+  // Elements that carry each mark() class, and the nodes whose badge shows: an animation frame then
+  // touches only what changed (re-marking a whole path every frame restyled it at 60 Hz).
+  let marked = new Map();
+  let badged = new Set();
 
   function render(view, lay) {
     layout = lay;
@@ -77,6 +81,8 @@ export function createGraphView(root, handlers = {}) {
     pulse = null;
     nodeEls = new Map();
     edgeEls = new Map();
+    marked = new Map();
+    badged = new Set();
 
     for (const gr of view.groups ?? []) {
       const boxes = gr.nodes.map((id) => lay.nodes.get(id)).filter(Boolean);
@@ -173,7 +179,7 @@ export function createGraphView(root, handlers = {}) {
       nodeEls.set(n.id, { g, rect, title, val, grad, tip, badge, width: p.width, txt });
     }
     svg.setAttribute('data-nodes', String(nodeEls.size));
-    update(view);
+    return update(view);
   }
 
   /** Values, gradients, local derivatives and the |gradient| encoding, in place. */
@@ -224,13 +230,6 @@ export function createGraphView(root, handlers = {}) {
 
   const label = (n) => (n ? (n.name ?? n.label ?? n.id) : '?');
 
-  function toggleClass(ids, map, cls, on = true) {
-    for (const id of ids) map.get(id)?.g.classList.toggle(cls, on);
-  }
-
-  function clearClass(cls) {
-    for (const el of svg.querySelectorAll(`.${cls}`)) el.classList.remove(cls);
-  }
 
   return {
     svg,
@@ -245,13 +244,19 @@ export function createGraphView(root, handlers = {}) {
     zoomBy: (f) => pz.zoomBy(f),
     /** Mark nodes/edges with a class (replacing whatever had it). */
     mark(cls, nodeIds = [], edgeIds = []) {
-      clearClass(cls);
-      toggleClass(nodeIds, nodeEls, cls);
-      toggleClass(edgeIds, edgeEls, cls);
+      const want = new Set();
+      for (const id of nodeIds) {
+        const el = nodeEls.get(id);
+        if (el) want.add(el.g);
+      }
       for (const id of edgeIds) {
         const el = edgeEls.get(id);
-        if (el) el.lg.classList.add(cls);
+        if (el) want.add(el.g).add(el.lg);
       }
+      const had = marked.get(cls) ?? new Set();
+      for (const el of had) if (!want.has(el)) el.classList.remove(cls);
+      for (const el of want) if (!had.has(el)) el.classList.add(cls);
+      marked.set(cls, want);
       svg.classList.toggle(`has-${cls}`, nodeIds.length + edgeIds.length > 0);
     },
     /** Replace a node's gradient line (label and value) during a sweep; null restores it. */
@@ -268,6 +273,7 @@ export function createGraphView(root, handlers = {}) {
       const [bg, t] = el.badge.children;
       if (text === null || text === undefined) {
         el.badge.classList.remove('shown');
+        badged.delete(id);
         return;
       }
       setText(t, text);
@@ -275,9 +281,11 @@ export function createGraphView(root, handlers = {}) {
       bg.setAttribute('x', String(-w / 2));
       bg.setAttribute('width', String(w));
       el.badge.classList.add('shown');
+      badged.add(id);
     },
     clearBadges() {
-      for (const el of nodeEls.values()) el.badge.classList.remove('shown');
+      for (const id of badged) nodeEls.get(id)?.badge.classList.remove('shown');
+      badged.clear();
     },
     /**
      * Pulses travelling along edges: [{edge, frac, text?, reverse?}]. Each shows a dot and, with
@@ -299,7 +307,8 @@ export function createGraphView(root, handlers = {}) {
           return;
         }
         g.removeAttribute('visibility');
-        const len = el.line.getTotalLength();
+        el.len ??= el.line.getTotalLength(); // the drawing does not change until the next render
+        const len = el.len;
         const f = Math.min(1, Math.max(0, p.reverse ? 1 - p.frac : p.frac));
         const pt = el.line.getPointAtLength(len * f);
         g.setAttribute('transform', `translate(${pt.x.toFixed(1)},${pt.y.toFixed(1)})`);

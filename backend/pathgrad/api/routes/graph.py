@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
 
 from pathgrad import service
+from pathgrad.api.errors import ERROR_RESPONSES
 from pathgrad.api.models import (
-    ErrorResponse,
     Graph,
     GraphRequest,
-    Message,
     PathsRequest,
     PathsResponse,
 )
@@ -22,17 +21,6 @@ from pathgrad.settings import Settings, get_settings
 router = APIRouter(tags=["graph"])
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 
-_ERRORS: dict[int | str, dict[str, Any]] = {
-    422: {
-        "model": ErrorResponse,
-        "description": "the program, a name or a limit is wrong; `ctx` has line and column",
-    },
-    400: {
-        "model": Message,
-        "description": "the body cannot be read: not UTF-8, nested too deeply, or a number too long",
-    },
-    413: {"model": Message, "description": "the request body is larger than max_body_bytes"},
-}
 
 
 # The endpoints return a JSONResponse of plain data that graph_json builds: re-validating a 10,000-node
@@ -40,7 +28,7 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 # schema, and the schemathesis test checks every answer against it.
 
 
-@router.post("/graph", response_model=Graph, responses=_ERRORS)
+@router.post("/graph", response_model=Graph, responses=ERROR_RESPONSES)
 def graph(request: GraphRequest, settings: SettingsDep) -> JSONResponse:
     """Build the program's computation graph: values, adjoints of the output, local derivatives."""
     source, preset = service.request_source(request.source, request.preset, request.seed)
@@ -62,7 +50,7 @@ def graph(request: GraphRequest, settings: SettingsDep) -> JSONResponse:
     )
 
 
-@router.post("/paths", response_model=PathsResponse, responses=_ERRORS)
+@router.post("/paths", response_model=PathsResponse, responses=ERROR_RESPONSES)
 def paths(request: PathsRequest, settings: SettingsDep) -> JSONResponse:
     """Every path from `input` to the output: exact count, the largest |product| first, their sum."""
     if request.limit > settings.max_paths_limit:

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import StreamingResponse
 
 from pathgrad import service
+from pathgrad.api.errors import ERROR_RESPONSES
 from pathgrad.api.models import OptimizerModel, TrainRequest
 from pathgrad.graph_json import to_json_number
 from pathgrad.service import RequestError
@@ -42,7 +43,7 @@ _STREAM_DOC: dict[int | str, dict[str, Any]] = {
         "every `sample_every` steps, then one `done` (TrainDone). Closing the stream cancels the run.",
         "content": {"text/event-stream": {"schema": {"type": "string"}}},
     },
-    422: {"description": "the program, a name or a limit is wrong"},
+    **{code: doc for code, doc in ERROR_RESPONSES.items() if code != 200},
 }
 
 

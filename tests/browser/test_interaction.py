@@ -1,0 +1,198 @@
+"""The page in a real headless Chromium against a live `pathgrad serve`: editing, picking, playing."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from .helpers import DIAMOND, node_named, node_value, open_app, play_to_end, type_program, wait_for_diamond
+
+pytestmark = pytest.mark.browser
+
+
+def test_diamond_paths_of_b_and_the_animation_sums_them(page: Page, live_server: str) -> None:
+    open_app(page, live_server, None)  # the page as it opens, on its first example
+    type_program(page, DIAMOND)
+    wait_for_diamond(page)
+
+    # Pick a first (input select), then b by clicking its leaf in the graph.
+    page.select_option("#input-select", "a")
+    expect(page.locator("#paths-title")).to_have_text("Paths from a to e")
+    expect(page.locator("#path-count")).to_have_attribute("data-count", "1")
+    node_named(page, "b").click()
+
+    expect(page.locator("#paths-title")).to_have_text("Paths from b to e")
+    expect(page.locator("#input-select")).to_have_value("b")
+    expect(page.locator("#path-count")).to_have_text("2 paths")
+    expect(page.locator("#path-count")).to_have_attribute("data-count", "2")
+    products = page.locator("#paths-list li .product")
+    expect(products).to_have_count(2)
+    assert sorted(products.all_text_contents()) == ["2", "3"]
+    expect(page.locator("#listed-sum")).to_have_text("5")
+    expect(page.locator("#gradient")).to_have_text("5")
+    expect(page.locator("#sigma")).to_have_text("0")
+    expect(node_named(page, "b")).to_have_class(re.compile(r"\bselected-input\b"))
+
+    # Record every value Σ shows while the animation plays.
+    page.evaluate("""() => {
+        const el = document.querySelector('#sigma');
+        window.__sigmas = [];
+        new MutationObserver(() => window.__sigmas.push(el.textContent))
+            .observe(el, {childList: true, characterData: true, subtree: true});
+    }""")
+    play_to_end(page)
+    expect(page.locator("#sigma")).to_have_text("5")
+    assert page.text_content("#sigma") == page.text_content("#gradient")
+    seen = [s for s in page.evaluate("window.__sigmas") if s != "0"]
+    assert seen == ["3", "5"], seen  # the larger path first, then both
+
+
+def test_syntax_error_shows_line_and_column(page: Page, live_server: str) -> None:
+    open_app(page, live_server)
+    page.fill("#source", "x = 1\ny = (x +")
+    error = page.locator("#error")
+    expect(error).to_be_visible()
+    expect(error).to_have_text(re.compile(r"^line 2, column \d+: \S"))
+    assert "column" not in error.inner_text().split(":", 1)[1], "the position is shown twice"
+    expect(page.locator("#graph")).to_have_class(re.compile(r"\bstale\b"))
+    expect(page.locator("#editor mark.err")).to_have_count(1)
+    expect(page.locator("#editor .gutter .ln.err")).to_have_text("2")
+
+    page.fill("#source", "x = 1\ny = (x + 1)")
+    expect(error).to_be_hidden()
+    expect(page.locator("#graph")).not_to_have_class(re.compile(r"\bstale\b"))
+    expect(page.locator("#graph-info")).to_contain_text("output y = 2")
+
+
+def test_slider_updates_values_in_place(page: Page, live_server: str) -> None:
+    open_app(page, live_server)
+    page.fill("#source", DIAMOND)
+    wait_for_diamond(page)
+    output = node_named(page, "e = ×")
+    expect(node_value(output)).to_have_text("6")
+    page.evaluate("""() => {
+        window.__nodes = [...document.querySelectorAll('#graph g.node')];
+        window.__edges = [...document.querySelectorAll('#graph g.edge')];
+        window.__transforms = window.__nodes.map((n) => n.getAttribute('transform'));
+        window.__structure = document.querySelector('#graph').dataset.structure;
+    }""")
+
+    slider = page.locator('input[type=range][data-leaf="a"]')
+    slider.focus()
+    slider.press("ArrowRight")  # one step: a = 2.02
+
+    expect(page.locator('input[type=number][data-leaf="a"]')).to_have_value("2.02")
+    expect(node_value(output)).to_have_text("6.04")
+    expect(node_value(node_named(page, "a"))).to_have_text("2.02")
+    expect(page.locator("#graph-info")).to_contain_text("output e = 6.04")
+    same = page.evaluate("""() => {
+        const nodes = [...document.querySelectorAll('#graph g.node')];
+        const edges = [...document.querySelectorAll('#graph g.edge')];
+        return {
+            nodes: nodes.length === window.__nodes.length && nodes.every((n, i) => n === window.__nodes[i]),
+            edges: edges.length === window.__edges.length && edges.every((e, i) => e === window.__edges[i]),
+            transforms: nodes.every((n, i) => n.getAttribute('transform') === window.__transforms[i]),
+            structure: document.querySelector('#graph').dataset.structure === window.__structure,
+        };
+    }""")
+    assert same == {"nodes": True, "edges": True, "transforms": True, "structure": True}
+
+
+def test_shared_url_restores_the_state(page: Page, new_page: Callable[[], Page], live_server: str) -> None:
+    open_app(page, live_server)
+    page.fill("#source", DIAMOND)
+    wait_for_diamond(page)
+    page.fill('input[type=number][data-leaf="a"]', "3")
+    expect(page.locator("#graph-info")).to_contain_text("output e = 8")
+    page.select_option("#input-select", "a")
+    expect(page.locator("#paths-title")).to_have_text("Paths from a to e")
+    expect(page).to_have_url(re.compile(r"#.*\bin=a\b"))
+    shared = page.url
+    assert "val=" in shared
+
+    other = new_page()
+    other.goto(shared)
+    expect(other.locator("#paths-title")).to_have_text("Paths from a to e")
+    expect(other.locator("#source")).to_have_value(DIAMOND)
+    expect(other.locator('input[type=number][data-leaf="a"]')).to_have_value("3")
+    expect(other.locator('input[type=number][data-leaf="b"]')).to_have_value("1")
+    expect(other.locator("#input-select")).to_have_value("a")
+    expect(node_value(node_named(other, "e = ×"))).to_have_text("8")
+    expect(other.locator("#gradient")).to_have_text("2")  # de/da = b + 1
+    expect(other.locator("#path-count")).to_have_attribute("data-count", "1")
+    expect(node_named(other, "a")).to_have_class(re.compile(r"\bselected-input\b"))
+
+
+def ladder(rungs: int) -> str:
+    """x, then `rungs` diamonds: each rung has two edges from the previous rung, doubling the paths."""
+    lines = ["x = 1"]
+    prev = "x"
+    for k in range(1, rungs + 1):
+        lines.append(f"h{k} = {prev}*2 + {prev}*3")
+        prev = f"h{k}"
+    return "\n".join(lines)
+
+
+def test_thirty_diamond_ladder_counts_exactly(page: Page, live_server: str) -> None:
+    open_app(page, live_server)
+    page.fill("#source", ladder(30))
+    count = page.locator("#path-count")
+    expect(count).to_have_attribute("data-count", "1073741824")
+    expect(count).to_have_text(re.compile(r"^1,073,741,824 paths\b"))
+    expect(page.locator("#paths-title")).to_have_text("Paths from x to h30")
+    expect(page.locator("#input-select option[value=x]")).to_have_text("x (1,073,741,824 paths)")
+    expect(page.locator("#paths-list li")).to_have_count(20)
+
+
+def test_expand_composites_boxes_sigmoid_and_collapses(page: Page, live_server: str) -> None:
+    source = "x = 0.5; w = 2; y = sigmoid(w*x)"
+    open_app(page, live_server)
+    page.fill("#source", source)
+    expect(page.locator("#graph-info")).to_have_text(re.compile(r"^4 nodes · "))
+    expect(page.locator("#graph g.group")).to_have_count(0)
+
+    page.check("#expand")
+    group = page.locator('#graph g.group[data-id="g0"]')
+    expect(group).to_be_visible()
+    expect(group.locator(".group-label")).to_have_text("sigmoid (expanded)")
+    api = page.request.post(f"{live_server}/api/graph", data={"source": source, "options": {"expand": True}})
+    members = api.json()["groups"][0]["nodes"]
+    ops = page.evaluate(
+        """(ids) => ids.map((id) => document.querySelector(`#graph g.node[data-id="${id}"]`))
+                     .filter((n) => n && !n.classList.contains('kind-const')).length""",
+        members,
+    )
+    assert ops == 4  # neg, exp, add, 1/x
+    inside = page.evaluate(
+        """(ids) => {
+            const rect = (sel) => document.querySelector(sel).getBoundingClientRect();
+            const box = rect('#graph g.group[data-id="g0"] .group-box');
+            return ids.every((id) => {
+                const r = rect(`#graph g.node[data-id="${id}"] .box`);
+                return r.left >= box.left && r.right <= box.right
+                    && r.top >= box.top && r.bottom <= box.bottom;
+            });
+        }""",
+        members,
+    )
+    assert inside, "the group box does not enclose its nodes"
+    gradient = page.text_content("#gradient")
+
+    page.click('[data-testid="group-toggle-g0"]')
+    collapsed = page.locator('#graph g.node[data-id="g0"]')
+    expect(collapsed).to_have_class(re.compile(r"\bcollapsed\b"))
+    expect(group).to_have_count(0)
+    for member in members:
+        expect(page.locator(f'#graph g.node[data-id="{member}"]')).to_have_count(0)
+    expect(page.locator("#gradient")).to_have_text(gradient)
+
+    page.click('[data-testid="group-toggle-g0"]')
+    expect(group).to_be_visible()
+    expect(collapsed).to_have_count(0)
+
+    page.uncheck("#expand")
+    expect(page.locator("#graph g.group")).to_have_count(0)
+    expect(page.locator("#graph-info")).to_have_text(re.compile(r"^4 nodes · "))

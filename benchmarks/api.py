@@ -29,8 +29,9 @@ C = (ya - 0)^2 + (yb - 1)^2 + (yc - 1)^2 + (yd - 0)^2
 def chain_program(nodes: int) -> str:
     """A program of about ``nodes`` graph nodes: a chain of small layers."""
     lines = ["x = 0.5; w = 0.9; b = 0.1", "h0 = x"]
-    for i in range(1, nodes // 5 + 1):
-        lines.append(f"h{i}=sin(h{i - 1}*w+h{i - 1}*b)*h{i - 1}")  # five nodes a line
+    for i in range(1, nodes // 6 + 1):
+        # Six nodes a line (with the constant 0.5); |h| stays below 2.
+        lines.append(f"h{i}=sin(h{i - 1}*w+b)+h{i - 1}*0.5")
     return "\n".join(lines)
 
 

@@ -246,8 +246,14 @@ def _array_node(row: Primitive, parents: tuple[Node, ...], params: tuple[Any, ..
     except FloatingPointError:  # the caller's np.seterr asked numpy to raise
         with np.errstate(all="ignore"):
             value = row.forward(ARRAY, *values, *params)
-    requires_grad = any(p.requires_grad for p in parents)
-    return Node(_normalize(value), parents, row, params, None, requires_grad)
+    if type(value) is not np.ndarray or value.ndim == 0:
+        value = float(value)
+    requires_grad = False
+    for parent in parents:
+        if parent.requires_grad:
+            requires_grad = True
+            break
+    return Node(value, parents, row, params, None, requires_grad)
 
 
 def _expand(row: Primitive, args: tuple[Node, ...], params: tuple[Any, ...]) -> Node:
@@ -300,7 +306,13 @@ def _operator(row: Primitive, reflected: bool) -> Any:
         av = a.value
         bv = b.value
         if type(av) is not float or type(bv) is not float or partials is None:
-            return _array_node(row, (a, b), ())
+            try:
+                value = forward(ARRAY, av, bv)
+            except FloatingPointError:  # the caller's np.seterr asked numpy to raise
+                return _array_node(row, (a, b), ())
+            if type(value) is not np.ndarray or value.ndim == 0:
+                value = float(value)
+            return Node(value, (a, b), row, (), None, a.requires_grad or b.requires_grad)
         try:
             value = forward(SCALAR, av, bv)
             d = partials(SCALAR, value, av, bv)
@@ -511,10 +523,37 @@ def gradients(
                     if parent.requires_grad:
                         adjoints[parent] = get(parent, 0.0) + g * d
                 continue
-            for parent, contribution in _vjp(node, g, ARRAY):
+            for parent, contribution in _vjp_array(node, g):
                 previous = get(parent)
                 adjoints[parent] = contribution if previous is None else previous + contribution
     return adjoints
+
+
+def _vjp_array(node: Node, g: Any) -> list[tuple[Node, Any]]:
+    """:func:`_vjp` on values (not nodes): the hot path of reverse mode on arrays."""
+    row = node.prim
+    assert row is not None
+    parents = node.parents
+    xs = [p.value for p in parents]
+    if row.vjp is not None:
+        grads = row.vjp(ARRAY, g, node.value, *xs, *node.params)
+    else:
+        assert row.partials is not None
+        partials = row.partials(ARRAY, node.value, *xs, *node.params)
+        grads = [g * _resolve(d) if p.requires_grad else None for p, d in zip(parents, partials)]  # noqa: B905
+    out = []
+    for parent, value, grad in zip(parents, xs, grads):  # noqa: B905 (hot loop; one per parent)
+        if grad is None or not parent.requires_grad:
+            continue
+        if type(grad) is FunctionType:  # a lazy rule: only now that this parent needs it
+            grad = grad()
+        if type(value) is float:
+            if type(grad) is not float:
+                grad = float(np.sum(grad))
+        elif grad.shape != value.shape:
+            grad = sum_to_shape(grad, value.shape)
+        out.append((parent, grad))
+    return out
 
 
 def _vjp(node: Node, g: Any, F: Any) -> list[tuple[Node, Any]]:

@@ -15,6 +15,7 @@ from pathgrad.api.models import (
     PathsRequest,
     PathsResponse,
 )
+from pathgrad.language import Program
 from pathgrad.service import RequestError
 from pathgrad.settings import Settings, get_settings
 
@@ -28,18 +29,19 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 # schema, and the schemathesis test checks every answer against it.
 
 
+def _build(request: GraphRequest | PathsRequest, settings: Settings) -> Program:
+    """The request's program: its source, or a preset's (whose default output is its view)."""
+    source, preset = service.request_source(request.source, request.preset, request.seed)
+    output = request.output or (preset.view_output if preset else None)
+    return service.build(
+        source, request.values, output, limits=settings.limits(), expand=request.options.expand
+    )
+
+
 @router.post("/graph", response_model=Graph, responses=ERROR_RESPONSES)
 def graph(request: GraphRequest, settings: SettingsDep) -> JSONResponse:
     """Build the program's computation graph: values, adjoints of the output, local derivatives."""
-    source, preset = service.request_source(request.source, request.preset, request.seed)
-    output = request.output or (preset.view_output if preset else None)
-    program = service.build(
-        source,
-        request.values,
-        output,
-        limits=settings.limits(),
-        expand=request.options.expand,
-    )
+    program = _build(request, settings)
     return JSONResponse(
         service.graph_for(
             program,
@@ -59,15 +61,7 @@ def paths(request: PathsRequest, settings: SettingsDep) -> JSONResponse:
             f"limit is at most max_paths_limit={settings.max_paths_limit:,}",
             limit="max_paths_limit",
         )
-    source, preset = service.request_source(request.source, request.preset, request.seed)
-    output = request.output or (preset.view_output if preset else None)
-    program = service.build(
-        source,
-        request.values,
-        output,
-        limits=settings.limits(),
-        expand=request.options.expand,
-    )
+    program = _build(request, settings)
     return JSONResponse(
         service.paths_for(
             program,

@@ -200,7 +200,7 @@ PRESETS: dict[str, Preset] = {
             "same loss curve as the scalar version, with a graph a tenth of the size.",
             _xor_batched,
             default_seed=3,
-            view_input="W1",
+            view_input=None,  # path listing is for scalar graphs
             layers=(("W1", "b1"), ("W2", "b2")),
             training=TrainingDefaults(steps=30_000),
         ),

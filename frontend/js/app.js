@@ -11,6 +11,7 @@ import { parseApiError } from './model/errors.js';
 import { toDot } from './model/dot.js';
 import { formatNumber, groupThousands, toBigInt } from './model/format.js';
 import { EXAMPLES } from './model/examples.js';
+import { deadRelus } from './model/training.js';
 import { h, setText } from './view/dom.js';
 import { createGraphView } from './view/render.js';
 import { createEditor } from './view/editor.js';
@@ -27,13 +28,19 @@ const fmt = (x) => formatNumber(x, 6);
 /**
  * @param {Record<string, HTMLElement>} els elements of index.html, by role
  * @param {ReturnType<import('./api.js').createApi>} api
- * @param {{initialState?: object, embedded?: object}} opts
+ * @param {{initialState?: object, embedded?: object, onHash?: (hash: string) => void,
+ *   onGraph?: (g: object, info: {deadRelus: string[]}) => void, onProgram?: () => void}} opts
+ *   onGraph: after each graph is drawn (new layout or in place); onProgram: the program text changed
+ *   (typed, or another program loaded), so whatever was computed for the old one is stale.
  */
 export function createApp(els, api, opts = {}) {
   const state = { ...DEFAULT_STATE, values: {}, collapsed: [], ...(opts.initialState ?? {}) };
   const cur = {
     graphJson: null, g: null, view: null, vg: null, layout: null, key: null,
     pathsJson: null, mode: 'paths', seq: 0, abort: null, timer: null, ops: null, hover: null, status: 'idle',
+    // Inputs the server would not list paths for in this program (e.g. through a matmul of arrays),
+    // with its reason: never picked again by default, or the page would ask again and again.
+    noPaths: new Map(),
   };
 
   // ---- views
@@ -79,7 +86,8 @@ export function createApp(els, api, opts = {}) {
         res = await api.paths(pathsRequest(state), ctl.signal);
         if (seq !== cur.seq) return;
         if (!res.ok && isInputError(res)) {
-          // The selected input no longer exists (the program changed): forget it.
+          // The selected input no longer exists (the program changed), or has no paths to list: forget it.
+          cur.noPaths.set(state.input, res.body?.detail?.find?.((d) => d?.loc?.join?.('.') === 'body.input')?.msg ?? '');
           state.input = null;
           res = await api.graph(graphRequest(state), ctl.signal);
         } else if (res.ok) {
@@ -137,7 +145,8 @@ export function createApp(els, api, opts = {}) {
   }
 
   function defaultInput(g) {
-    const ls = gradLeaves(g);
+    // Paths are listed for numbers only: an array leaf is never a default (the user may still pick one).
+    const ls = gradLeaves(g).filter((n) => !cur.noPaths.has(n.name ?? n.id) && !Array.isArray(n.value));
     if (!ls.length) return null;
     let best = ls[0];
     let bestCount = -1n;
@@ -182,6 +191,11 @@ export function createApp(els, api, opts = {}) {
     graphView.mark('selected-input', inputNode ? [repOf(inputNode.id)] : []);
     leaves.update(gradLeaves(cur.g), state.input);
     updateCosts();
+    // A ReLU whose input is ≤ 0 passes no gradient: mark it (the legend explains the mark).
+    const dead = deadRelus(cur.g);
+    graphView.mark('dead-relu', [...new Set(dead.map(repOf))]);
+    els.graph.dataset.deadRelu = String(dead.length);
+    opts.onGraph?.(cur.g, { deadRelus: dead });
   }
 
   /**
@@ -242,7 +256,9 @@ export function createApp(els, api, opts = {}) {
   function applyPaths(pj) {
     cur.pathsJson = pj;
     if (!pj) {
-      panel.clear(state.input ? '' : 'Click an input (a leaf) to list its paths.');
+      const leafNames = new Set(cur.g ? gradLeaves(cur.g).map((n) => n.name ?? n.id) : []);
+      const why = [...cur.noPaths].find(([name, msg]) => msg && leafNames.has(name))?.[1];
+      panel.clear(state.input ? '' : why ? `No paths listed: ${why}` : 'Click an input (a leaf) to list its paths.');
       loadTimeline();
       return;
     }
@@ -367,6 +383,8 @@ export function createApp(els, api, opts = {}) {
     // New program text: the sliders' overrides belong to the old one.
     state.values = {};
     state.collapsed = [];
+    cur.noPaths.clear();
+    opts.onProgram?.();
     schedule(TYPE_DEBOUNCE_MS);
     saveHash();
   }
@@ -479,10 +497,6 @@ export function createApp(els, api, opts = {}) {
       els.limit.value = String(state.limit);
       editor.setReadOnly(!!api.offline);
       leaves.setDisabled(!!api.offline);
-      els.examples.replaceChildren(
-        h('option', { value: '', text: 'Examples…' }),
-        ...EXAMPLES.map((ex) => h('option', { value: ex.id, text: ex.title })),
-      );
       api.ops().then((r) => {
         cur.ops = r.ok ? r.body : null;
         showOps(els.ops, cur.ops);
@@ -497,13 +511,29 @@ export function createApp(els, api, opts = {}) {
       els.expand.checked = !!state.expand;
       els.limit.value = String(state.limit);
       cur.key = null;
-      refresh();
+      cur.noPaths.clear();
+      opts.onProgram?.();
+      return refresh();
     },
     loadExample(id) {
       const ex = EXAMPLES.find((e) => e.id === id);
       if (!ex) return;
       this.load({ source: ex.source, input: ex.input ?? null });
       saveHash();
+    },
+    /** Open a preset (GET /api/presets/{name}) as an editable program, on its view's output and input. */
+    loadPreset(preset) {
+      const done = this.load({ source: preset.source, input: preset.view_input ?? null, output: preset.view_output ?? null });
+      saveHash();
+      return done;
+    },
+    /**
+     * Set leaf values (a training step's parameters) and redraw the graph in place; resolves when the
+     * new values are drawn (or the request was superseded).
+     */
+    setValues(values) {
+      state.values = cleanValues({ ...state.values, ...values });
+      return refresh(); // saves the hash once drawn
     },
     setExpand(on) {
       state.expand = !!on;

@@ -1,9 +1,15 @@
 // Entry point: finds the page's elements, creates the app, and wires buttons and keys.
 import { createApi, createOfflineApi } from './api.js';
+import { createTrainingApi } from './training-api.js';
 import { createApp } from './app.js';
 import { decodeState, hasProgram } from './model/state.js';
 import { EXAMPLES } from './model/examples.js';
 import { typingInField } from './view/dom.js';
+import { createPresetMenu } from './view/presets.js';
+import { createTrainingPanel } from './view/training-panel.js';
+import { createGallery } from './view/gallery.js';
+import { createCompareView } from './view/compare.js';
+import { preActivations } from './model/training.js';
 
 const $ = (sel) => document.querySelector(sel);
 const SPEEDS = [0.25, 0.5, 1, 2, 4, 8];
@@ -28,6 +34,10 @@ function boot() {
     speed: $('#speed'), modePaths: $('#mode-paths'), reverseSweep: $('#reverse-sweep'), forwardSweep: $('#forward-sweep'),
   };
   let lastHash = null;
+  // The training side of the page (presets, training, gallery, comparison) needs the server.
+  const trainingApi = embedded ? null : createTrainingApi('');
+  const gallery = createGallery($('#gallery'));
+  let panel = null;
   const app = createApp(els, api, {
     initialState,
     onHash: (hash) => {
@@ -35,6 +45,11 @@ function boot() {
       lastHash = hash;
       if (location.hash !== hash) history.replaceState(null, '', hash);
     },
+    onGraph: (g, info) => {
+      gallery.update(preActivations(g));
+      panel?.graphChanged(info.deadRelus.length);
+    },
+    onProgram: () => panel?.programChanged(),
   });
   if (embedded) document.documentElement.classList.add('offline');
 
@@ -59,10 +74,56 @@ function boot() {
   on(els.outputSelect, 'change', () => app.setOutput(els.outputSelect.value));
   on(els.limit, 'change', () => app.setLimit(els.limit.value));
   on(els.expand, 'change', () => app.setExpand(els.expand.checked));
-  on(els.examples, 'change', () => {
-    if (els.examples.value) app.loadExample(els.examples.value);
-    els.examples.value = '';
-  });
+  const presets = createPresetMenu(
+    { select: els.examples, seed: $('#preset-seed'), info: $('#preset-info'), title: $('#preset-title'), description: $('#preset-description') },
+    {
+      api: trainingApi,
+      examples: EXAMPLES,
+      onPreset: (preset) => {
+        app.loadPreset(preset);
+        panel?.setDefaults(preset.training);
+      },
+      onExample: (id) => app.loadExample(id),
+      onError: (text) => app.flash(text, true),
+    },
+  );
+  if (trainingApi) {
+    panel = createTrainingPanel(
+      {
+        panel: $('#train-panel'), optimizer: $('#train-optimizer'), lr: $('#train-lr'), steps: $('#train-steps'),
+        start: $('#train-start'), stop: $('#train-stop'), error: $('#train-error'), program: $('#train-program'),
+        step: $('#train-step'), loss: $('#loss-value'), dead: $('#dead-relu-count'), lossChart: $('#loss-chart'),
+        note: $('#train-note'), strip: $('#grad-strip'), scrubber: $('#scrubber'), scrubReadout: $('#scrub-readout'),
+      },
+      { api: trainingApi, app, currentPreset: () => presets.current },
+    );
+  }
+  const compare = trainingApi
+    ? createCompareView(
+        { root: $('#compare-panel'), table: $('#compare-table'), chart: $('#compare-chart'), status: $('#compare-status'), summary: $('#compare-summary') },
+        { graphApi: api, trainingApi },
+      )
+    : null;
+  const compareSeed = $('#compare-seed');
+  const loadCompare = () => {
+    const n = Number(compareSeed.value);
+    const ok = Number.isInteger(n) && n >= 0 && n <= 2 ** 32 - 1;
+    compareSeed.classList.toggle('invalid', !ok);
+    if (ok) compare?.load(n);
+  };
+  on(compareSeed, 'change', loadCompare);
+  const tabs = ['paths', 'train', 'compare'];
+  const showTab = (name) => {
+    for (const t of tabs) {
+      const active = t === name;
+      $(`#tab-${t}`).classList.toggle('active', active);
+      $(`#tab-${t}`).setAttribute('aria-selected', String(active));
+      $(`#panel-${t}`).hidden = !active;
+    }
+    els.app.dataset.tab = name;
+    if (name === 'compare' && compare && compare.loadedSeed === null) loadCompare();
+  };
+  for (const t of tabs) on($(`#tab-${t}`), 'click', () => showTab(t));
   on($('#fit'), 'click', () => app.fit());
   on($('#zoom-in'), 'click', () => app.zoomBy(1.25));
   on($('#zoom-out'), 'click', () => app.zoomBy(0.8));

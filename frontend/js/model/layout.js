@@ -56,9 +56,13 @@ export function layoutGraph(nodes, edges, opts = {}) {
   const order = topo(n, E);
   const layer = assignLayers(n, E, order, nodes, idx.get(o.output));
   const budget = o.dummyBudget ?? Math.max(2000, 2 * (n + E.length));
-  const { vLayer, vPred, vSucc, chains, vCount, isDummy } = addDummies(n, E, layer, budget);
+  // Vertices 0..n-1 are the nodes, n..vCount-1 the dummies; neighbours in CSR form (flat typed
+  // arrays: the layout runs once per graph, mostly before the JIT has optimised it, where arrays of
+  // small arrays cost several times more).
+  const { vCount, vLayer, predStart, pred, succStart, succ, chains } = addDummies(n, E, layer, budget);
 
-  const L = vLayer.reduce((m, l) => Math.max(m, l), -1) + 1;
+  let L = 0;
+  for (let v = 0; v < vCount; v++) if (vLayer[v] + 1 > L) L = vLayer[v] + 1;
   // Initial order within layers: by topological position of the node (dummies by their source).
   const rank = new Float64Array(vCount);
   const topoPos = new Int32Array(n);
@@ -68,113 +72,144 @@ export function layoutGraph(nodes, edges, opts = {}) {
   for (let v = 0; v < vCount; v++) rank[v] = v < n ? topoPos[v] : -1;
   // Dummies inherit a rank from their chain's source so that they start near it.
   for (const c of chains) {
-    c.dummies.forEach((d, k) => {
-      rank[d] = topoPos[c.s] + (k + 1) * 1e-3;
-    });
+    for (let k = 0; k < c.dn; k++) rank[c.d0 + k] = topoPos[c.s] + (k + 1) * 1e-3;
   }
-  const layers = Array.from({ length: L }, () => []);
-  for (let v = 0; v < vCount; v++) layers[vLayer[v]].push(v);
-  for (const ly of layers) ly.sort((a, b) => rank[a] - rank[b]);
+  // The layers, one after the other in `flat`: layer l is flat[start[l] .. start[l + 1]).
+  const start = new Int32Array(L + 1);
+  for (let v = 0; v < vCount; v++) start[vLayer[v] + 1]++;
+  for (let l = 0; l < L; l++) start[l + 1] += start[l];
+  const flat = new Int32Array(vCount);
+  const fill = start.slice(0, L);
+  for (let v = 0; v < vCount; v++) flat[fill[vLayer[v]]++] = v;
+  const byRank = (a, b) => rank[a] - rank[b];
+  for (let l = 0; l < L; l++) sortRange(flat, start[l], start[l + 1], byRank);
   const pos = new Float64Array(vCount);
   const setPos = () => {
-    for (const ly of layers) ly.forEach((v, i) => {
-      pos[v] = i;
-    });
+    for (let l = 0; l < L; l++) {
+      const a = start[l];
+      for (let i = a; i < start[l + 1]; i++) pos[flat[i]] = i - a;
+    }
   };
   setPos();
 
-  let best = layers.map((ly) => ly.slice());
-  let bestCross = countAllCrossings(layers, vSucc, pos);
+  const best = flat.slice();
+  const counter = crossingCounter(flat, start, L, succStart, succ);
+  let bestCross = counter(pos);
   const key = new Float64Array(vCount);
+  // Sort by barycenter, ties by current position.
+  const byKey = (a, b) => key[a] - key[b] || pos[a] - pos[b];
   for (let sweep = 0; sweep < o.sweeps && bestCross > 0; sweep++) {
     const down = sweep % 2 === 0;
-    const range = down ? [...Array(L).keys()].slice(1) : [...Array(L).keys()].reverse().slice(1);
-    for (const l of range) {
-      const ly = layers[l];
-      for (const v of ly) {
-        const nb = down ? vPred[v] : vSucc[v];
-        if (nb.length === 0) {
+    const nbStart = down ? predStart : succStart;
+    const nb = down ? pred : succ;
+    for (let step = 1; step < L; step++) {
+      const l = down ? step : L - 1 - step;
+      const a = start[l];
+      const b = start[l + 1];
+      for (let i = a; i < b; i++) {
+        const v = flat[i];
+        const j0 = nbStart[v];
+        const j1 = nbStart[v + 1];
+        if (j0 === j1) {
           key[v] = pos[v];
           continue;
         }
         let sum = 0;
-        for (const u of nb) sum += pos[u];
-        key[v] = sum / nb.length;
+        for (let j = j0; j < j1; j++) sum += pos[nb[j]];
+        key[v] = sum / (j1 - j0);
       }
-      // Stable sort by barycenter, ties by current position.
-      ly.sort((a, b) => key[a] - key[b] || pos[a] - pos[b]);
-      ly.forEach((v, i) => {
-        pos[v] = i;
-      });
+      sortRange(flat, a, b, byKey);
+      for (let i = a; i < b; i++) pos[flat[i]] = i - a;
     }
-    const c = countAllCrossings(layers, vSucc, pos);
+    const c = counter(pos);
     if (c < bestCross) {
       bestCross = c;
-      best = layers.map((ly) => ly.slice());
+      best.set(flat);
     }
   }
-  for (let l = 0; l < L; l++) layers[l] = best[l];
+  flat.set(best);
   setPos();
 
   // Horizontal: each layer as wide as its widest real node.
-  const vW = (v) => (v < n ? W[v] : 0);
-  const vH = (v) => (v < n ? H[v] : o.dummyHeight);
+  const Hv = new Float64Array(vCount); // heights, dummies included
+  for (let v = 0; v < vCount; v++) Hv[v] = v < n ? H[v] : o.dummyHeight;
   const layerX = new Float64Array(L);
   let x = o.margin;
+  let widest = 0;
   for (let l = 0; l < L; l++) {
     let w = 0;
-    for (const v of layers[l]) w = Math.max(w, vW(v));
+    for (let i = start[l]; i < start[l + 1]; i++) {
+      const v = flat[i];
+      if (v < n) w = Math.max(w, W[v]);
+    }
     layerX[l] = x + w / 2;
     x += w + o.layerGap;
+    widest = Math.max(widest, start[l + 1] - start[l]);
   }
   const width = Math.max(0, x - o.layerGap + o.margin);
 
   // Vertical: stack, then alternate passes toward the neighbours' mean.
   const Y = new Float64Array(vCount);
-  for (const ly of layers) {
+  for (let l = 0; l < L; l++) {
     let y = 0;
-    for (const v of ly) {
-      Y[v] = y + vH(v) / 2;
-      y += vH(v) + o.nodeGap;
+    for (let i = start[l]; i < start[l + 1]; i++) {
+      const v = flat[i];
+      Y[v] = y + Hv[v] / 2;
+      y += Hv[v] + o.nodeGap;
     }
     const shift = y / 2;
-    for (const v of ly) Y[v] -= shift;
+    for (let i = start[l]; i < start[l + 1]; i++) Y[flat[i]] -= shift;
   }
-  const weight = (v) => (isDummy(v) ? 2 : 1);
+  // Weights: 2 for a dummy, 1 for a node; a pair weighs the product.
+  const scratch = placementScratch(widest);
+  const { desired, w } = scratch;
   for (let pass = 0; pass < o.placementPasses; pass++) {
     const down = pass % 2 === 0;
     const both = pass === o.placementPasses - 1;
-    const seq = down ? [...Array(L).keys()] : [...Array(L).keys()].reverse();
-    for (const l of seq) {
-      const ly = layers[l];
-      const desired = new Float64Array(ly.length);
-      const w = new Float64Array(ly.length);
-      ly.forEach((v, i) => {
-        const nb = both ? vPred[v].concat(vSucc[v]) : down ? vPred[v] : vSucc[v];
-        if (nb.length === 0) {
-          desired[i] = Y[v];
-          w[i] = 0.05;
-          return;
-        }
+    // Neighbours: predecessors going down, successors going up, both (in that order) in the last pass.
+    const aStart = both || down ? predStart : succStart;
+    const aList = both || down ? pred : succ;
+    for (let step = 0; step < L; step++) {
+      const l = down ? step : L - 1 - step;
+      const a = start[l];
+      const m = start[l + 1] - a;
+      for (let i = 0; i < m; i++) {
+        const v = flat[a + i];
+        const wv = v >= n ? 2 : 1;
         let s = 0;
         let ws = 0;
-        for (const u of nb) {
-          const wu = weight(u) * weight(v);
+        let count = 0;
+        for (let j = aStart[v]; j < aStart[v + 1]; j++, count++) {
+          const u = aList[j];
+          const wu = (u >= n ? 2 : 1) * wv;
           s += Y[u] * wu;
           ws += wu;
         }
+        if (both) {
+          for (let j = succStart[v]; j < succStart[v + 1]; j++, count++) {
+            const u = succ[j];
+            const wu = (u >= n ? 2 : 1) * wv;
+            s += Y[u] * wu;
+            ws += wu;
+          }
+        }
+        if (count === 0) {
+          desired[i] = Y[v];
+          w[i] = 0.05;
+          continue;
+        }
         desired[i] = s / ws;
         w[i] = ws;
-      });
-      placeLayer(ly, desired, w, vH, o.nodeGap, Y);
+      }
+      placeLayer(flat, a, m, desired, w, Hv, o.nodeGap, Y, scratch);
     }
   }
 
   let minTop = Infinity;
   let maxBottom = -Infinity;
   for (let v = 0; v < vCount; v++) {
-    minTop = Math.min(minTop, Y[v] - vH(v) / 2);
-    maxBottom = Math.max(maxBottom, Y[v] + vH(v) / 2);
+    minTop = Math.min(minTop, Y[v] - Hv[v] / 2);
+    maxBottom = Math.max(maxBottom, Y[v] + Hv[v] / 2);
   }
   if (vCount === 0) {
     minTop = 0;
@@ -197,25 +232,74 @@ export function layoutGraph(nodes, edges, opts = {}) {
   });
 
   // Ports: in-edges of a node spread on its left side by argument index.
-  const inCount = new Map();
-  for (const c of chains) {
-    inCount.set(c.t, (inCount.get(c.t) ?? 0) + 1);
-  }
-  const inSeen = new Map();
-  const sortedChains = chains.slice().sort((a, b) => a.t - b.t || a.arg - b.arg || a.s - b.s);
+  const inCount = new Int32Array(n);
+  for (const c of chains) inCount[c.t]++;
   const outEdges = new Map();
-  for (const c of sortedChains) {
-    const k = inSeen.get(c.t) ?? 0;
-    inSeen.set(c.t, k + 1);
-    const m = inCount.get(c.t);
+  const byTarget = sortedByTarget(chains, inCount, n);
+  let k = 0;
+  for (let i = 0; i < byTarget.length; i++) {
+    const c = byTarget[i];
+    k = i > 0 && byTarget[i - 1].t === c.t ? k + 1 : 0;
+    const m = inCount[c.t];
     const spread = Math.min(o.portSpread * (m - 1), H[c.t] * 0.6);
     const off = m > 1 ? -spread / 2 + (spread * k) / (m - 1) : 0;
     const pts = [[layerX[vLayer[c.s]] + W[c.s] / 2, Y[c.s]]];
-    for (const d of c.dummies) pts.push([layerX[vLayer[d]], Y[d]]);
+    for (let d = c.d0; d < c.d0 + c.dn; d++) pts.push([layerX[vLayer[d]], Y[d]]);
     pts.push([layerX[vLayer[c.t]] - W[c.t] / 2, Y[c.t] + off]);
     outEdges.set(c.id, pts);
   }
   return { nodes: outNodes, edges: outEdges, width, height, layers: L, crossings: bestCross };
+}
+
+/**
+ * Sort a[lo..hi) with a comparator, stably. Layers are short and, after the first sweeps, nearly
+ * sorted: an insertion sort up to a length, Array.prototype.sort (stable) beyond.
+ */
+function sortRange(a, lo, hi, cmp) {
+  if (hi - lo > 48) {
+    const part = Array.from(a.subarray(lo, hi)).sort(cmp);
+    a.set(part, lo);
+    return;
+  }
+  for (let i = lo + 1; i < hi; i++) {
+    const v = a[i];
+    let j = i - 1;
+    while (j >= lo && cmp(a[j], v) > 0) {
+      a[j + 1] = a[j];
+      j--;
+    }
+    a[j + 1] = v;
+  }
+}
+
+/** Chains sorted by target, then argument, then source (stable): counting sort, then each group. */
+function sortedByTarget(chains, inCount, n) {
+  const first = new Int32Array(n + 1);
+  for (let t = 0; t < n; t++) first[t + 1] = first[t] + inCount[t];
+  const fill = first.slice(0, n);
+  const out = new Array(chains.length);
+  for (const c of chains) out[fill[c.t]++] = c;
+  const cmp = (a, b) => a.arg - b.arg || a.s - b.s;
+  for (let t = 0; t < n; t++) {
+    const lo = first[t];
+    const hi = first[t + 1];
+    if (hi - lo < 2) continue;
+    if (hi - lo > 48) {
+      const part = out.slice(lo, hi).sort(cmp);
+      for (let i = lo; i < hi; i++) out[i] = part[i - lo];
+      continue;
+    }
+    for (let i = lo + 1; i < hi; i++) {
+      const v = out[i];
+      let j = i - 1;
+      while (j >= lo && cmp(out[j], v) > 0) {
+        out[j + 1] = out[j];
+        j--;
+      }
+      out[j + 1] = v;
+    }
+  }
+  return out;
 }
 
 function topo(n, E) {
@@ -299,55 +383,100 @@ function maxDummySpan(E, layer, budget) {
 
 function addDummies(n, E, layer, budget = Infinity) {
   const maxSpan = maxDummySpan(E, layer, budget);
-  const vLayer = Array.from(layer);
-  const vPred = Array.from({ length: n }, () => []);
-  const vSucc = Array.from({ length: n }, () => []);
-  const chains = [];
+  // Edges that go backwards (only in malformed input) or too far (past the dummy budget) are drawn
+  // straight and ignored for ordering.
+  const linked = (e) => layer[e.t] > layer[e.s] && layer[e.t] - layer[e.s] - 1 <= maxSpan;
   let vCount = n;
+  for (const e of E) if (linked(e)) vCount += layer[e.t] - layer[e.s] - 1;
+  const vLayer = new Int32Array(vCount);
+  vLayer.set(layer);
+  // Degrees, then offsets (CSR); a dummy has one predecessor and one successor.
+  const predStart = new Int32Array(vCount + 1);
+  const succStart = new Int32Array(vCount + 1);
   for (const e of E) {
-    const s = e.s;
-    const t = e.t;
-    const dummies = [];
-    const ls = layer[s];
-    const lt = layer[t];
-    if (lt > ls && lt - ls - 1 <= maxSpan) {
-      let prev = s;
-      for (let l = ls + 1; l < lt; l++) {
-        const d = vCount++;
-        vLayer.push(l);
-        vPred.push([prev]);
-        vSucc.push([]);
-        vSucc[prev].push(d);
-        dummies.push(d);
-        prev = d;
+    if (!linked(e)) continue;
+    succStart[e.s + 1]++;
+    predStart[e.t + 1]++;
+  }
+  for (let v = n; v < vCount; v++) {
+    predStart[v + 1] = 1;
+    succStart[v + 1] = 1;
+  }
+  for (let v = 0; v < vCount; v++) {
+    predStart[v + 1] += predStart[v];
+    succStart[v + 1] += succStart[v];
+  }
+  const pred = new Int32Array(predStart[vCount]);
+  const succ = new Int32Array(succStart[vCount]);
+  const predFill = predStart.slice(0, vCount);
+  const succFill = succStart.slice(0, vCount);
+  const chains = [];
+  let d = n;
+  for (const e of E) {
+    const c = { id: e.id, s: e.s, t: e.t, arg: e.arg, d0: d, dn: 0 };
+    if (linked(e)) {
+      let prev = e.s;
+      for (let l = layer[e.s] + 1; l < layer[e.t]; l++) {
+        const v = d++;
+        vLayer[v] = l;
+        succ[succFill[prev]++] = v;
+        pred[predFill[v]++] = prev;
+        prev = v;
       }
-      vSucc[prev].push(t);
-      vPred[t].push(prev);
+      succ[succFill[prev]++] = e.t;
+      pred[predFill[e.t]++] = prev;
+      c.dn = d - c.d0;
     }
-    // Edges that go backwards (only in malformed input) or too far (past the dummy budget) are drawn
-    // straight and ignored for ordering.
-    chains.push({ id: e.id, s, t, arg: e.arg, dummies });
+    chains.push(c);
   }
-  return { vLayer, vPred, vSucc, chains, vCount, isDummy: (v) => v >= n };
+  return { vCount, vLayer, predStart, pred, succStart, succ, chains };
 }
 
-function countAllCrossings(layers, vSucc, pos) {
-  let total = 0;
-  for (let l = 0; l + 1 < layers.length; l++) total += countCrossings(layers[l], layers[l + 1].length, vSucc, pos);
-  return total;
+/**
+ * A function of the positions that counts the crossings between all adjacent layers (its scratch
+ * space is sized once).
+ */
+function crossingCounter(flat, start, L, succStart, succ) {
+  // Every layer keeps its vertices (only their order changes): the sizes are known now.
+  let size = 0;
+  let widest = 0;
+  for (let l = 0; l + 1 < L; l++) {
+    let k = 0;
+    for (let i = start[l]; i < start[l + 1]; i++) k += succStart[flat[i] + 1] - succStart[flat[i]];
+    size = Math.max(size, k);
+    widest = Math.max(widest, start[l + 2] - start[l + 1]);
+  }
+  const targets = new Int32Array(size);
+  const tree = new Int32Array(widest + 1);
+  return (pos) => {
+    let total = 0;
+    for (let l = 0; l + 1 < L; l++) total += countCrossings(flat, start[l], start[l + 1], start[l + 2] - start[l + 1], succStart, succ, pos, targets, tree);
+    return total;
+  };
 }
 
-// Crossings between two adjacent layers: inversions among edge endpoints, with a Fenwick tree.
-function countCrossings(upper, lowerSize, vSucc, pos) {
-  const targets = [];
-  for (const v of upper) {
-    const ts = vSucc[v].map((w) => pos[w]).sort((a, b) => a - b);
-    for (const t of ts) targets.push(t);
+// Crossings between the layer flat[a..b) and the next (of `lowerSize` vertices): inversions among
+// edge endpoints, with a Fenwick tree. `targets` and `tree` are scratch space (large enough).
+function countCrossings(flat, a, b, lowerSize, succStart, succ, pos, targets, tree) {
+  let m = 0;
+  for (let i = a; i < b; i++) {
+    const v = flat[i];
+    const j0 = succStart[v];
+    const j1 = succStart[v + 1];
+    if (j1 - j0 === 1) {
+      targets[m++] = pos[succ[j0]];
+      continue;
+    }
+    // This vertex's targets in ascending order.
+    const first = m;
+    for (let j = j0; j < j1; j++) targets[m++] = pos[succ[j]];
+    if (m - first > 1) targets.subarray(first, m).sort();
   }
-  const tree = new Int32Array(lowerSize + 1);
+  if (m < 2) return 0;
+  tree.fill(0, 0, lowerSize + 1);
   let cross = 0;
-  let seen = 0;
-  for (const t of targets) {
+  for (let s = 0; s < m; s++) {
+    const t = targets[s];
     // count previously inserted targets greater than t
     let i = t + 1;
     let le = 0;
@@ -355,26 +484,22 @@ function countCrossings(upper, lowerSize, vSucc, pos) {
       le += tree[i];
       i -= i & -i;
     }
-    cross += seen - le;
+    cross += s - le;
     for (let j = t + 1; j <= lowerSize; j += j & -j) tree[j]++;
-    seen++;
   }
   return cross;
 }
 
 /**
- * Place one layer: minimise sum w_i (y_i - desired_i)^2 subject to the layer's order and spacing,
- * by pool-adjacent-violators on z_i = y_i - offset_i (which must be non-decreasing).
+ * Place one layer, flat[a..a+m): minimise sum w_i (y_i - desired_i)^2 subject to the layer's order and
+ * spacing, by pool-adjacent-violators on z_i = y_i - offset_i (which must be non-decreasing).
  */
-function placeLayer(ly, desired, w, vH, gap, Y) {
-  const m = ly.length;
+function placeLayer(flat, a, m, desired, w, Hv, gap, Y, scratch) {
   if (!m) return;
-  const offset = new Float64Array(m);
-  for (let i = 1; i < m; i++) offset[i] = offset[i - 1] + vH(ly[i - 1]) / 2 + gap + vH(ly[i]) / 2;
+  const { offset, bv, bw, bn } = scratch;
+  offset[0] = 0;
+  for (let i = 1; i < m; i++) offset[i] = offset[i - 1] + Hv[flat[a + i - 1]] / 2 + gap + Hv[flat[a + i]] / 2;
   // Blocks: value, weight, size.
-  const bv = new Float64Array(m);
-  const bw = new Float64Array(m);
-  const bn = new Int32Array(m);
   let top = -1;
   for (let i = 0; i < m; i++) {
     top++;
@@ -391,8 +516,20 @@ function placeLayer(ly, desired, w, vH, gap, Y) {
   }
   let i = 0;
   for (let b = 0; b <= top; b++) {
-    for (let k = 0; k < bn[b]; k++, i++) Y[ly[i]] = bv[b] + offset[i];
+    for (let k = 0; k < bn[b]; k++, i++) Y[flat[a + i]] = bv[b] + offset[i];
   }
+}
+
+/** Scratch arrays for placeLayer (and its inputs) for layers of up to `m` vertices. */
+function placementScratch(m) {
+  return {
+    desired: new Float64Array(m),
+    w: new Float64Array(m),
+    offset: new Float64Array(m),
+    bv: new Float64Array(m),
+    bw: new Float64Array(m),
+    bn: new Int32Array(m),
+  };
 }
 
 /**

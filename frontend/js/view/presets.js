@@ -1,0 +1,112 @@
+// The Examples menu: the seed's experiments (from GET /api/presets) and a few small examples; the
+// seed field that regenerates a preset's program; the bar that says what to look at.
+import { h, setText } from './dom.js';
+
+const PRESET = 'preset:';
+const EXAMPLE = 'example:';
+
+/**
+ * @param {{select, seed, info, title, description}} els
+ * @param {{api: ReturnType<import('../training-api.js').createTrainingApi> | null, examples: {id, title}[],
+ *   onPreset: (preset: object) => void, onExample: (id: string) => void, onError?: (text: string) => void}} deps
+ */
+export function createPresetMenu(els, { api, examples, onPreset, onExample, onError }) {
+  let presets = [];
+  let current = null;
+  let seq = 0;
+
+  function fill() {
+    const groups = [];
+    if (api) {
+      groups.push(
+        h(
+          'optgroup',
+          { label: presets.length ? "The seed's experiments" : "The seed's experiments (loading…)", dataset: { group: 'presets' } },
+          ...presets.map((p) => h('option', { value: PRESET + p.name, dataset: { preset: p.name }, text: p.title })),
+        ),
+      );
+    }
+    groups.push(h('optgroup', { label: 'Small examples', dataset: { group: 'examples' } }, ...examples.map((ex) => h('option', { value: EXAMPLE + ex.id, text: ex.title }))));
+    els.select.replaceChildren(h('option', { value: '', text: 'Examples…' }), ...groups);
+    els.select.value = current ? PRESET + current.name : '';
+  }
+
+  function showInfo() {
+    els.info.hidden = !current;
+    els.seed.disabled = !current;
+    if (!current) {
+      els.seed.value = '';
+      els.select.value = '';
+      return;
+    }
+    setText(els.title, current.title);
+    setText(els.description, current.description);
+    els.seed.value = String(current.seed);
+    els.select.value = PRESET + current.name;
+    els.info.dataset.preset = current.name;
+    els.info.dataset.seed = String(current.seed);
+  }
+
+  async function open(name, seed = null) {
+    const my = ++seq;
+    const res = await api.preset(name, seed);
+    if (my !== seq) return;
+    if (!res.ok) {
+      onError?.(res.body?.detail?.[0]?.msg ?? res.body?.detail ?? `cannot load the preset (HTTP ${res.status})`);
+      showInfo();
+      return;
+    }
+    current = res.body;
+    showInfo();
+    onPreset(current);
+  }
+
+  els.select.addEventListener('change', () => {
+    const v = els.select.value;
+    if (v.startsWith(PRESET)) open(v.slice(PRESET.length), null);
+    else if (v.startsWith(EXAMPLE)) {
+      onExample(v.slice(EXAMPLE.length));
+      clear();
+    } else showInfo();
+  });
+  els.seed.addEventListener('change', () => {
+    if (!current) return;
+    const n = Number(els.seed.value);
+    if (!Number.isInteger(n) || n < 0 || n > 2 ** 32 - 1) {
+      els.seed.classList.add('invalid');
+      return;
+    }
+    els.seed.classList.remove('invalid');
+    open(current.name, n);
+  });
+
+  function clear() {
+    seq++;
+    current = null;
+    showInfo();
+  }
+
+  fill();
+  showInfo();
+  if (api) {
+    api.presets().then((res) => {
+      if (!res.ok || !Array.isArray(res.body)) {
+        onError?.('cannot load the presets from the server');
+        return;
+      }
+      presets = res.body;
+      fill();
+      els.select.dataset.loaded = String(presets.length);
+    });
+  }
+
+  return {
+    /** The preset whose program the editor holds (perhaps edited since), or null. */
+    get current() {
+      return current;
+    },
+    open,
+    /** Another program was loaded (an example, a shared link): no preset any more. */
+    clear,
+  };
+}

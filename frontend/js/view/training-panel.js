@@ -1,0 +1,285 @@
+// The training panel: the form, Start / Stop, the live loss curve, the per-layer |gradient| strip,
+// the replay scrubber, and the graph following the run (throttled, updated in place).
+// The bookkeeping lives in model/training.js; this wires it to the page and the stream.
+import { setText } from './dom.js';
+import { createLogChart, createHeatStrip } from './charts.js';
+import { createHistory, readTrainingForm, trainRequest, runVerdict, stepText, throttleDelay } from '../model/training.js';
+import { logDomain } from '../model/charts.js';
+import { parseApiError, errorText } from '../model/errors.js';
+import { formatNumber, groupThousands } from '../model/format.js';
+
+const GRAPH_INTERVAL_MS = 100; // at most ~10 graph refreshes a second
+const DRAW_INTERVAL_MS = 100; // and as many chart redraws
+
+/**
+ * @param {Record<string, HTMLElement>} els panel, optimizer, lr, steps, start, stop, error, program,
+ *   step, loss, dead, lossChart, note, strip, scrubber, scrubReadout
+ * @param {{api, app: {state, setValues: (v: object) => Promise<void>}, currentPreset: () => object | null}} deps
+ */
+export function createTrainingPanel(els, { api, app, currentPreset }) {
+  const history = createHistory();
+  const chart = createLogChart(els.lossChart, { label: 'loss over the training steps (log scale)', xTitle: 'step', yTitle: 'loss (log)' });
+  const strip = createHeatStrip(els.strip);
+  const run = { ctl: null, seq: 0, running: false, localMinima: false, preset: null };
+  const view = { index: -1, following: true, graphDead: null };
+  const sync = { want: null, inFlight: false, last: -Infinity, timer: null, pushedJson: null };
+  const draw = { timer: null, last: -Infinity };
+  let base = null; // the values the last run started from
+
+  // ---- the graph follows (throttled; never two requests at once; the latest values always win)
+  function pushValues(params) {
+    sync.want = params;
+    pump();
+  }
+
+  function pump() {
+    if (!sync.want) return;
+    const now = performance.now();
+    const delay = throttleDelay(now, sync.last, sync.inFlight, GRAPH_INTERVAL_MS);
+    if (delay === null) return; // pumped again when the request in flight ends
+    if (delay > 0) {
+      sync.timer ??= setTimeout(() => {
+        sync.timer = null;
+        pump();
+      }, delay);
+      return;
+    }
+    const params = sync.want;
+    sync.want = null;
+    sync.inFlight = true;
+    sync.last = now;
+    Promise.resolve(app.setValues(params))
+      .catch(() => {})
+      .finally(() => {
+        sync.inFlight = false;
+        sync.pushedJson = JSON.stringify(app.state.values ?? {});
+        pump();
+      });
+  }
+
+  function cancelSync() {
+    clearTimeout(sync.timer);
+    sync.timer = null;
+    sync.want = null;
+  }
+
+  // ---- drawing (throttled too: a fast run sends hundreds of events a second)
+  function scheduleDraw() {
+    if (draw.timer) return;
+    const delay = Math.max(0, draw.last + DRAW_INTERVAL_MS - performance.now());
+    draw.timer = setTimeout(() => {
+      draw.timer = null;
+      draw.last = performance.now();
+      redraw();
+    }, delay);
+  }
+
+  function redraw() {
+    const info = history.info;
+    if (!info || !history.length) {
+      chart.update({ series: [], xDomain: [0, Math.max(1, info?.steps ?? 1)], yDomain: [1e-3, 1] });
+      strip.clear(info ? 'waiting for the first step…' : 'Start a run: one row per layer, one column per recorded step.');
+      return;
+    }
+    const points = history.lossPoints();
+    const losses = points.map((p) => p[1]);
+    chart.update({
+      series: [{ key: 'loss', cls: 'loss-line', points }],
+      xDomain: [0, Math.max(1, info.steps)],
+      yDomain: logDomain(losses, { minDecades: 1 }),
+      refs: run.localMinima ? [{ y: 0.5, label: '0.5: where a stalled run stays' }] : [],
+      cursor: view.index >= 0 && !(run.running && view.following) ? history.at(view.index).step : null,
+    });
+    const svg = chart.svg;
+    svg.dataset.first = String(points[0][1]);
+    svg.dataset.last = String(points[points.length - 1][1]);
+    strip.update({ rows: history.layerRows(), steps: history.records.map((r) => r.step), labels: history.layerLabels(), maxStep: Math.max(1, info.steps) });
+    strip.setCursor(view.index >= 0 ? history.at(view.index).step : null);
+    els.scrubber.max = String(history.length - 1);
+    els.scrubber.disabled = history.length < 2;
+    els.scrubber.value = String(Math.max(0, view.index));
+  }
+
+  // ---- which recorded step the page shows
+  function show(index, { push = true } = {}) {
+    const rec = history.at(index);
+    if (!rec) return;
+    view.index = index;
+    const total = history.info?.steps ?? rec.step;
+    setText(els.step, `${groupThousands(String(rec.step))} / ${groupThousands(String(total))}`);
+    els.step.dataset.step = String(rec.step);
+    setText(els.loss, formatNumber(rec.loss, 5));
+    els.loss.dataset.loss = String(rec.loss);
+    setText(els.dead, String(rec.dead_relu ?? 0));
+    els.dead.dataset.count = String(rec.dead_relu ?? 0);
+    setText(els.scrubReadout, stepText(rec));
+    els.scrubber.value = String(index);
+    const live = run.running && view.following;
+    chart.setCursor(live ? null : rec.step);
+    strip.setCursor(rec.step);
+    if (push) pushValues(rec.params);
+  }
+
+  function setState(s) {
+    els.panel.dataset.state = s;
+    els.start.disabled = s === 'running';
+    els.stop.disabled = s !== 'running';
+    for (const el of [els.optimizer, els.lr, els.steps]) el.disabled = s === 'running';
+  }
+
+  function showError(text) {
+    els.error.hidden = !text;
+    setText(els.error, text ?? '');
+  }
+
+  function showNote() {
+    const v = runVerdict(history, { localMinima: run.localMinima });
+    els.note.hidden = !v.text;
+    els.note.className = `train-note ${v.kind ?? ''}`;
+    els.note.dataset.kind = v.kind ?? '';
+    setText(els.note, v.text);
+  }
+
+  // ---- a run
+  function startValues() {
+    const now = app.state.values ?? {};
+    // The graph shows a previous run's parameters: start again from the values that run started from.
+    if (base && sync.pushedJson !== null && JSON.stringify(now) === sync.pushedJson) return base;
+    return now;
+  }
+
+  async function start() {
+    const form = readTrainingForm({ optimizer: els.optimizer.value, lr: els.lr.value, steps: els.steps.value });
+    if (!form.ok) {
+      showError(form.message);
+      els[form.field]?.focus?.();
+      return;
+    }
+    showError('');
+    stop(false);
+    const preset = currentPreset();
+    const values = startValues();
+    base = { ...values };
+    const body = trainRequest({ source: app.state.source ?? '', values, preset, optimizer: form.optimizer, steps: form.steps });
+    const ctl = new AbortController();
+    const my = ++run.seq;
+    Object.assign(run, { ctl, running: true, preset, localMinima: !!preset?.name?.startsWith('xor') });
+    history.clear();
+    view.index = -1;
+    view.following = true;
+    els.note.hidden = true;
+    setState('running');
+    redraw();
+    const onEvent = (type, data) => {
+      if (my !== run.seq) return;
+      if (type === 'start') {
+        history.start(data);
+        const what = preset && body.preset ? `${preset.title} · seed ${preset.seed} · ` : '';
+        setText(els.program, `${what}minimising ${data.loss} over ${data.params.length} parameter${data.params.length === 1 ? '' : 's'} (${data.params.join(', ')}) with ${data.optimizer.kind}, learning rate ${formatNumber(data.optimizer.lr, 4)}; ${data.sample_every > 1 ? `one step in ${groupThousands(String(data.sample_every))}` : 'every step'} recorded.`);
+      } else if (type === 'step') {
+        history.add(data);
+        if (view.following) show(history.length - 1);
+        scheduleDraw();
+      } else if (type === 'done') {
+        history.finish(data);
+      }
+    };
+    try {
+      const res = await api.train(body, { signal: ctl.signal, onEvent });
+      if (my !== run.seq) return;
+      run.running = false;
+      if (!res.ok) {
+        const errs = parseApiError(res.status, res.body);
+        showError(errs.map(errorText).join('\n'));
+        setState('error');
+        redraw();
+        return;
+      }
+      if (!history.done) history.finish({ steps_run: history.last()?.step ?? 0, stopped: 'the stream ended early', elapsed: null });
+      setState('done');
+    } catch (e) {
+      if (my !== run.seq) return;
+      run.running = false;
+      if (e?.name === 'AbortError') {
+        setState('stopped');
+      } else {
+        showError(`training failed: ${e?.message ?? e}`);
+        setState('error');
+      }
+    }
+    // The end: the graph shows the last step (or the one being replayed), and the verdict.
+    if (view.following && history.length) show(history.length - 1);
+    clearTimeout(draw.timer);
+    draw.timer = null;
+    redraw();
+    if (els.panel.dataset.state === 'stopped') {
+      const last = history.last();
+      els.note.hidden = false;
+      els.note.className = 'train-note';
+      els.note.dataset.kind = 'stopped';
+      setText(els.note, last ? `stopped at ${stepText(last)}` : 'stopped');
+    } else showNote();
+  }
+
+  /** Stop the running stream (the server stops the run when the connection closes). */
+  function stop(userAsked = true) {
+    if (!run.running) return;
+    run.ctl?.abort();
+    if (!userAsked) {
+      run.seq++;
+      run.running = false;
+    }
+  }
+
+  els.start.addEventListener('click', () => start());
+  els.stop.addEventListener('click', () => stop(true));
+  els.scrubber.addEventListener('input', () => {
+    const i = Number(els.scrubber.value);
+    view.following = i >= history.length - 1;
+    show(i);
+    if (!run.running) chart.setCursor(history.at(i)?.step ?? null);
+  });
+
+  setState('idle');
+  redraw();
+
+  return {
+    start,
+    stop,
+    history,
+    /** A preset was opened: take its training settings. */
+    setDefaults(training) {
+      if (!training) return;
+      els.optimizer.value = training.optimizer ?? 'sgd';
+      els.lr.value = String(training.learning_rate ?? 0.1);
+      els.steps.value = String(training.steps ?? 1000);
+    },
+    /** The program changed (typed, or another one loaded): the run belongs to the old one. */
+    programChanged() {
+      stop(false);
+      cancelSync();
+      history.clear();
+      base = null;
+      sync.pushedJson = null;
+      view.index = -1;
+      view.following = true;
+      setText(els.step, '—');
+      setText(els.loss, '—');
+      setText(els.scrubReadout, '');
+      els.note.hidden = true;
+      showError('');
+      setText(els.program, 'Trains the parameters (w…, b…) of the program in the editor, starting from its values.');
+      setState('idle');
+      els.scrubber.max = '0';
+      els.scrubber.value = '0';
+      els.scrubber.disabled = true;
+      redraw();
+    },
+    /** Each new graph: before any run, the dead ReLU count is the graph's own. */
+    graphChanged(deadCount) {
+      if (view.index >= 0) return;
+      setText(els.dead, `${deadCount}`);
+      els.dead.dataset.count = String(deadCount);
+    },
+  };
+}

@@ -30,6 +30,7 @@ run: install
 test: install browser-deps
 	$(VENV)/bin/ruff check backend tests benchmarks
 	$(VENV)/bin/mypy
+	$(VENV)/bin/hadolint Dockerfile
 	node --test frontend/tests/
 	$(VENV)/bin/pytest -n 2
 

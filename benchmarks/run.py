@@ -23,7 +23,7 @@ def print_table(rows: list[tuple[str, str, str, str]]) -> None:
 
 
 def main(argv: list[str]) -> int:
-    groups = argv or ["core", "training", "api"]
+    groups = argv or ["core", "training", "api", "load"]
     print(f"pathgrad benchmarks on {platform.machine()}, {os.cpu_count()} cores, "
           f"Python {platform.python_version()}")
     rows: list[tuple[str, str, str, str]] = []
@@ -42,6 +42,10 @@ def main(argv: list[str]) -> int:
             api_rows = None
         if api_rows is not None:
             rows += api_rows()
+    if "load" in groups:
+        from load import load_rows
+
+        rows += load_rows()
     print_table(rows)
     return 0
 

@@ -51,6 +51,10 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default=None, help="default 127.0.0.1 (PATHGRAD_HOST)")
     serve.add_argument("--port", type=int, default=None, help="default 8000 (PATHGRAD_PORT)")
     serve.add_argument("--workers", type=int, default=None, help="default 1 (PATHGRAD_WORKERS)")
+    serve.add_argument(
+        "--log-level", default=None, choices=["critical", "error", "warning", "info", "debug", "trace"],
+        help="default info, which writes the JSON access log to stdout (PATHGRAD_LOG_LEVEL)",
+    )
 
     def program_command(name: str, help_text: str) -> argparse.ArgumentParser:
         command = sub.add_parser(name, help=help_text)
@@ -150,17 +154,31 @@ def _print_paths(result: dict[str, Any]) -> None:
 
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
+    from pydantic import ValidationError
 
+    from pathgrad.api.access_log import uvicorn_log_config
     from pathgrad.settings import get_settings
 
-    settings = get_settings()
+    try:
+        settings = get_settings()
+    except ValidationError as error:  # name the wrong PATHGRAD_* variable, without a traceback
+        for problem in error.errors():
+            where = f"PATHGRAD_{str(problem['loc'][0]).upper()}" if problem["loc"] else "settings"
+            print(f"pathgrad: {where}: {problem['msg']}", file=sys.stderr)
+        return 2
+    level = args.log_level or settings.log_level
+    # Each worker process calls create_app(), which reads the PATHGRAD_* environment itself.
     uvicorn.run(
         "pathgrad.api.app:create_app",
         factory=True,
         host=args.host or settings.host,
         port=args.port or settings.port,
         workers=args.workers or settings.workers,
-        log_level=settings.log_level,
+        log_level=level,
+        log_config=uvicorn_log_config(level, settings.access_log),
+        access_log=False,  # pathgrad.api.access_log writes one JSON line per request instead
+        proxy_headers=True,
+        forwarded_allow_ips=settings.forwarded_allow_ips,
     )
     return 0
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from pathgrad.language.limits import Limits
@@ -18,11 +19,19 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)
     workers: int = Field(1, ge=1, le=64)
-    log_level: str = "info"
+    # uvicorn's level; "info" also writes the JSON access log (one line a request) to stdout.
+    log_level: Literal["critical", "error", "warning", "info", "debug", "trace"] = "info"
+    access_log: bool = True
+    # Proxies whose X-Forwarded-For / X-Forwarded-Proto are believed (comma-separated IPs, or "*").
+    forwarded_allow_ips: str = "127.0.0.1"
     frontend_dir: str | None = None  # default: the page shipped with the package
 
     # Requests
     max_body_bytes: int = Field(256 * 1024, ge=1024)
+    # In flight at once in one worker process (streams included, /api/health not): more get 503.
+    max_concurrent_requests: int = Field(32, ge=1, le=10_000)
+    # Longest a request may take, training streams included: later, 504 (or the stream is closed).
+    request_timeout_seconds: float = Field(75.0, gt=0)
     # Programs (see pathgrad.language.limits.Limits)
     max_source_chars: int = Field(64_000, ge=1)
     max_statements: int = Field(5_000, ge=1)
@@ -42,6 +51,22 @@ class Settings(BaseSettings):
     max_train_steps: int = Field(200_000, ge=0)
     max_train_events: int = Field(2_000, ge=3)
     max_train_seconds: float = Field(60.0, gt=0)
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _lower_case_level(cls, value: object) -> object:
+        return value.lower() if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _streams_end_before_the_timeout(self) -> Settings:
+        # A training stream ends by itself after max_train_seconds with its "done" event; the request
+        # timeout is only the backstop, which closes a stream without one.
+        if self.max_train_seconds >= self.request_timeout_seconds:
+            raise ValueError(
+                f"max_train_seconds ({self.max_train_seconds:g}) must be less than request_timeout_seconds "
+                f"({self.request_timeout_seconds:g}): lower PATHGRAD_MAX_TRAIN_SECONDS too"
+            )
+        return self
 
     def limits(self) -> Limits:
         """The expression language's bounds."""

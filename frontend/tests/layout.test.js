@@ -104,3 +104,22 @@ test('degenerate inputs: empty graph, cycle, dangling edge', () => {
   assert.equal(L.nodes.size, 2);
   assert.ok(!L.edges.has('e2'));
 });
+
+test('wide layers and a node with many inputs: order kept, ports in argument order', () => {
+  // 60 sources feed one node (a layer wider than the insertion-sort cut-off), edges listed out of order.
+  const nodes = [{ id: 'y', height: 40 }];
+  const edges = [];
+  for (let i = 0; i < 60; i++) {
+    nodes.push({ id: `x${i}`, kind: 'input' });
+    const arg = (i * 37) % 60;
+    edges.push({ id: `e${arg}`, source: `x${i}`, target: 'y', arg });
+  }
+  const L = layoutGraph(nodes, edges, { output: 'y' });
+  const ends = [];
+  for (let arg = 0; arg < 60; arg++) ends.push(L.edges.get(`e${arg}`).at(-1)[1]);
+  for (let arg = 1; arg < 60; arg++) assert.ok(ends[arg] > ends[arg - 1], `port of argument ${arg}`);
+  const ys = [...L.nodes.entries()].filter(([id]) => id !== 'y').map(([, p]) => p);
+  ys.sort((a, b) => a.order - b.order);
+  for (let i = 1; i < ys.length; i++) assert.ok(ys[i].y > ys[i - 1].y && !overlaps(ys[i], ys[i - 1]));
+  assert.equal(L.crossings, 0);
+});

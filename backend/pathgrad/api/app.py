@@ -1,19 +1,31 @@
-"""The FastAPI application: the REST API under /api and the page at /."""
+"""The FastAPI application: the REST API under /api and the page at /.
+
+Every request passes, outermost first: the access log (request id), the security headers, the
+server-error page, the concurrency limit (503), the request timeout (504), the body-size limit (413),
+then the routes. The first two sit outside the error page so that a 500 is logged and has headers too.
+"""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
+import anyio.to_thread
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
 from starlette.routing import Match, Mount
-from starlette.types import Scope
+from starlette.types import ASGIApp, Scope
 
 from pathgrad import __version__
+from pathgrad.api.access_log import AccessLog
 from pathgrad.api.errors import language_error_handler, request_error_handler, validation_error_handler
 from pathgrad.api.limits import BodySizeLimit
+from pathgrad.api.middleware import ConcurrencyLimit, RequestTimeout
 from pathgrad.api.routes import graph, meta, presets, train
+from pathgrad.api.security import SecurityHeaders, add_docs, page_csp
 from pathgrad.language import LanguageError
 from pathgrad.service import RequestError
 from pathgrad.settings import Settings, get_settings
@@ -52,15 +64,54 @@ class PageMount(Mount):
         return super().matches(scope)
 
 
+class PathgradAPI(FastAPI):
+    """FastAPI with ``edge`` middleware around Starlette's server-error page instead of inside it."""
+
+    edge: tuple[Callable[[ASGIApp], ASGIApp], ...] = ()
+
+    def build_middleware_stack(self) -> ASGIApp:
+        stack = super().build_middleware_stack()
+        for wrap in reversed(self.edge):
+            stack = wrap(stack)
+        return stack
+
+
+def _lifespan(settings: Settings) -> Callable[[FastAPI], Any]:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # Sync endpoints run in anyio's thread pool (40 threads by default). Keep threads to spare
+        # beyond the requests the concurrency limit lets in, so /api/health never waits for one.
+        limiter = anyio.to_thread.current_default_thread_limiter()
+        limiter.total_tokens = max(limiter.total_tokens, settings.max_concurrent_requests + 8)
+        yield
+
+    return lifespan
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app; ``settings`` default to the ``PATHGRAD_*`` environment."""
     settings = settings or get_settings()
-    app = FastAPI(
+    app = PathgradAPI(
         title="pathgrad",
         version=__version__,
         description="Computation graphs, gradients and the chain rule as a sum over paths.",
+        docs_url=None,
+        redoc_url=None,
+        lifespan=_lifespan(settings),
     )
-    app.dependency_overrides[get_settings] = lambda: settings
+    page = frontend_dir(settings)
+    csp = page_csp(page if page.is_dir() else None)
+    docs_csp = add_docs(app)
+    app.edge = (
+        lambda inner: AccessLog(inner, enabled=settings.access_log),
+        lambda inner: SecurityHeaders(inner, csp, docs_csp),
+    )
+
+    async def these_settings() -> Settings:
+        # async: FastAPI would run a plain function in the thread pool, a hop on every request.
+        return settings
+
+    app.dependency_overrides[get_settings] = these_settings
     app.add_exception_handler(LanguageError, language_error_handler)
     app.add_exception_handler(RequestError, request_error_handler)
     app.add_exception_handler(RequestValidationError, validation_error_handler)
@@ -69,7 +120,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(presets.router, prefix="/api")
     app.include_router(train.router, prefix="/api")
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
-    page = frontend_dir(settings)
+    app.add_middleware(RequestTimeout, seconds=settings.request_timeout_seconds)
+    app.add_middleware(ConcurrencyLimit, max_requests=settings.max_concurrent_requests)
     vendor = vendor_dir(page)
     if vendor.is_dir():
         app.mount("/vendor", StaticFiles(directory=vendor), name="vendor")

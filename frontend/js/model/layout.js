@@ -96,30 +96,15 @@ export function layoutGraph(nodes, edges, opts = {}) {
   const counter = crossingCounter(flat, start, L, succStart, succ);
   let bestCross = counter(pos);
   const key = new Float64Array(vCount);
-  // Sort by barycenter, ties by current position.
-  const byKey = (a, b) => key[a] - key[b] || pos[a] - pos[b];
+  // (The work per layer is in small functions: called thousands of times, they are optimised early,
+  // where the same loops inlined here would run unoptimised for most of the only call.)
   for (let sweep = 0; sweep < o.sweeps && bestCross > 0; sweep++) {
     const down = sweep % 2 === 0;
     const nbStart = down ? predStart : succStart;
     const nb = down ? pred : succ;
     for (let step = 1; step < L; step++) {
       const l = down ? step : L - 1 - step;
-      const a = start[l];
-      const b = start[l + 1];
-      for (let i = a; i < b; i++) {
-        const v = flat[i];
-        const j0 = nbStart[v];
-        const j1 = nbStart[v + 1];
-        if (j0 === j1) {
-          key[v] = pos[v];
-          continue;
-        }
-        let sum = 0;
-        for (let j = j0; j < j1; j++) sum += pos[nb[j]];
-        key[v] = sum / (j1 - j0);
-      }
-      sortRange(flat, a, b, byKey);
-      for (let i = a; i < b; i++) pos[flat[i]] = i - a;
+      reorderLayer(flat, start[l], start[l + 1], nbStart, nb, pos, key);
     }
     const c = counter(pos);
     if (c < bestCross) {
@@ -169,38 +154,12 @@ export function layoutGraph(nodes, edges, opts = {}) {
     // Neighbours: predecessors going down, successors going up, both (in that order) in the last pass.
     const aStart = both || down ? predStart : succStart;
     const aList = both || down ? pred : succ;
+    const bStart = both ? succStart : null;
     for (let step = 0; step < L; step++) {
       const l = down ? step : L - 1 - step;
       const a = start[l];
       const m = start[l + 1] - a;
-      for (let i = 0; i < m; i++) {
-        const v = flat[a + i];
-        const wv = v >= n ? 2 : 1;
-        let s = 0;
-        let ws = 0;
-        let count = 0;
-        for (let j = aStart[v]; j < aStart[v + 1]; j++, count++) {
-          const u = aList[j];
-          const wu = (u >= n ? 2 : 1) * wv;
-          s += Y[u] * wu;
-          ws += wu;
-        }
-        if (both) {
-          for (let j = succStart[v]; j < succStart[v + 1]; j++, count++) {
-            const u = succ[j];
-            const wu = (u >= n ? 2 : 1) * wv;
-            s += Y[u] * wu;
-            ws += wu;
-          }
-        }
-        if (count === 0) {
-          desired[i] = Y[v];
-          w[i] = 0.05;
-          continue;
-        }
-        desired[i] = s / ws;
-        w[i] = ws;
-      }
+      desiredPositions(flat, a, m, n, aStart, aList, bStart, succ, Y, desired, w);
       placeLayer(flat, a, m, desired, w, Hv, o.nodeGap, Y, scratch);
     }
   }
@@ -269,6 +228,76 @@ function sortRange(a, lo, hi, cmp) {
       j--;
     }
     a[j + 1] = v;
+  }
+}
+
+/** One layer of a barycenter sweep: key = mean position of the neighbours; sort; new positions. */
+function reorderLayer(flat, a, b, nbStart, nb, pos, key) {
+  for (let i = a; i < b; i++) {
+    const v = flat[i];
+    const j0 = nbStart[v];
+    const j1 = nbStart[v + 1];
+    if (j0 === j1) {
+      key[v] = pos[v];
+      continue;
+    }
+    let sum = 0;
+    for (let j = j0; j < j1; j++) sum += pos[nb[j]];
+    key[v] = sum / (j1 - j0);
+  }
+  // Sort by key, ties by current position (a total order: positions are distinct).
+  if (b - a > 48) {
+    sortRange(flat, a, b, (u, v) => key[u] - key[v] || pos[u] - pos[v]);
+  } else {
+    for (let i = a + 1; i < b; i++) {
+      const v = flat[i];
+      const kv = key[v];
+      const pv = pos[v];
+      let j = i - 1;
+      for (; j >= a; j--) {
+        const u = flat[j];
+        if (key[u] < kv || (key[u] === kv && pos[u] < pv)) break;
+        flat[j + 1] = u;
+      }
+      flat[j + 1] = v;
+    }
+  }
+  for (let i = a; i < b; i++) pos[flat[i]] = i - a;
+}
+
+/**
+ * Where the vertices of the layer flat[a..a+m) would like to be: the weighted mean of the neighbours
+ * listed in (aStart, aList) and, if bStart is given, (bStart, bList). Weights: 2 for a dummy, 1 for a
+ * node; a pair weighs the product. A vertex without neighbours stays, with a small weight.
+ */
+function desiredPositions(flat, a, m, n, aStart, aList, bStart, bList, Y, desired, w) {
+  for (let i = 0; i < m; i++) {
+    const v = flat[a + i];
+    const wv = v >= n ? 2 : 1;
+    let s = 0;
+    let ws = 0;
+    let count = 0;
+    for (let j = aStart[v]; j < aStart[v + 1]; j++, count++) {
+      const u = aList[j];
+      const wu = (u >= n ? 2 : 1) * wv;
+      s += Y[u] * wu;
+      ws += wu;
+    }
+    if (bStart) {
+      for (let j = bStart[v]; j < bStart[v + 1]; j++, count++) {
+        const u = bList[j];
+        const wu = (u >= n ? 2 : 1) * wv;
+        s += Y[u] * wu;
+        ws += wu;
+      }
+    }
+    if (count === 0) {
+      desired[i] = Y[v];
+      w[i] = 0.05;
+    } else {
+      desired[i] = s / ws;
+      w[i] = ws;
+    }
   }
 }
 
@@ -356,17 +385,23 @@ function assignLayers(n, E, order, nodes, outputIdx) {
 
 /** The longest span (layers crossed) whose edges, with all shorter ones, need at most `budget` dummies. */
 function maxDummySpan(E, layer, budget) {
-  const spans = [];
+  let count = 0;
   let total = 0;
   for (const e of E) {
     const k = layer[e.t] - layer[e.s] - 1;
     if (k > 0) {
-      spans.push(k);
+      count++;
       total += k;
     }
   }
   if (total <= budget) return Infinity;
-  spans.sort((a, b) => a - b);
+  const spans = new Int32Array(count);
+  count = 0;
+  for (const e of E) {
+    const k = layer[e.t] - layer[e.s] - 1;
+    if (k > 0) spans[count++] = k;
+  }
+  spans.sort();
   let used = 0;
   let allowed = 0;
   for (let i = 0; i < spans.length; ) {

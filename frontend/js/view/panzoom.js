@@ -1,10 +1,14 @@
 // Pan (drag the background) and zoom (wheel, buttons) for an SVG whose content sits in one <g>.
 
+/** Below this zoom the drawing is "far" (.far: no values, gradients, edge labels). */
+export const FAR_K = 0.55;
+/** Below this zoom it is "very far" (.very-far: no node titles either). */
+export const VERY_FAR_K = 0.3;
 
 /**
  * @param {SVGSVGElement} svg
  * @param {SVGGElement} viewport the group that receives the transform
- * @param {{onChange?: (t: {x, y, k}) => void}} [opts]
+ * @param {{onChange?: (t: {x, y, k}) => void, onResize?: () => void}} [opts]
  */
 export function createPanZoom(svg, viewport, opts = {}) {
   const t = { x: 0, y: 0, k: 1 };
@@ -19,13 +23,14 @@ export function createPanZoom(svg, viewport, opts = {}) {
     new ResizeObserver((entries) => {
       const r = entries.at(-1)?.contentRect;
       size = r && r.width > 0 && r.height > 0 ? { width: r.width, height: r.height } : null;
+      opts.onResize?.();
     }).observe(svg);
   }
 
   const apply = () => {
     viewport.setAttribute('transform', `translate(${t.x.toFixed(2)},${t.y.toFixed(2)}) scale(${t.k.toFixed(4)})`);
-    svg.classList.toggle('far', t.k < 0.55);
-    svg.classList.toggle('very-far', t.k < 0.3);
+    svg.classList.toggle('far', t.k < FAR_K);
+    svg.classList.toggle('very-far', t.k < VERY_FAR_K);
     opts.onChange?.({ ...t });
   };
 
@@ -71,6 +76,11 @@ export function createPanZoom(svg, viewport, opts = {}) {
   return {
     get transform() {
       return { ...t };
+    },
+    /** The SVG's size in pixels (as last laid out; 800 x 600 while it has none). */
+    size() {
+      const r = size ?? svg.getBoundingClientRect();
+      return { width: r.width || 800, height: r.height || 600 };
     },
     /** Fit a box (content coordinates) into the view with a margin; never zoom in beyond 1.5. */
     fit(box) {

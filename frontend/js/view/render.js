@@ -1,13 +1,37 @@
 // The graph drawn as SVG: nodes, edges, composite boxes, and the animation overlay.
 // All text goes in through textContent.
-import { s, setText } from './dom.js';
-import { createPanZoom } from './panzoom.js';
+//
+// Only what can be seen is in the DOM (a 5,000-node graph drawn whole, ~128k elements, took the browser
+// over a second to style and lay out, and every animation frame paid for all of them again):
+// - virtualised: a node or an edge gets its elements when its box comes near the viewport, and loses
+//   them again once far out of view if too many are drawn. Nodes that take keyboard focus (inputs,
+//   parameters) and collapsed composites are always drawn, first and in order (tab order);
+// - level of detail: when zoomed out a node is a box and an edge one path; titles and the edges'
+//   hover areas come at zoom >= VERY_FAR_K, values, gradients and edge labels at >= FAR_K (the zooms
+//   below which panzoom.js's .very-far and .far hide them; made once, they stay and CSS hides them);
+//   tooltips (<title>) are made on first hover, badges when first shown;
+// - the state of every node and edge (values, marks, badges, a sweep's lines) lives in plain objects
+//   and is applied to an element when it is made; an update touches only the elements that exist;
+// - events are delegated to the layer groups (no listeners per node or edge).
+// A deep copy of the SVG (`svg.cloneNode(true)`, which export.js uses for the SVG and PNG exports)
+// holds every node and edge at full detail, as before.
+import { setText } from './dom.js';
+import { createPanZoom, FAR_K, VERY_FAR_K } from './panzoom.js';
 import { nodeText, edgeText, nodeTooltip, edgeFlow } from '../model/graph-model.js';
 import { logScale, magnitude, formatValue } from '../model/format.js';
 
+const SVG_NS = 'http://www.w3.org/2000/svg';
 const GRAD_LOW = [255, 247, 237]; // orange-50
 const GRAD_HIGH = [253, 186, 116]; // orange-300: dark text stays readable
 const mix = (a, b, t) => `rgb(${a.map((x, i) => Math.round(x + (b[i] - x) * t)).join(',')})`;
+
+// Virtualisation: draw what lies within MARGIN viewports of the view; once more than MAX_DRAWN nodes
+// and edges are drawn, drop those beyond KEEP viewports.
+const MARGIN = 0.25;
+const KEEP = 1.5;
+const MAX_DRAWN = 6000;
+const BADGE_ROOM = 26; // a badge sits above its node
+const EDGE_PAD = 8; // stroke, arrowhead
 
 /** Smooth path through layout points: horizontal tangents at every point. */
 export function edgePath(pts) {
@@ -21,6 +45,55 @@ export function edgePath(pts) {
   return d;
 }
 
+const SAMPLES = 16; // per cubic segment
+
+/**
+ * The curve of edgePath(pts) by arc length, without the DOM: `at(f)` is the point a fraction f of the
+ * way along it (what SVGPathElement.getPointAtLength gives, to a fraction of a pixel).
+ * @param {number[][]} pts
+ * @returns {{length: number, at: (f: number) => {x: number, y: number}}}
+ */
+export function edgeGeometry(pts) {
+  const xs = [pts[0][0]];
+  const ys = [pts[0][1]];
+  const ls = [0];
+  for (let i = 1; i < pts.length; i++) {
+    const [x0, y0] = pts[i - 1];
+    const [x1, y1] = pts[i];
+    const dx = (x1 - x0) / 2;
+    for (let k = 1; k <= SAMPLES; k++) {
+      const u = k / SAMPLES;
+      const v = 1 - u;
+      // Cubic Bezier (x0,y0) (x0+dx,y0) (x1-dx,y1) (x1,y1).
+      const b1 = 3 * v * v * u;
+      const b2 = 3 * v * u * u;
+      const b3 = u * u * u;
+      const x = v * v * v * x0 + b1 * (x0 + dx) + b2 * (x1 - dx) + b3 * x1;
+      const y = (v * v * v + b1) * y0 + (b2 + b3) * y1;
+      ls.push(ls[ls.length - 1] + Math.hypot(x - xs[xs.length - 1], y - ys[ys.length - 1]));
+      xs.push(x);
+      ys.push(y);
+    }
+  }
+  const length = ls[ls.length - 1];
+  return {
+    length,
+    at(f) {
+      const want = Math.min(1, Math.max(0, f)) * length;
+      let lo = 0;
+      let hi = ls.length - 1;
+      while (hi - lo > 1) {
+        const mid = (lo + hi) >> 1;
+        if (ls[mid] <= want) lo = mid;
+        else hi = mid;
+      }
+      const span = ls[hi] - ls[lo];
+      const s = span > 0 ? (want - ls[lo]) / span : 0;
+      return { x: xs[lo] + (xs[hi] - xs[lo]) * s, y: ys[lo] + (ys[hi] - ys[lo]) * s };
+    },
+  };
+}
+
 function labelPoint(pts) {
   const k = pts.length - 1;
   const i = Math.max(0, Math.floor((k - 1) / 2));
@@ -31,45 +104,400 @@ function labelPoint(pts) {
   return [a[0] + (b[0] - a[0]) * f, a[1] + (b[1] - a[1]) * f];
 }
 
+/** An SVG element with a class and attributes. */
+function mk(tag, cls, attrs) {
+  const el = document.createElementNS(SVG_NS, tag);
+  if (cls) el.setAttribute('class', cls);
+  if (attrs) for (const k in attrs) el.setAttribute(k, String(attrs[k]));
+  return el;
+}
+
+function mkText(cls, attrs, text, tag = 'text') {
+  const el = mk(tag, cls, attrs);
+  el.textContent = text;
+  return el;
+}
+
+/** Set an attribute only when it changed (an unchanged value still costs a style invalidation). */
+function setAttr(el, name, value) {
+  if (el.getAttribute(name) !== value) el.setAttribute(name, value);
+}
+
+const label = (n) => (n ? (n.name ?? n.label ?? n.id) : '?');
+
 /**
  * @param {HTMLElement} root container (#graph)
- * @param {{onNodeClick?, onNodeHover?, onGroupToggle?}} handlers
+ * @param {{onNodeClick?, onNodeHover?, onEdgeHover?, onGroupToggle?}} handlers
  */
 export function createGraphView(root, handlers = {}) {
-  const svg = s('svg', { class: 'graph-svg', role: 'img', 'aria-label': 'computation graph' });
-  const defs = s(
-    'defs',
-    {},
-    s(
-      'marker',
-      { id: 'arrow', viewBox: '0 0 10 10', refX: '9', refY: '5', markerWidth: '11', markerHeight: '11', markerUnits: 'userSpaceOnUse', orient: 'auto' },
-      s('path', { d: 'M0,1 L10,5 L0,9 z', class: 'arrowhead' }),
-    ),
-    s(
-      'marker',
-      { id: 'arrow-hl', viewBox: '0 0 10 10', refX: '9', refY: '5', markerWidth: '11', markerHeight: '11', markerUnits: 'userSpaceOnUse', orient: 'auto' },
-      s('path', { d: 'M0,1 L10,5 L0,9 z', class: 'arrowhead-hl' }),
-    ),
-  );
-  const viewport = s('g', { class: 'viewport' });
-  const gGroups = s('g', { class: 'groups' });
-  const gEdges = s('g', { class: 'edges' });
-  const gLabels = s('g', { class: 'edge-labels' });
-  const gNodes = s('g', { class: 'nodes' });
-  const gOverlay = s('g', { class: 'overlay' });
+  const svg = mk('svg', 'graph-svg', { role: 'img', 'aria-label': 'computation graph' });
+  const defs = mk('defs');
+  // Arrowheads: the edges take theirs from graph.css (marker-end), so that the far zooms can drop them.
+  for (const [id, cls] of [['arrow', 'arrowhead'], ['arrow-hl', 'arrowhead-hl'], ['arrow-dim', 'arrowhead-dim']]) {
+    const marker = mk('marker', null, { id, viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 11, markerHeight: 11, markerUnits: 'userSpaceOnUse', orient: 'auto' });
+    marker.append(mk('path', cls, { d: 'M0,1 L10,5 L0,9 z' }));
+    defs.append(marker);
+  }
+  const viewport = mk('g', 'viewport');
+  const gGroups = mk('g', 'groups');
+  const gEdges = mk('g', 'edges');
+  const gLabels = mk('g', 'edge-labels');
+  const gNodes = mk('g', 'nodes');
+  const gOverlay = mk('g', 'overlay');
   viewport.append(gGroups, gEdges, gLabels, gNodes, gOverlay);
   svg.append(defs, viewport);
   root.append(svg);
-  const pz = createPanZoom(svg, viewport);
 
-  let nodeEls = new Map();
-  let edgeEls = new Map();
   let layout = null;
-  let pulse = null;
-  // Elements that carry each mark() class, and the nodes whose badge shows: an animation frame then
-  // touches only what changed (re-marking a whole path every frame restyled it at 60 Hz).
-  let marked = new Map();
+  /** @type {Map<string, object>} node id -> item (see render) */
+  let nodes = new Map();
+  let nodeList = [];
+  /** @type {Map<string, object>} edge id -> item */
+  let edges = new Map();
+  let edgeList = [];
+  let byId = new Map(); // the view's nodes, for edge tooltips
+  let drawn = 0; // nodes + edges with elements
+  let syncQueued = false;
+  let lastView = null; // the query of the last sync
+  // mark(): class -> ids of the nodes and edges that carry it.
+  let marks = new Map();
+  // Badges shown, and those cleared by clearBadges() but not yet hidden: an animation frame clears all
+  // badges and sets one or two again; hiding them only at the end of the frame's task leaves a badge that
+  // stays untouched instead of hiding and showing it (a style change) every frame.
   let badged = new Set();
+  let clearing = new Set();
+  let clearQueued = false;
+  let pulseEls = [];
+  let hoverNode = null;
+  let hoverEdge = null;
+  const pz = createPanZoom(svg, viewport, { onChange: scheduleSync, onResize: scheduleSync });
+
+  // ---- building elements
+
+  function nodeClass(it) {
+    let c = `node kind-${it.n.kind ?? 'op'} op-${it.n.op}${it.n.collapsed ? ' collapsed' : ''}${it.flags}`;
+    for (const [cls, m] of marks) if (m.nodes.has(it.id)) c += ` ${cls}`;
+    return c;
+  }
+
+  function edgeClass(base, it) {
+    let c = base;
+    for (const [cls, m] of marks) if (m.edges.has(it.id)) c += ` ${cls}`;
+    return c;
+  }
+
+  const nodeTxt = (it) => (it.txt ??= nodeText(it.n));
+  const fillOf = (it) => (it.t === null ? '#ffffff' : mix(GRAD_LOW, GRAD_HIGH, it.t));
+  const gradLine = (it) => (it.line ? [`${it.line[0]} `, it.line[1]] : ['grad ', nodeTxt(it).grad]);
+
+  /** The elements of a node, with the details for zoom level `level` (0, 1, 2). Registers nothing. */
+  function buildNode(it, level) {
+    const { p } = it;
+    // (Plain setAttribute calls: thousands of these are made for a first paint.)
+    const g = document.createElementNS(SVG_NS, 'g');
+    g.setAttribute('class', nodeClass(it));
+    g.setAttribute('data-id', it.id);
+    g.setAttribute('transform', `translate(${it.x0.toFixed(1)},${it.y0.toFixed(1)})`);
+    g.setAttribute('data-grad-scale', it.t === null ? '' : it.t.toFixed(3));
+    if (it.focusable) g.setAttribute('tabindex', '0');
+    const rect = document.createElementNS(SVG_NS, 'rect');
+    rect.setAttribute('class', 'box');
+    rect.setAttribute('x', '0');
+    rect.setAttribute('y', '0');
+    rect.setAttribute('width', String(p.width));
+    rect.setAttribute('height', String(p.height));
+    rect.setAttribute('rx', it.compact ? '14' : '9');
+    rect.setAttribute('fill', fillOf(it));
+    g.append(rect);
+    const el = { g, rect, title: null, val: null, grad: null, toggle: null, badge: null, tip: null, level: -1 };
+    if (it.n.collapsed) {
+      el.toggle = mk('g', 'group-toggle', { 'data-testid': `group-toggle-${it.id}`, 'data-group': it.id, role: 'button', tabindex: '0' });
+      el.toggle.append(
+        mk('rect', null, { x: p.width - 14, y: -6, width: 18, height: 18, rx: 4 }),
+        mkText(null, { x: p.width - 5, y: 7, 'text-anchor': 'middle' }, '+'),
+      );
+      g.append(el.toggle);
+    }
+    if (it.badge !== null) showBadge(it, el);
+    detailNode(it, el, level);
+    return el;
+  }
+
+  /** Add the details a node lacks for zoom level `level`. */
+  function detailNode(it, el, level) {
+    if (level <= el.level) return;
+    el.level = level;
+    const { p } = it;
+    const before = el.toggle ?? el.badge ?? null;
+    if (level >= 1 && !el.title) {
+      el.title = mkText('title', { x: p.width / 2, y: it.compact ? p.height / 2 + 4.5 : 19, 'text-anchor': 'middle' }, nodeTxt(it).title);
+      el.g.insertBefore(el.title, before);
+    }
+    if (level >= 2 && !it.compact && !el.val) {
+      el.val = mk('text', 'val', { x: p.width / 2, y: 36, 'text-anchor': 'middle' });
+      el.val.append(mkText('k', null, 'value ', 'tspan'), mkText('v', null, nodeTxt(it).value, 'tspan'));
+      const [k, v] = gradLine(it);
+      el.grad = mk('text', 'grad', { x: p.width / 2, y: 51, 'text-anchor': 'middle' });
+      el.grad.append(mkText('k', null, k, 'tspan'), mkText('v', null, v, 'tspan'));
+      el.g.insertBefore(el.val, before);
+      el.g.insertBefore(el.grad, before);
+    }
+  }
+
+  function showBadge(it, el) {
+    if (!el.badge) {
+      el.badge = mk('g', 'badge', { transform: `translate(${it.p.width / 2},${-14})` });
+      el.badge.append(mk('rect', 'badge-bg', { x: 0, y: -11, width: 0, height: 20, rx: 10 }), mkText('badge-text', { x: 0, y: 4, 'text-anchor': 'middle' }, ''));
+      el.g.append(el.badge);
+    }
+    const [bg, t] = el.badge.children;
+    const text = it.badge;
+    setText(t, text);
+    const w = Math.max(24, text.length * 7 + 14);
+    setAttr(bg, 'x', String(-w / 2));
+    setAttr(bg, 'width', String(w));
+    el.badge.classList.add('shown');
+  }
+
+  function nodeTip(it, el) {
+    if (!el.tip) {
+      el.tip = mk('title');
+      el.g.prepend(el.tip);
+    }
+    setText(el.tip, nodeTooltip(it.n));
+  }
+
+  /** A node's text, fill and classes after update(), on its existing elements. */
+  function applyNode(it) {
+    const el = it.el;
+    setAttr(el.g, 'class', nodeClass(it));
+    setAttr(el.g, 'data-grad-scale', it.t === null ? '' : it.t.toFixed(3));
+    setAttr(el.rect, 'fill', fillOf(it));
+    if (el.title) setText(el.title, nodeTxt(it).title);
+    if (el.val) setText(el.val.lastChild, nodeTxt(it).value);
+    if (el.grad) {
+      const [k, v] = gradLine(it);
+      setText(el.grad.firstChild, k);
+      setText(el.grad.lastChild, v);
+    }
+    if (el.tip) nodeTip(it, el);
+  }
+
+  const strokeWidth = (it) => (it.t === null ? 1.2 : 1.2 + 3.3 * it.t).toFixed(2);
+
+  /** The elements of an edge; its label goes into `labels` (a group). Registers nothing. */
+  function buildEdge(it, level, labels) {
+    const g = document.createElementNS(SVG_NS, 'g');
+    g.setAttribute('class', edgeClass(`edge${it.flags}`, it));
+    g.setAttribute('data-id', it.id);
+    g.setAttribute('data-source', it.e.source);
+    g.setAttribute('data-target', it.e.target);
+    const line = document.createElementNS(SVG_NS, 'path');
+    line.setAttribute('class', 'line');
+    line.setAttribute('d', (it.d ??= edgePath(it.pts)));
+    line.setAttribute('stroke-width', strokeWidth(it));
+    g.append(line);
+    const el = { g, line, hit: null, lg: null, bg: null, label: null, tip: null, level: -1 };
+    detailEdge(it, el, level, labels);
+    return el;
+  }
+
+  function detailEdge(it, el, level, labels) {
+    if (level <= el.level) return;
+    el.level = level;
+    if (level >= 1 && !el.hit) {
+      // A wide transparent stroke to hover: hit-testing the thin .line (with its marker) costs far more.
+      el.hit = mk('path', 'hit', { d: it.d });
+      el.g.insertBefore(el.hit, el.line);
+    }
+    if (level >= 2 && !el.lg) {
+      const [lx, ly] = (it.lp ??= labelPoint(it.pts));
+      const text = (it.text ??= edgeText(it.e));
+      const w = Math.max(12, text.length * 6.6 + 8);
+      el.bg = mk('rect', 'elabel-bg', { x: (lx - w / 2).toFixed(1), y: ly - 8, width: w.toFixed(1), height: 16, rx: 4 });
+      el.label = mkText('elabel', { x: lx, y: ly + 4, 'text-anchor': 'middle' }, text);
+      el.lg = mk('g', edgeClass('edge-label', it), { 'data-id': it.id });
+      el.lg.append(el.bg, el.label);
+      labels.append(el.lg);
+    }
+  }
+
+  function edgeTip(it, el) {
+    if (!el.tip) {
+      el.tip = mk('title');
+      el.g.append(el.tip);
+    }
+    const e = it.e;
+    setText(el.tip, `${e.id}: ∂${label(byId.get(e.target))}/∂${label(byId.get(e.source))} = ${formatValue(e.local, 6)}${e.local_reason ? ` (${e.local_reason})` : ''}`);
+  }
+
+  function applyEdge(it) {
+    const el = it.el;
+    setAttr(el.g, 'class', edgeClass(`edge${it.flags}`, it));
+    setAttr(el.line, 'stroke-width', strokeWidth(it));
+    if (el.lg) {
+      const text = (it.text ??= edgeText(it.e));
+      setText(el.label, text);
+      const w = Math.max(12, text.length * 6.6 + 8);
+      setAttr(el.bg, 'x', (it.lp[0] - w / 2).toFixed(1));
+      setAttr(el.bg, 'width', w.toFixed(1));
+    }
+    if (el.tip) edgeTip(it, el);
+  }
+
+  // ---- which elements exist
+
+  function drawNode(it, level) {
+    if (it.el) {
+      detailNode(it, it.el, level);
+      return it.el;
+    }
+    it.el = buildNode(it, level);
+    gNodes.append(it.el.g);
+    drawn++;
+    return it.el;
+  }
+
+  function drawEdge(it, level) {
+    if (it.el) {
+      detailEdge(it, it.el, level, gLabels);
+      return it.el;
+    }
+    it.el = buildEdge(it, level, gLabels);
+    gEdges.append(it.el.g);
+    drawn++;
+    return it.el;
+  }
+
+  function scheduleSync() {
+    if (syncQueued || !layout) return;
+    syncQueued = true;
+    // After the current task's own work (render() is followed by fit(); a wheel event by nothing), so
+    // always before the next frame and before anything else can look at the DOM.
+    queueMicrotask(sync);
+  }
+
+  /** Draw the nodes and edges near the view (at its zoom's detail), drop far ones past the budget. */
+  function sync() {
+    syncQueued = false;
+    if (!layout) return;
+    const t = pz.transform;
+    const { width, height } = pz.size();
+    const level = t.k < VERY_FAR_K ? 0 : t.k < FAR_K ? 1 : 2;
+    const key = `${t.x},${t.y},${t.k},${width},${height}`;
+    if (key === lastView) return;
+    lastView = key;
+    const vw = width / t.k;
+    const vh = height / t.k;
+    const vx = -t.x / t.k;
+    const vy = -t.y / t.k;
+    const x0 = vx - vw * MARGIN;
+    const x1 = vx + vw * (1 + MARGIN);
+    const y0 = vy - vh * MARGIN;
+    const y1 = vy + vh * (1 + MARGIN);
+    for (const it of edgeList) {
+      if (it.x1 >= x0 && it.x0 <= x1 && it.y1 >= y0 && it.y0 <= y1) drawEdge(it, level);
+    }
+    for (const it of nodeList) {
+      if (it.x1 >= x0 && it.x0 <= x1 && it.y1 >= y0 && it.y0 - BADGE_ROOM <= y1) drawNode(it, level);
+    }
+    if (drawn > MAX_DRAWN) {
+      const kx0 = vx - vw * KEEP;
+      const kx1 = vx + vw * (1 + KEEP);
+      const ky0 = vy - vh * KEEP;
+      const ky1 = vy + vh * (1 + KEEP);
+      const far = (it) => it.x1 < kx0 || it.x0 > kx1 || it.y1 < ky0 || it.y0 - BADGE_ROOM > ky1;
+      const focused = document.activeElement;
+      for (const it of nodeList) {
+        if (!it.el || it.pinned || !far(it) || it.el.g.contains(focused)) continue;
+        it.el.g.remove();
+        it.el = null;
+        drawn--;
+      }
+      for (const it of edgeList) {
+        if (!it.el || !far(it)) continue;
+        it.el.g.remove();
+        it.el.lg?.remove();
+        it.el = null;
+        drawn--;
+      }
+    }
+  }
+
+  // ---- events, delegated
+
+  gGroups.addEventListener('click', (ev) => {
+    const toggle = ev.target.closest?.('.group-toggle');
+    if (!toggle) return;
+    ev.stopPropagation();
+    handlers.onGroupToggle?.(toggle.dataset.group);
+  });
+  const nodeItemOf = (target) => {
+    const g = target?.closest?.('g.node');
+    return g && gNodes.contains(g) ? nodes.get(g.dataset.id) : undefined;
+  };
+  gNodes.addEventListener('click', (ev) => {
+    const toggle = ev.target.closest?.('.group-toggle');
+    if (toggle) {
+      ev.stopPropagation();
+      handlers.onGroupToggle?.(toggle.dataset.group);
+      return;
+    }
+    const it = nodeItemOf(ev.target);
+    if (it) handlers.onNodeClick?.(it.id);
+  });
+  gNodes.addEventListener('keydown', (ev) => {
+    if (ev.key !== 'Enter') return;
+    const it = nodeItemOf(ev.target);
+    if (it) handlers.onNodeClick?.(it.id);
+  });
+  const hoverNodeTo = (it) => {
+    if (it === hoverNode) return;
+    hoverNode = it;
+    if (it?.el) nodeTip(it, it.el);
+    handlers.onNodeHover?.(it ? it.id : null);
+  };
+  gNodes.addEventListener('pointerover', (ev) => hoverNodeTo(nodeItemOf(ev.target) ?? null));
+  gNodes.addEventListener('pointerout', (ev) => hoverNodeTo(nodeItemOf(ev.relatedTarget) ?? null));
+  const edgeItemOf = (target) => {
+    const g = target?.closest?.('g.edge');
+    return g && gEdges.contains(g) ? edges.get(g.dataset.id) : undefined;
+  };
+  const hoverEdgeTo = (it) => {
+    if (it === hoverEdge) return;
+    hoverEdge = it;
+    if (it?.el) edgeTip(it, it.el);
+    handlers.onEdgeHover?.(it ? it.id : null);
+  };
+  gEdges.addEventListener('pointerover', (ev) => hoverEdgeTo(edgeItemOf(ev.target) ?? null));
+  gEdges.addEventListener('pointerout', (ev) => hoverEdgeTo(edgeItemOf(ev.relatedTarget) ?? null));
+
+  // ---- exports: a deep copy holds the whole drawing
+
+  const cloneNode = svg.cloneNode;
+  svg.cloneNode = function cloneWhole(deep) {
+    const copy = cloneNode.call(this, deep);
+    if (!deep || !layout) return copy;
+    const cEdges = copy.querySelector('.edges');
+    const cLabels = copy.querySelector('.edge-labels');
+    const cNodes = copy.querySelector('.nodes');
+    cEdges.replaceChildren();
+    cLabels.replaceChildren();
+    cNodes.replaceChildren();
+    for (const it of edgeList) {
+      const el = buildEdge(it, 2, cLabels);
+      edgeTip(it, el);
+      cEdges.append(el.g);
+    }
+    for (const it of nodeList) {
+      const el = buildNode(it, 2);
+      nodeTip(it, el);
+      cNodes.append(el.g);
+    }
+    return copy;
+  };
+
+  // ---- drawing
 
   function render(view, lay) {
     layout = lay;
@@ -78,158 +506,136 @@ export function createGraphView(root, handlers = {}) {
     gLabels.replaceChildren();
     gNodes.replaceChildren();
     gOverlay.replaceChildren();
-    pulse = null;
-    nodeEls = new Map();
-    edgeEls = new Map();
-    marked = new Map();
+    pulseEls = [];
+    nodes = new Map();
+    edges = new Map();
+    nodeList = [];
+    edgeList = [];
+    drawn = 0;
+    lastView = null;
+    marks = new Map();
     badged = new Set();
+    clearing = new Set();
+    hoverNode = null;
+    hoverEdge = null;
 
     for (const gr of view.groups ?? []) {
-      const boxes = gr.nodes.map((id) => lay.nodes.get(id)).filter(Boolean);
-      if (!boxes.length) continue;
-      const x0 = Math.min(...boxes.map((b) => b.x - b.width / 2)) - 12;
-      const x1 = Math.max(...boxes.map((b) => b.x + b.width / 2)) + 12;
-      const y0 = Math.min(...boxes.map((b) => b.y - b.height / 2)) - 26;
-      const y1 = Math.max(...boxes.map((b) => b.y + b.height / 2)) + 12;
-      const toggle = s(
-        'g',
-        { class: 'group-toggle', 'data-testid': `group-toggle-${gr.id}`, 'data-group': gr.id, tabindex: '0', role: 'button' },
-        s('rect', { x: x0 + 6, y: y0 + 5, width: 16, height: 16, rx: 3 }),
-        s('text', { x: x0 + 14, y: y0 + 17, 'text-anchor': 'middle', text: '−' }),
+      let x0 = Infinity;
+      let x1 = -Infinity;
+      let y0 = Infinity;
+      let y1 = -Infinity;
+      for (const id of gr.nodes) {
+        const b = lay.nodes.get(id);
+        if (!b) continue;
+        x0 = Math.min(x0, b.x - b.width / 2);
+        x1 = Math.max(x1, b.x + b.width / 2);
+        y0 = Math.min(y0, b.y - b.height / 2);
+        y1 = Math.max(y1, b.y + b.height / 2);
+      }
+      if (x0 === Infinity) continue;
+      x0 -= 12;
+      x1 += 12;
+      y0 -= 26;
+      y1 += 12;
+      const toggle = mk('g', 'group-toggle', { 'data-testid': `group-toggle-${gr.id}`, 'data-group': gr.id, tabindex: '0', role: 'button' });
+      toggle.append(mk('rect', null, { x: x0 + 6, y: y0 + 5, width: 16, height: 16, rx: 3 }), mkText(null, { x: x0 + 14, y: y0 + 17, 'text-anchor': 'middle' }, '−'));
+      const g = mk('g', 'group', { 'data-id': gr.id });
+      g.append(
+        mk('rect', 'group-box', { x: x0, y: y0, width: x1 - x0, height: y1 - y0, rx: 10 }),
+        mkText('group-label', { x: x0 + 28, y: y0 + 17 }, `${gr.op} (expanded)`),
+        toggle,
       );
-      toggle.addEventListener('click', (ev) => {
-        ev.stopPropagation();
-        handlers.onGroupToggle?.(gr.id);
-      });
-      gGroups.append(
-        s(
-          'g',
-          { class: 'group', 'data-id': gr.id },
-          s('rect', { class: 'group-box', x: x0, y: y0, width: x1 - x0, height: y1 - y0, rx: 10 }),
-          s('text', { class: 'group-label', x: x0 + 28, y: y0 + 17, text: `${gr.op} (expanded)` }),
-          toggle,
-        ),
-      );
+      gGroups.append(g);
     }
 
     for (const e of view.edges) {
       const pts = lay.edges.get(e.id);
       if (!pts) continue;
-      const d = edgePath(pts);
-      const line = s('path', { class: 'line', d, 'marker-end': 'url(#arrow)' });
-      const hit = s('path', { class: 'hit', d });
-      const tip = s('title');
-      const g = s('g', { class: 'edge', 'data-id': e.id, 'data-source': e.source, 'data-target': e.target }, hit, line, tip);
-      const [lx, ly] = labelPoint(pts);
-      const bg = s('rect', { class: 'elabel-bg', x: lx, y: ly - 8, width: 0, height: 16, rx: 4 });
-      const label = s('text', { class: 'elabel', x: lx, y: ly + 4, 'text-anchor': 'middle' });
-      const lg = s('g', { class: 'edge-label', 'data-id': e.id }, bg, label);
-      g.addEventListener('pointerenter', () => handlers.onEdgeHover?.(e.id));
-      g.addEventListener('pointerleave', () => handlers.onEdgeHover?.(null));
-      gEdges.append(g);
-      gLabels.append(lg);
-      edgeEls.set(e.id, { g, line, label, bg, lg, tip, lx });
+      let x0 = Infinity;
+      let x1 = -Infinity;
+      let y0 = Infinity;
+      let y1 = -Infinity;
+      for (const [x, y] of pts) {
+        if (x < x0) x0 = x;
+        if (x > x1) x1 = x;
+        if (y < y0) y0 = y;
+        if (y > y1) y1 = y;
+      }
+      const it = {
+        id: e.id, e, pts, x0: x0 - EDGE_PAD, x1: x1 + EDGE_PAD, y0: y0 - EDGE_PAD, y1: y1 + EDGE_PAD,
+        d: null, lp: null, geo: null, text: null, t: null, flags: '', el: null,
+      };
+      edges.set(e.id, it);
+      edgeList.push(it);
     }
 
     for (const n of view.nodes) {
       const p = lay.nodes.get(n.id);
       if (!p) continue;
-      const txt = nodeText(n);
-      const compact = p.height < 40;
-      const rect = s('rect', { class: 'box', x: 0, y: 0, width: p.width, height: p.height, rx: compact ? 14 : 9 });
-      const title = s('text', { class: 'title', x: p.width / 2, y: compact ? p.height / 2 + 4.5 : 19, 'text-anchor': 'middle' });
-      const g = s('g', {
-        class: `node kind-${n.kind ?? 'op'} op-${n.op}`,
-        'data-id': n.id,
-        transform: `translate(${(p.x - p.width / 2).toFixed(1)},${(p.y - p.height / 2).toFixed(1)})`,
-        tabindex: n.kind === 'input' || n.kind === 'param' || n.op === 'leaf' ? '0' : null,
-      });
-      const tip = s('title');
-      g.append(tip, rect, title);
-      let val = null;
-      let grad = null;
-      if (!compact) {
-        val = s('text', { class: 'val', x: p.width / 2, y: 36, 'text-anchor': 'middle' }, s('tspan', { class: 'k', text: 'value ' }), s('tspan', { class: 'v' }));
-        grad = s('text', { class: 'grad', x: p.width / 2, y: 51, 'text-anchor': 'middle' }, s('tspan', { class: 'k', text: 'grad ' }), s('tspan', { class: 'v' }));
-        g.append(val, grad);
-      }
-      if (n.collapsed) {
-        const toggle = s(
-          'g',
-          { class: 'group-toggle', 'data-testid': `group-toggle-${n.id}`, 'data-group': n.id, role: 'button', tabindex: '0' },
-          s('rect', { x: p.width - 14, y: -6, width: 18, height: 18, rx: 4 }),
-          s('text', { x: p.width - 5, y: 7, 'text-anchor': 'middle', text: '+' }),
-        );
-        toggle.addEventListener('click', (ev) => {
-          ev.stopPropagation();
-          handlers.onGroupToggle?.(n.id);
-        });
-        g.append(toggle);
-        g.classList.add('collapsed');
-      }
-      const badge = s('g', { class: 'badge', transform: `translate(${p.width / 2},${-14})` }, s('rect', { class: 'badge-bg', x: 0, y: -11, width: 0, height: 20, rx: 10 }), s('text', { class: 'badge-text', x: 0, y: 4, 'text-anchor': 'middle' }));
-      g.append(badge);
-      g.addEventListener('click', () => handlers.onNodeClick?.(n.id));
-      g.addEventListener('keydown', (ev) => {
-        if (ev.key === 'Enter') handlers.onNodeClick?.(n.id);
-      });
-      g.addEventListener('pointerenter', () => handlers.onNodeHover?.(n.id));
-      g.addEventListener('pointerleave', () => handlers.onNodeHover?.(null));
-      gNodes.append(g);
-      nodeEls.set(n.id, { g, rect, title, val, grad, tip, badge, width: p.width, txt });
+      const x0 = p.x - p.width / 2;
+      const y0 = p.y - p.height / 2;
+      const focusable = n.kind === 'input' || n.kind === 'param' || n.op === 'leaf';
+      const it = {
+        id: n.id, n, p, x0, y0, x1: x0 + p.width, y1: y0 + p.height, compact: p.height < 40,
+        focusable, pinned: focusable || !!n.collapsed, txt: null, t: null, flags: '', line: null, badge: null, el: null,
+      };
+      nodes.set(n.id, it);
+      nodeList.push(it);
     }
-    svg.setAttribute('data-nodes', String(nodeEls.size));
-    return update(view);
+    svg.setAttribute('data-nodes', String(nodes.size));
+    const scale = update(view);
+    // Focusable nodes exist whatever the view, in the graph's order (the tab order).
+    for (const it of nodeList) if (it.pinned) drawNode(it, 0);
+    scheduleSync();
+    return scale;
   }
 
   /** Values, gradients, local derivatives and the |gradient| encoding, in place. */
   function update(view) {
-    const byId = new Map(view.nodes.map((n) => [n.id, n]));
+    byId = new Map(view.nodes.map((n) => [n.id, n]));
     const gscale = logScale(view.nodes.filter((n) => n.kind !== 'const').map((n) => magnitude(n.grad)));
     const g = { byId };
     const flows = new Map(view.edges.map((e) => [e.id, edgeFlow(g, e)]));
     const escale = logScale([...flows.values()]);
     for (const n of view.nodes) {
-      const el = nodeEls.get(n.id);
-      if (!el) continue;
-      const txt = nodeText(n);
-      setText(el.title, txt.title);
-      if (el.val) setText(el.val.lastChild, txt.value);
-      if (el.grad) {
-        setText(el.grad.firstChild, 'grad ');
-        setText(el.grad.lastChild, txt.grad);
-      }
-      setText(el.tip, nodeTooltip(n));
+      const it = nodes.get(n.id);
+      if (!it) continue;
       const m = magnitude(n.grad);
-      const t = gscale(m);
-      el.g.classList.toggle('zero-grad', n.kind !== 'const' && m === 0);
-      el.g.classList.toggle('nonfinite', !!n.nonfinite);
-      el.g.classList.toggle('output', n.id === view.output);
-      el.rect.setAttribute('fill', t === null ? '#ffffff' : mix(GRAD_LOW, GRAD_HIGH, t));
-      el.g.dataset.gradScale = t === null ? '' : t.toFixed(3);
+      it.n = n;
+      it.txt = null;
+      it.line = null; // a sweep's lines are undone
+      it.t = gscale(m);
+      it.flags = `${n.kind !== 'const' && m === 0 ? ' zero-grad' : ''}${n.nonfinite ? ' nonfinite' : ''}${n.id === view.output ? ' output' : ''}`;
+      if (it.el) applyNode(it);
     }
     for (const e of view.edges) {
-      const el = edgeEls.get(e.id);
-      if (!el) continue;
-      const text = edgeText(e);
-      setText(el.label, text);
-      const w = Math.max(12, text.length * 6.6 + 8);
-      el.bg.setAttribute('x', (el.lx - w / 2).toFixed(1));
-      el.bg.setAttribute('width', w.toFixed(1));
+      const it = edges.get(e.id);
+      if (!it) continue;
       const f = flows.get(e.id);
-      const t = escale(f);
-      el.line.setAttribute('stroke-width', (t === null ? 1.2 : 1.2 + 3.3 * t).toFixed(2));
-      el.g.classList.toggle('zero-flow', f === 0);
-      el.g.classList.toggle('nonfinite', e.local === null || e.local === undefined);
-      const src = byId.get(e.source);
-      const tgt = byId.get(e.target);
-      setText(el.tip, `${e.id}: ∂${label(tgt)}/∂${label(src)} = ${formatValue(e.local, 6)}${e.local_reason ? ` (${e.local_reason})` : ''}`);
+      it.e = e;
+      it.text = null;
+      it.t = escale(f);
+      it.flags = `${f === 0 ? ' zero-flow' : ''}${e.local === null || e.local === undefined ? ' nonfinite' : ''}`;
+      if (it.el) applyEdge(it);
     }
     return { gradMin: gscale.min, gradMax: gscale.max };
   }
 
-  const label = (n) => (n ? (n.name ?? n.label ?? n.id) : '?');
+  function flushBadges() {
+    clearQueued = false;
+    for (const id of clearing) {
+      const it = nodes.get(id);
+      if (it && it.badge === null) it.el?.badge?.classList.remove('shown');
+    }
+    clearing.clear();
+  }
 
+  /** The item's elements, drawn now if they are not (at the current zoom's detail). */
+  function ensure(it, draw) {
+    if (!it) return null;
+    const k = pz.transform.k;
+    return draw(it, k < VERY_FAR_K ? 0 : k < FAR_K ? 1 : 2);
+  }
 
   return {
     svg,
@@ -244,82 +650,97 @@ export function createGraphView(root, handlers = {}) {
     zoomBy: (f) => pz.zoomBy(f),
     /** Mark nodes/edges with a class (replacing whatever had it). */
     mark(cls, nodeIds = [], edgeIds = []) {
-      const want = new Set();
-      for (const id of nodeIds) {
-        const el = nodeEls.get(id);
-        if (el) want.add(el.g);
+      const had = marks.get(cls) ?? { nodes: new Set(), edges: new Set() };
+      const want = { nodes: new Set(nodeIds), edges: new Set(edgeIds) };
+      for (const id of had.nodes) if (!want.nodes.has(id)) nodes.get(id)?.el?.g.classList.remove(cls);
+      for (const id of want.nodes) if (!had.nodes.has(id)) nodes.get(id)?.el?.g.classList.add(cls);
+      for (const id of had.edges) {
+        if (want.edges.has(id)) continue;
+        const el = edges.get(id)?.el;
+        el?.g.classList.remove(cls);
+        el?.lg?.classList.remove(cls);
       }
-      for (const id of edgeIds) {
-        const el = edgeEls.get(id);
-        if (el) want.add(el.g).add(el.lg);
+      for (const id of want.edges) {
+        if (had.edges.has(id)) continue;
+        const el = edges.get(id)?.el;
+        el?.g.classList.add(cls);
+        el?.lg?.classList.add(cls);
       }
-      const had = marked.get(cls) ?? new Set();
-      for (const el of had) if (!want.has(el)) el.classList.remove(cls);
-      for (const el of want) if (!had.has(el)) el.classList.add(cls);
-      marked.set(cls, want);
+      marks.set(cls, want);
       svg.classList.toggle(`has-${cls}`, nodeIds.length + edgeIds.length > 0);
     },
     /** Replace a node's gradient line (label and value) during a sweep; null restores it. */
     setNodeLine(id, key, value) {
-      const el = nodeEls.get(id);
-      if (!el?.grad) return;
-      setText(el.grad.firstChild, `${key} `);
-      setText(el.grad.lastChild, value);
+      const it = nodes.get(id);
+      if (!it || it.compact) return;
+      if (it.line && it.line[0] === key && it.line[1] === value) return;
+      it.line = [key, value];
+      const grad = it.el?.grad;
+      if (grad) {
+        setText(grad.firstChild, `${key} `);
+        setText(grad.lastChild, value);
+      }
     },
     /** A small badge above a node (running Σ, adjoint); null hides it. */
     setBadge(id, text) {
-      const el = nodeEls.get(id);
-      if (!el) return;
-      const [bg, t] = el.badge.children;
+      const it = nodes.get(id);
+      if (!it) return;
       if (text === null || text === undefined) {
-        el.badge.classList.remove('shown');
+        it.badge = null;
         badged.delete(id);
+        it.el?.badge?.classList.remove('shown');
         return;
       }
-      setText(t, text);
-      const w = Math.max(24, text.length * 7 + 14);
-      bg.setAttribute('x', String(-w / 2));
-      bg.setAttribute('width', String(w));
-      el.badge.classList.add('shown');
+      it.badge = text;
       badged.add(id);
+      if (it.el) showBadge(it, it.el);
     },
     clearBadges() {
-      for (const id of badged) nodeEls.get(id)?.badge.classList.remove('shown');
+      for (const id of badged) {
+        const it = nodes.get(id);
+        if (it) it.badge = null;
+        clearing.add(id);
+      }
       badged.clear();
+      if (clearing.size && !clearQueued) {
+        clearQueued = true;
+        queueMicrotask(flushBadges);
+      }
     },
     /**
-     * Pulses travelling along edges: [{edge, frac, text?, reverse?}]. Each shows a dot and, with
+     * Pulses travelling along edges: [{edge, frac, text?, reverse?, follow?}]. Each shows a dot and, with
      * text, a label that follows it.
      */
     setPulses(list) {
       const want = list ?? [];
-      const existing = [...gOverlay.querySelectorAll('.pulse')];
-      while (existing.length > want.length) existing.pop().remove();
+      while (pulseEls.length > want.length) pulseEls.pop().g.remove();
       want.forEach((p, i) => {
-        let g = existing[i];
-        if (!g) {
-          g = s('g', { class: 'pulse' }, s('circle', { r: 7 }), s('rect', { class: 'pulse-bg', x: 10, y: -24, width: 0, height: 20, rx: 6 }), s('text', { class: 'pulse-text', x: 16, y: -9 }));
+        let pe = pulseEls[i];
+        if (!pe) {
+          const g = mk('g', 'pulse');
+          const bg = mk('rect', 'pulse-bg', { x: 10, y: -24, width: 0, height: 20, rx: 6 });
+          const text = mk('text', 'pulse-text', { x: 16, y: -9 });
+          g.append(mk('circle', null, { r: 7 }), bg, text);
           gOverlay.append(g);
+          pe = { g, bg, text };
+          pulseEls.push(pe);
         }
-        const el = edgeEls.get(p.edge);
-        if (!el) {
-          g.setAttribute('visibility', 'hidden');
+        const it = edges.get(p.edge);
+        if (!it) {
+          setAttr(pe.g, 'visibility', 'hidden');
           return;
         }
-        g.removeAttribute('visibility');
-        el.len ??= el.line.getTotalLength(); // the drawing does not change until the next render
-        const len = el.len;
-        const f = Math.min(1, Math.max(0, p.reverse ? 1 - p.frac : p.frac));
-        const pt = el.line.getPointAtLength(len * f);
-        g.setAttribute('transform', `translate(${pt.x.toFixed(1)},${pt.y.toFixed(1)})`);
-        const [, bg, text] = g.children;
-        setText(text, p.text ?? '');
-        bg.setAttribute('width', p.text ? String(p.text.length * 7 + 12) : '0');
-        g.classList.toggle('has-text', !!p.text);
+        if (pe.g.hasAttribute('visibility')) pe.g.removeAttribute('visibility');
+        it.geo ??= edgeGeometry(it.pts); // the drawing does not change until the next render
+        const pt = it.geo.at(p.reverse ? 1 - p.frac : p.frac);
+        setAttr(pe.g, 'transform', `translate(${pt.x.toFixed(1)},${pt.y.toFixed(1)})`);
+        setText(pe.text, p.text ?? '');
+        setAttr(pe.bg, 'width', p.text ? String(p.text.length * 7 + 12) : '0');
+        pe.g.classList.toggle('has-text', !!p.text);
         if (i === 0 && p.follow) pz.ensureVisible(pt.x, pt.y);
       });
     },
-    nodeElement: (id) => nodeEls.get(id)?.g ?? null,
-    edgeElement: (id) => edgeEls.get(id)?.g ?? null,
+    nodeElement: (id) => ensure(nodes.get(id), drawNode)?.g ?? null,
+    edgeElement: (id) => ensure(edges.get(id), drawEdge)?.g ?? null,
   };
 }

@@ -1,0 +1,48 @@
+# pathgrad: the page and the REST API in one image.
+#   docker build -t pathgrad . && docker run -p 8000:8000 pathgrad
+# Stages: the page's npm libraries (from the lock file), a wheel that carries them, and a slim runtime
+# that installs only that wheel and its dependencies. Nothing runs node or a compiler at run time.
+
+ARG PYTHON_IMAGE=python:3.11.11-slim-bookworm
+
+# --- 1. the frontend's libraries, exactly as package-lock.json pins them --------------------------
+FROM node:20.18.1-bookworm-slim AS frontend
+WORKDIR /src
+COPY package.json package-lock.json ./
+# --omit=dev: the browser needs the dependencies, not the test tools. An empty node_modules is fine.
+RUN npm ci --omit=dev --no-audit --no-fund && mkdir -p node_modules
+
+# --- 2. the wheel: the package, the page (frontend/) and its libraries (node_modules/) --------------
+FROM ${PYTHON_IMAGE} AS build
+WORKDIR /src
+COPY pyproject.toml README.md ./
+COPY backend ./backend
+COPY frontend ./frontend
+COPY --from=frontend /src/node_modules ./node_modules
+# The same command as tests/deploy/test_wheel.py, which checks the result outside Docker.
+RUN python -m pip wheel --no-cache-dir --no-deps --wheel-dir /dist .
+
+# --- 3. the runtime ------------------------------------------------------------------------------
+FROM ${PYTHON_IMAGE} AS runtime
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    PATHGRAD_HOST=0.0.0.0 \
+    PATHGRAD_PORT=8000
+RUN groupadd --system --gid 10001 pathgrad \
+    && useradd --system --uid 10001 --gid pathgrad --no-create-home --home-dir /nonexistent \
+        --shell /usr/sbin/nologin pathgrad
+# The wheel's dependencies at the versions the tests ran with (requirements.lock as constraints:
+# only what the wheel needs is installed, at the locked version).
+COPY requirements.lock /tmp/requirements.lock
+COPY --from=build /dist /tmp/dist
+RUN pip install --no-cache-dir --constraint /tmp/requirements.lock /tmp/dist/*.whl \
+    && rm -rf /tmp/dist /tmp/requirements.lock
+# Numeric, so that a runtime (Kubernetes runAsNonRoot) can tell it is not root.
+USER 10001:10001
+WORKDIR /srv
+EXPOSE 8000
+# A busy worker can take a few seconds to answer (see README, "Timeouts"): allow 5 s, 3 tries.
+HEALTHCHECK --interval=10s --timeout=5s --start-period=10s --retries=3 \
+    CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/api/health', timeout=4)"]
+CMD ["pathgrad", "serve", "--host", "0.0.0.0", "--port", "8000"]

@@ -1,0 +1,142 @@
+"""Limits on how a worker process spends itself, as plain ASGI middleware.
+
+:class:`ConcurrencyLimit` refuses work a process cannot start soon (503 at once rather than a queue);
+:class:`RequestTimeout` answers 504 when a request outlives ``request_timeout_seconds``. The body-size
+limit (413) is :mod:`pathgrad.api.limits`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Collection
+from typing import Any
+
+import anyio
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+HEALTH_PATH = "/api/health"
+
+
+def app_path(scope: Scope) -> str:
+    """The request's path below the app's ``root_path`` (what the routes see)."""
+    path: str = scope.get("path", "")
+    root: str = scope.get("root_path", "")
+    if root and path.startswith(root):
+        return path[len(root) :] or "/"
+    return path
+
+
+async def send_json(
+    send: Send, status: int, detail: str, headers: Collection[tuple[bytes, bytes]] = ()
+) -> None:
+    """A whole JSON answer ``{"detail": ...}`` (FastAPI's shape for plain errors)."""
+    body = json.dumps({"detail": detail}).encode()
+    raw: list[Any] = [
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(body)).encode()),
+        *headers,
+    ]
+    await send({"type": "http.response.start", "status": status, "headers": raw})
+    await send({"type": "http.response.body", "body": body})
+
+
+class ConcurrencyLimit:
+    """Answer 503 with ``Retry-After`` when ``max_requests`` requests are already in flight here.
+
+    Counted per worker process (one event loop, so no lock). A stream counts until it ends. Paths in
+    ``exempt`` are never refused, so that a busy replica is not mistaken for a dead one.
+    """
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        max_requests: int,
+        exempt: Collection[str] = (HEALTH_PATH,),
+        retry_after_seconds: int = 1,
+    ) -> None:
+        self.app = app
+        self.max_requests = max_requests
+        self.exempt = frozenset(exempt)
+        self.retry_after = str(retry_after_seconds).encode()
+        self.in_flight = 0
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or app_path(scope) in self.exempt:
+            await self.app(scope, receive, send)
+            return
+        if self.in_flight >= self.max_requests:
+            await send_json(
+                send,
+                503,
+                f"the server is busy: {self.max_requests:,} requests are in flight in this process "
+                f"(max_concurrent_requests); retry after {self.retry_after.decode()} s",
+                [(b"retry-after", self.retry_after)],
+            )
+            return
+        self.in_flight += 1
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            self.in_flight -= 1
+
+
+class RequestTimeout:
+    """Answer 504 when a request has no answer after ``seconds``; end a stream that outlives them.
+
+    Async work and streams are cancelled (a training stream stops at its next step). Python cannot
+    stop a running thread, though: an endpoint computing in the thread pool runs to the end of its
+    computation, its answer is dropped, and this middleware returns (freeing the request's
+    ``ConcurrencyLimit`` slot) only then. The default limits bound that computation (see the README).
+
+    The timer is the event loop's ``call_later`` (uvicorn runs asyncio): a task is made only when it
+    fires, so that the common case costs microseconds.
+    """
+
+    def __init__(self, app: ASGIApp, seconds: float) -> None:
+        self.app = app
+        self.seconds = seconds
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = finished = timed_out = False
+        chunked = True
+        answer: list[asyncio.Task[None]] = []  # the 504, once sent (a reference keeps the task alive)
+
+        async def guarded_send(message: Message) -> None:
+            nonlocal started, finished, chunked
+            if timed_out:
+                return  # the client has had its 504, or its stream was ended
+            if message["type"] == "http.response.start":
+                started = True
+                chunked = all(name.lower() != b"content-length" for name, _ in message.get("headers", []))
+            elif message["type"] == "http.response.body" and not message.get("more_body", False):
+                finished = True
+            await send(message)
+
+        def expire() -> None:
+            nonlocal timed_out
+            timed_out = True  # from here on the app's messages are dropped
+            if not started:
+                detail = f"no answer within {self.seconds:g} s (request_timeout_seconds)"
+                close = [(b"connection", b"close")]
+                answer.append(asyncio.ensure_future(send_json(send, 504, detail, close)))
+            cancel_scope.cancel()
+
+        try:
+            with anyio.CancelScope() as cancel_scope:
+                timer = asyncio.get_running_loop().call_later(self.seconds, expire)
+                try:
+                    await self.app(scope, receive, guarded_send)
+                finally:
+                    timer.cancel()
+        finally:
+            if answer:
+                await answer[0]  # normally long sent: the app returns once its thread is done
+        if timed_out and started and not finished:
+            if not chunked:
+                raise RuntimeError("request_timeout_seconds passed in the middle of a response")
+            # A stream (chunked): end it cleanly; the client sees it stop without its last event.
+            await send({"type": "http.response.body", "body": b"", "more_body": False})

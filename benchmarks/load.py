@@ -1,0 +1,343 @@
+"""Load test on loopback: concurrent clients against `pathgrad serve --workers 2`.
+
+An httpx asyncio driver keeps CLIENTS requests in flight for SECONDS (and at most MAX_REQUESTS),
+each client posting the next body as soon as its answer is in. Runs:
+
+- a mix of POST /api/graph and POST /api/paths over every preset (paths from the preset's
+  `view_input`): zero errors expected;
+- the neuron program alone (/api/graph and /api/paths alternately): goal ≥ 1,000 requests/s with
+  p99 ≤ 50 ms;
+- the reference: GET /api/health, the framework's own floor on this machine, at the same concurrency;
+- the slowest legal requests found under the default limits, one at a time against one worker, with
+  the latency of /api/health polled beside them (the README's "Docker and production" quotes them).
+
+The server writes its JSON access log (the default) to a temporary file, as it would in production.
+The driver shares the machine's cores with the server (and with whatever else runs): each run also
+reports the CPU time the server's workers and the driver spent per request, so the ceiling of two
+otherwise idle cores, 2 s / (server + driver), can be told from what the machine gave this run.
+
+Run alone: `.venv/bin/python benchmarks/load.py`; `load_rows()` gives the rows to benchmarks/run.py.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import importlib.util
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+if importlib.util.find_spec("sniffio") is None:
+    # httpcore imports sniffio on every lock it makes; when sniffio is not installed each attempt
+    # searches sys.path again, which costs the driver more than a request costs the server. A None
+    # entry makes the failed import immediate (httpcore then assumes asyncio, which it is).
+    sys.modules["sniffio"] = None  # type: ignore[assignment]
+
+ROOT = Path(__file__).resolve().parent.parent
+CLIENTS = 32
+SECONDS = 30.0
+REFERENCE_SECONDS = 10.0
+WARMUP_SECONDS = 2.0
+MAX_REQUESTS = 200_000
+WORKERS = 2
+GOAL_RPS = 1_000
+GOAL_P99_MS = 50.0
+
+Row = tuple[str, str, str, str]
+Request = tuple[str, str, bytes | None]  # method, path, JSON body
+
+
+@dataclass
+class Result:
+    seconds: float = 0.0
+    latencies: list[float] = field(default_factory=list)
+    errors: Counter[str] = field(default_factory=Counter)
+    sent: int = 0  # every request, warm-up included (the CPU figures are per request sent)
+    server_cpu: float = 0.0  # seconds, all workers, warm-up included
+    driver_cpu: float = 0.0
+    load_average: float = 0.0  # the machine's, over the last minute, at the end
+
+    @property
+    def count(self) -> int:
+        return len(self.latencies)
+
+    @property
+    def rate(self) -> float:
+        return self.count / self.seconds if self.seconds else 0.0
+
+    def percentile(self, q: float) -> float:
+        ordered = sorted(self.latencies)
+        return ordered[min(len(ordered) - 1, int(len(ordered) * q))] if ordered else float("nan")
+
+    def summary(self) -> str:
+        errors = sum(self.errors.values())
+        text = (
+            f"{self.rate:,.0f} req/s, p50 {self.percentile(0.50) * 1e3:.1f} ms, "
+            f"p99 {self.percentile(0.99) * 1e3:.1f} ms, {errors} errors in {self.count + errors:,}"
+        )
+        if errors:
+            text += " (" + ", ".join(f"{kind} ×{n}" for kind, n in self.errors.most_common(3)) + ")"
+        return text
+
+    def cpu(self) -> str:
+        """CPU per request and the two-core ceiling it implies."""
+        sent = max(self.sent, 1)
+        server, driver = self.server_cpu / sent * 1e6, self.driver_cpu / sent * 1e6
+        ceiling = 2e6 / (server + driver) if server + driver else 0.0
+        return (
+            f"CPU per request: server {server:.0f} µs + driver {driver:.0f} µs, so ≤ {ceiling:,.0f} req/s "
+            f"on 2 idle cores; load average {self.load_average:.1f}"
+        )
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class Served:
+    base: str
+    pid: int
+
+    def worker_pids(self) -> list[int]:
+        """The processes that answer: uvicorn's spawned workers, or the server itself if it has none."""
+        children: list[int] = []
+        for task in Path(f"/proc/{self.pid}/task").iterdir():
+            children += [int(child) for child in (task / "children").read_text().split()]
+        workers = [c for c in children if b"spawn_main" in Path(f"/proc/{c}/cmdline").read_bytes()]
+        return workers or [self.pid]
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time of these processes (Linux /proc)."""
+    total = 0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+@contextlib.contextmanager
+def server(workers: int = WORKERS) -> Iterator[Served]:
+    """`pathgrad serve --workers N` on a free loopback port, its access log in a temporary file."""
+    port = free_port()
+    with tempfile.TemporaryFile() as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "pathgrad.cli", "serve", "--host", "127.0.0.1", "--port", str(port),
+             "--workers", str(workers)],
+            cwd=ROOT,
+            env=dict(os.environ),
+            stdout=log,
+            stderr=subprocess.DEVNULL,
+        )
+        base = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 30
+            while True:
+                with contextlib.suppress(httpx.HTTPError):
+                    if httpx.get(base + "/api/health", timeout=1).status_code == 200:
+                        break
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise RuntimeError("pathgrad serve did not start")
+                time.sleep(0.1)
+            yield Served(base, process.pid)
+        finally:
+            process.terminate()
+            process.wait(timeout=15)
+
+
+def preset_requests(base: str, names: list[str] | None = None) -> tuple[list[Request], list[str]]:
+    """POST /api/graph and /api/paths for each preset (all of them unless ``names``).
+
+    Each is tried once first; one the API declines with a 422 (paths are listed for scalar graphs
+    only, so not for the array preset) is left out and named in the second list.
+    """
+    presets = httpx.get(base + "/api/presets", timeout=10).json()
+    requests: list[Request] = []
+    left_out: list[str] = []
+    for preset in presets:
+        if names is not None and preset["name"] not in names:
+            continue
+        candidates = [("/api/graph", {"preset": preset["name"]})]
+        if preset["view_input"]:
+            candidates.append(("/api/paths", {"preset": preset["name"], "input": preset["view_input"]}))
+        for path, body in candidates:
+            status = httpx.post(base + path, json=body, timeout=30).status_code
+            if status == 422:
+                left_out.append(f"{path} {preset['name']}")
+            else:
+                requests.append(("POST", path, json.dumps(body).encode()))
+    return requests, left_out
+
+
+async def drive(
+    served: Served,
+    requests: list[Request],
+    seconds: float,
+    clients: int = CLIENTS,
+    max_requests: int = MAX_REQUESTS,
+) -> Result:
+    """``clients`` concurrent clients sending ``requests`` round-robin for ``seconds``.
+
+    Each client has its own connection (its own AsyncClient), as separate users would; one shared
+    pool of 32 connections costs httpcore more CPU per request than the server spends.
+    """
+    result = Result()
+    headers = {"content-type": "application/json"}
+    base = served.base
+
+    async def one_client(offset: int, warm_until: float, until: float) -> None:
+        one_connection = httpx.Limits(max_connections=1)
+        async with httpx.AsyncClient(base_url=base, limits=one_connection, timeout=30) as client:
+            k = offset
+            while (now := time.perf_counter()) < until and result.count < max_requests:
+                record = now >= warm_until
+                method, path, body = requests[k % len(requests)]
+                k += 1
+                result.sent += 1
+                start = time.perf_counter()
+                try:
+                    response = await client.request(method, path, content=body, headers=headers)
+                except httpx.HTTPError as error:
+                    if record:
+                        result.errors[type(error).__name__] += 1
+                    continue
+                if not record:
+                    continue
+                if response.status_code == 200:
+                    result.latencies.append(time.perf_counter() - start)
+                else:
+                    result.errors[f"HTTP {response.status_code}"] += 1
+
+    workers = served.worker_pids()
+    server_before, driver_before = cpu_seconds(workers), time.process_time()
+    warm_until = time.perf_counter() + WARMUP_SECONDS
+    until = warm_until + seconds
+    await asyncio.gather(*(one_client(k, warm_until, until) for k in range(clients)))
+    result.seconds = min(time.perf_counter(), until) - warm_until  # shorter if max_requests stopped it
+    result.server_cpu = cpu_seconds(workers) - server_before
+    result.driver_cpu = time.process_time() - driver_before
+    result.load_average = os.getloadavg()[0]
+    return result
+
+
+def slowest_requests() -> list[tuple[str, str, bytes]]:
+    """The heaviest legal requests found under the default limits: (label, path, body).
+
+    /api/graph: 2,000,000 numbers (max_total_elements) as 20 arrays of 316×316 (max_array_elements),
+    from one 200 KB body, with forward mode, so that values, adjoints and tangents are all sent.
+    /api/paths: 20,000 nodes (max_nodes) of products of x, 1,000 paths listed (max_paths_limit).
+    """
+    layers = "\n".join(f"A{i} = sin(A{i - 1}) @ W" for i in range(1, 10))
+    graph = {
+        "source": f"W = 0\nA0 = W\n{layers}\ny = sum(A9)",
+        "values": {"W": [[1] * 316] * 316},
+        "options": {"forward": "W"},
+    }
+    paths = {"source": "x = 1.0000001\ny = " + "*".join(["x"] * 19_990), "input": "x", "limit": 1_000}
+    return [
+        ("POST /api/graph, 20 arrays of 316×316 with forward mode", "/api/graph", _compact(graph)),
+        ("POST /api/paths, 20,000-node product, 1,000 paths listed", "/api/paths", _compact(paths)),
+    ]
+
+
+def _compact(body: object) -> bytes:
+    return json.dumps(body, separators=(",", ":")).encode()
+
+
+def _timed_post(url: str, body: bytes, outcome: dict[str, float]) -> None:
+    start = time.perf_counter()
+    response = httpx.post(url, content=body, headers={"content-type": "application/json"}, timeout=120)
+    response.raise_for_status()
+    outcome["seconds"] = time.perf_counter() - start
+    outcome["mb"] = len(response.content) / 1e6
+
+
+def slowest_rows() -> list[Row]:
+    """Each slowest request alone against one worker, /api/health polled on the side meanwhile."""
+    rows: list[Row] = []
+    with server(workers=1) as served, httpx.Client(base_url=served.base, timeout=30) as health:
+        base = served.base
+        for label, path, body in slowest_requests():
+            health.get("/api/health")  # the connection is open before the heavy request starts
+            outcome: dict[str, float] = {}
+            heavy = threading.Thread(target=_timed_post, args=(base + path, body, outcome))
+            heavy.start()
+            waits: list[float] = []
+            time.sleep(0.05)
+            while heavy.is_alive():
+                start = time.perf_counter()
+                health.get("/api/health").raise_for_status()
+                waits.append((time.perf_counter() - start) * 1e3)
+                time.sleep(0.02)
+            heavy.join()
+            waits.sort()
+            beside = (
+                f"/api/health beside it ({len(waits)} tries): best {waits[0]:.0f} ms, "
+                f"median {waits[len(waits) // 2]:.0f} ms, worst {waits[-1]:,.0f} ms"
+            ) if waits else ""
+            rows.append((
+                f"slowest legal {label} ({len(body) / 1e3:.0f} KB body), one worker",
+                f"{outcome['seconds']:.1f} s, {outcome['mb']:.0f} MB answer",
+                "< request_timeout_seconds (75 s)",
+                beside,
+            ))
+    return rows
+
+
+def measure(seconds: float = SECONDS) -> tuple[dict[str, Result], list[str]]:
+    """The three runs against one `pathgrad serve --workers 2`, and the requests left out."""
+    with server() as served:
+        mixed, left_out = preset_requests(served.base)
+        neuron, _ = preset_requests(served.base, ["neuron"])
+        health: list[Request] = [("GET", "/api/health", None)]
+        results = {
+            "mixed": asyncio.run(drive(served, mixed, seconds)),
+            "neuron": asyncio.run(drive(served, neuron, seconds)),
+            "health": asyncio.run(drive(served, health, min(seconds, REFERENCE_SECONDS))),
+        }
+        return results, left_out
+
+
+def load_rows(seconds: float = SECONDS) -> list[Row]:
+    """Rows (what, measured, goal, reference) for benchmarks/run.py."""
+    results, left_out = measure(seconds)
+    setup = f"{CLIENTS} clients, {seconds:g} s, --workers {WORKERS}, loopback"
+    health = results["health"]
+    skipped = f"; without {', '.join(left_out)} (422)" if left_out else ""
+    rows: list[Row] = []
+    for name, what, goal in [
+        ("mixed", f"/api/graph + /api/paths over every preset ({setup}{skipped})", "0 errors"),
+        ("neuron", f"neuron program, /api/graph + /api/paths ({setup})",
+         f"≥ {GOAL_RPS:,} req/s, p99 ≤ {GOAL_P99_MS:g} ms, 0 errors"),
+    ]:
+        rows.append((f"load: {what}", results[name].summary(), goal, results[name].cpu()))
+    reference = f"{CLIENTS} clients, {min(seconds, REFERENCE_SECONDS):g} s, --workers {WORKERS}, loopback"
+    rows.append((f"load, reference: GET /api/health ({reference})", health.summary(), "", health.cpu()))
+    return rows + slowest_rows()
+
+
+def main() -> int:
+    from run import print_table
+
+    print(f"pathgrad load test: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
+    print_table(load_rows())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from pathgrad import Const, Var, count_paths, exp, gradients, inv, mean, paths, sigmoid, sin, square
+from pathgrad import Const, Var, count_paths, exp, grad, gradients, inv, mean, paths, sigmoid, sin, square
 from pathgrad.engine import Node
 
 Row = tuple[str, str, str, str]
@@ -68,8 +68,8 @@ def xor_steps(steps: int = 1_000, seed: int = 0) -> float:
             y = sigmoid(w5 * h1 + w6 * h2 + b3)
             loss = square(y - target) + loss
         assert isinstance(loss, Node)
-        adjoints = gradients(loss)
-        params = [Var(p.value - 0.1 * adjoints[p], kind="param") for p in params]
+        grads = grad(loss, params)
+        params = [Var(p.value - 0.1 * g, kind="param") for p, g in zip(params, grads, strict=True)]
         loss_value = loss.value
     return loss_value
 
@@ -93,11 +93,9 @@ def mlp(sizes: list[int], batch: int, dtype: type, repeats: int) -> Row:
             z = h @ W + b
             h = sigmoid(z) if k < len(Ws) - 1 else z
         loss = mean(square(h - T))
-        adjoints = gradients(loss)
-        for W in Ws:
-            W.value = W.value - lr * adjoints[W]
-        for b in bs:
-            b.value = b.value - lr * adjoints[b]
+        grads = grad(loss, [*Ws, *bs])
+        for param, g in zip([*Ws, *bs], grads, strict=True):
+            param.value = param.value - lr * g
 
     def numpy_step() -> None:
         activations = [X]

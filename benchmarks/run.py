@@ -23,7 +23,7 @@ def print_table(rows: list[tuple[str, str, str, str]]) -> None:
 
 
 def main(argv: list[str]) -> int:
-    groups = argv or ["core", "training", "api", "load"]
+    groups = argv or ["core", "training", "api", "browser", "load"]
     print(f"pathgrad benchmarks on {platform.machine()}, {os.cpu_count()} cores, "
           f"Python {platform.python_version()}")
     rows: list[tuple[str, str, str, str]] = []
@@ -36,12 +36,13 @@ def main(argv: list[str]) -> int:
 
         rows += training_rows()
     if "api" in groups:
-        try:
-            from api import api_rows
-        except ImportError:
-            api_rows = None
-        if api_rows is not None:
-            rows += api_rows()
+        from api import api_rows
+
+        rows += api_rows()
+    if "browser" in groups:
+        from browser import run as browser_rows
+
+        rows += browser_rows()
     if "load" in groups:
         from load import load_rows
 

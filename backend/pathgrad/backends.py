@@ -30,11 +30,21 @@ def _scalar_softplus(x: float) -> float:
 
 
 def _array_sigmoid(x: Any) -> Any:
-    # e = exp(−|x|) never overflows; 1/(1+e) on the right and e/(1+e) on the left keep full
-    # relative precision on both tails (0.5 + 0.5·tanh(x/2) would cancel to 0 below x ≈ −37).
-    e = np.exp(-np.abs(x))
-    r = 1.0 / (1.0 + e)
-    return np.where(x >= 0, r, e * r)
+    # 1/(1+e⁻ˣ) keeps full relative precision on both tails; clipping −x below log(max float)
+    # keeps exp from overflowing (and warning). In place: four passes over the array, no copies.
+    x = np.asarray(x)
+    dtype = x.dtype if x.dtype in (np.float32, np.float64) else np.dtype(np.float64)
+    t = np.negative(x, dtype=dtype)
+    if t.ndim == 0:
+        return _scalar_sigmoid(float(x))
+    np.minimum(t, _EXP_LIMIT[dtype], out=t)
+    np.exp(t, out=t)
+    t += 1.0
+    np.reciprocal(t, out=t)
+    return t
+
+
+_EXP_LIMIT = {np.dtype(t): float(np.log(np.finfo(t).max)) for t in (np.float32, np.float64)}
 
 
 def sum_to_shape(g: Any, shape: tuple[int, ...]) -> Any:

@@ -498,13 +498,19 @@ def _zeros_like(value: Value) -> Value:
 
 
 def gradients(
-    output: Node, *, create_graph: bool = False, order: Sequence[Node] | None = None
+    output: Node,
+    *,
+    create_graph: bool = False,
+    order: Sequence[Node] | None = None,
+    retain: Iterable[Node] | None = None,
 ) -> dict[Node, Any]:
     """Reverse mode: the adjoint d(output)/d(node) of every ancestor that needs a gradient.
 
     One sweep in reverse topological order, one vector-Jacobian product per edge. Pure: it returns
     a new dict and changes no node, so calling it twice gives the same answer. With
     ``create_graph=True`` the adjoints are themselves nodes, so they can be differentiated again.
+    With ``retain`` only those nodes' adjoints are kept: the others are freed as soon as they have
+    been passed on, which saves memory (and time) on large arrays.
     """
     if order is None:
         order = topological_order([output])
@@ -512,11 +518,14 @@ def gradients(
         return _gradients_graph(output, order)
     adjoints: dict[Node, Any] = {output: _ones_like(output.value)}
     get = adjoints.get
+    keep = None if retain is None else set(retain)
     with np.errstate(all="ignore"):
         for node in reversed(order):
             g = get(node)
             if g is None or not node.parents:
                 continue
+            if keep is not None and node not in keep:
+                del adjoints[node]
             partials = node.partials
             if partials is not None:
                 for parent, d in zip(node.parents, partials):  # noqa: B905 (hot loop)
@@ -608,7 +617,7 @@ def grad(output: Node, wrt: Sequence[Node], *, create_graph: bool = False) -> li
     >>> grad(sigmoid(w * x + b), [w, b])
     [0.25, 0.25]
     """
-    adjoints = gradients(output, create_graph=create_graph)
+    adjoints = gradients(output, create_graph=create_graph, retain=None if create_graph else wrt)
     out = []
     for w in wrt:
         g = adjoints.get(w)

@@ -115,7 +115,7 @@ _ROWS: list[Primitive] = [
         "sub", 2, "−", "d(a−b)/da = 1, d(a−b)/db = −1", "a − b",
         forward=lambda F, a, b: a - b,
         partials=lambda F, ans, a, b: (1.0, -1.0),
-        vjp=lambda F, g, ans, a, b: (g, -g),
+        vjp=lambda F, g, ans, a, b: (g, F.lazy(lambda: -g)),  # data minus target: no −g needed
         function=False,
     ),
     Primitive(

@@ -110,7 +110,7 @@ class TrainingRun:
         optimizer = Optimizer(self.optimizer, nodes)
         start = time.perf_counter()
         for step in range(self.steps + 1):
-            adjoints = gradients(self.loss, order=order)
+            adjoints = gradients(self.loss, order=order, retain=nodes)
             grads = [adjoints[p] if p in adjoints else _zeros(p.value) for p in nodes]
             last = step == self.steps
             elapsed = time.perf_counter() - start

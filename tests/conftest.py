@@ -9,16 +9,15 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import httpx
 import pytest
+
+from deploy.helpers import free_port, wait_healthy
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page
@@ -46,32 +45,13 @@ EXPECTED_API_STATUS = re.compile(r"^Failed to load resource: the server responde
 CONSOLE_ERRORS = pytest.StashKey[list[str]]()
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def _healthy(base: str, process: subprocess.Popen[bytes]) -> bool:
-    deadline = time.monotonic() + SERVER_START_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            return False
-        with contextlib.suppress(httpx.TransportError):
-            if httpx.get(f"{base}/api/health", timeout=1.0).status_code == 200:
-                return True
-        time.sleep(0.05)
-    return False
-
-
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Base URL (``http://127.0.0.1:<port>``) of ``python -m pathgrad.cli serve`` run from the repo root."""
     log = tmp_path_factory.mktemp("pathgrad_serve") / "serve.log"
     env = {**os.environ, "PATHGRAD_LOG_LEVEL": "warning"}
     for _attempt in range(3):  # another process may take the port between probe and bind
-        port = _free_port()
+        port = free_port()
         with log.open("ab") as out:
             process = subprocess.Popen(
                 [sys.executable, "-m", "pathgrad.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
@@ -82,7 +62,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             )
         base = f"http://127.0.0.1:{port}"
         try:
-            if _healthy(base, process):
+            if wait_healthy(base, process, SERVER_START_SECONDS):
                 yield base
                 return
         finally:

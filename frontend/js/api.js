@@ -1,6 +1,7 @@
 // The backend's REST API (same origin), and an offline stand-in for exported files.
 
-async function call(method, url, body, signal) {
+/** fetch -> {ok, status, body}; a network failure is status 0, an abort rethrows. */
+export async function call(method, url, body, signal) {
   let res;
   try {
     res = await fetch(url, {

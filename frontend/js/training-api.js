@@ -1,22 +1,10 @@
 // The presets and training endpoints (same origin): GET /api/presets, GET /api/presets/{name}?seed=,
 // and POST /api/train, read as Server-Sent Events over fetch (EventSource cannot POST).
+import { call } from './api.js';
 import { createSseParser } from './model/sse.js';
 
-async function getJson(url, signal) {
-  let res;
-  try {
-    res = await fetch(url, { signal });
-  } catch (e) {
-    if (e?.name === 'AbortError') throw e;
-    return { ok: false, status: 0, body: null };
-  }
-  let body = null;
-  try {
-    body = await res.json();
-  } catch {
-    body = null;
-  }
-  return { ok: res.ok, status: res.status, body };
+function getJson(url, signal) {
+  return call('GET', url, null, signal);
 }
 
 /** {presets(), preset(name, seed), train(body, {signal, onEvent})}. */

@@ -87,13 +87,12 @@ test('parallel edges (x*x) get distinct end points', () => {
   assert.notEqual(a[a.length - 1][1], b[b.length - 1][1]);
 });
 
-test('5,000 nodes lay out in well under a second', () => {
+// Its speed is measured by frontend/bench/layout-bench.mjs and benchmarks/browser.py, not here.
+test('5,000 nodes lay out, every node placed', () => {
   const { nodes, edges } = randomLayeredDag(5000, { layers: 60, seed: 3 });
-  const t0 = performance.now();
   const L = layoutGraph(nodes, edges);
-  const ms = performance.now() - t0;
   assert.equal(L.nodes.size, 5000);
-  assert.ok(ms < 1000, `took ${ms} ms`);
+  for (const p of L.nodes.values()) assert.ok(Number.isFinite(p.x) && Number.isFinite(p.y));
 });
 
 test('degenerate inputs: empty graph, cycle, dangling edge', () => {

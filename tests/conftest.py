@@ -80,7 +80,7 @@ def browser() -> Iterator[Browser]:
     """One headless Debian Chromium per worker, driven by Playwright (which never downloads one)."""
     sync_api = pytest.importorskip("playwright.sync_api")
     if not Path(CHROMIUM).exists():
-        pytest.skip(f"no Chromium at {CHROMIUM} (make browser-deps)")
+        pytest.fail(f"no Chromium at {CHROMIUM}: run make browser-deps (make test does)")
     with sync_api.sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:

@@ -7,6 +7,7 @@ primitives, each applied inside its domain.
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Callable
 from typing import Any
 
@@ -16,6 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pathgrad import (
+    PRIMITIVES,
     Const,
     Group,
     Node,
@@ -24,6 +26,7 @@ from pathgrad import (
     check_gradients,
     cos,
     count_paths,
+    engine,
     evaluate,
     exp,
     expand_composites,
@@ -34,6 +37,7 @@ from pathgrad import (
     log,
     matmul,
     mean,
+    nonfinite_reason,
     numeric_gradient,
     paths,
     sigmoid,
@@ -731,3 +735,48 @@ def test_paths_report_gradient_is_reverse_mode() -> None:
     y = tanh(x) * sin(x) + x
     report = paths(y, x)
     assert report.gradient == grad(y, [x])[0]
+
+
+# --- the compiled scalar fast path ------------------------------------------------------------------
+
+_UNARY_MAKERS = {name: getattr(engine, name) for name in (
+    "inv", "square", "sqrt", "exp", "log", "sin", "cos", "tanh", "sigmoid", "relu", "softplus"
+)} | {"abs": engine.absolute, "neg": engine._negate}
+_OPERATORS = {"add": operator.add, "sub": operator.sub, "mul": operator.mul, "div": operator.truediv,
+              "pow": operator.pow}
+# Points inside, on the edge of and outside each row's domain (the fallback path gives inf or nan).
+_POINTS = [-3.5, -1.0, -0.25, 0.0, 0.5, 2.0, 800.0, -800.0]
+
+
+@pytest.mark.parametrize("name", sorted(_UNARY_MAKERS))
+def test_compiled_unary_maker_matches_the_rows_rules(name: str) -> None:
+    maker = _UNARY_MAKERS[name]
+    assert maker.__code__.co_filename == f"<pathgrad maker for {name}>"  # the fast path exists
+    for v in _POINTS:
+        fast, generic = maker(Var(v)), apply(name, Var(v))  # apply takes the generic code path
+        assert fast.prim is generic.prim is PRIMITIVES[name]
+        assert _same(fast.value, generic.value) and _same(fast.d0, generic.d0), (name, v)
+        assert fast.parents == (fast.p0,) and fast.requires_grad
+        assert nonfinite_reason(fast) == nonfinite_reason(generic)
+
+
+@pytest.mark.parametrize("name", sorted(_OPERATORS))
+def test_compiled_operator_matches_the_rows_rules(name: str) -> None:
+    op = _OPERATORS[name]
+    assert getattr(Node, f"__{'truediv' if name == 'div' else name}__").__code__.co_filename == (
+        f"<pathgrad maker for {name}>"
+    )
+    for a in _POINTS:
+        for b in _POINTS:
+            generic = apply(name, Var(a), Const(b))
+            for fast in (op(Var(a), Const(b)), op(Var(a), b), op(a, Const(b))):
+                assert _same(fast.value, generic.value), (name, a, b)
+                assert _same(fast.d0, generic.d0) and _same(fast.d1, generic.d1), (name, a, b)
+                assert [p.value for p in fast.parents] == [a, b]
+            assert op(Var(a), b).p1.kind == "const"  # type: ignore[union-attr]
+            assert op(a, Var(b)).p0.kind == "const"  # type: ignore[union-attr]
+
+
+def _same(x: float | None, y: float | None) -> bool:
+    """Equal, or both NaN."""
+    return x == y or (x is not None and y is not None and math.isnan(x) and math.isnan(y))

@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from operator import attrgetter
-from types import FunctionType
+from types import FunctionType, SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -30,6 +30,8 @@ from pathgrad.primitives import PRIMITIVES, Primitive
 Value = Any  # float | np.ndarray
 
 _serials = itertools.count()
+_next_serial = _serials.__next__
+_new = object.__new__
 _group_ids = itertools.count()
 _EXPAND: ContextVar[bool] = ContextVar("pathgrad_expand_composites", default=False)
 _DOMAIN_ERRORS = (ArithmeticError, ValueError)
@@ -51,45 +53,56 @@ class Node:
     """A value in the computation graph and the operation that made it.
 
     ``parents`` is an ordered tuple: ``x*x`` has the same parent twice, and two edges.
+
+    Every primitive takes one or two arguments, so the edges are stored inline (``p0``, ``p1`` and, on
+    the scalar path, their local derivatives ``d0``, ``d1``) rather than as tuples: one object per
+    operation instead of three is what keeps recording fast and the garbage collector quiet.
+    Attributes that few nodes need (name, group, grad, params) live in the instance dictionary,
+    which only the nodes that have one of them get. Nodes are made by :func:`Var`, :func:`Const`
+    and the operations, never by calling ``Node()``.
     """
 
-    __slots__ = (
-        "grad",
-        "group",
-        "kind",
-        "name",
-        "params",
-        "parents",
-        "partials",
-        "prim",
-        "requires_grad",
-        "serial",
-        "value",
-    )
+    __slots__ = ("__dict__", "_kind", "d0", "d1", "p0", "p1", "prim", "requires_grad", "serial", "value")
+    value: Value
+    p0: Node | None
+    p1: Node | None
+    d0: float | None  # None on an operation with an array argument (its derivative is lazy)
+    d1: float | None
+    prim: Primitive | None
+    requires_grad: bool
+    serial: int
+    _kind: str
+    # Defaults for the attributes that few nodes set (a set one goes to the instance dictionary).
+    name: str | None = None
+    group: Group | None = None
+    grad: Value | None = None
+    params: tuple[Any, ...] = ()
     # Make numpy hand mixed operations (np.float64 * node) to our reflected operators.
     __array_ufunc__ = None
 
-    def __init__(
-        self,
-        value: Value,
-        parents: tuple[Node, ...],
-        prim: Primitive | None,
-        params: tuple[Any, ...],
-        partials: tuple[float, ...] | None,
-        requires_grad: bool,
-        kind: str = "op",
-    ) -> None:
-        self.value = value
-        self.parents = parents
-        self.prim = prim
-        self.params = params
-        self.partials = partials
-        self.requires_grad = requires_grad
-        self.kind = kind
-        self.name: str | None = None
-        self.group: Group | None = None
-        self.grad: Value | None = None
-        self.serial = next(_serials)
+    @property
+    def parents(self) -> tuple[Node, ...]:
+        """The arguments, in order (a leaf has none)."""
+        p0 = self.p0
+        if p0 is None:
+            return ()
+        p1 = self.p1
+        return (p0,) if p1 is None else (p0, p1)
+
+    @property
+    def partials(self) -> tuple[float, ...] | None:
+        """The edge-local derivatives on the scalar path; None for an operation on arrays."""
+        if self.p0 is None:
+            return ()
+        d0 = self.d0
+        if d0 is None:
+            return None
+        return (d0,) if self.p1 is None else (d0, self.d1)  # type: ignore[return-value]
+
+    @property
+    def kind(self) -> str:
+        """"op", or for a leaf "input", "param" or "const"."""
+        return "op" if self.prim is not None else self._kind
 
     @property
     def op(self) -> str:
@@ -128,8 +141,8 @@ class Node:
         def __matmul__(self, other: Any) -> Node: ...
         def __rmatmul__(self, other: Any) -> Node: ...
 
-    def __neg__(self) -> Node:
-        return _negate(self)
+    def __neg__(self) -> Node:  # replaced below by the "neg" row's maker
+        raise NotImplementedError
 
     def __pos__(self) -> Node:
         return self
@@ -149,26 +162,38 @@ def as_value(value: Any) -> Value:
     return array
 
 
+def _leaf(value: Value, requires_grad: bool, kind: str) -> Node:
+    node: Node = _new(Node)
+    node.value = value
+    node.p0 = node.p1 = node.d0 = node.prim = None
+    node.requires_grad = requires_grad
+    node._kind = kind
+    node.serial = _next_serial()
+    return node
+
+
 def Var(value: Any, name: str | None = None, kind: str = "input") -> Node:
     """A leaf that gradients are taken with respect to (``kind`` is "input" or "param")."""
     if kind not in ("input", "param"):
         raise ValueError(f"a variable's kind is 'input' or 'param', not {kind!r}")
-    node = Node(as_value(value), (), None, (), (), True, kind)
-    node.name = name
+    node = _leaf(as_value(value), True, kind)
+    if name is not None:
+        node.name = name
     return node
 
 
 def Const(value: Any, name: str | None = None) -> Node:
     """A leaf that needs no gradient (data, targets, literal numbers)."""
-    node = Node(as_value(value), (), None, (), (), False, "const")
-    node.name = name
+    node = _leaf(as_value(value), False, "const")
+    if name is not None:
+        node.name = name
     return node
 
 
 def _const(value: Any) -> Node:
     if isinstance(value, Node):
         return value
-    return Node(as_value(value), (), None, (), (), False, "const")
+    return _leaf(value if type(value) is float else as_value(value), False, "const")
 
 
 @contextmanager
@@ -206,6 +231,31 @@ def _resolve(d: Any) -> Any:
     return d() if type(d) is FunctionType else d
 
 
+def _scalar_node(
+    row: Primitive, x: Node, y: Node | None, values: tuple[float, ...], params: tuple[Any, ...]
+) -> Node:
+    """An operation on numbers: its value and its edge-local derivatives, computed now."""
+    assert row.partials is not None
+    try:
+        value = row.forward(SCALAR, *values, *params)
+        partials = row.partials(SCALAR, value, *values, *params)
+    except _DOMAIN_ERRORS:
+        value, partials = _scalar_fallback(row, values, params)
+    node: Node = _new(Node)
+    node.value = value
+    node.p0 = x
+    node.p1 = y
+    node.d0 = partials[0]
+    if y is not None:
+        node.d1 = partials[1]
+    node.prim = row
+    if params:
+        node.params = params
+    node.requires_grad = x.requires_grad or (y is not None and y.requires_grad)
+    node.serial = _next_serial()
+    return node
+
+
 def _unary(row: Primitive, x: Any, params: tuple[Any, ...] = ()) -> Node:
     if type(x) is not Node:
         x = _const(x)
@@ -213,13 +263,8 @@ def _unary(row: Primitive, x: Any, params: tuple[Any, ...] = ()) -> Node:
         return _expand(row, (x,), params)
     xv = x.value
     if type(xv) is float and row.partials is not None:
-        try:
-            value = row.forward(SCALAR, xv, *params)
-            partials = row.partials(SCALAR, value, xv, *params)
-        except _DOMAIN_ERRORS:
-            value, partials = _scalar_fallback(row, (xv,), params)
-        return Node(value, (x,), row, params, partials, x.requires_grad)
-    return _array_node(row, (x,), params)
+        return _scalar_node(row, x, None, (xv,), params)
+    return _array_node(row, x, None, params)
 
 
 def _binary(row: Primitive, a: Any, b: Any) -> Node:
@@ -230,17 +275,13 @@ def _binary(row: Primitive, a: Any, b: Any) -> Node:
     av = a.value
     bv = b.value
     if type(av) is float and type(bv) is float and row.partials is not None:
-        try:
-            value = row.forward(SCALAR, av, bv)
-            partials = row.partials(SCALAR, value, av, bv)
-        except _DOMAIN_ERRORS:
-            value, partials = _scalar_fallback(row, (av, bv), ())
-        return Node(value, (a, b), row, (), partials, a.requires_grad or b.requires_grad)
-    return _array_node(row, (a, b), ())
+        return _scalar_node(row, a, b, (av, bv), ())
+    return _array_node(row, a, b, ())
 
 
-def _array_node(row: Primitive, parents: tuple[Node, ...], params: tuple[Any, ...]) -> Node:
-    values = [p.value for p in parents]
+def _array_node(row: Primitive, x: Node, y: Node | None, params: tuple[Any, ...]) -> Node:
+    """An operation with an array among its arguments: the value now, derivatives in reverse mode."""
+    values = (x.value,) if y is None else (x.value, y.value)
     try:
         value = row.forward(ARRAY, *values, *params)
     except FloatingPointError:  # the caller's np.seterr asked numpy to raise
@@ -248,17 +289,22 @@ def _array_node(row: Primitive, parents: tuple[Node, ...], params: tuple[Any, ..
             value = row.forward(ARRAY, *values, *params)
     if type(value) is not np.ndarray or value.ndim == 0:
         value = float(value)
-    requires_grad = False
-    for parent in parents:
-        if parent.requires_grad:
-            requires_grad = True
-            break
-    return Node(value, parents, row, params, None, requires_grad)
+    node: Node = _new(Node)
+    node.value = value
+    node.p0 = x
+    node.p1 = y
+    node.d0 = None
+    node.prim = row
+    if params:
+        node.params = params
+    node.requires_grad = x.requires_grad or (y is not None and y.requires_grad)
+    node.serial = _next_serial()
+    return node
 
 
 def _expand(row: Primitive, args: tuple[Node, ...], params: tuple[Any, ...]) -> Node:
     assert row.expansion is not None
-    first_new = next(_serials)
+    first_new = _next_serial()
     out: Node = row.expansion(GRAPH, *args, *params)
     group = Group(row.name, next(_group_ids))
     stack = [out]
@@ -295,31 +341,135 @@ _ADD, _SUB, _MUL, _DIV = PRIMITIVES["add"], PRIMITIVES["sub"], PRIMITIVES["mul"]
 _POW, _NEG, _MATMUL = PRIMITIVES["pow"], PRIMITIVES["neg"], PRIMITIVES["matmul"]
 
 
-def _operator(row: Primitive, reflected: bool) -> Any:
-    """A Node operator method for a binary row, with the scalar path inlined (the hot loop)."""
+# --- the scalar fast path: each row's rule text inlined into its own maker -----------------------
+#
+# Recording a graph of numbers is the hot loop of the scalar path. A generic maker pays three Python
+# calls per operation (itself, the row's forward, the row's partials); the makers below are compiled
+# from the row's rule texts (see primitives.rule) so the value and its edge-local derivatives are
+# computed inline, in one call. Rows whose rules are not texts, take extra parameters or have no
+# partials use the generic code (_unary, _binary, _array_node).
+
+_SCALAR_F = SimpleNamespace(
+    **{name: getattr(SCALAR, name) for name in dir(SCALAR) if not name.startswith("_")}
+)
+
+_NEW_NODE = """
+    _node = _new(Node)
+    _node.value = {ans}
+    _node.p0 = {p0}
+    _node.p1 = {p1}
+    _node.d0 = _d0
+    {set_d1}
+    _node.prim = row
+    _node.requires_grad = {requires_grad}
+    _node.serial = _next_serial()
+    return _node
+"""
+
+_UNARY_TEMPLATE = """
+def {name}(_arg, *_params):
+    if type(_arg) is not Node:
+        _arg = _const(_arg)
+    {x} = _arg.value
+    if type({x}) is not float or _params{or_expanding}:
+        return _unary(row, _arg, _params)
+    try:
+        {ans} = {forward}
+        (_d0,) = {partials}
+    except _DOMAIN_ERRORS:
+        {ans}, (_d0,) = _scalar_fallback(row, ({x},), ())
+""" + _NEW_NODE
+
+_BINARY_TEMPLATE = """
+def operator(_self, _other):
+    if type(_other) is not Node:
+        if type(_other) is float:  # a literal number: a constant leaf, made inline
+            _const_node = _new(Node)
+            _const_node.value = _other
+            _const_node.p0 = _const_node.p1 = _const_node.d0 = _const_node.prim = None
+            _const_node.requires_grad = False
+            _const_node._kind = "const"
+            _const_node.serial = _next_serial()
+            _other = _const_node
+        else:
+            _other = _const(_other)
+    {left}, {right} = {order}
+    {a} = {left}.value
+    {b} = {right}.value
+    if type({a}) is not float or type({b}) is not float:
+        return _array_node(row, {left}, {right}, ())
+    try:
+        {ans} = {forward}
+        _d0, _d1 = {partials}
+    except _DOMAIN_ERRORS:
+        {ans}, (_d0, _d1) = _scalar_fallback(row, ({a}, {b}), ())
+""" + _NEW_NODE
+
+
+def _rule_names(row: Primitive) -> tuple[str, tuple[str, ...]] | None:
+    """(result name, argument names) when both of the row's rules are texts that agree on names."""
     forward, partials = row.forward, row.partials
+    if row.params or not hasattr(forward, "text") or not hasattr(partials, "text"):
+        return None
+    arguments = forward.arguments[1:]  # type: ignore[attr-defined]
+    ans, *rest = partials.arguments[1:]  # type: ignore[union-attr]
+    return (ans, arguments) if tuple(rest) == arguments and len(arguments) == row.arity else None
 
-    def operator(self: Node, other: Any) -> Node:
-        if type(other) is not Node:
-            other = _const(other)
-        a, b = (other, self) if reflected else (self, other)
-        av = a.value
-        bv = b.value
-        if type(av) is not float or type(bv) is not float or partials is None:
-            try:
-                value = forward(ARRAY, av, bv)
-            except FloatingPointError:  # the caller's np.seterr asked numpy to raise
-                return _array_node(row, (a, b), ())
-            if type(value) is not np.ndarray or value.ndim == 0:
-                value = float(value)
-            return Node(value, (a, b), row, (), None, a.requires_grad or b.requires_grad)
-        try:
-            value = forward(SCALAR, av, bv)
-            d = partials(SCALAR, value, av, bv)
-        except _DOMAIN_ERRORS:
-            value, d = _scalar_fallback(row, (av, bv), ())
-        return Node(value, (a, b), row, (), d, a.requires_grad or b.requires_grad)
 
+def _compile_maker(row: Primitive, source: str, name: str) -> Any:
+    namespace: dict[str, Any] = {
+        "F": _SCALAR_F, "Node": Node, "row": row, "_new": _new, "_next_serial": _next_serial,
+        "_const": _const, "_unary": _unary, "_array_node": _array_node,
+        "_scalar_fallback": _scalar_fallback, "_DOMAIN_ERRORS": _DOMAIN_ERRORS, "_EXPAND": _EXPAND,
+        "__name__": __name__,
+    }
+    exec(compile(source, f"<pathgrad maker for {row.name}>", "exec"), namespace)
+    return namespace[name]
+
+
+def _maker(row_name: str) -> Any:
+    """The public function of a unary row (``exp(x)``)."""
+    row = PRIMITIVES[row_name]
+    defaults = tuple(p.default for p in row.params)
+    names = _rule_names(row)
+    if names is None:
+
+        def make(x: Any, *params: Any) -> Node:
+            return _unary(row, x, params or defaults)
+
+    else:
+        ans, (x,) = names
+        source = _UNARY_TEMPLATE.format(
+            name=row_name, x=x, ans=ans, forward=row.forward.text,  # type: ignore[attr-defined]
+            partials=row.partials.text,  # type: ignore[union-attr]
+            or_expanding=" or _EXPAND.get()" if row.expansion is not None else "",
+            p0="_arg", p1="None", set_d1="", requires_grad="_arg.requires_grad",
+        )
+        make = _compile_maker(row, source, row_name)
+    make.__name__ = row_name
+    make.__qualname__ = row_name
+    make.__doc__ = f"{row.doc}. Derivative: {row.formula}."
+    return make
+
+
+def _operator(row: Primitive, reflected: bool) -> Any:
+    """A Node operator method for a binary row (raw numbers on either side become constants)."""
+    names = _rule_names(row)
+    if names is None:
+
+        def operator(self: Node, other: Any) -> Node:
+            return _binary(row, other, self) if reflected else _binary(row, self, other)
+
+    else:
+        ans, (a, b) = names
+        source = _BINARY_TEMPLATE.format(
+            left="_left", right="_right", order="(_other, _self)" if reflected else "(_self, _other)",
+            a=a, b=b, ans=ans, forward=row.forward.text,  # type: ignore[attr-defined]
+            partials=row.partials.text,  # type: ignore[union-attr]
+            p0="_left", p1="_right", set_d1="_node.d1 = _d1",
+            requires_grad="_left.requires_grad or _right.requires_grad",
+        )
+        operator = _compile_maker(row, source, "operator")
     operator.__doc__ = f"{row.doc}; derivative: {row.formula}."
     return operator
 
@@ -330,38 +480,8 @@ for _name, _row in (("add", _ADD), ("sub", _SUB), ("mul", _MUL), ("truediv", _DI
     setattr(Node, f"__r{_name}__", _operator(_row, reflected=True))
 
 
-def _maker(row_name: str) -> Any:
-    """The public function of a unary row, with the scalar path inlined (it is the hot loop)."""
-    row = PRIMITIVES[row_name]
-    forward, partials = row.forward, row.partials
-    defaults = tuple(p.default for p in row.params)
-    expandable = row.expansion is not None
-    if partials is None or defaults:
-
-        def make(x: Any, *params: Any) -> Node:
-            return _unary(row, x, params or defaults)
-
-    else:
-
-        def make(x: Any, *params: Any) -> Node:
-            if type(x) is not Node:
-                x = _const(x)
-            xv = x.value
-            if type(xv) is not float or params or (expandable and _EXPAND.get()):
-                return _unary(row, x, params)
-            try:
-                value = forward(SCALAR, xv)
-                d = partials(SCALAR, value, xv)
-            except _DOMAIN_ERRORS:
-                value, d = _scalar_fallback(row, (xv,), ())
-            return Node(value, (x,), row, (), d, x.requires_grad)
-
-    make.__name__ = row_name
-    make.__doc__ = f"{row.doc}. Derivative: {row.formula}."
-    return make
-
-
 _negate = _maker("neg")
+Node.__neg__ = _negate  # type: ignore[method-assign]
 inv = _maker("inv")
 square = _maker("square")
 sqrt = _maker("sqrt")
@@ -478,12 +598,49 @@ def topological_order(outputs: Iterable[Node]) -> list[Node]:
     stack = list(outputs)
     seen = set(stack)
     add = seen.add
+    push = stack.append
+    pop = stack.pop
     while stack:
-        for parent in stack.pop().parents:
-            if parent not in seen:
-                add(parent)
-                stack.append(parent)
+        node = pop()
+        parent = node.p0
+        if parent is None:
+            continue
+        if parent not in seen:
+            add(parent)
+            push(parent)
+        parent = node.p1
+        if parent is not None and parent not in seen:
+            add(parent)
+            push(parent)
     return sorted(seen, key=_by_serial)
+
+
+def _sweep_order(output: Node) -> list[Node]:
+    """The operations reverse mode must visit, parents first: the ancestors of ``output`` that need a
+    gradient and have arguments (leaves receive adjoints but pass nothing on)."""
+    found = [output]
+    if output.p0 is None:
+        return found
+    seen = {output}
+    add = seen.add
+    keep = found.append
+    stack = [output]
+    push = stack.append
+    pop = stack.pop
+    while stack:
+        node = pop()
+        parent = node.p0
+        if parent.requires_grad and parent.p0 is not None and parent not in seen:  # type: ignore[union-attr]
+            add(parent)  # type: ignore[arg-type]
+            push(parent)  # type: ignore[arg-type]
+            keep(parent)  # type: ignore[arg-type]
+        parent = node.p1
+        if parent is not None and parent.requires_grad and parent.p0 is not None and parent not in seen:
+            add(parent)
+            push(parent)
+            keep(parent)
+    found.sort(key=_by_serial)
+    return found
 
 
 def _ones_like(value: Value) -> Value:
@@ -512,29 +669,36 @@ def gradients(
     With ``retain`` only those nodes' adjoints are kept: the others are freed as soon as they have
     been passed on, which saves memory (and time) on large arrays.
     """
-    if order is None:
-        order = topological_order([output])
     if create_graph:
-        return _gradients_graph(output, order)
+        return _gradients_graph(output, topological_order([output]) if order is None else order)
+    if order is None:
+        order = _sweep_order(output)
     adjoints: dict[Node, Any] = {output: _ones_like(output.value)}
     get = adjoints.get
     keep = None if retain is None else set(retain)
     with np.errstate(all="ignore"):
         for node in reversed(order):
             g = get(node)
-            if g is None or not node.parents:
+            if g is None:
+                continue
+            parent = node.p0
+            if parent is None:
+                continue
+            d = node.d0
+            if d is not None:  # numbers: one multiply-add per edge (the hot loop)
+                if parent.requires_grad:
+                    adjoints[parent] = get(parent, 0.0) + g * d
+                parent = node.p1
+                if parent is not None and parent.requires_grad:
+                    adjoints[parent] = get(parent, 0.0) + g * node.d1
                 continue
             if keep is not None and node not in keep:
-                del adjoints[node]
-            partials = node.partials
-            if partials is not None:
-                for parent, d in zip(node.parents, partials):  # noqa: B905 (hot loop)
-                    if parent.requires_grad:
-                        adjoints[parent] = get(parent, 0.0) + g * d
-                continue
+                del adjoints[node]  # an array adjoint nobody asked for: free it now
             for parent, contribution in _vjp_array(node, g):
                 previous = get(parent)
                 adjoints[parent] = contribution if previous is None else previous + contribution
+    if keep is not None:
+        return {node: adjoints[node] for node in keep if node in adjoints}
     return adjoints
 
 
@@ -707,14 +871,17 @@ def recompute(order: Sequence[Node]) -> None:
             row = node.prim
             if row is None:
                 continue
-            if node.partials is not None:
+            if node.d0 is not None:
                 xs = tuple(p.value for p in node.parents)
                 try:
                     value = row.forward(SCALAR, *xs, *node.params)
-                    node.partials = row.partials(SCALAR, value, *xs, *node.params)  # type: ignore[misc]
+                    partials = row.partials(SCALAR, value, *xs, *node.params)  # type: ignore[misc]
                 except _DOMAIN_ERRORS:
-                    value, node.partials = _scalar_fallback(row, xs, node.params)
+                    value, partials = _scalar_fallback(row, xs, node.params)
                 node.value = value
+                node.d0 = partials[0]
+                if node.p1 is not None:
+                    node.d1 = partials[1]
             else:
                 node.value = _normalize(row.forward(ARRAY, *[p.value for p in node.parents], *node.params))
 

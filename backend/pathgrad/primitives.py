@@ -7,6 +7,10 @@ primitive is one row here plus its test.
 Rules are written once against a backend ``F`` (see :mod:`pathgrad.backends`), so the same row serves
 Python floats, numpy arrays and graph nodes (for higher-order derivatives).
 
+Most rules are given as the text of one lambda, ``rule("F, x: F.exp(x)")``: it is compiled once into
+the function the array and graph backends call, and the engine also inlines the same text into its
+fast path for Python floats (one function call per operation instead of three).
+
 * ``forward(F, *xs, *params)`` gives the value.
 * ``partials(F, ans, *xs, *params)`` gives, for an *elementwise* row (and for any row on numbers),
   d(ans)/d(x_i) for each argument (broadcastable to ``ans``). On scalar graphs these are the
@@ -25,6 +29,19 @@ from dataclasses import dataclass
 from typing import Any
 
 Rule = Callable[..., Any]
+
+
+def rule(text: str) -> Rule:
+    """A rule from the text of a lambda ("F, ans, x: (ans,)"), keeping the text as ``.text``.
+
+    The text is this module's own source, never user input.
+    """
+    arguments, _, body = text.partition(":")
+    # This module's name as the globals' __name__: warnings and tracebacks point here.
+    function: Any = eval(f"lambda {arguments}: {body.strip()}", {"__name__": __name__})
+    function.arguments = tuple(name.strip() for name in arguments.split(","))
+    function.text = body.strip()
+    return function
 
 
 @dataclass(frozen=True)
@@ -106,124 +123,124 @@ def _mean_forward(F: Any, x: Any) -> Any:
 _ROWS: list[Primitive] = [
     Primitive(
         "add", 2, "+", "d(a+b)/da = 1, d(a+b)/db = 1", "a + b",
-        forward=lambda F, a, b: a + b,
-        partials=lambda F, ans, a, b: (1.0, 1.0),
+        forward=rule("F, a, b: a + b"),
+        partials=rule("F, ans, a, b: (1.0, 1.0)"),
         vjp=lambda F, g, ans, a, b: (g, g),
         function=False,
     ),
     Primitive(
         "sub", 2, "−", "d(a−b)/da = 1, d(a−b)/db = −1", "a − b",
-        forward=lambda F, a, b: a - b,
-        partials=lambda F, ans, a, b: (1.0, -1.0),
+        forward=rule("F, a, b: a - b"),
+        partials=rule("F, ans, a, b: (1.0, -1.0)"),
         vjp=lambda F, g, ans, a, b: (g, F.lazy(lambda: -g)),  # data minus target: no −g needed
         function=False,
     ),
     Primitive(
         "mul", 2, "×", "d(ab)/da = b, d(ab)/db = a", "a × b",
-        forward=lambda F, a, b: a * b,
-        partials=lambda F, ans, a, b: (b, a),
+        forward=rule("F, a, b: a * b"),
+        partials=rule("F, ans, a, b: (b, a)"),
         function=False,
     ),
     Primitive(
         "div", 2, "÷", "d(a/b)/da = 1/b, d(a/b)/db = −a/b²", "a / b",
-        forward=lambda F, a, b: a / b,
-        partials=lambda F, ans, a, b: (1.0 / b, -ans / b),
+        forward=rule("F, a, b: a / b"),
+        partials=rule("F, ans, a, b: (1.0 / b, -ans / b)"),
         function=False,
         domain="division by zero (or a quotient past ±1.8e308)",
     ),
     Primitive(
         "neg", 1, "−", "d(−x)/dx = −1", "−x",
-        forward=lambda F, x: -x,
-        partials=lambda F, ans, x: (-1.0,),
+        forward=rule("F, x: -x"),
+        partials=rule("F, ans, x: (-1.0,)"),
         vjp=lambda F, g, ans, x: (-g,),
         function=False,
     ),
     Primitive(
         "inv", 1, "1/x", "inv'(x) = −1/x²", "1 / x",
-        forward=lambda F, x: 1.0 / x,
-        partials=lambda F, ans, x: (-(ans * ans),),
+        forward=rule("F, x: 1.0 / x"),
+        partials=rule("F, ans, x: (-(ans * ans),)"),
         domain="1/x is undefined at x = 0",
     ),
     Primitive(
         "pow", 2, "^", "d(aᵇ)/da = b·aᵇ⁻¹, d(aᵇ)/db = aᵇ·ln a", "a to the power b",
-        forward=lambda F, a, b: F.pow(a, b),
+        forward=rule("F, a, b: F.pow(a, b)"),
         # The exponent's partial is lazy: x^2 with a constant 2 never needs a log of x.
-        partials=lambda F, ans, a, b: (b * F.pow(a, b - 1.0), F.lazy(lambda: ans * F.log_or_nan(a))),
+        partials=rule("F, ans, a, b: (b * F.pow(a, b - 1.0), F.lazy(lambda: ans * F.log_or_nan(a)))"),
         function=False,
         domain="aᵇ overflows past ±1.8e308; a negative base needs an integer exponent; "
         "0 to a negative power is infinite",
     ),
     Primitive(
         "square", 1, "x²", "square'(x) = 2x", "x²",
-        forward=lambda F, x: x * x,
-        partials=lambda F, ans, x: (2.0 * x,),
+        forward=rule("F, x: x * x"),
+        partials=rule("F, ans, x: (2.0 * x,)"),
     ),
     Primitive(
         "sqrt", 1, "√", "sqrt'(x) = 1/(2√x)", "square root",
-        forward=lambda F, x: F.sqrt(x),
-        partials=lambda F, ans, x: (0.5 / ans,),
+        forward=rule("F, x: F.sqrt(x)"),
+        partials=rule("F, ans, x: (0.5 / ans,)"),
         domain="sqrt needs x ≥ 0 (and its derivative x > 0)",
     ),
     Primitive(
         "exp", 1, "exp", "exp'(x) = exp(x)", "eˣ",
-        forward=lambda F, x: F.exp(x),
-        partials=lambda F, ans, x: (ans,),
+        forward=rule("F, x: F.exp(x)"),
+        partials=rule("F, ans, x: (ans,)"),
         domain="exp overflows above x ≈ 709.78",
     ),
     Primitive(
         "log", 1, "ln", "log'(x) = 1/x", "natural logarithm",
-        forward=lambda F, x: F.log(x),
-        partials=lambda F, ans, x: (1.0 / x,),
+        forward=rule("F, x: F.log(x)"),
+        partials=rule("F, ans, x: (1.0 / x,)"),
         domain="log needs x > 0",
     ),
     Primitive(
         "abs", 1, "|x|", "abs'(x) = sign(x), abs'(0) = 0", "absolute value",
-        forward=lambda F, x: F.abs(x),
-        partials=lambda F, ans, x: (F.sign(x),),
+        forward=rule("F, x: F.abs(x)"),
+        partials=rule("F, ans, x: (F.sign(x),)"),
     ),
     Primitive(
         "sin", 1, "sin", "sin'(x) = cos(x)", "sine",
-        forward=lambda F, x: F.sin(x),
-        partials=lambda F, ans, x: (F.cos(x),),
+        forward=rule("F, x: F.sin(x)"),
+        partials=rule("F, ans, x: (F.cos(x),)"),
     ),
     Primitive(
         "cos", 1, "cos", "cos'(x) = −sin(x)", "cosine",
-        forward=lambda F, x: F.cos(x),
-        partials=lambda F, ans, x: (-F.sin(x),),
+        forward=rule("F, x: F.cos(x)"),
+        partials=rule("F, ans, x: (-F.sin(x),)"),
     ),
     Primitive(
         "tanh", 1, "tanh", "tanh'(x) = 1 − tanh(x)²", "hyperbolic tangent, range (−1, 1)",
-        forward=lambda F, x: F.tanh(x),
-        partials=lambda F, ans, x: (1.0 - ans * ans,),
+        forward=rule("F, x: F.tanh(x)"),
+        partials=rule("F, ans, x: (1.0 - ans * ans,)"),
         expansion=lambda E, z: _tanh_composition(E.exp(-2.0 * z)),
     ),
     Primitive(
         "sigmoid", 1, "σ", "sigmoid'(x) = s(1−s), at most 0.25", "1 / (1 + e⁻ˣ), range (0, 1)",
-        forward=lambda F, x: F.sigmoid(x),
-        partials=lambda F, ans, x: (ans * (1.0 - ans),),
+        forward=rule("F, x: F.sigmoid(x)"),
+        partials=rule("F, ans, x: (ans * (1.0 - ans),)"),
         expansion=lambda E, z: E.inv(1.0 + E.exp(-z)),
     ),
     Primitive(
         "relu", 1, "ReLU", "relu'(x) = 1 for x > 0, else 0 (relu'(0) = 0)", "max(0, x)",
-        forward=lambda F, x: F.relu(x),
-        partials=lambda F, ans, x: (F.step(x),),
+        forward=rule("F, x: F.relu(x)"),
+        partials=rule("F, ans, x: (F.step(x),)"),
     ),
     Primitive(
         "leaky_relu", 1, "LReLU",
         "leaky_relu'(x) = 1 for x > 0, else slope (leaky_relu'(0) = slope)",
         "x for x > 0, slope·x otherwise",
-        forward=lambda F, x, slope: F.leaky_relu(x, slope),
-        partials=lambda F, ans, x, slope: (F.leaky_step(x, slope),),
+        forward=rule("F, x, slope: F.leaky_relu(x, slope)"),
+        partials=rule("F, ans, x, slope: (F.leaky_step(x, slope),)"),
         params=(Param("slope", 0.01),),
     ),
     Primitive(
         "softplus", 1, "softplus", "softplus'(x) = sigmoid(x)", "ln(1 + eˣ), a smooth ReLU",
-        forward=lambda F, x: F.softplus(x),
-        partials=lambda F, ans, x: (F.sigmoid(x),),
+        forward=rule("F, x: F.softplus(x)"),
+        partials=rule("F, ans, x: (F.sigmoid(x),)"),
     ),
     Primitive(
         "matmul", 2, "@", "d(A@B) = dA@B + A@dB; grads g@Bᵀ and Aᵀ@g", "matrix product",
-        forward=lambda F, a, b: F.matmul(a, b),
+        forward=rule("F, a, b: F.matmul(a, b)"),
         vjp=_matmul_vjp,
         jvp=_matmul_jvp,
         function=False,
@@ -232,7 +249,7 @@ _ROWS: list[Primitive] = [
     Primitive(
         "sum", 1, "Σ", "d(Σx)/dxᵢ = 1", "sum of all elements",
         forward=_sum_forward,
-        partials=lambda F, ans, x: (1.0,),  # only used on a number, where sum is the identity
+        partials=rule("F, ans, x: (1.0,)"),  # only used on a number, where sum is the identity
         vjp=lambda F, g, ans, x: (F.broadcast_like(g, x),),
         jvp=lambda F, t, ans, x: F.reduce_sum(t[0]),
         elementwise=False,
@@ -240,15 +257,15 @@ _ROWS: list[Primitive] = [
     Primitive(
         "mean", 1, "mean", "d(mean x)/dxᵢ = 1/n", "mean of all elements",
         forward=_mean_forward,
-        partials=lambda F, ans, x: (1.0,),  # only used on a number, where mean is the identity
+        partials=rule("F, ans, x: (1.0,)"),  # only used on a number, where mean is the identity
         vjp=lambda F, g, ans, x: (F.broadcast_like(g * (1.0 / F.size(x)), x),),
         jvp=lambda F, t, ans, x: F.reduce_sum(t[0]) * (1.0 / F.size(x)),
         elementwise=False,
     ),
     Primitive(
         "transpose", 1, "ᵀ", "d(xᵀ) = (dx)ᵀ", "matrix transpose",
-        forward=lambda F, x: F.transpose(x),
-        partials=lambda F, ans, x: (1.0,),  # only used on a number, where transpose is the identity
+        forward=rule("F, x: F.transpose(x)"),
+        partials=rule("F, ans, x: (1.0,)"),  # only used on a number, where transpose is the identity
         vjp=lambda F, g, ans, x: (F.transpose(g),),
         jvp=lambda F, t, ans, x: F.transpose(t[0]),
         elementwise=False,
@@ -257,7 +274,7 @@ _ROWS: list[Primitive] = [
     # The engine needs them only when it records a backward pass as a graph.
     Primitive(
         "sum_to", 1, "Σ→", "adjoint of broadcasting", "sums x down to a shape",
-        forward=lambda F, x, shape: F.sum_to(x, shape),
+        forward=rule("F, x, shape: F.sum_to(x, shape)"),
         vjp=lambda F, g, ans, x, shape: (F.broadcast_to(g, F.shape(x)),),
         jvp=lambda F, t, ans, x, shape: F.sum_to(t[0], shape),
         params=(Param("shape", 0.0),),
@@ -266,7 +283,7 @@ _ROWS: list[Primitive] = [
     ),
     Primitive(
         "broadcast_to", 1, "⇉", "adjoint of sum_to", "repeats x to a shape",
-        forward=lambda F, x, shape: F.broadcast_to(x, shape),
+        forward=rule("F, x, shape: F.broadcast_to(x, shape)"),
         vjp=lambda F, g, ans, x, shape: (F.sum_to(g, F.shape(x)),),
         jvp=lambda F, t, ans, x, shape: F.broadcast_to(t[0], shape),
         params=(Param("shape", 0.0),),

@@ -44,6 +44,7 @@ from pathgrad.engine import (
     topological_order,
     transpose,
 )
+from pathgrad.gc_tuning import tune_gc
 from pathgrad.gradcheck import GradCheck, check_gradients, numeric_gradient
 from pathgrad.paths import Path, PathReport, count_paths, path_counts_to, paths
 from pathgrad.primitives import FUNCTIONS, PRIMITIVES, Param, Primitive
@@ -92,4 +93,5 @@ __all__ = [
     "tanh",
     "topological_order",
     "transpose",
+    "tune_gc",
 ]

@@ -621,23 +621,16 @@ def _sweep_order(output: Node) -> list[Node]:
     found = [output]
     if output.p0 is None:
         return found
-    seen = {output}
-    add = seen.add
+    seen = {output: None}
     keep = found.append
-    stack = [output]
-    push = stack.append
-    pop = stack.pop
-    while stack:
-        node = pop()
-        parent = node.p0
-        if parent.requires_grad and parent.p0 is not None and parent not in seen:  # type: ignore[union-attr]
-            add(parent)  # type: ignore[arg-type]
-            push(parent)  # type: ignore[arg-type]
-            keep(parent)  # type: ignore[arg-type]
+    for node in found:  # breadth first: the loop also visits what it appends
+        parent: Any = node.p0
+        if parent.requires_grad and parent.p0 is not None and parent not in seen:
+            seen[parent] = None
+            keep(parent)
         parent = node.p1
         if parent is not None and parent.requires_grad and parent.p0 is not None and parent not in seen:
-            add(parent)
-            push(parent)
+            seen[parent] = None
             keep(parent)
     found.sort(key=_by_serial)
     return found
@@ -681,16 +674,22 @@ def gradients(
             g = get(node)
             if g is None:
                 continue
-            parent = node.p0
-            if parent is None:
-                continue
             d = node.d0
             if d is not None:  # numbers: one multiply-add per edge (the hot loop)
+                parent: Any = node.p0
                 if parent.requires_grad:
-                    adjoints[parent] = get(parent, 0.0) + g * d
+                    if parent in adjoints:
+                        adjoints[parent] += g * d
+                    else:
+                        adjoints[parent] = g * d
                 parent = node.p1
                 if parent is not None and parent.requires_grad:
-                    adjoints[parent] = get(parent, 0.0) + g * node.d1
+                    if parent in adjoints:
+                        adjoints[parent] += g * node.d1
+                    else:
+                        adjoints[parent] = g * node.d1
+                continue
+            if node.p0 is None:  # a leaf
                 continue
             if keep is not None and node not in keep:
                 del adjoints[node]  # an array adjoint nobody asked for: free it now

@@ -7,7 +7,6 @@ then the routes. The first two sit outside the error page so that a 500 is logge
 
 from __future__ import annotations
 
-import gc
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -27,6 +26,7 @@ from pathgrad.api.limits import BodySizeLimit
 from pathgrad.api.middleware import ConcurrencyLimit, RequestTimeout
 from pathgrad.api.routes import graph, meta, presets, train
 from pathgrad.api.security import SecurityHeaders, add_docs, page_csp
+from pathgrad.gc_tuning import tune_gc
 from pathgrad.language import LanguageError
 from pathgrad.service import RequestError
 from pathgrad.settings import Settings, get_settings
@@ -87,8 +87,7 @@ def _lifespan(settings: Settings) -> Callable[[FastAPI], Any]:
         if settings.gc_tuning:
             # Every request records a graph of short-lived nodes. Move what start-up loaded out of the
             # collector's way and collect the young generation less often: fewer pauses in the tail.
-            gc.freeze()
-            gc.set_threshold(20_000, 20, 20)
+            tune_gc()
         yield
 
     return lifespan

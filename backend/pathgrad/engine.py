@@ -367,12 +367,12 @@ _NEW_NODE = """
 """
 
 _UNARY_TEMPLATE = """
-def {name}(_arg, *_params):
+def {name}(_arg):
     if type(_arg) is not Node:
         _arg = _const(_arg)
     {x} = _arg.value
-    if type({x}) is not float or _params{or_expanding}:
-        return _unary(row, _arg, _params)
+    if type({x}) is not float{or_expanding}:
+        return _unary(row, _arg, ())
     try:
         {ans} = {forward}
         (_d0,) = {partials}

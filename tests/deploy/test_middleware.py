@@ -9,7 +9,9 @@ import logging
 import re
 import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import anyio
 import pytest
@@ -23,6 +25,13 @@ from pathgrad.api.app import create_app
 from pathgrad.api.middleware import ConcurrencyLimit, RequestTimeout
 from pathgrad.api.security import PAGE_CSP
 from pathgrad.settings import Settings
+
+
+def run_in_fresh_thread(main: Callable[..., Any], *args: Any) -> Any:
+    """anyio.run on a thread of its own: the browser tests' Playwright keeps an event loop running on
+    the worker's main thread, and anyio.run refuses to start inside one."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(anyio.run, main, *args).result()
 
 STRICT = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
@@ -243,7 +252,7 @@ def test_concurrency_limit_answers_503_at_once_and_spares_health() -> None:
         assert limited.in_flight == 0
         return statuses
 
-    assert anyio.run(main) == [200, 200, 200]
+    assert run_in_fresh_thread(main) == [200, 200, 200]
 
 
 def test_timeout_answers_504_while_a_thread_still_computes() -> None:
@@ -287,7 +296,7 @@ def test_timeout_passes_quick_answers_untouched() -> None:
         await send({"type": "http.response.start", "status": 201, "headers": [(b"x-a", b"1")]})
         await send({"type": "http.response.body", "body": b"done"})
 
-    status, headers, body = anyio.run(call, RequestTimeout(quick, seconds=5))
+    status, headers, body = run_in_fresh_thread(call, RequestTimeout(quick, seconds=5))
     assert (status, headers, body) == (201, {b"x-a": b"1"}, b"done")
 
 

@@ -30,21 +30,23 @@ def _scalar_softplus(x: float) -> float:
 
 
 def _array_sigmoid(x: Any) -> Any:
-    # 1/(1+e⁻ˣ) keeps full relative precision on both tails; clipping −x below log(max float)
-    # keeps exp from overflowing (and warning). In place: four passes over the array, no copies.
-    x = np.asarray(x)
-    dtype = x.dtype if x.dtype in (np.float32, np.float64) else np.dtype(np.float64)
-    t = np.negative(x, dtype=dtype)
-    if t.ndim == 0:
+    # 1/(1+e⁻ˣ) keeps full relative precision on both tails. In place: four passes over the array,
+    # one buffer. Where −x is past log(max float) e⁻ˣ overflows to inf and the result is 0 (the true
+    # value is below 5.6e−309, or 1.2e−38 in float32): that overflow is expected, so not reported.
+    if type(x) is not np.ndarray or x.dtype not in _NATIVE_FLOATS:
+        x = np.asarray(x)
+        if x.dtype not in _NATIVE_FLOATS:
+            x = x.astype(np.float64)
+    if x.ndim == 0:
         return _scalar_sigmoid(float(x))
-    np.minimum(t, _EXP_LIMIT[dtype], out=t)
-    np.exp(t, out=t)
+    t = np.negative(x)
+    with np.errstate(over="ignore"):
+        np.exp(t, out=t)
     t += 1.0
-    np.reciprocal(t, out=t)
-    return t
+    return np.divide(1.0, t, out=t)
 
 
-_EXP_LIMIT = {np.dtype(t): float(np.log(np.finfo(t).max)) for t in (np.float32, np.float64)}
+_NATIVE_FLOATS = frozenset((np.dtype(np.float32), np.dtype(np.float64)))
 
 
 def sum_to_shape(g: Any, shape: tuple[int, ...]) -> Any:
@@ -52,16 +54,109 @@ def sum_to_shape(g: Any, shape: tuple[int, ...]) -> Any:
     g_shape = np.shape(g)
     if g_shape == shape:
         return g
+    if len(g_shape) == 2 and len(shape) == 1 and g_shape[1] == shape[0]:
+        return _add_reduce(g, 0)  # a batch of rows summed to one row (a bias): the common case
     if shape == ():
         return float(np.sum(g))
     lead = len(g_shape) - len(shape)
-    axes = tuple(range(lead)) + tuple(
-        lead + i for i, n in enumerate(shape) if n == 1 and g_shape[lead + i] != 1
-    )
-    out = np.sum(g, axis=axes, keepdims=True) if axes else g
-    if lead:
-        out = out.reshape(shape)
+    kept = tuple(lead + i for i, n in enumerate(shape) if n == 1 and g_shape[lead + i] != 1)
+    if not kept:  # only leading axes to sum away (a bias row): one reduction, no reshape
+        return _add_reduce(g, tuple(range(lead))) if lead else g
+    out = _add_reduce(g, axis=tuple(range(lead)) + kept, keepdims=True)
+    return out.reshape(shape) if lead else out
+
+
+_add_reduce = np.add.reduce  # what np.sum calls, without its Python-level wrapper
+
+
+# --- numpy vector-Jacobian products for the rows reverse mode meets most ------------------------
+#
+# The engine calls ``row.array_vjp`` (when a row has one) instead of evaluating the generic rule with
+# the ARRAY backend: one Python call per operation, no thunks, and each result computed in at most one
+# fresh buffer (never written into ``g`` or a node's value, which others may hold). Binary rules get
+# ``need_a``/``need_b`` and return None for a side nobody needs (data X in X @ W); unary rules give
+# the one gradient. Results may still need summing down to a broadcast argument's shape: the engine
+# does that. Each gives exactly (bit for bit) what the generic rule gives.
+
+
+def _same_buffer_ok(g: Any, out: np.ndarray) -> bool:
+    """Whether ``out *= g`` gives what ``g * out`` would (no broadcasting up, no dtype promotion)."""
+    return type(g) is np.ndarray and g.dtype == out.dtype and g.shape == out.shape
+
+
+def _times_g(g: Any, out: np.ndarray) -> Any:
+    """g * out, in out's buffer when that gives the same array (``out`` is ours to overwrite)."""
+    if _same_buffer_ok(g, out):
+        out *= g
+        return out
+    return g * out
+
+
+def add_vjp(g: Any, ans: Any, a: Any, b: Any, need_a: bool, need_b: bool) -> tuple[Any, Any]:
+    return g, g
+
+
+def sub_vjp(g: Any, ans: Any, a: Any, b: Any, need_a: bool, need_b: bool) -> tuple[Any, Any]:
+    return g, (-g if need_b else None)  # data minus a constant target: no −g
+
+
+def mul_vjp(g: Any, ans: Any, a: Any, b: Any, need_a: bool, need_b: bool) -> tuple[Any, Any]:
+    return (g * b if need_a else None), (g * a if need_b else None)
+
+
+def matmul_vjp(g: Any, ans: Any, a: Any, b: Any, need_a: bool, need_b: bool) -> tuple[Any, Any]:
+    if a.ndim == 2 and b.ndim == 2:
+        return (np.matmul(g, b.T) if need_a else None), (np.matmul(a.T, g) if need_b else None)
+    grad_a, grad_b = ArrayBackend.matmul_grads(g, a, b)
+    return (grad_a() if need_a else None), (grad_b() if need_b else None)
+
+
+def neg_vjp(g: Any, ans: Any, x: Any) -> Any:
+    return -g
+
+
+def exp_vjp(g: Any, ans: Any, x: Any) -> Any:
+    return g * ans
+
+
+def square_vjp(g: Any, ans: Any, x: Any) -> Any:
+    return _times_g(g, np.multiply(x, 2.0))  # g·(2x), one buffer
+
+
+def sigmoid_vjp(g: Any, ans: Any, x: Any) -> Any:
+    out = np.subtract(1.0, ans)  # g·s(1−s), one buffer instead of three
+    out *= ans
+    return _times_g(g, out)
+
+
+def tanh_vjp(g: Any, ans: Any, x: Any) -> Any:
+    out = np.multiply(ans, ans)  # g·(1−t²), one buffer
+    np.subtract(1.0, out, out=out)
+    return _times_g(g, out)
+
+
+def _uniform_like(value: Any, x: np.ndarray) -> np.ndarray:
+    """A read-only array of x's shape and precision whose every entry is ``value`` (no copies)."""
+    cell = np.array(value, x.dtype)
+    out = np.ndarray(x.shape, x.dtype, cell, 0, (0,) * x.ndim)
+    out.flags.writeable = False
     return out
+
+
+def sum_vjp(g: Any, ans: Any, x: Any) -> Any:
+    if type(x) is not np.ndarray or not isinstance(g, float):
+        return ArrayBackend.broadcast_like(g, x)
+    return _uniform_like(g, x)
+
+
+def mean_vjp(g: Any, ans: Any, x: Any) -> Any:
+    if type(x) is not np.ndarray or not isinstance(g, float):
+        return ArrayBackend.broadcast_like(g * (1.0 / np.size(x)), x)
+    return _uniform_like(g * (1.0 / x.size), x)
+
+
+def transpose_vjp(g: Any, ans: Any, x: Any) -> Any:
+    return ArrayBackend.transpose(g)
 
 
 class ScalarBackend:
@@ -168,8 +263,12 @@ class ArrayBackend:
     # Structural helpers for matmul and the reductions.
     ndim = staticmethod(np.ndim)
     matmul = staticmethod(np.matmul)
-    reduce_sum = staticmethod(np.sum)
     size = staticmethod(np.size)
+
+    @staticmethod
+    def reduce_sum(x: Any) -> Any:
+        """The sum of all elements: what np.sum computes, without its Python-level dispatch."""
+        return _add_reduce(x, None) if type(x) is np.ndarray else np.sum(x)
     shape = staticmethod(np.shape)
     broadcast_to = staticmethod(np.broadcast_to)
 

@@ -38,6 +38,7 @@ _DOMAIN_ERRORS = (ArithmeticError, ValueError)
 _by_serial = attrgetter("serial")
 
 KINDS = ("input", "param", "const", "op")
+_FLOAT_DTYPES = frozenset((np.dtype(np.float32), np.dtype(np.float64)))
 
 
 
@@ -152,6 +153,8 @@ def as_value(value: Any) -> Value:
     """A float for anything scalar, else a float array (float32 arrays stay float32)."""
     if type(value) is float:
         return value
+    if type(value) is np.ndarray and value.dtype in _FLOAT_DTYPES and value.ndim:
+        return value  # already a float array (the common case for data and parameters)
     if isinstance(value, (int, float, np.number, bool)):
         return float(value)
     array = np.asarray(value)
@@ -693,16 +696,56 @@ def gradients(
                 continue
             if keep is not None and node not in keep:
                 del adjoints[node]  # an array adjoint nobody asked for: free it now
-            for parent, contribution in _vjp_array(node, g):
-                previous = get(parent)
-                adjoints[parent] = contribution if previous is None else previous + contribution
+            _backprop_array(node, g, adjoints)
     if keep is not None:
         return {node: adjoints[node] for node in keep if node in adjoints}
     return adjoints
 
 
+def _backprop_array(node: Node, g: Any, adjoints: dict[Node, Any]) -> None:
+    """Add ``node``'s contributions to its parents' adjoints (``g`` is node's adjoint, on arrays).
+
+    A row with an ``array_vjp`` (the numpy-only form of its rule) takes one call and computes only
+    the sides that need a gradient; any other row goes through :func:`_vjp_array`.
+    """
+    fast = node.prim.array_vjp  # type: ignore[union-attr]
+    if fast is None:
+        get = adjoints.get
+        for parent, contribution in _vjp_array(node, g):
+            previous = get(parent)
+            adjoints[parent] = contribution if previous is None else previous + contribution
+        return
+    x: Any = node.p0
+    y = node.p1
+    if y is None:
+        if x.requires_grad:
+            xv = x.value
+            params = node.params
+            grad = fast(g, node.value, xv, *params) if params else fast(g, node.value, xv)
+            if type(xv) is not np.ndarray or grad.shape != xv.shape:
+                grad = _fit(grad, xv)
+            previous = adjoints.get(x)
+            adjoints[x] = grad if previous is None else previous + grad
+        return
+    need_x = x.requires_grad
+    need_y = y.requires_grad
+    xv = x.value
+    yv = y.value
+    gx, gy = fast(g, node.value, xv, yv, need_x, need_y)
+    if need_x:
+        if type(xv) is not np.ndarray or gx.shape != xv.shape:
+            gx = _fit(gx, xv)
+        previous = adjoints.get(x)
+        adjoints[x] = gx if previous is None else previous + gx
+    if need_y:
+        if type(yv) is not np.ndarray or gy.shape != yv.shape:
+            gy = _fit(gy, yv)
+        previous = adjoints.get(y)
+        adjoints[y] = gy if previous is None else previous + gy
+
+
 def _vjp_array(node: Node, g: Any) -> list[tuple[Node, Any]]:
-    """:func:`_vjp` on values (not nodes): the hot path of reverse mode on arrays."""
+    """:func:`_vjp` on values (not nodes), for the rows without an ``array_vjp``."""
     row = node.prim
     assert row is not None
     parents = node.parents
@@ -719,13 +762,17 @@ def _vjp_array(node: Node, g: Any) -> list[tuple[Node, Any]]:
             continue
         if type(grad) is FunctionType:  # a lazy rule: only now that this parent needs it
             grad = grad()
-        if type(value) is float:
-            if type(grad) is not float:
-                grad = float(np.sum(grad))
-        elif grad.shape != value.shape:
-            grad = sum_to_shape(grad, value.shape)
-        out.append((parent, grad))
+        out.append((parent, _fit(grad, value)))
     return out
+
+
+def _fit(grad: Any, value: Value) -> Any:
+    """A parent's gradient in the parent's shape: summed over what broadcasting repeated."""
+    if type(value) is float:
+        return grad if type(grad) is float else float(np.sum(grad))
+    if grad.shape != value.shape:
+        return sum_to_shape(grad, value.shape)
+    return grad
 
 
 def _vjp(node: Node, g: Any, F: Any) -> list[tuple[Node, Any]]:

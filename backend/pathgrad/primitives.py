@@ -18,6 +18,9 @@ fast path for Python floats (one function call per operation instead of three).
 * ``vjp(F, g, ans, *xs, *params)`` (each entry a value, or a thunk computed only when needed) and
   ``jvp(F, tangents, ans, *xs, *params)`` are given for structural
   rows (matmul, reductions); elementwise rows may give ``vjp`` to skip a multiplication by one.
+* ``array_vjp`` (optional) is the same vector-Jacobian product written for numpy alone, for reverse
+  mode's hot path on arrays: ``(g, ans, a, b, need_a, need_b) -> (ga, gb)`` for a binary row,
+  ``(g, ans, x, *params) -> gx`` for a unary one. It must agree with the generic rule.
 
 Kinks have fixed, documented values: relu'(0) = 0, leaky_relu'(0) = slope, abs'(0) = 0.
 """
@@ -27,6 +30,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+
+from pathgrad import backends
 
 Rule = Callable[..., Any]
 
@@ -70,6 +75,8 @@ class Primitive:
     elementwise: bool = True
     expansion: Rule | None = None  # expansion(E, *xs): the composite built from other rows
     domain: str = ""  # why this row can give a non-finite value
+    # The same VJP written for numpy alone (see pathgrad.backends): reverse mode's fast path on arrays.
+    array_vjp: Rule | None = None
 
     def describe(self) -> dict[str, Any]:
         """The row as plain data, for ``/api/ops`` and the legend."""
@@ -127,6 +134,7 @@ _ROWS: list[Primitive] = [
         partials=rule("F, ans, a, b: (1.0, 1.0)"),
         vjp=lambda F, g, ans, a, b: (g, g),
         function=False,
+        array_vjp=backends.add_vjp,
     ),
     Primitive(
         "sub", 2, "−", "d(a−b)/da = 1, d(a−b)/db = −1", "a − b",
@@ -134,12 +142,14 @@ _ROWS: list[Primitive] = [
         partials=rule("F, ans, a, b: (1.0, -1.0)"),
         vjp=lambda F, g, ans, a, b: (g, F.lazy(lambda: -g)),  # data minus target: no −g needed
         function=False,
+        array_vjp=backends.sub_vjp,
     ),
     Primitive(
         "mul", 2, "×", "d(ab)/da = b, d(ab)/db = a", "a × b",
         forward=rule("F, a, b: a * b"),
         partials=rule("F, ans, a, b: (b, a)"),
         function=False,
+        array_vjp=backends.mul_vjp,
     ),
     Primitive(
         "div", 2, "÷", "d(a/b)/da = 1/b, d(a/b)/db = −a/b²", "a / b",
@@ -154,6 +164,7 @@ _ROWS: list[Primitive] = [
         partials=rule("F, ans, x: (-1.0,)"),
         vjp=lambda F, g, ans, x: (-g,),
         function=False,
+        array_vjp=backends.neg_vjp,
     ),
     Primitive(
         "inv", 1, "1/x", "inv'(x) = −1/x²", "1 / x",
@@ -174,6 +185,7 @@ _ROWS: list[Primitive] = [
         "square", 1, "x²", "square'(x) = 2x", "x²",
         forward=rule("F, x: x * x"),
         partials=rule("F, ans, x: (2.0 * x,)"),
+        array_vjp=backends.square_vjp,
     ),
     Primitive(
         "sqrt", 1, "√", "sqrt'(x) = 1/(2√x)", "square root",
@@ -186,6 +198,7 @@ _ROWS: list[Primitive] = [
         forward=rule("F, x: F.exp(x)"),
         partials=rule("F, ans, x: (ans,)"),
         domain="exp overflows above x ≈ 709.78",
+        array_vjp=backends.exp_vjp,
     ),
     Primitive(
         "log", 1, "ln", "log'(x) = 1/x", "natural logarithm",
@@ -213,12 +226,14 @@ _ROWS: list[Primitive] = [
         forward=rule("F, x: F.tanh(x)"),
         partials=rule("F, ans, x: (1.0 - ans * ans,)"),
         expansion=lambda E, z: _tanh_composition(E.exp(-2.0 * z)),
+        array_vjp=backends.tanh_vjp,
     ),
     Primitive(
         "sigmoid", 1, "σ", "sigmoid'(x) = s(1−s), at most 0.25", "1 / (1 + e⁻ˣ), range (0, 1)",
         forward=rule("F, x: F.sigmoid(x)"),
         partials=rule("F, ans, x: (ans * (1.0 - ans),)"),
         expansion=lambda E, z: E.inv(1.0 + E.exp(-z)),
+        array_vjp=backends.sigmoid_vjp,
     ),
     Primitive(
         "relu", 1, "ReLU", "relu'(x) = 1 for x > 0, else 0 (relu'(0) = 0)", "max(0, x)",
@@ -245,6 +260,7 @@ _ROWS: list[Primitive] = [
         jvp=_matmul_jvp,
         function=False,
         elementwise=False,
+        array_vjp=backends.matmul_vjp,
     ),
     Primitive(
         "sum", 1, "Σ", "d(Σx)/dxᵢ = 1", "sum of all elements",
@@ -253,6 +269,7 @@ _ROWS: list[Primitive] = [
         vjp=lambda F, g, ans, x: (F.broadcast_like(g, x),),
         jvp=lambda F, t, ans, x: F.reduce_sum(t[0]),
         elementwise=False,
+        array_vjp=backends.sum_vjp,
     ),
     Primitive(
         "mean", 1, "mean", "d(mean x)/dxᵢ = 1/n", "mean of all elements",
@@ -261,6 +278,7 @@ _ROWS: list[Primitive] = [
         vjp=lambda F, g, ans, x: (F.broadcast_like(g * (1.0 / F.size(x)), x),),
         jvp=lambda F, t, ans, x: F.reduce_sum(t[0]) * (1.0 / F.size(x)),
         elementwise=False,
+        array_vjp=backends.mean_vjp,
     ),
     Primitive(
         "transpose", 1, "ᵀ", "d(xᵀ) = (dx)ᵀ", "matrix transpose",
@@ -269,6 +287,7 @@ _ROWS: list[Primitive] = [
         vjp=lambda F, g, ans, x: (F.transpose(g),),
         jvp=lambda F, t, ans, x: F.transpose(t[0]),
         elementwise=False,
+        array_vjp=backends.transpose_vjp,
     ),
     # Broadcasting's own rows: un-broadcasting a gradient is a sum_to, and its adjoint a broadcast_to.
     # The engine needs them only when it records a backward pass as a graph.

@@ -341,7 +341,7 @@ def apply(name: str | Primitive, *args: Any, **params: Any) -> Node:
 
 
 _ADD, _SUB, _MUL, _DIV = PRIMITIVES["add"], PRIMITIVES["sub"], PRIMITIVES["mul"], PRIMITIVES["div"]
-_POW, _NEG, _MATMUL = PRIMITIVES["pow"], PRIMITIVES["neg"], PRIMITIVES["matmul"]
+_POW, _MATMUL = PRIMITIVES["pow"], PRIMITIVES["matmul"]
 
 
 # --- the scalar fast path: each row's rule text inlined into its own maker -----------------------

@@ -141,9 +141,7 @@ class Node:
         def __rpow__(self, other: Any) -> Node: ...
         def __matmul__(self, other: Any) -> Node: ...
         def __rmatmul__(self, other: Any) -> Node: ...
-
-    def __neg__(self) -> Node:  # replaced below by the "neg" row's maker
-        raise NotImplementedError
+        def __neg__(self) -> Node: ...  # the "neg" row's maker, attached below
 
     def __pos__(self) -> Node:
         return self
@@ -244,12 +242,20 @@ def _scalar_node(
         partials = row.partials(SCALAR, value, *values, *params)
     except _DOMAIN_ERRORS:
         value, partials = _scalar_fallback(row, values, params)
+    return _op_node(row, x, y, params, value, partials)
+
+
+def _op_node(
+    row: Primitive, x: Node, y: Node | None, params: tuple[Any, ...], value: Value,
+    partials: tuple[float, ...] | None,
+) -> Node:
+    """A new operation node (``partials`` on numbers; None on arrays, whose derivatives are lazy)."""
     node: Node = _new(Node)
     node.value = value
     node.p0 = x
     node.p1 = y
-    node.d0 = partials[0]
-    if y is not None:
+    node.d0 = None if partials is None else partials[0]
+    if y is not None and partials is not None:
         node.d1 = partials[1]
     node.prim = row
     if params:
@@ -292,17 +298,7 @@ def _array_node(row: Primitive, x: Node, y: Node | None, params: tuple[Any, ...]
             value = row.forward(ARRAY, *values, *params)
     if type(value) is not np.ndarray or value.ndim == 0:
         value = float(value)
-    node: Node = _new(Node)
-    node.value = value
-    node.p0 = x
-    node.p1 = y
-    node.d0 = None
-    node.prim = row
-    if params:
-        node.params = params
-    node.requires_grad = x.requires_grad or (y is not None and y.requires_grad)
-    node.serial = _next_serial()
-    return node
+    return _op_node(row, x, y, params, value, None)
 
 
 def _expand(row: Primitive, args: tuple[Node, ...], params: tuple[Any, ...]) -> Node:

@@ -148,12 +148,16 @@ def test_an_unnamed_last_expression_is_the_output_node() -> None:
     result = as_dict(graph_of("x = 2\nx*x + 1"))
     out = result["nodes"][-1]
     assert result["output"] == out["id"] == "v1"
-    assert (out["name"], out["label"], out["expr"], out["line"], out["value"]) == (None, "x*x + 1", "x*x + 1", 2, 5.0)
+    shown = (out["name"], out["label"], out["expr"], out["line"], out["value"])
+    assert shown == (None, "x*x + 1", "x*x + 1", 2, 5.0)
     assert result["edges"][0]["local"] == 4.0
 
 
 def test_expr_is_the_text_as_written_with_whitespace_and_comments_normalised() -> None:
-    source = "x = 1; w = 0.5\nb = -2\ny = sigmoid(  w*x\t+ b )\nv = [1,\n  2]  # a vector\nz = sum(v * (y + # the value\n 1))"
+    source = (
+        "x = 1; w = 0.5\nb = -2\ny = sigmoid(  w*x\t+ b )\n"
+        "v = [1,\n  2]  # a vector\nz = sum(v * (y + # the value\n 1))"
+    )
     result = as_dict(graph_of(source))
     shown = {n["name"]: (n["expr"], n["line"]) for n in result["nodes"]}
     assert shown == {
@@ -204,7 +208,8 @@ def test_the_sigmoid_chains_values_are_its_names() -> None:
     expected = ["x", "Y", *(f"w{i}" for i in range(1, 11)), *(f"h{i}" for i in range(1, 12)), "y", "C"]
     assert [v.name for v in graph.nodes] == expected
     counts = value_path_counts(graph)
-    assert {v.name: counts[v] for v in graph.nodes if v.name in ("w1", "w2", "x")} == {"w1": 2, "w2": 1, "x": 1}
+    shown = {v.name: counts[v] for v in graph.nodes if v.name in ("w1", "w2", "x")}
+    assert shown == {"w1": 2, "w2": 1, "x": 1}
     y = graph.nodes[-2]
     assert (y.op, y.expr, y.partials) == ("alias", "h11", (1.0,))
 
@@ -277,7 +282,8 @@ def test_xor_batched_works_with_jacobians() -> None:
     for leaf in (v for v in graph.nodes if v.is_leaf):
         total = _sum_over_paths(graph, leaf)
         np.testing.assert_allclose(total, op_adjoints[leaf.node], rtol=1e-12, atol=1e-15)
-        np.testing.assert_allclose(value_gradients(graph)[leaf], op_adjoints[leaf.node], rtol=1e-12, atol=1e-15)
+        through_values = value_gradients(graph)[leaf]
+        np.testing.assert_allclose(through_values, op_adjoints[leaf.node], rtol=1e-12, atol=1e-15)
     with pytest.raises(ValueError, match="path listing needs numbers on every edge"):
         value_paths(graph, graph.nodes[2])
 
@@ -315,7 +321,7 @@ def test_array_edges_honour_the_jacobian_limits() -> None:
 
 def test_nonfinite_values_and_locals_are_flagged() -> None:
     result = as_dict(graph_of("x = 0; y = log(x); z = y*2"))
-    x, y, z = result["nodes"]
+    x, y, _ = result["nodes"]
     assert y["nonfinite"] and y["value"] is None and "log" in y["reason"]
     first, second = result["edges"]
     assert first["local"] is None and first["local_reason"] == "the local derivative is not finite here"
@@ -406,7 +412,9 @@ def programs(draw: st.DrawFn) -> str:
 @settings(derandomize=True, max_examples=300, deadline=None, database=None,
           suppress_health_check=[HealthCheck.filter_too_much, HealthCheck.too_slow])
 @given(source=programs(), expand=st.booleans())
-def test_value_paths_multiply_and_add_up_to_reverse_mode_on_random_programs(source: str, expand: bool) -> None:
+def test_value_paths_multiply_and_add_up_to_reverse_mode_on_random_programs(
+    source: str, expand: bool
+) -> None:
     try:
         program = service.build(source, expand=expand)
     except LanguageError:  # a constant sub-expression that is not finite (sqrt(cos(2)) ...)

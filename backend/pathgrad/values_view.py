@@ -263,7 +263,7 @@ def _record(value: ValueNode, expr: Expr, program: Program) -> None:
     fresh = tuple(Var(parent.value, name=parent.name) for parent in value.parents)
     names = dict(zip(distinct, fresh, strict=True))
     with np.errstate(all="ignore"):
-        top = record_expression(expr, names, program.limits, program.expand)
+        top = record_expression(expr, names, program.limits, program.expand, program.source)
     value.fresh = fresh
     value.top = top
     if type(top.value) is float and all(type(v.value) is float for v in fresh):

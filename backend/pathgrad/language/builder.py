@@ -143,13 +143,19 @@ def build(
 
 
 def record_expression(
-    expr: Expr, names: Mapping[str, Node], limits: Limits = DEFAULT_LIMITS, expand: bool = False
+    expr: Expr,
+    names: Mapping[str, Node],
+    limits: Limits = DEFAULT_LIMITS,
+    expand: bool = False,
+    source: str = "",
 ) -> Node:
     """Record ``expr`` once more, its names bound to ``names``: the same operations as the builder.
 
     The values view re-records a statement on fresh variables to take its local derivatives.
+    ``source`` is the program's text (for the positions of errors, which a statement that built
+    once does not raise).
     """
-    builder = _Builder(ProgramAST(()), limits)
+    builder = _Builder(ProgramAST((), source), limits)
     builder.names = dict(names)
     with expand_composites(expand):
         return builder.evaluate(expr)

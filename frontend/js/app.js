@@ -216,7 +216,10 @@ export function createApp(els, api, opts = {}) {
       const sized = cur.view.nodes.map((n) => ({ id: n.id, kind: n.kind, ...nodeSize(n, nodeText(n, cur.titles.get(n.id))) }));
       const r = els.graph.getBoundingClientRect();
       const viewSize = r.width > 0 && r.height > 0 ? { width: r.width - 24, height: r.height - 24 } : null;
-      cur.layout = layoutGraph(sized, cur.view.edges, { output: cur.view.output, view: viewSize });
+      // Room between layers for the local derivatives written on the edges.
+      const widths = cur.view.edges.map((e) => labelWidth(edgeText(e))).sort((x, y) => x - y);
+      const layerGap = Math.min(110, Math.max(56, (widths[Math.floor(widths.length * 0.75)] ?? 0) + 22));
+      cur.layout = layoutGraph(sized, cur.view.edges, { output: cur.view.output, view: viewSize, layerGap });
       cur.layoutAspect = aspect;
       cur.layout.labels = placeEdgeLabels(cur.layout, cur.view.edges.map((e) => ({ id: e.id, width: labelWidth(edgeText(e)), height: LABEL_H })));
       const t1 = performance.now();

@@ -59,6 +59,7 @@ export function layoutGraph(nodes, edges, opts = {}) {
 
   const order = topo(n, E);
   const layer = assignLayers(n, E, order, nodes, idx.get(o.output));
+  if (o.view && n <= BALANCE_MAX_NODES) balanceLeaves(n, E, layer, W, H, o);
   const budget = o.dummyBudget ?? Math.max(2000, 2 * (n + E.length));
   // Vertices 0..n-1 are the nodes, n..vCount-1 the dummies; neighbours in CSR form (flat typed
   // arrays: the layout runs once per graph, mostly before the JIT has optimised it, where arrays of
@@ -151,6 +152,9 @@ export function layoutGraph(nodes, edges, opts = {}) {
     for (let i = start[l]; i < start[l + 1]; i++) Y[flat[i]] -= shift;
   }
   // Weights: 2 for a dummy, 1 for a node; a pair weighs the product.
+  // A leaf pulls its consumer only a little: the chain h1 -> h2 -> ... stays level, each weight beside it.
+  const pull = new Float64Array(n).fill(1);
+  for (let v = 0; v < n; v++) if (predStart[v + 1] === predStart[v]) pull[v] = LEAF_PULL;
   const scratch = placementScratch(widest);
   const { desired, w } = scratch;
   for (let pass = 0; pass < o.placementPasses; pass++) {
@@ -164,7 +168,7 @@ export function layoutGraph(nodes, edges, opts = {}) {
       const l = down ? step : L - 1 - step;
       const a = start[l];
       const m = start[l + 1] - a;
-      desiredPositions(flat, a, m, n, aStart, aList, bStart, succ, Y, desired, w);
+      desiredPositions(flat, a, m, n, aStart, aList, bStart, succ, Y, desired, w, pull);
       placeLayer(flat, a, m, desired, w, Hv, o.nodeGap, Y, scratch);
     }
   }
@@ -339,8 +343,10 @@ function chooseBands(L, layerX, layerW, top, bottom, across, o) {
     }
     if (l0 >= L) continue;
     bands.push([l0, L]);
+    // A band of one or two layers reads as a stray piece, not as a line of the chain.
+    if (bands.some(([a, z]) => z - a < 3)) continue;
     const sc = scaleOf(bands);
-    if (sc > bestScale * 1.05) {
+    if (sc > bestScale * 1.15) {
       best = bands;
       bestScale = sc;
     }
@@ -405,10 +411,11 @@ function reorderLayer(flat, a, b, nbStart, nb, pos, key) {
 
 /**
  * Where the vertices of the layer flat[a..a+m) would like to be: the weighted mean of the neighbours
- * listed in (aStart, aList) and, if bStart is given, (bStart, bList). Weights: 2 for a dummy, 1 for a
- * node; a pair weighs the product. A vertex without neighbours stays, with a small weight.
+ * listed in (aStart, aList) and, if bStart is given, (bStart, bList). Weights: 2 for a dummy, `pull`
+ * for a node (1, or less for a leaf, so that a chain stays straight and its weights sit beside it); a
+ * pair weighs the product. A vertex without neighbours stays, with a small weight.
  */
-function desiredPositions(flat, a, m, n, aStart, aList, bStart, bList, Y, desired, w) {
+function desiredPositions(flat, a, m, n, aStart, aList, bStart, bList, Y, desired, w, pull) {
   for (let i = 0; i < m; i++) {
     const v = flat[a + i];
     const wv = v >= n ? 2 : 1;
@@ -417,14 +424,14 @@ function desiredPositions(flat, a, m, n, aStart, aList, bStart, bList, Y, desire
     let count = 0;
     for (let j = aStart[v]; j < aStart[v + 1]; j++, count++) {
       const u = aList[j];
-      const wu = (u >= n ? 2 : 1) * wv;
+      const wu = (u >= n ? 2 : pull[u]) * wv;
       s += Y[u] * wu;
       ws += wu;
     }
     if (bStart) {
       for (let j = bStart[v]; j < bStart[v + 1]; j++, count++) {
         const u = bList[j];
-        const wu = (u >= n ? 2 : 1) * wv;
+        const wu = (u >= n ? 2 : pull[u]) * wv;
         s += Y[u] * wu;
         ws += wu;
       }
@@ -434,7 +441,7 @@ function desiredPositions(flat, a, m, n, aStart, aList, bStart, bList, Y, desire
       w[i] = 0.05;
     } else {
       desired[i] = s / ws;
-      w[i] = ws;
+      w[i] = v < n ? ws * pull[v] : ws; // a leaf gives way to the node it stands beside
     }
   }
 }
@@ -519,6 +526,64 @@ function assignLayers(n, E, order, nodes, outputIdx) {
   for (let v = 0; v < n; v++) maxL = Math.max(maxL, layer[v]);
   if (outputIdx !== undefined && succ[outputIdx].length === 0) layer[outputIdx] = maxL;
   return layer;
+}
+
+const BALANCE_MAX_NODES = 400;
+const LEAF_PULL = 0.02;
+
+/**
+ * Leaves (nodes without inputs) sit just before their first use, so a layer that feeds many weights
+ * into its successor (XOR's w5, w6, b3 beside its hidden units) becomes the tallest column. Move such
+ * leaves one layer to the left while that makes the drawing fit the view at a larger zoom, one at a
+ * time, and only into a layer that stays shorter. Estimates the zoom from column heights (nodes, and
+ * one bundled route per source passing through) and layer widths. Changes `layer` in place.
+ */
+function balanceLeaves(n, E, layer, W, H, o) {
+  const isSource = new Uint8Array(n).fill(1);
+  const firstUse = new Int32Array(n).fill(0x7fffffff);
+  for (const e of E) {
+    isSource[e.t] = 0;
+    firstUse[e.s] = Math.min(firstUse[e.s], layer[e.t]);
+  }
+  const estimate = () => {
+    let L = 0;
+    for (let v = 0; v < n; v++) L = Math.max(L, layer[v] + 1);
+    const height = new Float64Array(L);
+    const width = new Float64Array(L);
+    for (let v = 0; v < n; v++) {
+      height[layer[v]] += H[v] + o.nodeGap;
+      width[layer[v]] = Math.max(width[layer[v]], W[v]);
+    }
+    // One route per source through each layer between it and its farthest use (fans are bundled).
+    const reach = new Int32Array(n).fill(-1);
+    for (const e of E) reach[e.s] = Math.max(reach[e.s], layer[e.t]);
+    for (let v = 0; v < n; v++) for (let l = layer[v] + 1; l < reach[v]; l++) height[l] += o.dummyHeight + o.nodeGap;
+    let w = 2 * o.margin - o.layerGap;
+    let h = 0;
+    for (let l = 0; l < L; l++) {
+      w += width[l] + o.layerGap;
+      h = Math.max(h, height[l]);
+    }
+    return { zoom: Math.min(o.maxZoom, o.view.width / w, o.view.height / (h + 2 * o.margin)), height };
+  };
+  let best = estimate();
+  for (let round = 0; round < n; round++) {
+    // The tallest column, and a leaf of it that can move left.
+    let tall = 0;
+    for (let l = 1; l < best.height.length; l++) if (best.height[l] > best.height[tall]) tall = l;
+    let moved = -1;
+    for (let v = 0; v < n && moved < 0; v++) {
+      if (!isSource[v] || layer[v] !== tall || tall === 0 || firstUse[v] !== tall + 1) continue;
+      if (best.height[tall - 1] + H[v] + o.nodeGap >= best.height[tall]) continue;
+      layer[v] = tall - 1;
+      const next = estimate();
+      if (next.zoom > best.zoom * 1.001) {
+        best = next;
+        moved = v;
+      } else layer[v] = tall;
+    }
+    if (moved < 0) break;
+  }
 }
 
 /** The longest span (layers crossed) whose edges, with all shorter ones, need at most `budget` dummies. */

@@ -2,6 +2,7 @@
 // One instance per page; nothing here is module-level mutable state.
 import {
   indexGraph, gradLeaves, namedNodes, findNode, structureKey, collapseGroups, nodeText, nodeSize, exprLabels, edgeText,
+  NODE_FONT,
 } from './model/graph-model.js';
 import { layoutGraph } from './model/layout.js';
 import { foldConstants, focusOnPaths, nodeTitles, symbolTable } from './model/view-graph.js';
@@ -29,7 +30,11 @@ const TYPE_DEBOUNCE_MS = 300;
 const AUTO_VALUES_MIN_NODES = 30;
 const AUTO_VALUES_MIN_STATEMENTS = 3;
 // A new layout when the graph pane's aspect ratio changes by more than this factor (long chains wrap to it).
-const RELAYOUT_ASPECT = 1.3;
+const RELAYOUT_ASPECT = 1.12;
+// Text smaller than this at Fit is not readable: up to READABLE_NODES nodes, the page hides a side
+// panel rather than draw it so.
+const MIN_TEXT_PX = 11;
+const READABLE_NODES = 150;
 const VALUE_DEBOUNCE_MS = 40;
 const fmt = (x) => formatNumber(x, 6);
 
@@ -225,6 +230,9 @@ export function createApp(els, api, opts = {}) {
       const t1 = performance.now();
       scale = graphView.render(cur.view, cur.layout, cur.titles);
       graphView.fit();
+      els.graph.dataset.settled = 'true';
+      makeRoomIfNeeded(key);
+      els.graph.dataset.zoom = graphView.zoom.toFixed(3);
       els.graph.dataset.layoutMs = (t1 - t0).toFixed(1);
       els.graph.dataset.structure = String(cur.seq);
       afterPaint(tReceived, t1 - t0, json);
@@ -266,6 +274,29 @@ export function createApp(els, api, opts = {}) {
     });
   }
 
+  /**
+   * A graph of up to READABLE_NODES nodes must be read at Fit: if its text would be smaller than
+   * MIN_TEXT_PX, hide a side panel (the pane grows, the graph is laid out again for it). A new
+   * program first gets the panels back.
+   */
+  function makeRoomIfNeeded(key) {
+    const panels = opts.panels;
+    if (!panels) return;
+    if (key !== cur.roomKey) {
+      cur.roomKey = key;
+      if (panels.restore()) {
+        els.graph.dataset.settled = 'false'; // the pane changes size: this runs again after the new layout
+        return;
+      }
+    }
+    const legible = graphView.zoom * Math.min(NODE_FONT.title, NODE_FONT.value) >= MIN_TEXT_PX;
+    if (!legible && cur.view.nodes.length <= READABLE_NODES && panels.makeRoom()) {
+      els.graph.dataset.settled = 'false'; // a new layout follows for the bigger pane
+      const which = panels.madeRoom.includes('right') ? 'Side panels' : 'Program panel';
+      flash(`${which} hidden to give the graph room (the buttons in its corners show it)`);
+    }
+  }
+
   /** The graph pane's width / height (null before it is laid out). */
   function paneAspect() {
     const r = els.graph.getBoundingClientRect();
@@ -277,9 +308,14 @@ export function createApp(els, api, opts = {}) {
     const a = paneAspect();
     if (!cur.graphJson || !a) return;
     if (cur.layoutAspect && Math.max(a / cur.layoutAspect, cur.layoutAspect / a) > RELAYOUT_ASPECT) {
+      cur.key = null; // a new layout for the new shape
       applyGraph(cur.graphJson);
       applyPaths(cur.pathsJson);
-    } else graphView.fit();
+    } else {
+      graphView.fit();
+      els.graph.dataset.zoom = graphView.zoom.toFixed(3);
+      els.graph.dataset.settled = 'true';
+    }
   }
 
   const repOf = (id) => cur.view?.rep.get(id) ?? id;

@@ -71,7 +71,7 @@ def test_slider_updates_values_in_place(page: Page, live_server: str) -> None:
     open_app(page, live_server)
     page.fill("#source", DIAMOND)
     wait_for_diamond(page)
-    output = node_named(page, "e = ×")
+    output = node_named(page, "e = (a + b) × (b + 1)")
     expect(node_value(output)).to_have_text("6")
     page.evaluate("""() => {
         window.__nodes = [...document.querySelectorAll('#graph g.node')];
@@ -120,7 +120,7 @@ def test_shared_url_restores_the_state(page: Page, new_page: Callable[[], Page],
     expect(other.locator('input[type=number][data-leaf="a"]')).to_have_value("3")
     expect(other.locator('input[type=number][data-leaf="b"]')).to_have_value("1")
     expect(other.locator("#input-select")).to_have_value("a")
-    expect(node_value(node_named(other, "e = ×"))).to_have_text("8")
+    expect(node_value(node_named(other, "e = (a + b) × (b + 1)"))).to_have_text("8")
     expect(other.locator("#gradient")).to_have_text("2")  # de/da = b + 1
     expect(other.locator("#path-count")).to_have_attribute("data-count", "1")
     expect(node_named(other, "a")).to_have_class(re.compile(r"\bselected-input\b"))

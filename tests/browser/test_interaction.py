@@ -8,7 +8,16 @@ from collections.abc import Callable
 import pytest
 from playwright.sync_api import Page, expect
 
-from .helpers import DIAMOND, node_named, node_value, open_app, open_menu, play_to_end, type_program, wait_for_diamond
+from .helpers import (
+    DIAMOND,
+    node_named,
+    node_value,
+    open_app,
+    open_menu,
+    play_to_end,
+    type_program,
+    wait_for_diamond,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -177,7 +186,8 @@ def test_expand_composites_boxes_sigmoid_and_collapses(page: Page, live_server: 
             const rect = (sel) => document.querySelector(sel).getBoundingClientRect();
             const box = rect('#graph g.group[data-id="g0"] .group-box');
             // (The constant 1 is drawn inside its consumer, 1 + exp(…), not as a node.)
-            return ids.filter((id) => document.querySelector(`#graph g.node[data-id="${id}"]`)).every((id) => {
+            const drawn = (id) => document.querySelector(`#graph g.node[data-id="${id}"]`);
+            return ids.filter(drawn).every((id) => {
                 const r = rect(`#graph g.node[data-id="${id}"] .box`);
                 return r.left >= box.left && r.right <= box.right
                     && r.top >= box.top && r.bottom <= box.bottom;

@@ -26,7 +26,8 @@ def phone(browser: Browser, live_server: str) -> Iterator[Page]:
 
 def transform(page: Page) -> dict[str, float]:
     return page.evaluate(
-        "() => { const m = document.querySelector('#graph .viewport').getCTM(); return { x: m.e, y: m.f, k: m.a }; }"
+        "() => { const m = document.querySelector('#graph .viewport').getCTM();"
+        " return { x: m.e, y: m.f, k: m.a }; }"
     )
 
 
@@ -77,7 +78,8 @@ def test_a_phone_shows_the_graph_first_and_keeps_the_sum_in_sight(phone: Page, l
     phone.fill("#source", DIAMOND)
     expect(phone.locator("#graph-info")).to_contain_text("output e = 6")
     order = phone.evaluate(
-        """() => ['#graph', '#panel-paths', '#source'].map((s) => document.querySelector(s).getBoundingClientRect().top)"""
+        """() => ['#graph', '#panel-paths', '#source']
+                 .map((s) => document.querySelector(s).getBoundingClientRect().top)"""
     )
     assert order == sorted(order), "graph, then the paths, then the program"
     graph = phone.locator("#graph").bounding_box()
@@ -90,6 +92,10 @@ def test_a_phone_shows_the_graph_first_and_keeps_the_sum_in_sight(phone: Page, l
     sigma = phone.locator("#sigma-float")
     expect(sigma).to_be_visible()
     expect(sigma).to_have_text(re.compile(r"^Σ = 2 · path 1 of 1$"))
-    assert phone.evaluate("() => { const r = document.querySelector('#sigma-float').getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; }")
+    in_sight = phone.evaluate(
+        "() => { const r = document.querySelector('#sigma-float').getBoundingClientRect();"
+        " return r.top >= 0 && r.bottom <= innerHeight; }"
+    )
+    assert in_sight
     phone.click("#help-toggle")
     expect(phone.locator("#help")).to_contain_text("pinch")

@@ -495,3 +495,13 @@ def test_reverse_mode_and_jacobian_paths_through_values_on_random_array_programs
         expected = op_tangents[value.node]
         scale = 1e-12 + 1e-9 * float(np.max(np.abs(expected)))
         np.testing.assert_allclose(tangent, expected, rtol=1e-9, atol=scale)
+
+
+def test_infinite_terms_of_both_signs_are_nan_not_an_error() -> None:
+    graph = graph_of("x = 1000; y = exp(x); z = y*x - y*2000")  # paths: +inf and -inf
+    x = graph.nodes[0]
+    report = value_paths(graph, x)
+    assert report.count == 2 and math.isnan(report.listed_sum)
+    assert math.isnan(value_tangents(graph, x)[graph.output])
+    result = as_dict(graph, forward_input=x)
+    assert result["nodes"][-1]["tangent"] is None

@@ -129,7 +129,7 @@ class ValueNode:
     def jvp(self, tangents: Sequence[Any]) -> Any:
         """Σ ∂self/∂parent · tangent over the parents whose tangent is not None."""
         if self.partials is not None:
-            return math.fsum(d * t for d, t in zip(self.partials, tangents, strict=True) if t is not None)
+            return _sum([d * t for d, t in zip(self.partials, tangents, strict=True) if t is not None])
         top = self.top
         assert top is not None
         total: Any = None
@@ -289,6 +289,14 @@ def _expression_text(source: str, expr: Expr) -> str:
     return " ".join(_COMMENT.sub(" ", text).split())
 
 
+def _sum(terms: Sequence[float]) -> float:
+    """The correctly rounded sum, or IEEE arithmetic's ±inf or NaN where it is not finite."""
+    try:
+        return math.fsum(terms)
+    except (OverflowError, ValueError):  # finite terms past float64's range, or inf + (−inf)
+        return float(np.sum(np.asarray(terms, dtype=np.float64)))
+
+
 def _or_zeros(value: Any, like: Any) -> Any:
     if value is not None:
         return value
@@ -357,7 +365,7 @@ def value_paths(graph: ValuesGraph, source: ValueNode, limit: int = 20) -> PathR
     if total and limit > 0:
         listed = _best_paths(_as_node(graph.output), _as_node(source), _as_nodes(graph.nodes), limit)
     gradient = value_gradients(graph).get(source, 0.0)
-    listed_sum = math.fsum(p.product for p in listed)
+    listed_sum = _sum([p.product for p in listed])
     return PathReport(total, listed, listed_sum, float(gradient), limit)
 
 

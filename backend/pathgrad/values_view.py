@@ -294,7 +294,8 @@ def _sum(terms: Sequence[float]) -> float:
     try:
         return math.fsum(terms)
     except (OverflowError, ValueError):  # finite terms past float64's range, or inf + (−inf)
-        return float(np.sum(np.asarray(terms, dtype=np.float64)))
+        with np.errstate(all="ignore"):
+            return float(np.sum(np.asarray(terms, dtype=np.float64)))
 
 
 def _or_zeros(value: Any, like: Any) -> Any:

@@ -14,7 +14,7 @@
 
 const DEFAULTS = {
   layerGap: 60, // horizontal gap between layers
-  nodeGap: 18, // vertical gap between nodes in a layer
+  nodeGap: 12, // vertical gap between nodes in a layer
   dummyHeight: 6,
   sweeps: 6,
   placementPasses: 8,
@@ -59,6 +59,7 @@ export function layoutGraph(nodes, edges, opts = {}) {
 
   const order = topo(n, E);
   const layer = assignLayers(n, E, order, nodes, idx.get(o.output));
+  if (o.view && n <= BALANCE_MAX_NODES) balanceLeaves(n, E, layer, W, H, o);
   const budget = o.dummyBudget ?? Math.max(2000, 2 * (n + E.length));
   // Vertices 0..n-1 are the nodes, n..vCount-1 the dummies; neighbours in CSR form (flat typed
   // arrays: the layout runs once per graph, mostly before the JIT has optimised it, where arrays of
@@ -151,6 +152,9 @@ export function layoutGraph(nodes, edges, opts = {}) {
     for (let i = start[l]; i < start[l + 1]; i++) Y[flat[i]] -= shift;
   }
   // Weights: 2 for a dummy, 1 for a node; a pair weighs the product.
+  // A leaf pulls its consumer only a little: the chain h1 -> h2 -> ... stays level, each weight beside it.
+  const pull = new Float64Array(n).fill(1);
+  for (let v = 0; v < n; v++) if (predStart[v + 1] === predStart[v]) pull[v] = LEAF_PULL;
   const scratch = placementScratch(widest);
   const { desired, w } = scratch;
   for (let pass = 0; pass < o.placementPasses; pass++) {
@@ -164,8 +168,39 @@ export function layoutGraph(nodes, edges, opts = {}) {
       const l = down ? step : L - 1 - step;
       const a = start[l];
       const m = start[l + 1] - a;
-      desiredPositions(flat, a, m, n, aStart, aList, bStart, succ, Y, desired, w);
+      desiredPositions(flat, a, m, n, aStart, aList, bStart, succ, Y, desired, w, pull);
       placeLayer(flat, a, m, desired, w, Hv, o.nodeGap, Y, scratch);
+    }
+  }
+
+  // Compaction: aligning nodes with their neighbours spreads the columns apart; when the drawing ends
+  // up much taller than its tallest column packed, squeeze every column toward the middle (order and
+  // spacing kept, alignment scaled) so that it fits the view at a larger zoom.
+  if (o.view && vCount) {
+    let packed = 0;
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let l = 0; l < L; l++) {
+      let hsum = 0;
+      for (let i = start[l]; i < start[l + 1]; i++) hsum += Hv[flat[i]] + o.nodeGap;
+      packed = Math.max(packed, hsum - o.nodeGap);
+    }
+    for (let v = 0; v < vCount; v++) {
+      lo = Math.min(lo, Y[v] - Hv[v] / 2);
+      hi = Math.max(hi, Y[v] + Hv[v] / 2);
+    }
+    if (hi - lo > packed * 1.05) {
+      const f = packed / (hi - lo);
+      const mid = (lo + hi) / 2;
+      for (let l = 0; l < L; l++) {
+        const a = start[l];
+        const m = start[l + 1] - a;
+        for (let i = 0; i < m; i++) {
+          desired[i] = mid + (Y[flat[a + i]] - mid) * f;
+          w[i] = 1;
+        }
+        placeLayer(flat, a, m, desired, w, Hv, o.nodeGap, Y, scratch);
+      }
     }
   }
 
@@ -339,8 +374,10 @@ function chooseBands(L, layerX, layerW, top, bottom, across, o) {
     }
     if (l0 >= L) continue;
     bands.push([l0, L]);
+    // A band of one or two layers reads as a stray piece, not as a line of the chain.
+    if (bands.some(([a, z]) => z - a < 3)) continue;
     const sc = scaleOf(bands);
-    if (sc > bestScale * 1.05) {
+    if (sc > bestScale * 1.15) {
       best = bands;
       bestScale = sc;
     }
@@ -405,10 +442,11 @@ function reorderLayer(flat, a, b, nbStart, nb, pos, key) {
 
 /**
  * Where the vertices of the layer flat[a..a+m) would like to be: the weighted mean of the neighbours
- * listed in (aStart, aList) and, if bStart is given, (bStart, bList). Weights: 2 for a dummy, 1 for a
- * node; a pair weighs the product. A vertex without neighbours stays, with a small weight.
+ * listed in (aStart, aList) and, if bStart is given, (bStart, bList). Weights: 2 for a dummy, `pull`
+ * for a node (1, or less for a leaf, so that a chain stays straight and its weights sit beside it); a
+ * pair weighs the product. A vertex without neighbours stays, with a small weight.
  */
-function desiredPositions(flat, a, m, n, aStart, aList, bStart, bList, Y, desired, w) {
+function desiredPositions(flat, a, m, n, aStart, aList, bStart, bList, Y, desired, w, pull) {
   for (let i = 0; i < m; i++) {
     const v = flat[a + i];
     const wv = v >= n ? 2 : 1;
@@ -417,14 +455,14 @@ function desiredPositions(flat, a, m, n, aStart, aList, bStart, bList, Y, desire
     let count = 0;
     for (let j = aStart[v]; j < aStart[v + 1]; j++, count++) {
       const u = aList[j];
-      const wu = (u >= n ? 2 : 1) * wv;
+      const wu = (u >= n ? 2 : pull[u]) * wv;
       s += Y[u] * wu;
       ws += wu;
     }
     if (bStart) {
       for (let j = bStart[v]; j < bStart[v + 1]; j++, count++) {
         const u = bList[j];
-        const wu = (u >= n ? 2 : 1) * wv;
+        const wu = (u >= n ? 2 : pull[u]) * wv;
         s += Y[u] * wu;
         ws += wu;
       }
@@ -434,7 +472,7 @@ function desiredPositions(flat, a, m, n, aStart, aList, bStart, bList, Y, desire
       w[i] = 0.05;
     } else {
       desired[i] = s / ws;
-      w[i] = ws;
+      w[i] = v < n ? ws * pull[v] : ws; // a leaf gives way to the node it stands beside
     }
   }
 }
@@ -519,6 +557,88 @@ function assignLayers(n, E, order, nodes, outputIdx) {
   for (let v = 0; v < n; v++) maxL = Math.max(maxL, layer[v]);
   if (outputIdx !== undefined && succ[outputIdx].length === 0) layer[outputIdx] = maxL;
   return layer;
+}
+
+const BALANCE_MAX_NODES = 400;
+// The zoom at which the page's text is readable (13 px lines at >= 11 px), with a little to spare.
+const READABLE_ZOOM = 1.0;
+const LEAF_PULL = 0.02;
+
+/**
+ * Leaves (nodes without inputs) sit just before their first use, so a layer that feeds many weights
+ * into its successor (XOR's w5, w6, b3 beside its hidden units) becomes the tallest column. Spread
+ * them over the columns before their use when the drawing then fits the view at a larger zoom.
+ * Estimates the zoom from column heights (nodes, and one bundled route per source passing through)
+ * and layer widths. Changes `layer` in place.
+ */
+function balanceLeaves(n, E, layer, W, H, o) {
+  const isSource = new Uint8Array(n).fill(1);
+  for (const e of E) isSource[e.t] = 0;
+  // Room on the left: leaves may move into up to SPARE new first columns (empty ones are dropped).
+  const SPARE = 3;
+  for (let v = 0; v < n; v++) layer[v] += SPARE;
+  const estimate = () => {
+    let L = 0;
+    for (let v = 0; v < n; v++) L = Math.max(L, layer[v] + 1);
+    const height = new Float64Array(L);
+    const width = new Float64Array(L);
+    const used = new Uint8Array(L);
+    for (let v = 0; v < n; v++) {
+      height[layer[v]] += H[v] + o.nodeGap;
+      width[layer[v]] = Math.max(width[layer[v]], W[v]);
+      used[layer[v]] = 1;
+    }
+    // One route per source through each layer between it and its farthest use (fans are bundled).
+    const reach = new Int32Array(n).fill(-1);
+    for (const e of E) reach[e.s] = Math.max(reach[e.s], layer[e.t]);
+    for (let v = 0; v < n; v++) for (let l = layer[v] + 1; l < reach[v]; l++) height[l] += o.dummyHeight + o.nodeGap;
+    let w = 2 * o.margin - o.layerGap;
+    let h = 0;
+    for (let l = 0; l < L; l++) {
+      if (used[l] || height[l] > 0) w += width[l] + o.layerGap;
+      h = Math.max(h, height[l]);
+    }
+    return { zoom: Math.min(o.maxZoom, o.view.width / w, o.view.height / (h + 2 * o.margin)), height };
+  };
+  // Pack the leaves into the columns before their first use, right to left, so that no column is
+  // taller than the view holds at a readable zoom; keep that only if the whole drawing then fits at a
+  // larger zoom than before (extra columns cost width).
+  const before = estimate();
+  const original = layer.slice();
+  const firstUse = new Int32Array(n).fill(0x7fffffff);
+  for (const e of E) firstUse[e.s] = Math.min(firstUse[e.s], layer[e.t]);
+  let L = 0;
+  for (let v = 0; v < n; v++) L = Math.max(L, layer[v] + 1);
+  const fill = new Float64Array(L);
+  for (let v = 0; v < n; v++) if (!isSource[v]) fill[layer[v]] += H[v] + o.nodeGap;
+  const capacity = o.view.height / READABLE_ZOOM - 2 * o.margin;
+  const leaves = [];
+  for (let v = 0; v < n; v++) if (isSource[v] && firstUse[v] < 0x7fffffff) leaves.push(v);
+  leaves.sort((a, b) => firstUse[b] - firstUse[a] || a - b);
+  for (const v of leaves) {
+    const need = H[v] + o.nodeGap;
+    const route = o.dummyHeight + o.nodeGap;
+    // The nearest column with room; if none has, the least filled (farther left, its edge passes the
+    // columns in between too).
+    let at = -1;
+    let least = firstUse[v] - 1;
+    for (let l = firstUse[v] - 1; l >= 0; l--) {
+      if (fill[l] + need <= capacity) {
+        at = l;
+        break;
+      }
+      if (fill[l] + (firstUse[v] - 1 - l) * route < fill[least]) least = l;
+    }
+    if (at < 0) at = least;
+    layer[v] = at;
+    fill[at] += need;
+    for (let l = at + 1; l < firstUse[v]; l++) fill[l] += route;
+  }
+  if (estimate().zoom <= before.zoom * 1.001) layer.set(original);
+  // Drop the columns nothing uses.
+  let first = Infinity;
+  for (let v = 0; v < n; v++) first = Math.min(first, layer[v]);
+  for (let v = 0; v < n; v++) layer[v] -= first === Infinity ? 0 : first;
 }
 
 /** The longest span (layers crossed) whose edges, with all shorter ones, need at most `budget` dummies. */

@@ -93,8 +93,7 @@ export function focusOnPaths(view, input, output) {
 
 /**
  * Titles for the drawn nodes, as short expressions of their arguments: "w × x", "y = σ(…)",
- * "C = (…)²", "w1 × 0" (a folded constant). In the values view a node's title is its statement,
- * "h1 = σ(w1·x)". `symbols`: op name -> symbol, from GET /api/ops (symbolTable). Returns Map node
+ * "C = (…)²", "w1 × 0" (a folded constant). In the values view a node's title is its name. `symbols`: op name -> symbol, from GET /api/ops (symbolTable). Returns Map node
  * id -> title.
  */
 export function nodeTitles(view, folded = new Map(), symbols = new Map()) {
@@ -119,7 +118,9 @@ export function nodeTitles(view, folded = new Map(), symbols = new Map()) {
   };
   for (const n of view.nodes) {
     if (n.expr !== undefined && n.expr !== null) {
-      titles.set(n.id, statementTitle(n));
+      // A named value is drawn by its name, as the seed draws its networks (h1, h2, y); its statement
+      // is in the tooltip and the editor.
+      titles.set(n.id, n.name ?? statementTitle(n));
       continue;
     }
     if (n.op === 'leaf' || n.kind === 'const' || n.op === 'const' || n.collapsed) {

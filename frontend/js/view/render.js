@@ -162,14 +162,14 @@ export function createGraphView(root, handlers = {}) {
     const { p } = it;
     const before = el.toggle ?? el.badge ?? null;
     if (level >= 1 && !el.title) {
-      el.title = mkText('title', { x: p.width / 2, y: it.compact ? p.height / 2 + 4.5 : 21, 'text-anchor': 'middle' }, nodeTxt(it).title);
+      el.title = mkText('title', { x: p.width / 2, y: it.compact ? p.height / 2 + 4.5 : 16, 'text-anchor': 'middle' }, nodeTxt(it).title);
       el.g.insertBefore(el.title, before);
     }
     if (level >= 2 && !it.compact && !el.val) {
-      el.val = mk('text', 'val', { x: p.width / 2, y: 39.5, 'text-anchor': 'middle' });
+      el.val = mk('text', 'val', { x: p.width / 2, y: 30.5, 'text-anchor': 'middle' });
       el.val.append(mkText('k', null, 'value ', 'tspan'), mkText('v', null, nodeTxt(it).value, 'tspan'));
       const [k, v] = gradLine(it);
-      el.grad = mk('text', 'grad', { x: p.width / 2, y: 55.5, 'text-anchor': 'middle' });
+      el.grad = mk('text', 'grad', { x: p.width / 2, y: 44, 'text-anchor': 'middle' });
       el.grad.append(mkText('k', null, k, 'tspan'), mkText('v', null, v, 'tspan'));
       el.g.insertBefore(el.val, before);
       el.g.insertBefore(el.grad, before);

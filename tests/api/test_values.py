@@ -170,3 +170,13 @@ def test_an_alias_input_has_its_own_paths(client: TestClient) -> None:
     assert result["finite_difference"] == pytest.approx(2.0, rel=1e-6)
     nodes = {n["name"]: n for n in result["graph"]["nodes"]}
     assert nodes["y"]["op"] == "alias" and nodes["y"]["node"] == nodes["h"]["node"]
+
+
+@pytest.mark.parametrize("view", ["operations", "values"])
+@pytest.mark.parametrize("limit", [0, 5])
+def test_an_array_input_is_a_422_in_both_views(client: TestClient, view: str, limit: int) -> None:
+    body = {"source": "x = [1, 2]; y = sum(x*x)", "input": "x", "view": view, "limit": limit}
+    response = client.post("/api/paths", json=body)
+    assert response.status_code == 422, response.text
+    (detail,) = response.json()["detail"]
+    assert detail["loc"] == ["body", "input"] and "is an array" in detail["msg"]

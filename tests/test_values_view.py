@@ -505,3 +505,14 @@ def test_infinite_terms_of_both_signs_are_nan_not_an_error() -> None:
     assert math.isnan(value_tangents(graph, x)[graph.output])
     result = as_dict(graph, forward_input=x)
     assert result["nodes"][-1]["tangent"] is None
+
+
+def test_a_statement_carries_the_input_of_its_last_operation() -> None:
+    """`pre` lets the page mark a dead ReLU in the values view: relu's input, not the unit's value."""
+    program = service.build("x = 1; w = -2; h = relu(w*x); y = 3*h")
+    graph = service.graph_for(program, view="values")
+    by_name = {n["name"]: n for n in graph["nodes"]}
+    assert by_name["h"]["pre"] == -2.0
+    assert by_name["h"]["value"] == 0.0
+    assert by_name["y"]["pre"] == 3.0  # 3*h: the first argument is the literal 3
+    assert by_name["x"]["pre"] is None

@@ -469,6 +469,11 @@ def values_to_dict(
                 "line": value.line,
                 "node": op_ids.node[value.node],
                 "members": [op_ids.node[m] for m in value.members],
+                # The input of the statement's last operation (an activation's pre-activation), so
+                # that the page can mark a dead ReLU and place the unit on the activation's curve.
+                "pre": to_json_number(value.node.parents[0].value)
+                if value.members and value.node.parents
+                else None,
             }
         )
     edges = []

@@ -13,7 +13,7 @@ from pathgrad.presets import PRESETS
 DIAMOND = "a = 2; b = 1; e = (a+b)*(b+1)"
 NODE_KEYS = {
     "id", "op", "label", "name", "kind", "value", "grad", "tangent", "shape", "group",
-    "nonfinite", "reason", "grad_nonfinite", "expr", "line", "node", "members",
+    "nonfinite", "reason", "grad_nonfinite", "expr", "line", "node", "members", "pre",
 }
 EDGE_KEYS = {"id", "source", "target", "arg", "local", "local_reason", "occurrences"}
 
@@ -152,7 +152,7 @@ def test_the_openapi_schema_documents_view(client: TestClient) -> None:
         view = schemas[request]["properties"]["view"]
         assert view["enum"] == ["operations", "values"] and view["default"] == "operations"
         assert "one node per statement" in view["description"]
-    assert {"expr", "line", "node", "members"} <= set(schemas["ValueNodeModel"]["properties"])
+    assert {"expr", "line", "node", "members", "pre"} <= set(schemas["ValueNodeModel"]["properties"])
     assert "occurrences" in schemas["ValueEdgeModel"]["properties"]
     assert schemas["PresetModel"]["properties"]["view"]["enum"] == ["operations", "values"]
 

@@ -210,7 +210,7 @@ def measure(browser: Browser, base: str) -> dict[str, Any]:
         out["key"] = keystroke(page)
     finally:
         page.context.close()
-    page = open_page(browser, base, sigmoid_layers(4999))
+    page = open_page(browser, base, sigmoid_layers(4998))
     try:
         for z in ("fit", "1"):
             set_zoom(page, z)

@@ -242,7 +242,7 @@ export function createApp(els, api, opts = {}) {
       cur.key = key;
       const t0 = performance.now();
       cur.titles = nodeTitles(cur.view, cur.view.folded, cur.symbols);
-      const sized = cur.view.nodes.map((n) => ({ id: n.id, kind: n.kind, ...nodeSize(n, nodeText(n, cur.titles.get(n.id))) }));
+      const sized = cur.view.nodes.map((n) => ({ id: n.id, kind: n.kind, group: n.group ?? null, ...nodeSize(n, nodeText(n, cur.titles.get(n.id))) }));
       const r = els.graph.getBoundingClientRect();
       const viewSize = r.width > 0 && r.height > 0 ? { width: r.width - 24, height: r.height - 24 } : null;
       // Room between layers for the local derivatives written on the edges.
@@ -252,7 +252,8 @@ export function createApp(els, api, opts = {}) {
       const job = {
         nodes: sized,
         edges: cur.view.edges.map((e) => ({ id: e.id, source: e.source, target: e.target, arg: e.arg })),
-        opts: { output: cur.view.output, view: viewSize, layerGap },
+        // Expanded composites are boxed: more room between the nodes of a layer for the boxes' edges.
+        opts: { output: cur.view.output, view: viewSize, layerGap, ...(cur.view.groups?.length ? { nodeGap: 20 } : {}) },
         labels: cur.view.edges.map((e) => ({ id: e.id, width: labelWidth(edgeText(e)), height: LABEL_H })),
       };
       const token = ++cur.layoutToken;

@@ -167,3 +167,23 @@ def test_a_long_ladder_is_answered_quickly(client: TestClient) -> None:
     assert result["count"] == str(2**1000)
     assert len(result["paths"]) == result["limit"] == 100  # max_path_edges=200,000 / 2,000 edges
     assert all(len(p["edges"]) == 2000 for p in result["paths"])
+
+
+@pytest.mark.parametrize(
+    ("source", "gradient_kind", "kinds"),
+    [
+        ("x = 1; y = x*1e300*1e8 + x*1e300*1e8", "inf", [None, None]),  # was a 500 (OverflowError)
+        ("x = 1000; y = exp(x) - exp(x)", "nan", ["inf", "-inf"]),  # was a 422 on `input`
+    ],
+)
+def test_nonfinite_products_and_sums_are_values_with_their_kind_and_reason(
+    client: TestClient, source: str, gradient_kind: str, kinds: list[str | None]
+) -> None:
+    result = post_paths(client, source, "x")
+    assert result["count"] == "2"
+    assert result["gradient"] is None and result["gradient_kind"] == gradient_kind
+    assert result["listed_sum"] is None and result["listed_sum_kind"] == gradient_kind
+    assert sorted(p["product_kind"] or "" for p in result["paths"]) == sorted(k or "" for k in kinds)
+    assert result["reasons"]["listed_sum"] and result["reasons"]["gradient"]
+    for path in result["paths"]:
+        assert (path["product_reason"] is None) == (path["product_kind"] is None)

@@ -67,6 +67,14 @@ class PathsRequest(ProgramRequest):
 
 Number = float | None
 NumberOrArray = float | list[Any] | None
+# What a null number was: JSON has no infinity, so +∞, −∞ and NaN all travel as null beside their kind.
+NonfiniteKind = Literal["inf", "-inf", "nan"]
+Kind = NonfiniteKind | None
+KindOrArray = NonfiniteKind | list[Any] | None
+_KIND = (
+    "null when every number is finite; else 'inf', '-inf' or 'nan' (for an array, nested lists of its "
+    "shape with null at the finite entries)"
+)
 
 
 class GraphNode(BaseModel):
@@ -76,8 +84,11 @@ class GraphNode(BaseModel):
     name: str | None
     kind: Literal["input", "param", "const", "op"]
     value: NumberOrArray
+    value_kind: KindOrArray = Field(description=f"what a null in value is: {_KIND}")
     grad: NumberOrArray = Field(description="the adjoint d(output)/d(node); null for constants")
+    grad_kind: KindOrArray = Field(description=f"what a null in grad is: {_KIND}")
     tangent: NumberOrArray = Field(description="d(node)/d(forward input), when forward mode was asked")
+    tangent_kind: KindOrArray = Field(description=f"what a null in tangent is: {_KIND}")
     shape: list[int]
     group: str | None = Field(description="id of the expanded composite this node belongs to")
     nonfinite: bool = Field(description="the value is infinite or NaN (it travels as null)")
@@ -91,6 +102,11 @@ class GraphEdge(BaseModel):
     target: str = Field(description="the child node")
     arg: int = Field(description="argument index of the parent in the child (x*x has two edges)")
     local: NumberOrArray = Field(description="d(target)/d(source): a number, or a small Jacobian")
+    local_kind: KindOrArray = Field(description=f"what a null in local is: {_KIND}")
+    local_needed: bool = Field(
+        description="false when the source is a constant: no gradient flows to it, so local is null "
+        "(no derivative needed, not an undefined one)"
+    )
     local_reason: str | None = Field(description="why local is absent or not finite")
 
 

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
-from pathgrad.engine import Node, topological_order
-from pathgrad.gradcheck import numeric_gradient
-from pathgrad.graph_json import GraphIds, graph_to_dict, paths_to_dict, to_json_number
+from pathgrad.engine import Node, tangents, topological_order
+from pathgrad.gradcheck import finite_difference
+from pathgrad.graph_json import GraphIds, graph_to_dict, paths_to_dict, to_json_kind, to_json_number
 from pathgrad.language import LanguageError, Limits, Program, build_program
 from pathgrad.paths import paths
 from pathgrad.presets import PRESETS, Preset
@@ -120,7 +121,22 @@ def paths_for(
     except ValueError as error:
         raise RequestError("input", str(error)) from None
     result = paths_to_dict(report, ids, output, source)
-    result["finite_difference"] = to_json_number(numeric_gradient(output, source))
+    # Two witnesses of the gradient: forward mode (exact, another order of the same products) and
+    # an extrapolated finite difference with its own error, which says when it cannot resolve.
+    with np.errstate(all="ignore"):
+        forward = float(tangents([output], source).get(output, 0.0))
+        estimate = finite_difference(output, source)
+    result["forward_mode"] = to_json_number(forward)
+    result["forward_mode_kind"] = to_json_kind(forward)
+    result["finite_difference"] = to_json_number(estimate.value)
+    result["finite_difference_kind"] = to_json_kind(estimate.value)
+    result["finite_difference_error"] = to_json_number(estimate.error)
+    result["finite_difference_resolves"] = estimate.resolves
+    result["finite_difference_verdict"] = estimate.verdict(report.gradient)
+    if not math.isfinite(forward):
+        result["reasons"]["forward_mode"] = "forward mode meets a non-finite local derivative or tangent"
+    if not math.isfinite(estimate.value):
+        result["reasons"]["finite_difference"] = "the output is not finite near the input's value"
     result["graph"] = graph_to_dict(
         output,
         order=order,

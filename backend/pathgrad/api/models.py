@@ -137,7 +137,20 @@ class PathModel(BaseModel):
     nodes: list[str]
     edges: list[str]
     factors: list[Number]
+    factor_kinds: list[Kind] | None = Field(description=f"what a null factor is: {_KIND}")
     product: Number
+    product_kind: Kind
+    product_reason: str | None = Field(description="why the product is not finite")
+
+
+class PathsReasons(BaseModel):
+    """For each of these numbers that is not finite, why."""
+
+    listed_sum: str | None = None
+    gradient: str | None = None
+    remainder: str | None = None
+    forward_mode: str | None = None
+    finite_difference: str | None = None
 
 
 class PathsResponse(BaseModel):
@@ -148,9 +161,29 @@ class PathsResponse(BaseModel):
     truncated: bool
     paths: list[PathModel]
     listed_sum: Number
+    listed_sum_kind: Kind
     gradient: Number = Field(description="reverse mode's d(output)/d(input)")
+    gradient_kind: Kind
     remainder: Number = Field(description="what the unlisted paths contribute: gradient − listed_sum")
-    finite_difference: Number = Field(description="central-difference estimate of the gradient")
+    remainder_kind: Kind
+    reasons: PathsReasons = Field(description="why each non-finite number above is not finite")
+    forward_mode: Number = Field(description="forward mode's d(output)/d(input): the exact second witness")
+    forward_mode_kind: Kind
+    finite_difference: Number = Field(
+        description="central differences at shrinking steps, extrapolated to step 0 (Richardson)"
+    )
+    finite_difference_kind: Kind
+    finite_difference_error: Number = Field(
+        description="the estimate's own error: |finite_difference − true derivative| is about this or less"
+    )
+    finite_difference_resolves: bool = Field(
+        description="whether the error is at most 0.1% of the estimate; if not, the estimate cannot "
+        "witness values below about finite_difference_error"
+    )
+    finite_difference_verdict: Literal["agrees", "differs", "unresolved", "nonfinite"] = Field(
+        description="the estimate against the gradient: agrees (within its error, resolved), differs, "
+        "unresolved (consistent, but it cannot resolve the value), nonfinite (either is not finite)"
+    )
     graph: Graph
 
 

@@ -103,7 +103,10 @@ const SYMBOLS = {
   add: '+', sub: '−', mul: '×', div: '÷', neg: '−', pow: '^', matmul: '@', exp: 'exp', log: 'log',
 };
 
-/** The text lines to draw for a node: title, value line, gradient line. */
+/**
+ * The text lines to draw for a node: title, value line, gradient line; and `note`, the reason, when
+ * the value is not finite.
+ */
 export function nodeText(node) {
   let title = node.label ?? node.name ?? SYMBOLS[node.op] ?? node.op;
   if (node.name && node.op !== 'leaf' && node.op !== 'const') {
@@ -111,10 +114,17 @@ export function nodeText(node) {
     title = `${node.name} = ${sym}`;
     if (node.label && node.label !== node.name) title = `${node.name} = ${node.label}`;
   }
-  const value = node.nonfinite && node.value === null ? 'NaN' : formatValue(node.value);
+  // Non-finite numbers travel as null beside their kind ("inf", "-inf", "nan"): drawn ∞, −∞, NaN.
+  const value = node.nonfinite && node.value === null && !node.value_kind ? 'NaN' : formatValue(node.value, 4, node.value_kind ?? null);
   const hasGrad = node.kind !== 'const' && node.grad !== null && node.grad !== undefined;
-  const grad = hasGrad ? formatValue(node.grad) : node.nonfinite && node.kind !== 'const' ? 'NaN' : '';
-  return { title: String(title), value, grad };
+  let grad = '';
+  if (hasGrad) grad = formatValue(node.grad, 4, node.grad_kind ?? null);
+  else if (node.kind !== 'const' && node.grad_kind) grad = formatValue(null, 4, node.grad_kind);
+  else if (node.kind !== 'const' && (node.nonfinite || node.grad_nonfinite)) grad = 'NaN';
+  const text = { title: String(title), value, grad };
+  // Why the value is not finite, to draw on the node itself (not only in a tooltip).
+  if (node.nonfinite && node.reason) text.note = String(node.reason);
+  return text;
 }
 
 /** Text for an edge's local derivative. */

@@ -789,6 +789,6 @@ def test_second_order_through_a_vector_matmul_raises_as_documented() -> None:
     with pytest.raises(NotImplementedError, match="matrix @ matrix only"):
         grad(total(W @ v), [W, v], create_graph=True)
     column = Var(np.array([[0.5], [-1.0]]))
-    gW, gc = grad(total(sin(W @ column)), [W, column], create_graph=True)
+    gW, _ = grad(total(sin(W @ column)), [W, column], create_graph=True)
     (h,) = grad(total(gW), [column])  # matrix @ matrix: fine
     assert np.shape(h) == (2, 1)

@@ -217,3 +217,8 @@ def test_array_kinds_are_per_entry() -> None:
     (logs,) = [n for n in graph["nodes"] if n["op"] == "log"]
     assert logs["value"][1] == 0.0 and logs["value"][0] is None
     assert logs["value_kind"] == ["-inf", None, "nan"]
+
+
+def test_to_dot_names_the_kind_of_a_nonfinite_number() -> None:
+    dot = to_dot(service.graph_for(service.build("x = 0; y = -log(x)")))
+    assert "value -inf" in dot and "value inf" in dot and "grad -inf" in dot

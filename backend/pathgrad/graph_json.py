@@ -312,19 +312,23 @@ def to_dot(graph: dict[str, Any]) -> str:
     def quote(text: str) -> str:
         return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
-    def show(value: Any) -> str:
+    def show(value: Any, kind: Any = None) -> str:
         if isinstance(value, float):
             return format_number(value)
-        return "—" if value is None else "[…]"
+        if value is None:
+            return kind if isinstance(kind, str) else "—"  # "inf", "-inf", "nan"
+        return "[…]"
 
     lines = ["digraph pathgrad {", "  rankdir=LR;", '  node [fontname="Helvetica", shape=box];']
     for node in graph["nodes"]:
-        text = f"{node['label']}\nvalue {show(node['value'])}\ngrad {show(node['grad'])}"
+        value = show(node["value"], node.get("value_kind"))
+        text = f"{node['label']}\nvalue {value}\ngrad {show(node['grad'], node.get('grad_kind'))}"
         if node["name"] and node["name"] != node["label"]:
             text = f"{node['name']} = {text}"
         shape = "ellipse" if node["kind"] in ("input", "param") else "box"
         lines.append(f"  {node['id']} [label={quote(text)}, shape={shape}];")
     for edge in graph["edges"]:
-        lines.append(f"  {edge['source']} -> {edge['target']} [label={quote(show(edge['local']))}];")
+        local = show(edge["local"], edge.get("local_kind"))
+        lines.append(f"  {edge['source']} -> {edge['target']} [label={quote(local)}];")
     lines.append("}")
     return "\n".join(lines) + "\n"

@@ -206,6 +206,7 @@ class ValuesGraph:
         self.program = program
         self.nodes = nodes
         self.output = output
+        self.adjoints: dict[ValueNode, Any] | None = None  # value_gradients' answer, once computed
         self.by_name: dict[str, ValueNode] = {}  # each name's last statement in the graph
         for node in nodes:
             if node.name is not None:
@@ -322,7 +323,10 @@ def value_gradients(graph: ValuesGraph) -> dict[ValueNode, Any]:
 
     One vector-Jacobian product per edge, each the engine's reverse mode on the re-recorded
     statement; like the operations view, values that do not depend on a leaf get no adjoint.
+    Computed once per graph (the values do not change): the same dict is returned again.
     """
+    if graph.adjoints is not None:
+        return graph.adjoints
     output = graph.output
     adjoints: dict[ValueNode, Any] = {output: _ones_like(output.value)}
     with np.errstate(all="ignore"):
@@ -335,6 +339,7 @@ def value_gradients(graph: ValuesGraph) -> dict[ValueNode, Any]:
                     continue
                 previous = adjoints.get(parent)
                 adjoints[parent] = contribution if previous is None else previous + contribution
+    graph.adjoints = adjoints
     return adjoints
 
 
@@ -475,6 +480,11 @@ def values_to_dict(
                 "line": value.line,
                 "node": op_ids.node[value.node],
                 "members": [op_ids.node[m] for m in value.members],
+                # The input of the statement's last operation (an activation's pre-activation), so
+                # that the page can mark a dead ReLU and place the unit on the activation's curve.
+                "pre": to_json_number(value.node.parents[0].value)
+                if value.members and value.node.parents
+                else None,
             }
         )
     edges = []

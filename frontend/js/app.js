@@ -234,6 +234,7 @@ export function createApp(els, api, opts = {}) {
       makeRoomIfNeeded(key);
       els.graph.dataset.zoom = graphView.zoom.toFixed(3);
       els.graph.dataset.layoutMs = (t1 - t0).toFixed(1);
+      els.graph.dataset.layoutSize = `${Math.round(cur.layout.width)}x${Math.round(cur.layout.height)}`;
       els.graph.dataset.structure = String(cur.seq);
       afterPaint(tReceived, t1 - t0, json);
     }
@@ -407,6 +408,7 @@ export function createApp(els, api, opts = {}) {
     if (cur.view && cur.sweepDrawn) graphView.update(cur.view);
     cur.sweepDrawn = false;
     panel.resetAnim();
+    if (els.sigmaFloat) els.sigmaFloat.hidden = true;
     setText(els.sweepCount, '');
     els.graph.classList.remove('animating');
   }
@@ -424,6 +426,11 @@ export function createApp(els, api, opts = {}) {
     if (!pj) return;
     const st = pathStateAt(tl, t);
     panel.setAnim(st, pj.paths, t);
+    // The running sum stays in sight over the graph (on a phone the Paths panel is below it).
+    if (els.sigmaFloat) {
+      els.sigmaFloat.hidden = t <= 0;
+      setText(els.sigmaFloat, `Σ = ${formatNumber(st.sum, 5)} · path ${Math.min(st.path + 1, pj.paths.length)} of ${pj.paths.length}`);
+    }
     const p = pj.paths[st.path];
     graphView.clearBadges();
     if (t <= 0 || !p) {

@@ -32,7 +32,7 @@ function boot() {
     inputSelect: $('#input-select'), outputSelect: $('#output-select'), limit: $('#limit'), expand: $('#expand'),
     examples: $('#examples'), ops: $('#ops'), scale: $('#scale'), toast: $('#toast'), timeline: $('#timeline'),
     play: $('#play'), pause: $('#pause'), step: $('#step'), stepBack: $('#step-back'), restart: $('#restart'),
-    speed: $('#speed'), modePaths: $('#mode-paths'), reverseSweep: $('#reverse-sweep'), forwardSweep: $('#forward-sweep'),
+    speed: $('#speed'), sigmaFloat: $('#sigma-float'), modePaths: $('#mode-paths'), reverseSweep: $('#reverse-sweep'), forwardSweep: $('#forward-sweep'),
   };
   let lastHash = null;
   // The training side of the page (presets, training, gallery, comparison) needs the server.

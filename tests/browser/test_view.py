@@ -12,7 +12,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from pathgrad.presets import PRESETS
 
-from .helpers import open_app
+from .helpers import open_app, play_to_end
 
 WINDOWS = [(1440, 900), (1280, 720)]
 MIN_TEXT_PX = 11.0
@@ -123,3 +123,112 @@ def test_every_preset_reads_at_fit(
     assert m["nodes"], "nothing drawn"
     problems = legibility_problems(m)
     assert not problems, f"zoom {page.get_attribute('#graph', 'data-zoom')}: " + "; ".join(problems[:12])
+
+
+def settle(page: Page) -> None:
+    expect(page.locator("#graph")).not_to_have_class(re.compile(r"\bstale\b"))
+    expect(page.locator("#app")).not_to_have_class(re.compile(r"\bbusy\b"))
+    expect(page.locator("#graph")).to_have_attribute("data-settled", "true")
+
+
+# Paths are listed for a number: xor-batched's inputs are arrays (listing paths for one element of
+# an array is not built yet), so it has none to add up.
+SCALAR_PRESETS = [name for name in PRESETS if name != "xor-batched"]
+
+
+@pytest.mark.parametrize("preset", SCALAR_PRESETS)
+def test_values_view_paths_add_up_to_the_gradient(page: Page, live_server: str, preset: str) -> None:
+    """In the values view the listed paths, and the animation's running sum, give the gradient."""
+    open_settled(page, live_server, preset)
+    if page.get_attribute("#graph", "data-view") != "values":
+        page.click("#view-values")
+    expect(page.locator("#graph")).to_have_attribute("data-view", "values")
+    settle(page)
+    expect(page.locator("#check")).to_have_class(re.compile(r"\bok\b"))
+    gradient = page.text_content("#gradient")
+    assert gradient and page.text_content("#listed-sum") == gradient
+    play_to_end(page)
+    expect(page.locator("#sigma")).to_have_text(gradient)
+
+
+def test_switching_views_keeps_the_selection(page: Page, live_server: str) -> None:
+    open_settled(page, live_server, "sigmoid-chain")
+    page.select_option("#input-select", "w3")
+    expect(page.locator("#paths-title")).to_have_text("Paths from w3 to C")
+    gradient = page.text_content("#gradient")
+    page.click("#view-operations")
+    expect(page.locator("#graph")).to_have_attribute("data-view", "operations")
+    expect(page.locator("#paths-title")).to_have_text("Paths from w3 to C")
+    expect(page.locator("#gradient")).to_have_text(gradient or "")
+    expect(page.locator("#input-select")).to_have_value("w3")
+    page.keyboard.press("v")
+    expect(page.locator("#graph")).to_have_attribute("data-view", "values")
+    expect(page.locator("#input-select")).to_have_value("w3")
+
+
+def test_find_jumps_and_zooms_to_a_node(page: Page, live_server: str) -> None:
+    open_settled(page, live_server, "sigmoid-chain")
+    page.click("#view-operations")
+    settle(page)
+    page.keyboard.press("/")
+    expect(page.locator("#find")).to_be_focused()
+    page.keyboard.type("h7")
+    page.keyboard.press("Enter")
+    found = page.locator("#graph g.node.found")
+    expect(found).to_have_count(1)
+    expect(found.locator("text.title")).to_have_text(re.compile(r"^h7 = "))
+    where = page.evaluate(
+        """() => {
+            const pane = document.querySelector('#graph').getBoundingClientRect();
+            const r = document.querySelector('#graph g.node.found rect.box').getBoundingClientRect();
+            const k = document.querySelector('#graph .viewport').getCTM().a;
+            return { dx: (r.left + r.right) / 2 - (pane.left + pane.right) / 2,
+                     dy: (r.top + r.bottom) / 2 - (pane.top + pane.bottom) / 2, k };
+        }"""
+    )
+    assert abs(where["dx"]) < 2 and abs(where["dy"]) < 2 and where["k"] >= 1
+    page.fill("#find", "nothing-here")
+    page.press("#find", "Enter")
+    expect(page.locator("#find")).to_have_class(re.compile(r"\bnot-found\b"))
+
+
+def test_focus_keeps_only_the_paths_of_the_input(page: Page, live_server: str) -> None:
+    open_settled(page, live_server, "leaky-relu-wide")
+    page.select_option("#input-select", "w3_2")
+    expect(page.locator("#paths-title")).to_have_text("Paths from w3_2 to C")
+    before = page.locator("#graph g.node").count()
+    page.click("#focus")
+    expect(page.locator("#focus")).to_have_attribute("aria-pressed", "true")
+    # w3_2 -> y -> C: the only path, and nothing else is drawn.
+    expect(page.locator("#graph g.node")).to_have_count(3)
+    expect(page.locator("#graph-info")).to_contain_text(f"{before - 3} off the paths hidden")
+    assert "focus=1" in page.url
+    page.keyboard.press("o")
+    expect(page.locator("#graph g.node")).to_have_count(before)
+
+
+def test_fit_fits_a_thousand_layer_chain(page: Page, live_server: str) -> None:
+    """Fit shows all of a 1,000-layer chain (4,000 operations): the smallest zoom follows the graph."""
+    lines = ["x = 0.5", "w = 0.9", "h1 = sigmoid(w*x + 0.1)"]
+    lines += [f"h{i} = sigmoid(w*h{i - 1} + 0.1)" for i in range(2, 1001)]
+    open_app(page, live_server)
+    page.fill("#source", "\n".join(lines))
+    expect(page.locator("#graph-info")).to_contain_text("output h1000", timeout=20_000)
+    settle(page)
+    for view in ("values", "operations"):
+        page.click(f"#view-{view}")
+        expect(page.locator("#graph")).to_have_attribute("data-view", view)
+        settle(page)
+        page.click("#fit")
+        fits = page.evaluate(
+            """() => {
+                const g = document.querySelector('#graph');
+                const pane = g.getBoundingClientRect();
+                const [w, h] = g.dataset.layoutSize.split('x').map(Number);
+                const m = document.querySelector('#graph .viewport').getCTM();
+                return { left: m.e, top: m.f, right: m.e + w * m.a, bottom: m.f + h * m.d,
+                         width: pane.width, height: pane.height };
+            }"""
+        )
+        assert fits["left"] >= -0.5 and fits["top"] >= -0.5, fits
+        assert fits["right"] <= fits["width"] + 0.5 and fits["bottom"] <= fits["height"] + 0.5, fits

@@ -24,7 +24,7 @@ const DEFAULTS = {
   view: null, // {width, height} of the view in pixels: long chains wrap into bands to fill it (null: no wrapping)
   maxZoom: 1.5, // the view never zooms in further, so wrapping a drawing that fits at this zoom gains nothing
   bandGap: 34, // vertical gap between bands
-  maxBands: 12,
+  maxBands: 64,
 };
 
 /**

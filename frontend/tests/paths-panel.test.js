@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { witnesses } from '../js/view/paths-panel.js';
+import { witnesses, kindSums } from '../js/view/paths-panel.js';
 import { fixture } from './helpers.js';
 
 const diamond = () => ({
@@ -62,4 +62,11 @@ test('an answer without the new fields falls back to the old comparison', () => 
   const w = witnesses(fixture('diamond.paths-b.json'));
   assert.equal(w.forward, '');
   assert.match(w.check, /finite difference agrees ✓$/);
+});
+
+test('running sums count a null product as its kind', () => {
+  const paths = [{ product: 2 }, { product: null, product_kind: '-inf' }, { product: 1 }, { product: null, product_kind: 'inf' }];
+  const sums = kindSums(paths);
+  assert.deepEqual(sums.slice(0, 3), [2, -Infinity, -Infinity]);
+  assert.ok(Number.isNaN(sums[3]));
 });

@@ -10,6 +10,18 @@ const FORWARD_RTOL = 1e-9; // forward and reverse mode add the same products in 
 
 const finite = (x) => typeof x === 'number' && Number.isFinite(x);
 
+const KIND_NUMBER = { inf: Infinity, '-inf': -Infinity, nan: NaN };
+
+/** The running sums of the products, a null product counted as its kind (∞, −∞, NaN). Pure. */
+export function kindSums(paths) {
+  let sum = 0;
+  return paths.map((p) => {
+    const x = typeof p.product === 'number' ? p.product : KIND_NUMBER[p.product_kind] ?? NaN;
+    sum += x;
+    return sum;
+  });
+}
+
 /**
  * The paths answer's gradient beside its two witnesses, as text: forward mode (exact) and the
  * finite difference with its own error, and the honest verdict. Pure (no DOM).
@@ -123,7 +135,9 @@ export function createPathsPanel(els, handlers = {}) {
     const paths = pj.paths ?? [];
     setText(els.count, pathCountText(pj.count, paths.length));
     els.count.dataset.count = String(pj.count);
-    const sums = runningSums(paths);
+    // Running sums with IEEE arithmetic on the products' kinds: −∞ then +∞ is −∞, then NaN.
+    const withKinds = kindSums(paths);
+    const sums = runningSums(paths).map((sum, i) => (sum === null ? withKinds[i] : sum));
     items = paths.map((p, i) => {
       const chain = h('span', { class: 'chain' });
       const name = (id) => labels?.get(id) ?? nodeShort(byId.get(id));

@@ -79,7 +79,8 @@ def sigmoid_layers(layers: int) -> str:
 @contextlib.contextmanager
 def server(frontend: str | None = None) -> Iterator[str]:
     port = free_port()
-    env = dict(os.environ, PATHGRAD_LOG_LEVEL="warning")
+    # 5,000 layers take 153,000 characters: more than max_source_chars allows by default.
+    env = dict(os.environ, PATHGRAD_LOG_LEVEL="warning", PATHGRAD_MAX_SOURCE_CHARS="200000")
     if frontend:
         env["PATHGRAD_FRONTEND_DIR"] = frontend
     process = subprocess.Popen([sys.executable, "-m", "pathgrad.cli", "serve", "--port", str(port)], env=env, cwd=ROOT)

@@ -366,7 +366,7 @@ export function createApp(els, api, opts = {}) {
       loadTimeline();
       return;
     }
-    panel.show(pj, cur.g.byId, exprLabels(cur.g));
+    panel.show(pj, cur.g.byId, exprLabels(cur.g, 16, cur.symbols));
     const inputNode = cur.g.byId.get(pj.input) ?? findNode(cur.g, state.input);
     setText(els.pathsTitle, `Paths from ${inputNode?.name ?? pj.input} to ${cur.g.byId.get(pj.output)?.name ?? pj.output}`);
     loadTimeline();

@@ -122,8 +122,13 @@ export function nodeText(node, shownTitle = null) {
   return text;
 }
 
-/** Text for an edge's local derivative. */
+/** Text for an edge's local derivative; a parallel edge (x*x) says which argument it is ("arg 2: 3"). */
 export function edgeText(edge) {
+  const text = localText(edge);
+  return edge.twin && text ? `arg ${edge.twin}: ${text}` : text;
+}
+
+function localText(edge) {
   if (edge.local === null || edge.local === undefined) return edge.local_reason ? 'NaN' : '';
   return formatValue(edge.local, 3);
 }

@@ -24,6 +24,7 @@ from pathgrad import (
     Var,
     cos,
     count_paths,
+    exp,
     expand_composites,
     grad,
     local_derivative,
@@ -374,3 +375,32 @@ def test_top_k_paths_are_the_k_largest(
     for path in report.paths:
         assert_is_a_real_path(path, source, output)
     assert report.remainder == report.gradient - report.listed_sum
+
+
+# --- non-finite products and sums are values, never an exception ------------------------------------
+
+
+def test_finite_products_whose_sum_overflows_add_up_to_infinity() -> None:
+    # math.fsum raised OverflowError: x·1e300·1e8 is 1e308 twice, and 2e308 is past float64's range.
+    x = Var(1.0)
+    y = x * 1e300 * 1e8 + x * 1e300 * 1e8
+    report = paths(y, x)
+    assert [p.product for p in report.paths] == [1e308, 1e308]
+    assert report.listed_sum == math.inf and report.gradient == math.inf
+    assert math.isnan(report.remainder)
+
+
+def test_a_sum_overflowing_only_on_the_way_is_still_exact() -> None:
+    x = Var(1.0)
+    y = x * 1e300 * 1e8 + x * 1e300 * 1e8 + x * (-1e300) * 1e8
+    report = paths(y, x)
+    assert report.listed_sum == pytest.approx(1e308, rel=1e-15)
+
+
+def test_infinite_products_of_both_signs_sum_to_nan() -> None:
+    # fsum raised ValueError("-inf + inf in fsum"), which the service turned into a 422 on `input`.
+    x = Var(1000.0)
+    y = exp(x) - exp(x)
+    report = paths(y, x)
+    assert sorted(p.product for p in report.paths) == [-math.inf, math.inf]
+    assert math.isnan(report.listed_sum) and math.isnan(report.gradient)

@@ -106,3 +106,15 @@ test('expression labels tell the two + nodes apart', async () => {
   assert.equal(long.get('n8'), '1 + …');
   assert.equal(long.get('n6'), 'exp(−z)');
 });
+
+test('a non-finite node shows its kind and its reason', () => {
+  const log0 = { id: 'n9', op: 'log', label: 'ln', name: 'y', kind: 'op', value: null, value_kind: '-inf', grad: 1, grad_kind: null, nonfinite: true, reason: 'log(0) is infinite: log needs x > 0' };
+  assert.deepEqual(nodeText(log0), { title: 'y = ln', value: '−∞', grad: '1', note: 'log(0) is infinite: log needs x > 0' });
+  const x = { id: 'n0', op: 'leaf', label: 'x', name: 'x', kind: 'input', value: 0, value_kind: null, grad: null, grad_kind: 'inf', nonfinite: false, grad_nonfinite: true, reason: null };
+  assert.deepEqual(nodeText(x), { title: 'x', value: '0', grad: '∞' });
+  const nan = { id: 'n3', op: 'sqrt', label: '√', kind: 'op', value: null, value_kind: 'nan', grad: null, grad_kind: 'nan', nonfinite: true, reason: 'sqrt(-1)' };
+  assert.equal(nodeText(nan).value, 'NaN');
+  assert.equal(nodeText(nan).grad, 'NaN');
+  const array = { id: 'n4', op: 'log', label: 'ln', kind: 'op', value: [null, 0, null], value_kind: ['-inf', null, 'nan'], grad: [1, 1, 1], grad_kind: null, nonfinite: true, reason: 'log' };
+  assert.equal(nodeText(array).value, '[−∞, 0, NaN]');
+});

@@ -100,18 +100,26 @@ export function structureKey(graph) {
 }
 
 /**
- * The text lines to draw for a node: title, value line, gradient line. `shownTitle` (from
- * view-graph.js's nodeTitles) replaces the title made from the node alone.
+ * The text lines to draw for a node: title, value line, gradient line; and `note`, the reason, when
+ * the value is not finite. `shownTitle` (from view-graph.js's nodeTitles) replaces the title made
+ * from the node alone.
  */
 export function nodeText(node, shownTitle = null) {
   let title = node.label ?? node.name ?? node.op;
   if (node.name && node.op !== 'leaf' && node.op !== 'const') {
     title = `${node.name} = ${node.label && node.label !== node.name ? node.label : node.op}`;
   }
-  const value = node.nonfinite && node.value === null ? 'NaN' : formatValue(node.value);
+  // Non-finite numbers travel as null beside their kind ("inf", "-inf", "nan"): drawn ∞, −∞, NaN.
+  const value = node.nonfinite && node.value === null && !node.value_kind ? 'NaN' : formatValue(node.value, 4, node.value_kind ?? null);
   const hasGrad = node.kind !== 'const' && node.grad !== null && node.grad !== undefined;
-  const grad = hasGrad ? formatValue(node.grad) : node.nonfinite && node.kind !== 'const' ? 'NaN' : '';
-  return { title: String(shownTitle ?? title), value, grad };
+  let grad = '';
+  if (hasGrad) grad = formatValue(node.grad, 4, node.grad_kind ?? null);
+  else if (node.kind !== 'const' && node.grad_kind) grad = formatValue(null, 4, node.grad_kind);
+  else if (node.kind !== 'const' && (node.nonfinite || node.grad_nonfinite)) grad = 'NaN';
+  const text = { title: String(shownTitle ?? title), value, grad };
+  // Why the value is not finite, to draw on the node itself (not only in a tooltip).
+  if (node.nonfinite && node.reason) text.note = String(node.reason);
+  return text;
 }
 
 /** Text for an edge's local derivative; a parallel edge (x*x) says which argument it is ("arg 2: 3"). */

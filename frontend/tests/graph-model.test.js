@@ -118,3 +118,11 @@ test('a non-finite node shows its kind and its reason', () => {
   const array = { id: 'n4', op: 'log', label: 'ln', kind: 'op', value: [null, 0, null], value_kind: ['-inf', null, 'nan'], grad: [1, 1, 1], grad_kind: null, nonfinite: true, reason: 'log' };
   assert.equal(nodeText(array).value, '[−∞, 0, NaN]');
 });
+
+test('an edge from a constant needs no derivative; an infinite one says so', () => {
+  assert.equal(edgeText({ local: null, local_needed: false, local_reason: 'no gradient flows to a constant' }), '');
+  assert.equal(edgeText({ local: null, local_kind: '-inf', local_reason: 'not finite' }), '−∞');
+  const t = nodeText({ id: 'n1', op: 'log', kind: 'op', value: null, value_kind: '-inf', grad: 1, nonfinite: true, reason: 'log(0) is −∞' });
+  assert.equal(t.value, '−∞');
+  assert.equal(t.note, 'log(0) is −∞');
+});

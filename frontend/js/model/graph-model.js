@@ -129,8 +129,12 @@ export function edgeText(edge) {
 }
 
 function localText(edge) {
-  if (edge.local === null || edge.local === undefined) return edge.local_reason ? 'NaN' : '';
-  return formatValue(edge.local, 3);
+  if (edge.local_needed === false) return ''; // from a constant: no gradient flows there
+  if (edge.local === null || edge.local === undefined) {
+    if (edge.local_kind) return formatValue(null, 3, edge.local_kind);
+    return edge.local_reason ? 'NaN' : '';
+  }
+  return formatValue(edge.local, 3, edge.local_kind ?? null);
 }
 
 /**
@@ -264,6 +268,11 @@ export const NODE_FONT = { title: 14, value: 14, line: 13, key: 11.5 };
 /** Height of a node with a value and a gradient line, and of a compact one (a constant shown as a node). */
 export const NODE_HEIGHT = { full: 48, compact: 28 };
 
+const NOTE_LINE = 15;
+const NOTE_CHARS = 34;
+/** A non-finite value's reason as its node shows it. */
+export const shortNote = (note) => (note.length > NOTE_CHARS ? `${note.slice(0, NOTE_CHARS - 1).trimEnd()}…` : note);
+
 /** Box size of a node drawn with `nodeText` lines (width from an estimate of the text widths). */
 export function nodeSize(node, text = nodeText(node)) {
   if (node.kind === 'const' && !node.collapsed) {
@@ -274,7 +283,13 @@ export function nodeSize(node, text = nodeText(node)) {
     textWidth('value ', NODE_FONT.key) + textWidth(text.value, NODE_FONT.value) * 1.08,
     textWidth('grad ', NODE_FONT.key) + textWidth(text.grad, NODE_FONT.line) * 1.08,
   );
-  return { width: Math.max(64, Math.min(320, Math.ceil(w + 22))), height: NODE_HEIGHT.full, compact: false };
+  // A non-finite value says why on a fourth line (shortened; the tooltip has it whole).
+  const note = text.note ? textWidth(shortNote(text.note), NODE_FONT.key) : 0;
+  return {
+    width: Math.max(64, Math.min(320, Math.ceil(Math.max(w, note) + 22))),
+    height: NODE_HEIGHT.full + (text.note ? NOTE_LINE : 0),
+    compact: false,
+  };
 }
 
 // Which operations are written between their arguments (their symbols come from GET /api/ops).

@@ -17,7 +17,7 @@
 import { setText } from './dom.js';
 import { createPanZoom, FAR_K, VERY_FAR_K, OVERVIEW_K } from './panzoom.js';
 import { createOverview } from './overview.js';
-import { nodeText, edgeText, nodeTooltip, edgeFlow } from '../model/graph-model.js';
+import { nodeText, edgeText, nodeTooltip, edgeFlow, shortNote } from '../model/graph-model.js';
 import { edgePath, edgeGeometry, LABEL_H, labelWidth, groupBoxes } from '../model/geometry.js';
 import { logScale, magnitude, formatValue } from '../model/format.js';
 
@@ -197,6 +197,10 @@ export function createGraphView(root, handlers = {}) {
       el.grad.append(mkText('k', null, k, 'tspan'), mkText('v', null, v, 'tspan'));
       el.g.insertBefore(el.val, before);
       el.g.insertBefore(el.grad, before);
+      if (nodeTxt(it).note) {
+        el.note = mkText('note', { x: p.width / 2, y: 58, 'text-anchor': 'middle' }, shortNote(nodeTxt(it).note));
+        el.g.insertBefore(el.note, before);
+      }
     }
   }
 
@@ -236,6 +240,7 @@ export function createGraphView(root, handlers = {}) {
       setText(el.grad.firstChild, k);
       setText(el.grad.lastChild, v);
     }
+    if (el.note) setText(el.note, nodeTxt(it).note ? shortNote(nodeTxt(it).note) : '');
     if (el.tip) nodeTip(it, el);
   }
 
@@ -583,7 +588,8 @@ export function createGraphView(root, handlers = {}) {
       it.e = e;
       it.text = null;
       it.t = escale(f);
-      it.flags = `${f === 0 ? ' zero-flow' : ''}${e.local === null || e.local === undefined ? ' nonfinite' : ''}`;
+      const noLocal = e.local_needed !== false && (e.local === null || e.local === undefined);
+      it.flags = `${f === 0 ? ' zero-flow' : ''}${noLocal ? ' nonfinite' : ''}${e.local_needed === false ? ' no-local' : ''}`;
       if (it.el) applyEdge(it);
     }
     invalidateOverview();

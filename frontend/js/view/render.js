@@ -32,6 +32,7 @@ const MARGIN = 0.25;
 const KEEP = 1.5;
 const MAX_DRAWN = 6000;
 const BADGE_ROOM = 26; // a badge sits above its node
+const DEFER_ZOOM_ELEMENTS = 600; // nodes and edges drawn, past which a wheel zoom scales the picture first
 
 const EDGE_PAD = 8; // stroke, arrowhead
 
@@ -102,7 +103,10 @@ export function createGraphView(root, handlers = {}) {
   let hoverNode = null;
   let hoverEdge = null;
   let foundTimer = null;
-  const pz = createPanZoom(svg, viewport, { onChange: scheduleSync, onResize: scheduleSync });
+  // A wheel zoom only scales the SVG's picture while many elements are drawn (and the overview,
+  // whose zoom is cheap, is not shown before or after).
+  const deferZoom = (from, to) => drawn > DEFER_ZOOM_ELEMENTS && from >= OVERVIEW_K && to >= OVERVIEW_K;
+  const pz = createPanZoom(svg, viewport, { onChange: scheduleSync, onResize: scheduleSync, deferZoom });
   const overview = createOverview(root);
   root.prepend(overview.canvas);
   let overviewQueued = false;

@@ -126,3 +126,10 @@ test('an edge from a constant needs no derivative; an infinite one says so', () 
   assert.equal(t.value, '−∞');
   assert.equal(t.note, 'log(0) is −∞');
 });
+
+test('a big array is drawn at a glance: its shape and first entries, its gradient by its largest entry', () => {
+  const n = { id: 'n1', op: 'leaf', label: 'X', name: 'X', kind: 'input', value: [[0.1171, 0.4423], [0.0102, 0.3], [1, 2], [3, 4]], grad: [[-0.0471, 0.132], [0, 0], [0, 0], [0, 0]] };
+  const t = nodeText(n);
+  assert.equal(t.value, '4×2: 0.117, 0.442, …');
+  assert.equal(t.grad, 'max |·| 0.132');
+});

@@ -1,5 +1,5 @@
 // The graph JSON of docs/contracts.md, indexed for the view. Pure: no DOM.
-import { formatValue, formatNumber, magnitude, textWidth } from './format.js';
+import { formatValue, formatNumber, magnitude, textWidth, shapeOf } from './format.js';
 import { statementTitle } from './view-graph.js';
 
 /**
@@ -117,9 +117,24 @@ export function nodeText(node, shownTitle = null) {
   else if (node.kind !== 'const' && node.grad_kind) grad = formatValue(null, 4, node.grad_kind);
   else if (node.kind !== 'const' && (node.nonfinite || node.grad_nonfinite)) grad = 'NaN';
   const text = { title: String(shownTitle ?? title), value, grad };
+  // An array is drawn by its shape and first entries, its gradient by its largest magnitude (the
+  // tooltip has more).
+  if (Array.isArray(node.value) && text.value.length > GLANCE_AFTER) text.value = arrayGlance(node.value, node.value_kind);
+  if (Array.isArray(node.grad) && text.grad.length > GLANCE_AFTER) text.grad = `max |·| ${formatNumber(magnitude(node.grad), 3)}`;
   // Why the value is not finite, to draw on the node itself (not only in a tooltip).
   if (node.nonfinite && node.reason) text.note = String(node.reason);
   return text;
+}
+
+const GLANCE_AFTER = 18; // characters of an array's full text before a node shows it at a glance
+
+/** "4×2: 0.117, 0.442, …": an array's shape and first two entries (kinds: the non-finite ones'). */
+function arrayGlance(v, kinds = null) {
+  const shape = shapeOf(v);
+  const flat = v.flat(Infinity);
+  const flatKinds = Array.isArray(kinds) ? kinds.flat(Infinity) : [];
+  const shown = flat.slice(0, 2).map((x, i) => formatNumber(x, 3, 'NaN', flatKinds[i] ?? null)).join(', ');
+  return `${shape.join('×')}: ${shown}${flat.length > 2 ? ', …' : ''}`;
 }
 
 /** Text for an edge's local derivative; a parallel edge (x*x) says which argument it is ("arg 2: 3"). */

@@ -94,7 +94,7 @@ export function createApp(els, api, opts = {}) {
   const leaves = createLeafControls(els.leaves, { onChange: onLeafValue, onSelect: (name) => selectInput(name) });
   const panel = createPathsPanel(
     {
-      count: els.pathCount, list: els.pathsList, listedSum: els.listedSum, gradient: els.gradient, fd: els.fd,
+      count: els.pathCount, list: els.pathsList, listedSum: els.listedSum, gradient: els.gradient, fd: els.fd, forward: els.forward,
       check: els.check, product: els.product, sigma: els.sigma,
     },
     { onHover: hoverPath, onPick: pickPath },

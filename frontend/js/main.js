@@ -27,7 +27,7 @@ function boot() {
   const els = {
     app: $('#app'), editor: $('#editor'), error: $('#error'), graph: $('#graph'), graphInfo: $('#graph-info'),
     leaves: $('#leaves'), pathCount: $('#path-count'), pathsList: $('#paths-list'), pathsTitle: $('#paths-title'),
-    listedSum: $('#listed-sum'), gradient: $('#gradient'), fd: $('#fd'), check: $('#check'),
+    listedSum: $('#listed-sum'), gradient: $('#gradient'), fd: $('#fd'), forward: $('#forward'), check: $('#check'),
     product: $('#product'), sigma: $('#sigma'), costs: $('#costs'), sweepCount: $('#sweep-count'),
     inputSelect: $('#input-select'), outputSelect: $('#output-select'), limit: $('#limit'), expand: $('#expand'),
     examples: $('#examples'), ops: $('#ops'), scale: $('#scale'), toast: $('#toast'), timeline: $('#timeline'),

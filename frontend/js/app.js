@@ -24,7 +24,7 @@ import { createPlayer } from './view/player.js';
 import { showOps, showScale } from './view/legend.js';
 import { exportSvg, exportPng, exportJson, exportDot, exportHtml } from './view/export.js';
 
-const TYPE_DEBOUNCE_MS = 300;
+const TYPE_DEBOUNCE_MS = 220;
 // "auto" view: a program whose operations graph (constants folded) has more nodes than this, and at
 // least AUTO_VALUES_MIN_STATEMENTS computed statements, is first drawn as its values.
 const AUTO_VALUES_MIN_NODES = 30;
@@ -36,6 +36,7 @@ const RELAYOUT_ASPECT = 1.12;
 const MIN_TEXT_PX = 11;
 const READABLE_NODES = 150;
 const VALUE_DEBOUNCE_MS = 40;
+const HASH_DEBOUNCE_MS = 120;
 const fmt = (x) => formatNumber(x, 6);
 
 /**
@@ -76,6 +77,8 @@ export function createApp(els, api, opts = {}) {
     timer: null, // the debounce of the next request
     resizeTimer: null,
     toastTimer: null,
+    hashTimer: null,
+    selectNames: null, // what the input and output menus were filled for
     // Inputs the server would not list paths for in this program (e.g. through a matmul of arrays),
     // with its reason: never picked again by default, or the page would ask again and again.
     noPaths: new Map(),
@@ -102,9 +105,11 @@ export function createApp(els, api, opts = {}) {
   const player = createPlayer({ onFrame: drawFrame, onStatus: showStatus });
 
   // ---- state <-> URL
+  // The URL is written a moment after the last change (a long program makes a long URL, and writing
+  // it costs milliseconds that a slider's redraw should not wait for).
   function saveHash() {
-    const hash = encodeState(state);
-    if (opts.onHash) opts.onHash(hash);
+    clearTimeout(cur.hashTimer);
+    cur.hashTimer = setTimeout(() => opts.onHash?.(encodeState(state)), HASH_DEBOUNCE_MS);
   }
 
   // ---- which view
@@ -376,8 +381,17 @@ export function createApp(els, api, opts = {}) {
 
   function fillSelects() {
     const g = cur.g;
-    const outs = namedNodes(g).filter((n) => n.kind !== 'const');
     const outName = state.output ?? g.byId.get(g.output)?.name ?? '';
+    // A thousand statements make a thousand options: rebuilt only when the program's names change.
+    const ins = gradLeaves(g);
+    const names = `${cur.key}|${ins.map((n) => `${n.name}:${g.stats?.path_counts?.[n.id]}`).join(',')}`;
+    if (names === cur.selectNames) {
+      els.outputSelect.value = outName;
+      els.inputSelect.value = state.input ?? '';
+      return;
+    }
+    cur.selectNames = names;
+    const outs = namedNodes(g).filter((n) => n.kind !== 'const');
     const seen = new Set();
     const outOptions = [];
     for (const n of outs.slice().reverse()) {
@@ -387,7 +401,6 @@ export function createApp(els, api, opts = {}) {
     }
     els.outputSelect.replaceChildren(...outOptions);
     els.outputSelect.value = outName;
-    const ins = gradLeaves(g);
     els.inputSelect.replaceChildren(
       h('option', { value: '', text: '(choose)' }),
       ...ins.map((n) => h('option', { value: n.name ?? n.id, text: `${n.name ?? n.id} (${groupThousands(String(g.stats?.path_counts?.[n.id] ?? '?'))} paths)` })),

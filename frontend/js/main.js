@@ -89,7 +89,12 @@ function boot() {
     showConstants.disabled = view === 'values';
     els.expand.disabled = view === 'values';
     focusBtn.setAttribute('aria-pressed', String(!!st.focus));
-    $('#find-names').replaceChildren(...app.nodeNames().map((n) => Object.assign(document.createElement('option'), { value: n })));
+    const names = app.nodeNames();
+    const list = $('#find-names');
+    if (list.dataset.names !== String(names.length) + (names.at(-1) ?? '')) {
+      list.dataset.names = String(names.length) + (names.at(-1) ?? '');
+      list.replaceChildren(...names.map((n) => Object.assign(document.createElement('option'), { value: n })));
+    }
   }
   for (const [name, btn] of Object.entries(viewButtons)) on(btn, 'click', () => app.setView(name));
   on(showConstants, 'change', () => app.setConstants(showConstants.checked));

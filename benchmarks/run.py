@@ -23,7 +23,7 @@ def print_table(rows: list[tuple[str, str, str, str]]) -> None:
 
 
 def main(argv: list[str]) -> int:
-    groups = argv or ["core", "training", "api", "refusal", "browser", "load"]
+    groups = argv or ["core", "training", "api", "refusal", "browser", "view", "load"]
     print(f"pathgrad benchmarks on {platform.machine()}, {os.cpu_count()} cores, "
           f"Python {platform.python_version()}")
     rows: list[tuple[str, str, str, str]] = []
@@ -47,6 +47,10 @@ def main(argv: list[str]) -> int:
         from browser import run as browser_rows
 
         rows += browser_rows()
+    if "view" in groups:
+        from view import run as view_rows
+
+        rows += view_rows()
     if "load" in groups:
         from load import load_rows
 

@@ -32,23 +32,13 @@ from urllib.parse import quote, urlencode
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-import httpx
 
-from api import ROOT, free_port
+from api import ROOT, live_server
+from browser import CHROMIUM, CHROMIUM_ARGS
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
 
-CHROMIUM = os.environ.get("PATHGRAD_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 VIEWPORT = {"width": 1440, "height": 900}
 REFERENCE_COMMIT = "ee6cbf3"
 TIMEOUT_MS = 180_000
@@ -95,25 +85,12 @@ def sigmoid_layers(layers: int) -> str:
 
 @contextlib.contextmanager
 def server(frontend: str | None = None) -> Iterator[str]:
-    port = free_port()
     # 5,000 layers take 153,000 characters: more than max_source_chars allows by default.
-    env = dict(os.environ, PATHGRAD_LOG_LEVEL="warning", PATHGRAD_MAX_SOURCE_CHARS="200000")
+    settings = {"PATHGRAD_MAX_SOURCE_CHARS": "200000"}
     if frontend:
-        env["PATHGRAD_FRONTEND_DIR"] = frontend
-    command = [sys.executable, "-m", "pathgrad.cli", "serve", "--port", str(port)]
-    process = subprocess.Popen(command, env=env, cwd=ROOT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(base + "/api/health", timeout=1).status_code == 200:
-                    break
-            time.sleep(0.1)
+        settings["PATHGRAD_FRONTEND_DIR"] = frontend
+    with live_server(settings=settings) as base:
         yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 @contextlib.contextmanager

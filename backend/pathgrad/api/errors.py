@@ -57,6 +57,17 @@ def request_error_detail(error: RequestError) -> dict[str, Any]:
     return detail
 
 
+def limit_detail(limit: str, message: str, field: str | None = None) -> dict[str, Any]:
+    """One entry of a 422 ``detail`` list for work stopped or refused at a ``Settings`` limit."""
+    return {
+        "type": "limit_exceeded",
+        "loc": _field_loc(field) if field else ["body"],
+        "msg": message,
+        "input": None,
+        "ctx": {"limit": limit},
+    }
+
+
 def json_safe(value: Any) -> Any:
     """``value`` with every non-finite float replaced by its name ("inf", "-inf", "nan").
 

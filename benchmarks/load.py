@@ -114,19 +114,29 @@ class Served:
     pid: int
 
     def worker_pids(self) -> list[int]:
-        """The processes that answer: uvicorn's spawned workers, or the server itself if it has none."""
-        children: list[int] = []
-        for task in Path(f"/proc/{self.pid}/task").iterdir():
+        """The processes that answer: uvicorn's spawned workers (or the server itself if it has none)
+        and their compute processes."""
+        workers = [c for c in _children(self.pid) if b"spawn_main" in Path(f"/proc/{c}/cmdline").read_bytes()]
+        answering = workers or [self.pid]
+        return answering + [g for w in answering for g in _children(w)]
+
+
+def _children(pid: int) -> list[int]:
+    children: list[int] = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        with contextlib.suppress(OSError):
             children += [int(child) for child in (task / "children").read_text().split()]
-        workers = [c for c in children if b"spawn_main" in Path(f"/proc/{c}/cmdline").read_bytes()]
-        return workers or [self.pid]
+    return children
 
 
 def cpu_seconds(pids: list[int]) -> float:
     """User + system CPU time of these processes (Linux /proc)."""
     total = 0
     for pid in pids:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # a compute process killed and replaced meanwhile
         total += int(fields[11]) + int(fields[12])
     return total / os.sysconf("SC_CLK_TCK")
 
@@ -202,7 +212,10 @@ async def drive(
 
     async def one_client(offset: int, warm_until: float, until: float) -> None:
         one_connection = httpx.Limits(max_connections=1)
-        async with httpx.AsyncClient(base_url=base, limits=one_connection, timeout=30) as client:
+        # Each client from an address of its own (127.0.0.10, .11, ...), as separate users would be:
+        # the server's per-client limits count addresses.
+        transport = httpx.AsyncHTTPTransport(limits=one_connection, local_address=f"127.0.0.{10 + offset}")
+        async with httpx.AsyncClient(base_url=base, transport=transport, timeout=30) as client:
             k = offset
             while (now := time.perf_counter()) < until and result.count < max_requests:
                 record = now >= warm_until

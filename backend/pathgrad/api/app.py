@@ -93,7 +93,7 @@ def _lifespan(settings: Settings, pools: Pools) -> Callable[[FastAPI], Any]:
             # collector's way and collect the young generation less often: fewer pauses in the tail.
             tune_gc()
         # Start the compute processes before the first request (health answers after this).
-        await anyio.to_thread.run_sync(pools.compute.warm, settings.compute_processes)
+        await pools.compute.warm(settings.compute_processes)
         try:
             yield
         finally:

@@ -127,8 +127,10 @@ class ClientGuard:
         if not pending:
             return
         progress = time.monotonic()
+        pause = 0.001  # usually gone at the next turn of the loop; a big answer takes longer
         while not transport.is_closing():
-            await asyncio.sleep(min(0.1, self.stall_seconds / 4))
+            await asyncio.sleep(pause)
+            pause = min(pause * 2, 0.1, self.stall_seconds / 4)
             now_pending = transport.get_write_buffer_size()
             if not now_pending:
                 return

@@ -5,9 +5,10 @@ goes to a compute process (:mod:`pathgrad.api.worker`) over a Unix socket, and a
 ``max_compute_seconds`` is stopped by killing its process (a fresh one takes its place). A process
 caps its own memory (``RLIMIT_AS``), so a task that needs too much fails alone.
 
-The event loop never waits on a socket: a request's thread from anyio's pool sends the task and reads
-the answer (blocking reads release the GIL), as the synchronous endpoints did before. The pool is not
-tied to an event loop, which keeps Starlette's TestClient (a new loop per request) working.
+The server's event loop sends the task and awaits the answer on a non-blocking socket: it computes
+nothing and waits on nothing. Only starting a process (numpy's import) runs in a thread. The pool is
+not tied to one event loop (``loop.sock_*`` take the socket per call; a waiter's future is resolved on
+its own loop), which keeps Starlette's TestClient, a new loop per request, working.
 
 Fairness: a client (an address) may hold at most ``max(1, size - 1)`` processes of a pool, so one
 client's heavy requests always leave a process to the others, and a freed process goes to the waiting
@@ -16,6 +17,7 @@ clients in turn (round robin), not first come first served.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import pickle
@@ -26,8 +28,10 @@ import threading
 import time
 import weakref
 from collections import Counter, OrderedDict, deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
+
+import anyio.to_thread
 
 from pathgrad.api import wire
 from pathgrad.settings import Settings
@@ -70,6 +74,7 @@ class Child:
             kind, _, _ = wire.read_frame(parent)
             if kind != wire.READY:
                 raise EOFError("unexpected first frame")
+            parent.setblocking(False)
         except (OSError, EOFError):
             self.kill()
             raise
@@ -81,30 +86,47 @@ class Child:
     def alive(self) -> bool:
         return self.process.poll() is None and not self.retiring
 
-    def read(self, timeout: float | None) -> tuple[int, int, bytes]:
-        """The next frame, skipping (and noting) RETIRE."""
-        self.sock.settimeout(timeout)
-        while True:
-            kind, number, payload = wire.read_frame(self.sock)
-            if kind != wire.RETIRE:
-                return kind, number, payload
-            self.retiring = True
+    async def read(self, timeout: float) -> tuple[int, int, bytes]:
+        """The next frame, skipping (and noting) RETIRE; TimeoutError after ``timeout`` seconds."""
+        async with asyncio.timeout(timeout):
+            while True:
+                kind, number, payload = await wire.read_frame_async(self.sock)
+                if kind != wire.RETIRE:
+                    return kind, number, payload
+                self.retiring = True
+
+    async def send(self, kind: int, payload: bytes) -> None:
+        await wire.send_frame_async(self.sock, kind, 0, payload)
 
     def kill(self) -> None:
+        """SIGKILL; reaped by a thread, so that no one waits for it."""
         with contextlib.suppress(OSError):
             self.process.kill()
         with contextlib.suppress(OSError):
             self.sock.close()
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            self.process.wait(timeout=5)
+        threading.Thread(target=self.process.wait, daemon=True).start()
 
 
 @dataclass
 class _Waiter:
     client: str
-    event: threading.Event = field(default_factory=threading.Event)
-    child: Child | None = None
-    spawn: bool = False  # told to start a process of its own (a slot is free, no idle process)
+    future: asyncio.Future[Child | None]  # a process, or None: start one of your own (a slot is free)
+
+    def wake(self, child: Child | None) -> None:
+        loop = self.future.get_loop()
+        try:
+            same = asyncio.get_running_loop() is loop
+        except RuntimeError:
+            same = False
+        if same:
+            _resolve(self.future, child)
+        else:  # a waiter of another loop (another TestClient request)
+            loop.call_soon_threadsafe(_resolve, self.future, child)
+
+
+def _resolve(future: asyncio.Future[Child | None], child: Child | None) -> None:
+    if not future.done():
+        future.set_result(child)
 
 
 class Pool:
@@ -139,7 +161,7 @@ class Pool:
     def _slots_free(self) -> bool:
         return len(self._children) + self._starting < self.size
 
-    def lease(self, client: str, wait: float) -> Child:
+    async def lease(self, client: str, wait: float) -> Child:
         """A process for ``client``; waits up to ``wait`` seconds for one, else raises Stopped (503)."""
         with self._lock:
             spawn = False
@@ -154,24 +176,44 @@ class Pool:
             if not spawn:
                 if wait <= 0:
                     raise self._busy(client)
-                waiter = _Waiter(client)
+                waiter = _Waiter(client, asyncio.get_running_loop().create_future())
                 self._waiting.setdefault(client, deque()).append(waiter)
                 self._hand_over()
         if spawn:
-            return self._spawn(client)
-        waiter.event.wait(wait)
-        with self._lock:
-            if waiter.child is None and not waiter.spawn:
-                queue = self._waiting.get(client)
-                if queue is not None:
-                    with contextlib.suppress(ValueError):
-                        queue.remove(waiter)
-                    if not queue:
-                        del self._waiting[client]
-                raise self._busy(client)
-        if waiter.child is not None:
-            return waiter.child
-        return self._spawn(client)
+            return await self._spawn(client)
+        try:
+            async with asyncio.timeout(wait):
+                child = await asyncio.shield(waiter.future)
+        except (TimeoutError, asyncio.CancelledError) as error:
+            with self._lock:
+                if not waiter.future.done():
+                    waiter.future.cancel()
+                    queue = self._waiting.get(client)
+                    if queue is not None:
+                        with contextlib.suppress(ValueError):
+                            queue.remove(waiter)
+                        if not queue:
+                            del self._waiting[client]
+                    busy = self._busy(client)
+                else:
+                    busy = None
+            if busy is not None:
+                raise busy from None
+            handed = waiter.future.result()
+            if isinstance(error, TimeoutError):  # handed over just as the wait ended: take it
+                return handed if handed is not None else await self._spawn(client)
+            # Cancelled: give the process (or its slot) back.
+            if handed is not None:
+                self.give_back(handed, client)
+            else:
+                with self._lock:
+                    self._starting -= 1
+                    self._held[client] -= 1
+                    self._hand_over()
+            raise
+        if child is not None:
+            return child
+        return await self._spawn(client)
 
     def _busy(self, client: str) -> Stopped:
         if self._held[client] >= self.per_client:
@@ -185,16 +227,18 @@ class Pool:
             503, self.limit_name, f"all {self.size} {self.role} processes are busy ({self.limit_name}); retry"
         )
 
-    def _spawn(self, client: str) -> Child:
+    async def _spawn(self, client: str) -> Child:
         """Start a process for ``client`` (a slot was counted in ``_starting`` and ``_held``)."""
         try:
-            child = Child(self.settings, self.role)
-        except (OSError, EOFError) as error:
+            child = await anyio.to_thread.run_sync(Child, self.settings, self.role)
+        except BaseException as error:
             with self._lock:
                 self._starting -= 1
                 self._held[client] -= 1
                 self._hand_over()
-            raise Stopped(503, None, f"a {self.role} process could not start ({error})") from None
+            if isinstance(error, (OSError, EOFError)):
+                raise Stopped(503, None, f"a {self.role} process could not start ({error})") from None
+            raise
         with self._lock:
             self._starting -= 1
             self._children.add(child)
@@ -233,11 +277,10 @@ class Pool:
                 del self._waiting[chosen]
             self._held[chosen] += 1
             if self._idle:
-                waiter.child = self._idle.pop()
+                waiter.wake(self._idle.pop())
             else:
                 self._starting += 1
-                waiter.spawn = True
-            waiter.event.set()
+                waiter.wake(None)
 
     def discard(self, child: Child) -> None:
         """Kill a leased process (its task was stopped); ``give_back`` must still follow."""
@@ -246,36 +289,36 @@ class Pool:
 
     # -- running ----------------------------------------------------------------------------------
 
-    def call(self, client: str, name: str, *args: Any) -> tuple[int, bytes]:
+    async def call(self, client: str, name: str, *args: Any) -> tuple[int, bytes]:
         """Run task ``name`` in a compute process: ``(status, body)``, or raises Stopped."""
         deadline = self.settings.max_compute_seconds
         started = time.monotonic()
-        child = self.lease(client, wait=deadline)
+        child = await self.lease(client, wait=deadline)
+        finished = False
         try:
             remaining = max(0.01, deadline - (time.monotonic() - started))
             try:
-                wire.send_frame(child.sock, wire.CALL, 0, pickle.dumps((name, args)))
-                kind, status, body = child.read(timeout=remaining)
+                await child.send(wire.CALL, pickle.dumps((name, args)))
+                kind, status, body = await child.read(timeout=remaining)
             except TimeoutError:
-                self.discard(child)
                 raise Stopped(
                     422,
                     "max_compute_seconds",
                     f"the computation was stopped after {deadline:g} s (max_compute_seconds)",
                 ) from None
             except (OSError, EOFError):
-                self.discard(child)
                 raise Stopped(503, None, "the compute process stopped unexpectedly; retry") from None
             if kind != wire.RESULT:
-                self.discard(child)
                 raise Stopped(503, None, "the compute process answered out of turn; retry")
+            finished = True
             return status, body
         finally:
+            if not finished:  # stopped, failed, or the request was cancelled mid-task
+                self.discard(child)
             self.give_back(child, client)
 
-    def warm(self, count: int) -> None:
+    async def warm(self, count: int) -> None:
         """Start ``count`` processes now (at server start), so that the first requests do not wait."""
-        started: list[Child] = []
         for _ in range(min(count, self.size)):
             with self._lock:
                 if not self._slots_free():
@@ -283,9 +326,7 @@ class Pool:
                 self._starting += 1
                 self._held["<warm>"] += 1
             with contextlib.suppress(Stopped):
-                started.append(self._spawn("<warm>"))
-        for child in started:
-            self.give_back(child, "<warm>")
+                self.give_back(await self._spawn("<warm>"), "<warm>")
 
     def close(self) -> None:
         with self._lock:

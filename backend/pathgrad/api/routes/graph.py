@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-import anyio.to_thread
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, Response
 
@@ -37,7 +36,7 @@ def stopped_response(stopped: Stopped) -> JSONResponse:
 async def computed(request: Request, task: str, body: Any) -> Response:
     pools: Pools = request.app.state.pools
     try:
-        status, answer = await anyio.to_thread.run_sync(pools.compute.call, client_key(request), task, body)
+        status, answer = await pools.compute.call(client_key(request), task, body)
     except Stopped as stopped:
         return stopped_response(stopped)
     return Response(answer, status_code=status, media_type="application/json")

@@ -16,7 +16,6 @@ import time
 from typing import Annotated, Any
 
 import anyio
-import anyio.to_thread
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from starlette.types import Receive, Scope, Send
@@ -63,10 +62,10 @@ def _sse(kind: str, data: dict[str, Any]) -> bytes:
     return f"event: {kind}\ndata: {json.dumps(data, separators=(',', ':'))}\n\n".encode()
 
 
-def _begin(pool: Pool, child: Child, body: TrainRequest, timeout: float) -> tuple[int, bytes]:
+async def _begin(child: Child, body: TrainRequest, timeout: float) -> tuple[int, bytes]:
     """Send the run to its process and read its first answer: the start event, or an error."""
-    wire.send_frame(child.sock, wire.TRAIN, 0, pickle.dumps(body))
-    kind, status, payload = child.read(timeout)
+    await child.send(wire.TRAIN, pickle.dumps(body))
+    kind, status, payload = await child.read(timeout)
     if kind != wire.RESULT:
         raise EOFError("unexpected frame")
     return status, payload
@@ -112,9 +111,7 @@ class TrainStream(Response):
             try:
                 if remaining <= 0:
                     raise TimeoutError
-                kind, _, payload = await anyio.to_thread.run_sync(
-                    self.child.read, remaining, abandon_on_cancel=True
-                )
+                kind, _, payload = await self.child.read(remaining)
             except TimeoutError:
                 stopped = f"stopped after {self.max_seconds:g} s (max_train_seconds)"
                 done = _sse("done", {"steps_run": None, "stopped": stopped, "elapsed": self.max_seconds})
@@ -136,25 +133,22 @@ async def train(body: TrainRequest, request: Request, settings: SettingsDep) -> 
     pools: Pools = request.app.state.pools
     client = client_key(request)
     try:
-        child = await anyio.to_thread.run_sync(pools.train.lease, client, 0.0)
+        child = await pools.train.lease(client, 0.0)
     except Stopped as stopped:
         return stopped_response(stopped)
-    handed_over = False
+    handed_over = clean = False
     try:
         try:
-            status, first = await anyio.to_thread.run_sync(
-                _begin, pools.train, child, body, settings.max_compute_seconds
-            )
+            status, first = await _begin(child, body, settings.max_compute_seconds)
         except TimeoutError:
-            pools.train.discard(child)
             return stopped_response(Stopped(
                 422, "max_compute_seconds",
                 f"building the program was stopped after {settings.max_compute_seconds:g} s "
                 "(max_compute_seconds)",
             ))
         except (OSError, EOFError):
-            pools.train.discard(child)
             return stopped_response(Stopped(503, None, "the training process stopped unexpectedly; retry"))
+        clean = True
         if status != 200:
             return Response(first, status_code=status, media_type="application/json")
         ACTIVE_RUNS.add(1)
@@ -162,5 +156,6 @@ async def train(body: TrainRequest, request: Request, settings: SettingsDep) -> 
         return TrainStream(pools.train, child, client, first, settings)
     finally:
         if not handed_over:
+            if not clean:
+                pools.train.discard(child)
             pools.train.give_back(child, client)
-

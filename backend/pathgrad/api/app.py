@@ -94,6 +94,7 @@ def _lifespan(settings: Settings, pools: Pools) -> Callable[[FastAPI], Any]:
             tune_gc()
         # Start the compute processes before the first request (health answers after this).
         await pools.compute.warm(settings.compute_processes)
+        await pools.train.warm(1)
         try:
             yield
         finally:

@@ -154,6 +154,8 @@ class Pool:
         self._held: Counter[str] = Counter()
         self._waiting: OrderedDict[str, deque[_Waiter]] = OrderedDict()
         self.killed = 0  # processes killed at a limit (for the tests and /api/health)
+        self.keep = 0  # processes kept started (set by warm)
+        self._tasks: set[asyncio.Task[None]] = set()
         self._finalizer = weakref.finalize(self, _kill_all, self._children)
 
     # -- leasing ----------------------------------------------------------------------------------
@@ -245,7 +247,8 @@ class Pool:
         return child
 
     def give_back(self, child: Child, client: str) -> None:
-        """Return a leased process; a dead, retiring or killed one is replaced on demand."""
+        """Return a leased process; a dead, retiring or killed one is replaced (in the background, up
+        to ``keep`` processes, so that the next request does not wait for numpy's import)."""
         healthy = child.alive()
         if not healthy:
             child.kill()
@@ -258,6 +261,12 @@ class Pool:
             else:
                 self._children.discard(child)
             self._hand_over()
+            short = self.keep - len(self._children) - self._starting
+        if short > 0:
+            with contextlib.suppress(RuntimeError):  # no running loop: started on demand instead
+                task = asyncio.get_running_loop().create_task(self.warm(short))
+                self._tasks.add(task)
+                task.add_done_callback(self._tasks.discard)
 
     def _hand_over(self) -> None:
         """Give idle processes (or free slots) to waiting clients, one client after another."""
@@ -318,7 +327,9 @@ class Pool:
             self.give_back(child, client)
 
     async def warm(self, count: int) -> None:
-        """Start ``count`` processes now (at server start), so that the first requests do not wait."""
+        """Start ``count`` processes now (at server start), so that the first requests do not wait;
+        and keep that many started."""
+        self.keep = max(self.keep, min(count, self.size))
         for _ in range(min(count, self.size)):
             with self._lock:
                 if not self._slots_free():

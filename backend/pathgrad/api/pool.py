@@ -25,7 +25,6 @@ import socket
 import subprocess
 import sys
 import threading
-import time
 import weakref
 from collections import Counter, OrderedDict, deque
 from dataclasses import dataclass
@@ -68,6 +67,7 @@ class Child:
             child.close()
         self.sock = parent
         self.retiring = False
+        self.killed = False
         try:
             parent.settimeout(START_SECONDS)
             wire.send_frame(parent, wire.SETUP, 0, pickle.dumps((settings, role)))
@@ -84,7 +84,7 @@ class Child:
         return self.process.pid
 
     def alive(self) -> bool:
-        return self.process.poll() is None and not self.retiring
+        return not self.killed and not self.retiring and self.process.poll() is None
 
     async def read(self, timeout: float) -> tuple[int, int, bytes]:
         """The next frame, skipping (and noting) RETIRE; TimeoutError after ``timeout`` seconds."""
@@ -100,6 +100,9 @@ class Child:
 
     def kill(self) -> None:
         """SIGKILL; reaped by a thread, so that no one waits for it."""
+        if self.killed:
+            return
+        self.killed = True
         with contextlib.suppress(OSError):
             self.process.kill()
         with contextlib.suppress(OSError):
@@ -301,14 +304,13 @@ class Pool:
     async def call(self, client: str, name: str, *args: Any) -> tuple[int, bytes]:
         """Run task ``name`` in a compute process: ``(status, body)``, or raises Stopped."""
         deadline = self.settings.max_compute_seconds
-        started = time.monotonic()
+        # A turn is waited for up to the same time (then 503); the task then has all of it.
         child = await self.lease(client, wait=deadline)
         finished = False
         try:
-            remaining = max(0.01, deadline - (time.monotonic() - started))
             try:
                 await child.send(wire.CALL, pickle.dumps((name, args)))
-                kind, status, body = await child.read(timeout=remaining)
+                kind, status, body = await child.read(timeout=deadline)
             except TimeoutError:
                 raise Stopped(
                     422,

@@ -100,7 +100,7 @@ async def validation_error_handler(request: Request, error: Exception) -> JSONRe
         if item.get("type") == "json_invalid":
             # Unreadable JSON is a 400, like a body nested too deeply or a number too long (which
             # FastAPI answers 400 itself): one status for "the body cannot be read".
-            loc = item.get("loc") or ()
+            loc = list(item.get("loc") or [])
             where = f" at character {loc[1]}" if len(loc) > 1 and isinstance(loc[1], int) else ""
             reason = (item.get("ctx") or {}).get("error", "not valid JSON")
             return JSONResponse(status_code=400, content={"detail": f"the body is not JSON: {reason}{where}"})

@@ -83,8 +83,10 @@ class ClientGuard:
             await self.app(scope, receive, send)
             return
         transport = getattr(getattr(send, "__self__", None), "transport", None)
-        if app_path(scope) in self.exempt:
-            await self.app(scope, receive, send)
+        path = app_path(scope)
+        if path in self.exempt or not path.startswith("/api/"):
+            # The page's files (a browser fetches a dozen modules at once) and health: no slot.
+            await self._guarded(scope, receive, send, transport)
             return
         client = client_address(scope)
         if self.in_flight[client] >= self.max_requests:
@@ -98,28 +100,32 @@ class ClientGuard:
             return
         self.in_flight[client] += 1
         try:
-            if transport is None or not hasattr(transport, "abort"):
-                await self.app(scope, receive, send)
-                return
-            loop = asyncio.get_running_loop()
-
-            def drop() -> None:
-                self.dropped += 1
-                transport.abort()
-
-            async def guarded_send(message: Message) -> None:
-                timer = loop.call_later(self.stall_seconds, drop)
-                try:
-                    await send(message)
-                finally:
-                    timer.cancel()
-
-            await self.app(scope, receive, guarded_send)
-            await self._drained(transport, drop)
+            await self._guarded(scope, receive, send, transport)
         finally:
             self.in_flight[client] -= 1
             if self.in_flight[client] <= 0:
                 del self.in_flight[client]
+
+    async def _guarded(self, scope: Scope, receive: Receive, send: Send, transport: Any) -> None:
+        """Run the request; drop the client if it stalls while the server has something to send."""
+        if transport is None or not hasattr(transport, "abort"):
+            await self.app(scope, receive, send)
+            return
+        loop = asyncio.get_running_loop()
+
+        def drop() -> None:
+            self.dropped += 1
+            transport.abort()
+
+        async def guarded_send(message: Message) -> None:
+            timer = loop.call_later(self.stall_seconds, drop)
+            try:
+                await send(message)
+            finally:
+                timer.cancel()
+
+        await self.app(scope, receive, guarded_send)
+        await self._drained(transport, drop)
 
     async def _drained(self, transport: Any, drop: Any) -> None:
         """Wait until the answer has left (or drop the client once it takes nothing for a while)."""

@@ -191,10 +191,8 @@ class ConcurrencyLimit:
 class RequestTimeout:
     """Answer 504 when a request has no answer after ``seconds``; end a stream that outlives them.
 
-    Async work and streams are cancelled (a training stream stops at its next step). Python cannot
-    stop a running thread, though: an endpoint computing in the thread pool runs to the end of its
-    computation, its answer is dropped, and this middleware returns (freeing the request's
-    ``ConcurrencyLimit`` slot) only then. The default limits bound that computation (see the README).
+    The request is cancelled: a computation it waits for is stopped with it (its compute process is
+    killed, see :mod:`pathgrad.api.pool`), a training stream stops its run.
 
     The timer is the event loop's ``call_later`` (uvicorn runs asyncio): a task is made only when it
     fires, so that the common case costs microseconds.

@@ -89,7 +89,7 @@ def main(fd: int) -> int:
         tune_gc()
     if role == "train":
         with contextlib.suppress(OSError):
-            os.nice(10)  # a long run yields the cores to short requests
+            os.nice(2)  # a long run yields a little to short requests
     cap = _vm_size() + settings.max_task_memory_bytes
     with contextlib.suppress(ValueError, OSError):
         resource.setrlimit(resource.RLIMIT_AS, (cap, cap))

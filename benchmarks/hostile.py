@@ -28,6 +28,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import multiprocessing
 import os
 import socket
 import subprocess
@@ -38,6 +39,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -113,6 +115,24 @@ def _children(pid: int) -> list[int]:
     return found
 
 
+def cpu_split(pid: int) -> tuple[float, float]:
+    """CPU seconds so far of the server's HTTP processes (uvicorn's workers) and of their compute
+    and training processes."""
+    tick = os.sysconf("SC_CLK_TCK")
+
+    def cpu(p: int) -> float:
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / tick
+        return 0.0
+
+    http, compute = 0.0, 0.0
+    for worker in _children(pid):
+        http += cpu(worker)
+        compute += sum(cpu(child) for child in _children(worker))
+    return http, compute
+
+
 def tree_rss(pid: int) -> int:
     """RSS of ``pid`` and all its descendants, in bytes."""
     total, stack = 0, [pid]
@@ -174,6 +194,7 @@ class Phase:
     errors: dict[str, int] = field(default_factory=dict)
     health: list[float] = field(default_factory=list)
     health_errors: int = 0
+    details: dict[str, str] = field(default_factory=dict)  # the first answer of each kind of error
 
     def p99(self, values: list[float]) -> float:
         ordered = sorted(values)
@@ -183,7 +204,9 @@ class Phase:
         errors = sum(self.errors.values())
         text = f"{len(self.latencies):,} answers, {errors} errors, p99 {self.p99(self.latencies):.0f} ms"
         if errors:
-            text += " (" + ", ".join(f"{k} ×{n}" for k, n in sorted(self.errors.items())) + ")"
+            text += " (" + ", ".join(
+                f"{k} ×{n}: {self.details.get(k, '')[:120]}" for k, n in sorted(self.errors.items())
+            ) + ")"
         return text
 
     def health_text(self) -> str:
@@ -210,6 +233,7 @@ async def good_client(base: str, until: float, phase: Phase) -> None:
                 else:
                     key = f"HTTP {response.status_code}"
                     phase.errors[key] = phase.errors.get(key, 0) + 1
+                    phase.details.setdefault(key, response.text[:200])
 
     async def poll_health() -> None:
         transport = httpx.AsyncHTTPTransport(local_address=GOOD)
@@ -243,8 +267,13 @@ def _head(path: str, length: int) -> bytes:
             f"Content-Length: {length}\r\n\r\n").encode()
 
 
-async def attacker(served: Served, until: float, outcome: dict[str, int]) -> None:
-    base, port = served.base, served.port
+def _attack_process(base: str, port: int, seconds: float, results: Any) -> None:
+    outcome: dict[str, int] = {}
+    asyncio.run(attacker(base, port, time.monotonic() + seconds, outcome))
+    results.put(outcome)
+
+
+async def attacker(base: str, port: int, until: float, outcome: dict[str, int]) -> None:
 
     def count(key: str) -> None:
         outcome[key] = outcome.get(key, 0) + 1
@@ -350,11 +379,24 @@ def measure(source: Path | None = None) -> dict[str, object]:
         start = time.monotonic()
         until = start + ATTACK_SECONDS
 
-        async def both() -> None:
-            await asyncio.gather(good_client(served.base, until, attacked), attacker(served, until, outcome))
-
-        asyncio.run(both())
+        # The attacker is a process of its own, as it would be: its reading of 25 MB answers must
+        # not delay the good client's (or the health poll's) own event loop.
+        context = multiprocessing.get_context("spawn")
+        results = context.Queue()
+        attack = context.Process(
+            target=_attack_process, args=(served.base, served.port, ATTACK_SECONDS, results)
+        )
+        cpu_before = cpu_split(served.process.pid)
+        attack.start()
+        asyncio.run(good_client(served.base, until, attacked))
+        with contextlib.suppress(Exception):
+            outcome.update(results.get(timeout=60))
+        attack.join(30)
+        if attack.is_alive():
+            attack.kill()
         end = time.monotonic()
+        cpu_after = cpu_split(served.process.pid)
+        load = os.getloadavg()[0]
         after = Phase()
         asyncio.run(good_client(served.base, end + AFTER_SECONDS, after))
         left = -1 if served.guard_tripped else training_runs(served.base)
@@ -369,6 +411,9 @@ def measure(source: Path | None = None) -> dict[str, object]:
             "after_rss": memory.at(end + AFTER_SECONDS),
             "runs_left": left,
             "guard": served.guard_tripped,
+            # Compute processes killed meanwhile take their CPU time with them: a lower bound.
+            "cpu": (cpu_after[0] - cpu_before[0], max(0.0, cpu_after[1] - cpu_before[1])),
+            "load": load,
         }
 
 
@@ -395,6 +440,9 @@ def hostile_rows(source: Path | None = None, label: str = "") -> list[Row]:
          "peak ≤ 2 GB; after ≤ start + 300 MB", f"start {_mb(result['baseline'])}"),
         (f"{what}: training runs left after the attack", str(result["runs_left"]), "0", ""),
         (f"{what}: what the attacker got", attack[:400], "", ""),
+        (f"{what}: CPU during the attack", f"HTTP processes {result['cpu'][0]:.1f} s, compute and "  # type: ignore[index]
+         f"training processes ≥ {result['cpu'][1]:.1f} s, of {2 * ATTACK_SECONDS:g} s on 2 cores", "",
+         f"load average at the end {result['load']:.1f} (the machine's, other work included)"),
     ]
 
 

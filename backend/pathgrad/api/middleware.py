@@ -118,6 +118,11 @@ class ClientGuard:
             transport.abort()
 
         async def guarded_send(message: Message) -> None:
+            if not transport.get_write_buffer_size():
+                # Nothing is waiting to leave, so uvicorn writes at once: no timer needed. (When
+                # this write fills the buffer, the next send, or the wait for the drain, has one.)
+                await send(message)
+                return
             timer = loop.call_later(self.stall_seconds, drop)
             try:
                 await send(message)

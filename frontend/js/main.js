@@ -10,6 +10,7 @@ import { createTrainingPanel } from './view/training-panel.js';
 import { createGallery } from './view/gallery.js';
 import { createCompareView } from './view/compare.js';
 import { preActivations } from './model/training.js';
+import { createPanels } from './view/panels.js';
 
 const $ = (sel) => document.querySelector(sel);
 const SPEEDS = [0.25, 0.5, 1, 2, 4, 8];
@@ -31,14 +32,16 @@ function boot() {
     inputSelect: $('#input-select'), outputSelect: $('#output-select'), limit: $('#limit'), expand: $('#expand'),
     examples: $('#examples'), ops: $('#ops'), scale: $('#scale'), toast: $('#toast'), timeline: $('#timeline'),
     play: $('#play'), pause: $('#pause'), step: $('#step'), stepBack: $('#step-back'), restart: $('#restart'),
-    speed: $('#speed'), modePaths: $('#mode-paths'), reverseSweep: $('#reverse-sweep'), forwardSweep: $('#forward-sweep'),
+    speed: $('#speed'), sigmaFloat: $('#sigma-float'), modePaths: $('#mode-paths'), reverseSweep: $('#reverse-sweep'), forwardSweep: $('#forward-sweep'),
   };
   let lastHash = null;
   // The training side of the page (presets, training, gallery, comparison) needs the server.
   const trainingApi = embedded ? null : createTrainingApi('');
   const gallery = createGallery($('#gallery'));
   let panel = null;
+  const panels = createPanels($('#layout'), { left: $('#toggle-left'), right: $('#toggle-right') });
   const app = createApp(els, api, {
+    panels,
     initialState,
     onHash: (hash) => {
       if (embedded) return;
@@ -50,6 +53,7 @@ function boot() {
       panel?.graphChanged(info.deadRelus.length);
     },
     onProgram: () => panel?.programChanged(),
+    onView: (view, st) => showViewControls(view, st),
   });
   if (embedded) document.documentElement.classList.add('offline');
 
@@ -74,6 +78,47 @@ function boot() {
   on(els.outputSelect, 'change', () => app.setOutput(els.outputSelect.value));
   on(els.limit, 'change', () => app.setLimit(els.limit.value));
   on(els.expand, 'change', () => app.setExpand(els.expand.checked));
+  // What a node is, literal constants, focus, find, and the side panels.
+  const viewButtons = { operations: $('#view-operations'), values: $('#view-values') };
+  const showConstants = $('#show-constants');
+  const focusBtn = $('#focus');
+  const find = $('#find');
+  function showViewControls(view, st) {
+    for (const [name, btn] of Object.entries(viewButtons)) btn.setAttribute('aria-pressed', String(name === view));
+    showConstants.checked = !!st.constants;
+    showConstants.disabled = view === 'values';
+    els.expand.disabled = view === 'values';
+    focusBtn.setAttribute('aria-pressed', String(!!st.focus));
+    $('#find-names').replaceChildren(...app.nodeNames().map((n) => Object.assign(document.createElement('option'), { value: n })));
+  }
+  for (const [name, btn] of Object.entries(viewButtons)) on(btn, 'click', () => app.setView(name));
+  on(showConstants, 'change', () => app.setConstants(showConstants.checked));
+  on(focusBtn, 'click', () => app.setFocus(focusBtn.getAttribute('aria-pressed') !== 'true'));
+  const findNow = () => {
+    const ok = !find.value.trim() || app.findNode(find.value);
+    find.classList.toggle('not-found', !ok);
+    if (!ok) app.flash(`No node named “${find.value.trim()}”`, true);
+  };
+  on(find, 'change', findNow);
+  on(find, 'keydown', (ev) => {
+    if (ev.key === 'Enter') {
+      ev.preventDefault();
+      findNow();
+    } else if (ev.key === 'Escape') {
+      find.value = '';
+      find.classList.remove('not-found');
+      find.blur();
+    }
+  });
+  on($('#toggle-left'), 'click', () => panels.toggle('left'));
+  on($('#toggle-right'), 'click', () => panels.toggle('right'));
+  const graphOnly = () => panels.toggleBoth();
+  for (const menu of document.querySelectorAll('details.menu')) {
+    // A menu closes when something else is clicked.
+    document.addEventListener('click', (ev) => {
+      if (menu.open && !menu.contains(ev.target)) menu.open = false;
+    });
+  }
   const presets = createPresetMenu(
     { select: els.examples, seed: $('#preset-seed'), info: $('#preset-info'), title: $('#preset-title'), description: $('#preset-description') },
     {
@@ -172,6 +217,10 @@ function boot() {
         app.play();
       },
       p: () => app.setMode('paths'),
+      v: () => app.toggleView(),
+      o: () => app.setFocus(focusBtn.getAttribute('aria-pressed') !== 'true'),
+      g: graphOnly,
+      '/': () => find.focus(),
       '?': () => $('#help').toggleAttribute('hidden'),
     };
     const fn = keys[ev.key];

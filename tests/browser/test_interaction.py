@@ -8,7 +8,16 @@ from collections.abc import Callable
 import pytest
 from playwright.sync_api import Page, expect
 
-from .helpers import DIAMOND, node_named, node_value, open_app, play_to_end, type_program, wait_for_diamond
+from .helpers import (
+    DIAMOND,
+    node_named,
+    node_value,
+    open_app,
+    open_menu,
+    play_to_end,
+    type_program,
+    wait_for_diamond,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -71,7 +80,7 @@ def test_slider_updates_values_in_place(page: Page, live_server: str) -> None:
     open_app(page, live_server)
     page.fill("#source", DIAMOND)
     wait_for_diamond(page)
-    output = node_named(page, "e = ×")
+    output = node_named(page, "e = (a + b) × (b + 1)")
     expect(node_value(output)).to_have_text("6")
     page.evaluate("""() => {
         window.__nodes = [...document.querySelectorAll('#graph g.node')];
@@ -120,7 +129,7 @@ def test_shared_url_restores_the_state(page: Page, new_page: Callable[[], Page],
     expect(other.locator('input[type=number][data-leaf="a"]')).to_have_value("3")
     expect(other.locator('input[type=number][data-leaf="b"]')).to_have_value("1")
     expect(other.locator("#input-select")).to_have_value("a")
-    expect(node_value(node_named(other, "e = ×"))).to_have_text("8")
+    expect(node_value(node_named(other, "e = (a + b) × (b + 1)"))).to_have_text("8")
     expect(other.locator("#gradient")).to_have_text("2")  # de/da = b + 1
     expect(other.locator("#path-count")).to_have_attribute("data-count", "1")
     expect(node_named(other, "a")).to_have_class(re.compile(r"\bselected-input\b"))
@@ -139,7 +148,12 @@ def ladder(rungs: int) -> str:
 def test_thirty_diamond_ladder_counts_exactly(page: Page, live_server: str) -> None:
     open_app(page, live_server)
     page.fill("#source", ladder(30))
+    # 91 operations in 30 statements: the page first draws the values (one path, h1 -> ... -> h30).
     count = page.locator("#path-count")
+    expect(page.locator("#graph")).to_have_attribute("data-view", "values")
+    expect(count).to_have_attribute("data-count", "1")
+    page.click("#view-operations")
+    expect(page.locator("#graph")).to_have_attribute("data-view", "operations")
     expect(count).to_have_attribute("data-count", "1073741824")
     expect(count).to_have_text(re.compile(r"^1,073,741,824 paths\b"))
     expect(page.locator("#paths-title")).to_have_text("Paths from x to h30")
@@ -154,6 +168,7 @@ def test_expand_composites_boxes_sigmoid_and_collapses(page: Page, live_server: 
     expect(page.locator("#graph-info")).to_have_text(re.compile(r"^4 nodes · "))
     expect(page.locator("#graph g.group")).to_have_count(0)
 
+    open_menu(page, "options-menu")
     page.check("#expand")
     group = page.locator('#graph g.group[data-id="g0"]')
     expect(group).to_be_visible()
@@ -170,7 +185,9 @@ def test_expand_composites_boxes_sigmoid_and_collapses(page: Page, live_server: 
         """(ids) => {
             const rect = (sel) => document.querySelector(sel).getBoundingClientRect();
             const box = rect('#graph g.group[data-id="g0"] .group-box');
-            return ids.every((id) => {
+            // (The constant 1 is drawn inside its consumer, 1 + exp(…), not as a node.)
+            const drawn = (id) => document.querySelector(`#graph g.node[data-id="${id}"]`);
+            return ids.filter(drawn).every((id) => {
                 const r = rect(`#graph g.node[data-id="${id}"] .box`);
                 return r.left >= box.left && r.right <= box.right
                     && r.top >= box.top && r.bottom <= box.bottom;
@@ -193,6 +210,7 @@ def test_expand_composites_boxes_sigmoid_and_collapses(page: Page, live_server: 
     expect(group).to_be_visible()
     expect(collapsed).to_have_count(0)
 
+    open_menu(page, "options-menu")
     page.uncheck("#expand")
     expect(page.locator("#graph g.group")).to_have_count(0)
     expect(page.locator("#graph-info")).to_have_text(re.compile(r"^4 nodes · "))

@@ -90,6 +90,7 @@ def graph(settings: Settings, request: GraphRequest) -> Answer:
             forward=request.options.forward,
             max_jacobian_entries=settings.max_jacobian_entries,
             max_jacobian_total=settings.max_jacobian_total,
+            view=request.view,
         )
         return 200, _measured(content, settings)
 
@@ -124,6 +125,7 @@ def paths(settings: Settings, request: PathsRequest) -> Answer:
             max_jacobian_entries=settings.max_jacobian_entries,
             max_jacobian_total=settings.max_jacobian_total,
             max_path_edges=settings.max_path_edges,
+            view=request.view,
         )
         return 200, _measured(content, settings)
 

@@ -1,5 +1,6 @@
 // The graph JSON of docs/contracts.md, indexed for the view. Pure: no DOM.
 import { formatValue, formatNumber, magnitude, textWidth } from './format.js';
+import { statementTitle } from './view-graph.js';
 
 /**
  * Index a graph JSON object.
@@ -98,23 +99,19 @@ export function structureKey(graph) {
   return `${graph.output}|${n}|${e}|${gr}`;
 }
 
-/** Short op symbols for nodes that have no name. */
-const SYMBOLS = {
-  add: '+', sub: '−', mul: '×', div: '÷', neg: '−', pow: '^', matmul: '@', exp: 'exp', log: 'log',
-};
-
-/** The text lines to draw for a node: title, value line, gradient line. */
-export function nodeText(node) {
-  let title = node.label ?? node.name ?? SYMBOLS[node.op] ?? node.op;
+/**
+ * The text lines to draw for a node: title, value line, gradient line. `shownTitle` (from
+ * view-graph.js's nodeTitles) replaces the title made from the node alone.
+ */
+export function nodeText(node, shownTitle = null) {
+  let title = node.label ?? node.name ?? node.op;
   if (node.name && node.op !== 'leaf' && node.op !== 'const') {
-    const sym = SYMBOLS[node.op] ?? node.op;
-    title = `${node.name} = ${sym}`;
-    if (node.label && node.label !== node.name) title = `${node.name} = ${node.label}`;
+    title = `${node.name} = ${node.label && node.label !== node.name ? node.label : node.op}`;
   }
   const value = node.nonfinite && node.value === null ? 'NaN' : formatValue(node.value);
   const hasGrad = node.kind !== 'const' && node.grad !== null && node.grad !== undefined;
   const grad = hasGrad ? formatValue(node.grad) : node.nonfinite && node.kind !== 'const' ? 'NaN' : '';
-  return { title: String(title), value, grad };
+  return { title: String(shownTitle ?? title), value, grad };
 }
 
 /** Text for an edge's local derivative. */
@@ -238,6 +235,7 @@ export function collapseGroups(g, collapsed) {
 /** Summary line for a node's tooltip. */
 export function nodeTooltip(node) {
   const parts = [`${node.id} · ${node.op}${node.kind ? ` (${node.kind})` : ''}`];
+  if (node.expr && node.op !== 'leaf') parts.push(statementTitle(node));
   parts.push(`value = ${formatValue(node.value, 6)}`);
   if (node.kind !== 'const') parts.push(`gradient = ${formatValue(node.grad, 6)}`);
   if (node.tangent !== null && node.tangent !== undefined) parts.push(`tangent = ${formatValue(node.tangent, 6)}`);
@@ -248,26 +246,34 @@ export function nodeTooltip(node) {
 
 export { formatNumber };
 
+/** Type sizes of a drawn node (graph.css says the same): the title, the value, the gradient line, their keys. */
+export const NODE_FONT = { title: 14, value: 14, line: 13, key: 11.5 };
+/** Height of a node with a value and a gradient line, and of a compact one (a constant shown as a node). */
+export const NODE_HEIGHT = { full: 48, compact: 28 };
+
 /** Box size of a node drawn with `nodeText` lines (width from an estimate of the text widths). */
 export function nodeSize(node, text = nodeText(node)) {
   if (node.kind === 'const' && !node.collapsed) {
-    return { width: Math.max(34, textWidth(text.title, 12) + 18), height: 28, compact: true };
+    return { width: Math.max(36, textWidth(text.title, 13) + 18), height: NODE_HEIGHT.compact, compact: true };
   }
   const w = Math.max(
-    textWidth(text.title, 13.5) * 1.05,
-    textWidth(`value ${text.value}`, 12),
-    textWidth(`grad ${text.grad}`, 12),
+    textWidth(text.title, NODE_FONT.title) * 1.08,
+    textWidth('value ', NODE_FONT.key) + textWidth(text.value, NODE_FONT.value) * 1.08,
+    textWidth('grad ', NODE_FONT.key) + textWidth(text.grad, NODE_FONT.line) * 1.08,
   );
-  return { width: Math.max(64, Math.min(260, Math.ceil(w + 22))), height: 58, compact: false };
+  return { width: Math.max(64, Math.min(320, Math.ceil(w + 22))), height: NODE_HEIGHT.full, compact: false };
 }
 
-const INFIX = { add: '+', sub: '−', mul: '×', div: '/', pow: '^', matmul: '@' };
+// Which operations are written between their arguments (their symbols come from GET /api/ops).
+const INFIX = new Set(['add', 'sub', 'mul', 'div', 'pow', 'matmul']);
 
 /**
  * A readable expression for every node, for path lists: names for named nodes and leaves, else the
  * expression from the node's parents, e.g. "a + b", "b + 1", "σ(z)"; too long -> "1 + exp(…)".
+ * `symbols`: op name -> symbol (view-graph.js's symbolTable of GET /api/ops).
  */
-export function exprLabels(g, maxLen = 16) {
+export function exprLabels(g, maxLen = 16, symbols = new Map()) {
+  const sym = (op) => symbols.get(op) ?? op;
   const out = new Map();
   const isBinary = new Map();
   for (const id of g.order) {
@@ -279,17 +285,17 @@ export function exprLabels(g, maxLen = 16) {
     else if (n.op === 'leaf' || n.op === 'const' || !args.length) text = String(n.label ?? n.op);
     else {
       const wrap = (a) => (isBinary.get(a) ? `(${out.get(a)})` : out.get(a));
-      if (INFIX[n.op] && args.length === 2) {
-        text = `${wrap(args[0])} ${INFIX[n.op]} ${wrap(args[1])}`;
+      if (INFIX.has(n.op) && args.length === 2) {
+        text = `${wrap(args[0])} ${sym(n.op)} ${wrap(args[1])}`;
         bin = true;
       } else if (n.op === 'neg' && args.length === 1) text = `−${wrap(args[0])}`;
-      else text = `${n.op === 'sigmoid' ? 'σ' : n.op}(${args.map((a) => out.get(a)).join(', ')})`;
+      else text = `${sym(n.op)}(${args.map((a) => out.get(a)).join(', ')})`;
       if (text.length > maxLen) {
         // Too long: keep one level, with long arguments elided.
         const short = (a) => (out.get(a).length <= 6 ? wrap(a) : '…');
-        if (INFIX[n.op] && args.length === 2) text = `${short(args[0])} ${INFIX[n.op]} ${short(args[1])}`;
+        if (INFIX.has(n.op) && args.length === 2) text = `${short(args[0])} ${sym(n.op)} ${short(args[1])}`;
         else if (n.op === 'neg' && args.length === 1) text = `−${short(args[0])}`;
-        else text = `${n.op === 'sigmoid' ? 'σ' : n.op}(${args.map(short).join(', ')})`;
+        else text = `${sym(n.op)}(${args.map(short).join(', ')})`;
       }
     }
     out.set(id, text);

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, Response
 
 from pathgrad.api.errors import ERROR_RESPONSES, limit_detail
-from pathgrad.api.models import Graph, GraphRequest, PathsRequest, PathsResponse
+from pathgrad.api.models import AnyGraph, GraphRequest, PathsRequest, PathsResponse
 from pathgrad.api.pool import Pools, Stopped
 from pathgrad.settings import Settings, get_settings
 
@@ -42,7 +42,7 @@ async def computed(request: Request, task: str, body: Any) -> Response:
     return Response(answer, status_code=status, media_type="application/json")
 
 
-@router.post("/graph", response_model=Graph, responses=ERROR_RESPONSES)
+@router.post("/graph", response_model=AnyGraph, responses=ERROR_RESPONSES)
 async def graph(body: GraphRequest, request: Request) -> Response:
     """Build the program's computation graph: values, adjoints of the output, local derivatives."""
     return await computed(request, "graph", body)

@@ -72,46 +72,80 @@ async def _begin(child: Child, body: TrainRequest, timeout: float) -> tuple[int,
 
 
 class TrainStream(Response):
-    """The stream of one run; owns the leased process until the stream ends."""
+    """One training request, as an ASGI response: it leases a training process when it is sent (so
+    that no process is leased by a response never sent), and holds it until the stream ends."""
 
     media_type = "text/event-stream"
 
-    def __init__(self, pool: Pool, child: Child, client: str, first: bytes, settings: Settings) -> None:
+    def __init__(self, pool: Pool, body: TrainRequest, client: str, settings: Settings) -> None:
         super().__init__(None, 200, HEADERS)
-        self.pool, self.child, self.client, self.first = pool, child, client, first
-        self.deadline = time.monotonic() + settings.max_train_seconds + GRACE_SECONDS
+        self.pool, self.request, self.client, self.settings = pool, body, client, settings
         self.max_seconds = settings.max_train_seconds
+        self.deadline = 0.0
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        finished = False
         try:
-            headers = [(k, v) for k, v in self.raw_headers if k != b"content-length"]
-            await send({"type": "http.response.start", "status": 200, "headers": headers})
-            await send({"type": "http.response.body", "body": self.first, "more_body": True})
-            async with anyio.create_task_group() as group:
-
-                async def watch() -> None:
-                    while (await receive())["type"] != "http.disconnect":
-                        pass
-                    group.cancel_scope.cancel()  # the client went: stop pumping
-
-                group.start_soon(watch)
-                finished = await self._pump(send)
-                group.cancel_scope.cancel()
+            child = await self.pool.lease(self.client, 0.0)
+        except Stopped as busy:
+            await stopped_response(busy)(scope, receive, send)
+            return
+        finished = streaming = False
+        try:
+            limit = self.settings.max_compute_seconds
+            try:
+                status, first = await _begin(child, self.request, limit)
+            except TimeoutError:
+                stopped = Stopped(
+                    422,
+                    "max_compute_seconds",
+                    f"building the program was stopped after {limit:g} s (max_compute_seconds)",
+                )
+                await stopped_response(stopped)(scope, receive, send)
+                return
+            except (OSError, EOFError):
+                stopped = Stopped(503, None, "the training process stopped unexpectedly; retry")
+                await stopped_response(stopped)(scope, receive, send)
+                return
+            if status != 200:  # the program or the request is wrong: the process is fine
+                finished = True
+                await Response(first, status_code=status, media_type="application/json")(scope, receive, send)
+                return
+            ACTIVE_RUNS.add(1)
+            streaming = True
+            self.deadline = time.monotonic() + self.max_seconds + GRACE_SECONDS
+            finished = await self._stream(child, first, receive, send)
         finally:
-            ACTIVE_RUNS.add(-1)
+            if streaming:
+                ACTIVE_RUNS.add(-1)
             if not finished:
-                self.pool.discard(self.child)  # the run may be mid-step: kill it
-            self.pool.give_back(self.child, self.client)
+                self.pool.discard(child)  # the run may be mid-step: kill it
+            self.pool.give_back(child, self.client)
 
-    async def _pump(self, send: Send) -> bool:
+    async def _stream(self, child: Child, first: bytes, receive: Receive, send: Send) -> bool:
+        headers = [(k, v) for k, v in self.raw_headers if k != b"content-length"]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": first, "more_body": True})
+        finished = False
+        async with anyio.create_task_group() as group:
+
+            async def watch() -> None:
+                while (await receive())["type"] != "http.disconnect":
+                    pass
+                group.cancel_scope.cancel()  # the client went: stop pumping
+
+            group.start_soon(watch)
+            finished = await self._pump(child, send)
+            group.cancel_scope.cancel()
+        return finished
+
+    async def _pump(self, child: Child, send: Send) -> bool:
         """Pass the run's events on; True when the run ended by itself."""
         while True:
             remaining = self.deadline - time.monotonic()
             try:
                 if remaining <= 0:
                     raise TimeoutError
-                kind, _, payload = await self.child.read(remaining)
+                kind, _, payload = await child.read(remaining)
             except TimeoutError:
                 stopped = f"stopped after {self.max_seconds:g} s (max_train_seconds)"
                 done = _sse("done", {"steps_run": None, "stopped": stopped, "elapsed": self.max_seconds})
@@ -131,31 +165,4 @@ class TrainStream(Response):
 async def train(body: TrainRequest, request: Request, settings: SettingsDep) -> Any:
     """Train with SGD, momentum or Adam; stream loss, parameters, per-layer |gradient| and dead ReLUs."""
     pools: Pools = request.app.state.pools
-    client = client_key(request)
-    try:
-        child = await pools.train.lease(client, 0.0)
-    except Stopped as stopped:
-        return stopped_response(stopped)
-    handed_over = clean = False
-    try:
-        try:
-            status, first = await _begin(child, body, settings.max_compute_seconds)
-        except TimeoutError:
-            return stopped_response(Stopped(
-                422, "max_compute_seconds",
-                f"building the program was stopped after {settings.max_compute_seconds:g} s "
-                "(max_compute_seconds)",
-            ))
-        except (OSError, EOFError):
-            return stopped_response(Stopped(503, None, "the training process stopped unexpectedly; retry"))
-        clean = True
-        if status != 200:
-            return Response(first, status_code=status, media_type="application/json")
-        ACTIVE_RUNS.add(1)
-        handed_over = True
-        return TrainStream(pools.train, child, client, first, settings)
-    finally:
-        if not handed_over:
-            if not clean:
-                pools.train.discard(child)
-            pools.train.give_back(child, client)
+    return TrainStream(pools.train, body, client_key(request), settings)

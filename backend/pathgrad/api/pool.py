@@ -203,6 +203,8 @@ class Pool:
                 else:
                     busy = None
             if busy is not None:
+                if isinstance(error, asyncio.CancelledError):
+                    raise  # the request was cancelled while it waited: not a refusal
                 raise busy from None
             handed = waiter.future.result()
             if isinstance(error, TimeoutError):  # handed over just as the wait ended: take it

@@ -140,6 +140,7 @@ class TrainStream(Response):
 
     async def _pump(self, child: Child, send: Send) -> bool:
         """Pass the run's events on; True when the run ended by itself."""
+        last = b""
         while True:
             remaining = self.deadline - time.monotonic()
             try:
@@ -147,18 +148,30 @@ class TrainStream(Response):
                     raise TimeoutError
                 kind, _, payload = await child.read(remaining)
             except TimeoutError:
+                # The run did not end by itself (its process was waiting to send, or stuck in a
+                # step): end the stream with a done event of the server's.
                 stopped = f"stopped after {self.max_seconds:g} s (max_train_seconds)"
-                done = _sse("done", {"steps_run": None, "stopped": stopped, "elapsed": self.max_seconds})
-                await send({"type": "http.response.body", "body": done, "more_body": False})
+                info = {"steps_run": _step_of(last), "stopped": stopped, "elapsed": self.max_seconds}
+                await send({"type": "http.response.body", "body": _sse("done", info), "more_body": False})
                 return False
             except (OSError, EOFError):
                 await send({"type": "http.response.body", "body": b"", "more_body": False})
                 return False
             if kind == wire.EVENT:
+                last = payload
                 await send({"type": "http.response.body", "body": payload, "more_body": True})
             else:  # END, or an error answer after the start (the process ran out of memory)
                 await send({"type": "http.response.body", "body": b"", "more_body": False})
                 return kind == wire.END
+
+
+def _step_of(event: bytes) -> int:
+    """The step of the last event sent (0 if there was none)."""
+    _, _, data = event.partition(b"data: ")
+    try:
+        return int(json.loads(data).get("step", 0))
+    except (ValueError, AttributeError, TypeError):
+        return 0
 
 
 @router.post("/train", responses=_STREAM_DOC, response_class=Response)

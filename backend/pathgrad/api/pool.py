@@ -234,22 +234,35 @@ class Pool:
             503, self.limit_name, f"all {self.size} {self.role} processes are busy ({self.limit_name}); retry"
         )
 
-    async def _spawn(self, client: str) -> Child:
-        """Start a process for ``client`` (a slot was counted in ``_starting`` and ``_held``)."""
+    def _start(self, box: list[Child]) -> None:
+        """Start a process (in a thread: numpy's import takes a while); counted in ``_starting``."""
         try:
-            child = await anyio.to_thread.run_sync(Child, self.settings, self.role)
-        except BaseException as error:
+            child = Child(self.settings, self.role)
+        except BaseException:
             with self._lock:
                 self._starting -= 1
-                self._held[client] -= 1
-                self._hand_over()
-            if isinstance(error, (OSError, EOFError)):
-                raise Stopped(503, None, f"a {self.role} process could not start ({error})") from None
             raise
         with self._lock:
             self._starting -= 1
             self._children.add(child)
-        return child
+        box.append(child)
+
+    async def _spawn(self, client: str) -> Child:
+        """Start a process for ``client`` (a slot was counted in ``_starting`` and ``_held``)."""
+        box: list[Child] = []
+        try:
+            await anyio.to_thread.run_sync(self._start, box)
+        except BaseException as error:
+            if box:  # started, but the request was cancelled meanwhile: the process is the pool's
+                self.give_back(box[0], client)
+            else:
+                with self._lock:
+                    self._held[client] -= 1
+                    self._hand_over()
+            if isinstance(error, (OSError, EOFError)):
+                raise Stopped(503, None, f"a {self.role} process could not start ({error})") from None
+            raise
+        return box[0]
 
     def give_back(self, child: Child, client: str) -> None:
         """Return a leased process; a dead, retiring or killed one is replaced (in the background, up

@@ -24,6 +24,7 @@ from pathgrad import (
     Var,
     cos,
     count_paths,
+    exp,
     expand_composites,
     grad,
     local_derivative,
@@ -410,3 +411,32 @@ def test_the_hub_listing_is_exactly_the_top_paths() -> None:
     expected = sorted((abs(product_of(e)) for e in brute), reverse=True)[:100]
     assert [abs(p.product) for p in report.paths] == pytest.approx(expected, rel=1e-12)
     assert len({edge_key(p.edges) for p in report.paths}) == 100
+
+
+# --- non-finite products and sums are values, never an exception ------------------------------------
+
+
+def test_finite_products_whose_sum_overflows_add_up_to_infinity() -> None:
+    # math.fsum raised OverflowError: x·1e300·1e8 is 1e308 twice, and 2e308 is past float64's range.
+    x = Var(1.0)
+    y = x * 1e300 * 1e8 + x * 1e300 * 1e8
+    report = paths(y, x)
+    assert [p.product for p in report.paths] == [1e308, 1e308]
+    assert report.listed_sum == math.inf and report.gradient == math.inf
+    assert math.isnan(report.remainder)
+
+
+def test_a_sum_overflowing_only_on_the_way_is_still_exact() -> None:
+    x = Var(1.0)
+    y = x * 1e300 * 1e8 + x * 1e300 * 1e8 + x * (-1e300) * 1e8
+    report = paths(y, x)
+    assert report.listed_sum == pytest.approx(1e308, rel=1e-15)
+
+
+def test_infinite_products_of_both_signs_sum_to_nan() -> None:
+    # fsum raised ValueError("-inf + inf in fsum"), which the service turned into a 422 on `input`.
+    x = Var(1000.0)
+    y = exp(x) - exp(x)
+    report = paths(y, x)
+    assert sorted(p.product for p in report.paths) == [-math.inf, math.inf]
+    assert math.isnan(report.listed_sum) and math.isnan(report.gradient)

@@ -85,8 +85,29 @@ def paths(output: Node, source: Node, limit: int = 20) -> PathReport:
     frontier = 0
     if total and limit > 0:
         listed, frontier = _best_paths(output, source, order, limit)
-    listed_sum = math.fsum(p.product for p in listed)
+    listed_sum = sum_products([p.product for p in listed])
     return PathReport(total, listed, listed_sum, float(gradient), limit, frontier)
+
+
+_SCALE = 2.0**-64
+
+
+def sum_products(products: Sequence[float]) -> float:
+    """The correctly rounded sum of the products, as IEEE arithmetic extends it past the finite.
+
+    ``math.fsum`` raises where the answer is not finite: OverflowError when finite terms add up past
+    ±1.8e308 and ValueError for ∞ + (−∞). Those are values here (±∞, NaN), to show with their reason.
+    """
+    if not all(map(math.isfinite, products)):
+        infinities = {p for p in products if math.isinf(p)}
+        if len(infinities) != 1 or any(map(math.isnan, products)):
+            return math.nan  # a NaN term, or ∞ + (−∞)
+        return infinities.pop()
+    try:
+        return math.fsum(products)
+    except OverflowError:
+        # Scaled down by a power of two (exact), summed, scaled back: ±∞ if the sum is past range.
+        return math.fsum(p * _SCALE for p in products) / _SCALE
 
 
 def _log_abs(d: float) -> float:

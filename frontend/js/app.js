@@ -4,7 +4,7 @@ import {
   indexGraph, gradLeaves, namedNodes, findNode, structureKey, collapseGroups, nodeText, nodeSize, exprLabels, edgeText,
   NODE_FONT,
 } from './model/graph-model.js';
-import { foldConstants, focusOnPaths, nodeTitles, symbolTable } from './model/view-graph.js';
+import { foldConstants, focusOnPaths, nodeTitles, symbolTable, markParallelEdges } from './model/view-graph.js';
 import { LABEL_H, labelWidth } from './model/geometry.js';
 import { createLayouts, WORKER_MIN_NODES } from './view/layouts.js';
 import { costs, reverseSweep, forwardSweep } from './model/paths.js';
@@ -48,18 +48,39 @@ const fmt = (x) => formatNumber(x, 6);
  */
 export function createApp(els, api, opts = {}) {
   const state = { ...DEFAULT_STATE, values: {}, collapsed: [], ...(opts.initialState ?? {}) };
+  /**
+   * What the page shows now, derived from `state` and the server's answers. Every field is declared
+   * here, none is added later.
+   */
   const cur = {
-    graphJson: null, g: null, view: null, vg: null, layout: null, key: null,
-    pathsJson: null, mode: 'paths', seq: 0, abort: null, timer: null, ops: null, hover: null, status: 'idle',
+    graphJson: null, // the last graph JSON (operations or values view)
+    g: null, // graphJson indexed (graph-model.js)
+    view: null, // what is drawn: g with groups collapsed, constants folded, the focus applied
+    vg: null, // view indexed (the sweeps walk it)
+    titles: new Map(), // node id -> drawn title (view-graph.js)
+    symbols: new Map(), // op name -> symbol, from GET /api/ops
+    ops: null, // GET /api/ops as it came (the legend, the HTML export)
+    layout: null, // the drawing's layout (layout.js), with its edge labels
+    key: null, // what the layout was made for (structure, options): a new one when it changes
+    layoutAspect: null, // the pane's width / height when it was made
+    // Each new layout gets a token; the drawing shows the layout of drawnToken.
+    layoutToken: 0,
+    drawnToken: 0,
+    roomKey: null, // the layout key the side panels last made room for
+    pathsJson: null, // the last POST /api/paths answer (null: no input selected)
+    costs: null, // multiplication counts for the selected input and for all inputs
+    mode: 'paths', // what Play animates: 'paths' | 'reverse' | 'forward'
+    sweepDrawn: false, // a sweep rewrote the nodes' gradient lines (undone by restoreGraph)
+    seq: 0, // the number of the newest request; older answers are dropped
+    abort: null, // aborts the request in flight
+    timer: null, // the debounce of the next request
+    resizeTimer: null,
+    toastTimer: null,
     // Inputs the server would not list paths for in this program (e.g. through a matmul of arrays),
     // with its reason: never picked again by default, or the page would ask again and again.
     noPaths: new Map(),
     // The view picked for state.view = 'auto' (null: not decided yet for this program).
     autoView: null,
-    layoutAspect: null,
-    // Each new layout gets a token; the drawing shows the layout of drawnToken.
-    layoutToken: 0,
-    drawnToken: 0,
   };
   const layouts = createLayouts();
 
@@ -212,7 +233,7 @@ export function createApp(els, api, opts = {}) {
     if (!state.constants) view = foldConstants(view);
     const focusInput = state.focus ? findNode(cur.g, state.input) : null;
     if (focusInput) view = focusOnPaths(view, view.rep.get(focusInput.id) ?? focusInput.id, view.output);
-    cur.view = view;
+    cur.view = markParallelEdges(view);
     cur.vg = indexGraph({ nodes: cur.view.nodes, edges: cur.view.edges, groups: cur.view.groups, output: cur.view.output });
     const aspect = paneAspect();
     const key = `${structureKey(json)}|${state.collapsed.join(',')}|${state.constants}|${focusInput?.id ?? ''}`;
@@ -221,7 +242,7 @@ export function createApp(els, api, opts = {}) {
       cur.key = key;
       const t0 = performance.now();
       cur.titles = nodeTitles(cur.view, cur.view.folded, cur.symbols);
-      const sized = cur.view.nodes.map((n) => ({ id: n.id, kind: n.kind, ...nodeSize(n, nodeText(n, cur.titles.get(n.id))) }));
+      const sized = cur.view.nodes.map((n) => ({ id: n.id, kind: n.kind, group: n.group ?? null, ...nodeSize(n, nodeText(n, cur.titles.get(n.id))) }));
       const r = els.graph.getBoundingClientRect();
       const viewSize = r.width > 0 && r.height > 0 ? { width: r.width - 24, height: r.height - 24 } : null;
       // Room between layers for the local derivatives written on the edges.
@@ -231,7 +252,8 @@ export function createApp(els, api, opts = {}) {
       const job = {
         nodes: sized,
         edges: cur.view.edges.map((e) => ({ id: e.id, source: e.source, target: e.target, arg: e.arg })),
-        opts: { output: cur.view.output, view: viewSize, layerGap },
+        // Expanded composites are boxed: more room between the nodes of a layer for the boxes' edges.
+        opts: { output: cur.view.output, view: viewSize, layerGap, ...(cur.view.groups?.length ? { nodeGap: 20 } : {}) },
         labels: cur.view.edges.map((e) => ({ id: e.id, width: labelWidth(edgeText(e)), height: LABEL_H })),
       };
       const token = ++cur.layoutToken;
@@ -639,7 +661,6 @@ export function createApp(els, api, opts = {}) {
       editor.setReadOnly(!!api.offline);
       leaves.setDisabled(!!api.offline);
       // The operations' symbols name the drawn nodes: the first graph waits for them.
-      cur.symbols = new Map();
       const opsLoaded = api.ops().then((r) => {
         cur.ops = r.ok ? r.body : null;
         cur.symbols = symbolTable(cur.ops);

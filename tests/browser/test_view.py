@@ -144,7 +144,10 @@ def test_values_view_paths_add_up_to_the_gradient(page: Page, live_server: str, 
         page.click("#view-values")
     expect(page.locator("#graph")).to_have_attribute("data-view", "values")
     settle(page)
-    expect(page.locator("#check")).to_have_class(re.compile(r"\bok\b"))
+    # The paths add up (✓); the check as a whole may still warn: a zero gradient (relu-chain,
+    # xor-one-sample) is below what the finite difference can resolve, which is no tick.
+    expect(page.locator("#check")).to_have_text(re.compile(r"^✓ the "))
+    expect(page.locator("#check")).not_to_have_class(re.compile(r"\bbad\b"))
     gradient = page.text_content("#gradient")
     assert gradient and page.text_content("#listed-sum") == gradient
     play_to_end(page)

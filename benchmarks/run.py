@@ -1,6 +1,7 @@
 """pathgrad's benchmarks: one table, each figure beside its goal and its reference.
 
-Run from the repository: `make bench` (or `.venv/bin/python benchmarks/run.py [core] [api] [refusal]`).
+Run from the repository: `make bench` (or `.venv/bin/python benchmarks/run.py [core] [api] [refusal] [load]
+[hostile]`).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ def print_table(rows: list[tuple[str, str, str, str]]) -> None:
 
 
 def main(argv: list[str]) -> int:
-    groups = argv or ["core", "training", "api", "refusal", "browser", "view", "load"]
+    groups = argv or ["core", "training", "api", "refusal", "browser", "view", "load", "hostile"]
     print(f"pathgrad benchmarks on {platform.machine()}, {os.cpu_count()} cores, "
           f"Python {platform.python_version()}")
     rows: list[tuple[str, str, str, str]] = []
@@ -55,6 +56,10 @@ def main(argv: list[str]) -> int:
         from load import load_rows
 
         rows += load_rows()
+    if "hostile" in groups:
+        from hostile import hostile_rows
+
+        rows += hostile_rows()
     print_table(rows)
     return 0
 

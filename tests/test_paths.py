@@ -377,6 +377,42 @@ def test_top_k_paths_are_the_k_largest(
     assert report.remainder == report.gradient - report.listed_sum
 
 
+def hub(branches: int, rungs: int = 10) -> tuple[Node, Node]:
+    """A ladder of ``rungs`` diamonds into a hub H, then one strong and ``branches`` weak branches
+    H·0.001, summed: 2**rungs · (branches + 1) paths, and every path passes the hub."""
+    x = Var(1.0)
+    h = x
+    for _ in range(rungs):
+        h = h * 2.0 + h * 3.0
+    y = h
+    for _ in range(branches):
+        y = y + h * 0.001
+    return y, x
+
+
+def test_the_frontier_of_a_hub_listing_is_bounded_by_the_edges_it_walks() -> None:
+    # The seed kept every edge of every node passed: 200 paths through a hub of 2,000 branches left
+    # about 400,000 partial paths waiting. Now each edge walked leaves at most one.
+    y, x = hub(2_000)
+    report = paths(y, x, limit=200)
+    assert report.count == 2**10 * 2_001 and len(report.paths) == 200
+    walked = sum(len(p.edges) for p in report.paths)
+    assert report.frontier <= walked + 1
+    assert report.frontier < 2_000 * 3  # not one entry per branch per path listed
+    # The strongest path goes the ×3 way up the whole ladder, then straight on (factor 1).
+    assert report.paths[0].product == pytest.approx(3.0**10)
+    assert_sorted_by_magnitude(report)
+
+
+def test_the_hub_listing_is_exactly_the_top_paths() -> None:
+    y, x = hub(40, rungs=4)
+    brute = all_paths(y, x)
+    report = paths(y, x, limit=100)
+    expected = sorted((abs(product_of(e)) for e in brute), reverse=True)[:100]
+    assert [abs(p.product) for p in report.paths] == pytest.approx(expected, rel=1e-12)
+    assert len({edge_key(p.edges) for p in report.paths}) == 100
+
+
 # --- non-finite products and sums are values, never an exception ------------------------------------
 
 

@@ -43,7 +43,7 @@ from pathgrad.language.builder import Program, record_expression
 from pathgrad.language.errors import Positions
 from pathgrad.language.printer import to_source
 from pathgrad.language.syntax import Assign, Expr, Name, children, literal_value
-from pathgrad.paths import PathReport, _best_paths, path_counts_to, sum_products
+from pathgrad.paths import Path, PathReport, _best_paths, path_counts_to, sum_products
 
 VIEWS = ("operations", "values")
 
@@ -367,12 +367,15 @@ def value_paths(graph: ValuesGraph, source: ValueNode, limit: int = 20) -> PathR
     mode through the values graph.
     """
     total = value_path_counts(graph).get(source, 0)
-    listed = []
+    listed: list[Path] = []
+    frontier = 0
     if total and limit > 0:
-        listed = _best_paths(_as_node(graph.output), _as_node(source), _as_nodes(graph.nodes), limit)
+        listed, frontier = _best_paths(
+            _as_node(graph.output), _as_node(source), _as_nodes(graph.nodes), limit
+        )
     gradient = value_gradients(graph).get(source, 0.0)
     listed_sum = sum_products([p.product for p in listed])  # ±∞ or NaN, never an exception
-    return PathReport(total, listed, listed_sum, float(gradient), limit)
+    return PathReport(total, listed, listed_sum, float(gradient), limit, frontier)
 
 
 def value_numeric_gradient(graph: ValuesGraph, source: ValueNode, eps: float = 1e-6) -> Any:

@@ -314,6 +314,11 @@ class OptimizerModel(_Strict):
 
 
 class TrainRequest(_Strict):
+    # The schema says what the endpoint checks: a source or a preset (giving both is refused too).
+    model_config = ConfigDict(
+        json_schema_extra={"anyOf": [{"required": ["source"]}, {"required": ["preset"]}]}
+    )
+
     preset: str | None = Field(None, description="a preset's name (or give `source`)")
     seed: int | None = Field(None, ge=0, le=2**32 - 1, description="the preset's random seed")
     source: str | None = Field(None, description="a program with named parameters (w…, b…)")

@@ -58,7 +58,7 @@ class Child:
         env = {**os.environ, **CHILD_ENV}
         try:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "pathgrad.api.worker", str(child.fileno())],
+                [sys.executable, "-m", "pathgrad.api.worker", str(child.fileno()), str(os.getpid())],
                 pass_fds=(child.fileno(),),
                 stdin=subprocess.DEVNULL,
                 env=env,

@@ -1,9 +1,9 @@
 """A compute process: runs the server's programs where a deadline and a memory cap can stop them.
 
-Started by :mod:`pathgrad.api.pool` as ``python -m pathgrad.api.worker <fd>`` with one end of a Unix
-socket pair. It reads the settings, caps its own address space at what it uses after start-up plus
-``max_task_memory_bytes`` (``RLIMIT_AS``), says it is ready, then answers one task at a time until
-the socket closes. The server kills it when a task outlives ``max_compute_seconds``, or when a
+Started by :mod:`pathgrad.api.pool` as ``python -m pathgrad.api.worker <fd> <server pid>`` with one
+end of a Unix socket pair. It reads the settings, caps its own address space at what it uses after
+start-up plus ``max_task_memory_bytes`` (``RLIMIT_AS``), says it is ready, then answers one task at a
+time until the socket closes. The server kills it when a task outlives ``max_compute_seconds``, or when a
 training stream's reader goes away; it exits when its server does.
 
 A task that runs out of memory gets its 422 and the process exits (so does one whose peak memory grew
@@ -47,21 +47,21 @@ def memory_error(settings: Any) -> tuple[int, bytes]:
     return error_body(422, [limit_detail("max_task_memory_bytes", message)])
 
 
-def _die_with_parent() -> None:
-    """Exit when the server process is gone, even in the middle of a task.
+def _die_with_parent(server: int) -> None:
+    """Exit when the server process (pid ``server``) is gone, even in the middle of a task.
 
     (``PR_SET_PDEATHSIG`` would fire when the *thread* that started this process ends, and anyio
-    ends idle threads; so a watcher thread polls the parent's pid instead.)
+    ends idle threads; so a watcher thread polls the parent's pid instead. The server says its pid:
+    in a container it is pid 1 itself, so a parent of 1 does not mean that it is gone.)
     """
-    parent = os.getppid()
 
     def watch() -> None:
         while True:
             time.sleep(1.0)
-            if os.getppid() != parent:
+            if os.getppid() != server:
                 os._exit(0)
 
-    if parent == 1:
+    if os.getppid() != server:
         sys.exit(0)
     threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
@@ -75,8 +75,8 @@ def _peak_rss() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
-def main(fd: int) -> int:
-    _die_with_parent()
+def main(fd: int, server: int) -> int:
+    _die_with_parent(server)
     sock = socket.socket(fileno=fd)
     kind, _, payload = wire.read_frame(sock)
     assert kind == wire.SETUP
@@ -138,4 +138,4 @@ def main(fd: int) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(int(sys.argv[1])))
+    sys.exit(main(int(sys.argv[1]), int(sys.argv[2])))

@@ -42,3 +42,9 @@ lock:
 	rm -rf /tmp/pathgrad-lock && python3 -m venv /tmp/pathgrad-lock
 	/tmp/pathgrad-lock/bin/pip install --quiet -e '.[dev]'
 	/tmp/pathgrad-lock/bin/pip freeze --exclude-editable | grep -v '^pathgrad' > requirements.lock
+
+# The image test (as root: it installs podman and debootstrap when missing): build the Dockerfile,
+# run the image hardened and check it (deploy/image-test.sh). CI runs it beside `make test`.
+.PHONY: image-test
+image-test:
+	bash deploy/image-test.sh

@@ -48,3 +48,13 @@ lock:
 .PHONY: image-test
 image-test:
 	bash deploy/image-test.sh
+
+# The Kubernetes manifests against the Kubernetes API schemas (strict: unknown fields fail), oldest and
+# newest version supported here, with kubernetes-validate in a virtual environment of its own.
+K8S_VALIDATE ?= /tmp/pathgrad-k8s-validate
+.PHONY: k8s-validate
+k8s-validate:
+	test -x $(K8S_VALIDATE)/bin/kubernetes-validate || (python3 -m venv $(K8S_VALIDATE) \
+		&& $(K8S_VALIDATE)/bin/pip install --quiet kubernetes-validate==1.37.0)
+	$(K8S_VALIDATE)/bin/kubernetes-validate --strict --kubernetes-version 1.29.0 deploy/kubernetes/*.yaml
+	$(K8S_VALIDATE)/bin/kubernetes-validate --strict --kubernetes-version 1.37.0 deploy/kubernetes/*.yaml

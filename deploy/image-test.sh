@@ -342,6 +342,63 @@ fi
 caps=$(podman exec "$CONTAINER" sh -c 'grep CapEff /proc/self/status' 2>&1 | awk '{print $2}')
 if [ "$caps" = 0000000000000000 ]; then ok "no capabilities (CapEff $caps)"; else bad "capabilities: $caps"; fi
 
+# --- 6. memory, as deploy/kubernetes/pathgrad.yaml sizes it --------------------------------------------
+# A second container with the manifest's memory limit and PATHGRAD_MAX_CONCURRENT_REQUESTS: one more
+# than that many of the heaviest legal requests at once (benchmarks/load.py's /api/graph of 20 arrays
+# of 316×316 with forward mode) must give that many answers and one 503, and no out-of-memory kill.
+if [ "${IMAGE_TEST_MEMORY:-1}" = 1 ]; then
+    read -r LIMIT CONCURRENT < <(python3 - "$ROOT/deploy/kubernetes/pathgrad.yaml" <<'EOF'
+import re, sys
+text = open(sys.argv[1]).read()
+limit = re.search(r"limits:\s*\n\s*cpu: \S+\s*\n\s*memory: (\d+)Gi", text).group(1)
+concurrent = re.search(r"PATHGRAD_MAX_CONCURRENT_REQUESTS\s*\n\s*value: \"(\d+)\"", text).group(1)
+print(int(limit) * 1024**3, concurrent)
+EOF
+)
+    python3 - >"$STATE/heaviest.json" <<'EOF'
+import json
+layers = "\n".join(f"A{i} = sin(A{i - 1}) @ W" for i in range(1, 10))
+body = {"source": f"W = 0\nA0 = W\n{layers}\ny = sum(A9)", "values": {"W": [[1] * 316] * 316},
+        "options": {"forward": "W"}}
+print(json.dumps(body, separators=(",", ":")))
+EOF
+    MEMORY_CONTAINER=$CONTAINER-memory
+    MEMORY_PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    podman run --detach --name "$MEMORY_CONTAINER" --read-only --tmpfs /tmp --cap-drop ALL \
+        --security-opt no-new-privileges --memory "$LIMIT" --memory-swap "$LIMIT" \
+        --env "PATHGRAD_MAX_CONCURRENT_REQUESTS=$CONCURRENT" --publish "127.0.0.1:$MEMORY_PORT:8000" \
+        "$TAG" >/dev/null 2>>"$STATE/run.log" || die "podman run (memory)"
+    trap 'cleanup; podman rm -f --time 5 "$MEMORY_CONTAINER" >/dev/null 2>&1 || true' EXIT
+    started=$(date +%s)
+    until curl -fsS --max-time 2 "http://127.0.0.1:$MEMORY_PORT/api/health" >/dev/null 2>&1; do
+        [ "$(seconds_since "$started")" -gt 60 ] && die "the memory container did not start"
+        sleep 0.5
+    done
+    peak_file() {  # cgroup v1, then v2
+        podman exec "$MEMORY_CONTAINER" sh -c 'cat /sys/fs/cgroup/memory/memory.max_usage_in_bytes 2>/dev/null \
+            || cat /sys/fs/cgroup/memory.peak 2>/dev/null || echo 0'
+    }
+    idle=$(peak_file)
+    started=$(date +%s)
+    for _ in $(seq $((CONCURRENT + 1))); do
+        curl -sS --max-time 120 -o /dev/null -w '%{http_code}\n' -H 'content-type: application/json' \
+            --data-binary "@$STATE/heaviest.json" "http://127.0.0.1:$MEMORY_PORT/api/graph" &
+    done >"$STATE/memory-codes.txt" 2>&1
+    wait
+    answered=$(grep -c '^200$' "$STATE/memory-codes.txt" || true)
+    refused=$(grep -c '^503$' "$STATE/memory-codes.txt" || true)
+    peak=$(peak_file)
+    oom=$(podman inspect --format '{{.State.OOMKilled}}' "$MEMORY_CONTAINER")
+    running=$(podman inspect --format '{{.State.Running}}' "$MEMORY_CONTAINER")
+    summary="$((CONCURRENT + 1)) heaviest requests at once under a $((LIMIT / 1024**3)) GiB limit: $answered answered, $refused refused (503), peak $((peak / 1000000)) MB (idle $((idle / 1000000)) MB), $(seconds_since "$started") s"
+    if [ "$answered" = "$CONCURRENT" ] && [ "$refused" = 1 ] && [ "$oom" = false ] && [ "$running" = true ]; then
+        ok "$summary"
+    else
+        bad "$summary; codes: $(sort "$STATE/memory-codes.txt" | uniq -c | tr '\n' ' '), OOM-killed: $oom, running: $running"
+    fi
+    podman rm -f --time 5 "$MEMORY_CONTAINER" >/dev/null 2>&1 || true
+fi
+
 SIZE_BYTES=$(podman image inspect --format '{{.Size}}' "$TAG")
 SIZE_MB=$((SIZE_BYTES / 1000000))
 log "image $TAG: $SIZE_MB MB ($SIZE_BYTES bytes); layers:"

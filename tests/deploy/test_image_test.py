@@ -70,7 +70,7 @@ def test_every_base_image_has_a_stand_in_on_the_debootstrapped_base() -> None:
 
 def test_ci_and_make_run_it() -> None:
     ci = (ROOT / ".ci" / "run").read_text()
-    assert "bash deploy/image-test.sh" in ci and "make test" in ci
+    assert "bash deploy/image-test.sh" in ci and "make k8s-validate" in ci and "make test" in ci
     assert 'exit "$status"' in ci  # a failing image test fails CI, after make test has run too
     makefile = (ROOT / "Makefile").read_text()
     assert re.search(r"^image-test:\n\tbash deploy/image-test.sh$", makefile, re.MULTILINE)

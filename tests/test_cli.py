@@ -140,3 +140,18 @@ def test_the_installed_command(tmp_path: Path) -> None:
     )
     assert failed.returncode == 2
     assert failed.stderr.startswith("pathgrad: line 1, column")
+
+
+def test_view_values_lists_paths_through_named_values(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "paths", DIAMOND, "--wrt", "b", "--view", "values")
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    assert lines[0] == "1 path(s); showing the top 1 by |product|"
+    assert lines[2].split() == ["1", "b", "→", "e", "5", "5"]
+    code, out, _ = run(capsys, "export", DIAMOND, "--view", "values")
+    graph = json.loads(out)
+    assert code == 0 and graph["view"] == "values"
+    edges = [(e["source"], e["target"], e["local"]) for e in graph["edges"]]
+    assert edges == [("v0", "v2", 2.0), ("v1", "v2", 5.0)]
+    code, out, _ = run(capsys, "grad", DIAMOND, "--view", "values")
+    assert code == 0 and out.splitlines()[3].split() == ["b", "1", "5", "1"]

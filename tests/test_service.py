@@ -78,3 +78,21 @@ def test_request_errors_can_name_a_limit() -> None:
 def test_request_errors_default_to_422() -> None:
     assert RequestError("input", "no").status == 422
     assert RequestError("name", "no such preset", status=404).status == 404
+
+
+def test_the_view_option_of_graph_for_and_paths_for() -> None:
+    program = service.build(DIAMOND)
+    assert service.graph_for(program)["view"] == "operations"
+    values = service.graph_for(program, view="values")
+    assert values["view"] == "values" and [n["id"] for n in values["nodes"]] == ["v0", "v1", "v2"]
+    result = service.paths_for(program, "a", 20, view="values")
+    assert (result["view"], result["count"], result["gradient"]) == ("values", "1", 2.0)
+    with pytest.raises(service.RequestError) as caught:
+        service.graph_for(program, view="nodes")
+    assert caught.value.field == "view"
+
+
+def test_values_paths_respect_max_path_edges() -> None:
+    chain = "x = 1\n" + "\n".join(f"h{i} = h{i - 1}*1.01 + x" if i else "h0 = 2*x" for i in range(30))
+    result = service.paths_for(service.build(chain), "x", 1000, view="values", max_path_edges=60)
+    assert result["limit"] == 2 and len(result["paths"]) == 2 and result["truncated"]

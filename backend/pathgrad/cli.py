@@ -65,6 +65,10 @@ def _parser() -> argparse.ArgumentParser:
         )
         command.add_argument("--output", default=None, help="the statement to differentiate")
         command.add_argument("--expand", action="store_true", help="expand sigmoid/tanh compositions")
+        command.add_argument(
+            "--view", choices=["operations", "values"], default="operations",
+            help="one node per operation (default), or one per named value (statement)",
+        )
         return command
 
     program_command("grad", "print the output's value and every leaf's gradient")
@@ -101,12 +105,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         program = service.build(args.program, dict(args.at), args.output, expand=args.expand)
         if args.command == "grad":
-            graph = service.graph_for(program)
+            graph = service.graph_for(program, view=args.view)
             _print_grad(program, graph)
         elif args.command == "paths":
-            _print_paths(service.paths_for(program, args.wrt, args.limit))
+            _print_paths(service.paths_for(program, args.wrt, args.limit, view=args.view))
         else:
-            graph = service.graph_for(program)
+            graph = service.graph_for(program, view=args.view)
             print(json.dumps(graph, indent=2) if args.format == "json" else to_dot(graph), end="")
             if args.format == "json":
                 print()

@@ -38,6 +38,7 @@ class Preset:
     loss: str = "C"
     layers: tuple[tuple[str, ...], ...] = ()  # parameter names per layer, input side first
     training: TrainingDefaults = field(default_factory=TrainingDefaults)
+    view: str = "values"  # the page's first view of it: "operations" or "values" (one node per statement)
 
     def source(self, seed: int | None = None) -> str:
         """The program text for ``seed`` (default: the preset's documented seed)."""
@@ -171,6 +172,7 @@ PRESETS: dict[str, Preset] = {
             view_output="y",
             view_input="w",
             layers=(("w", "b"),),
+            view="operations",
         ),
         Preset(
             "xor-one-sample",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -13,6 +13,16 @@ from pathgrad.graph_json import GraphIds, graph_to_dict, paths_to_dict, to_json_
 from pathgrad.language import LanguageError, Limits, Program, build_program
 from pathgrad.paths import paths
 from pathgrad.presets import PRESETS, Preset
+from pathgrad.values_view import (
+    VIEWS,
+    ValueNode,
+    ValuesGraph,
+    value_numeric_gradient,
+    value_paths,
+    value_paths_to_dict,
+    values_graph,
+    values_to_dict,
+)
 
 
 class RequestError(ValueError):
@@ -72,18 +82,48 @@ def _named(program: Program, name: str, field: str) -> Any:
     return node
 
 
+def _check_view(view: str) -> None:
+    if view not in VIEWS:
+        raise RequestError("view", f"view is one of {', '.join(map(repr, VIEWS))}, not {view!r}")
+
+
 def graph_for(
     program: Program,
     *,
     forward: str | None = None,
     max_jacobian_entries: int = 4096,
     max_jacobian_total: int = 200_000,
+    view: str = "operations",
 ) -> dict[str, Any]:
-    """The graph JSON of a built program."""
+    """The graph JSON of a built program: one node per operation, or with ``view="values"`` one
+    node per statement (see :mod:`pathgrad.values_view`). Either has ``"view"`` at its top level."""
+    _check_view(view)
     forward_node = _named(program, forward, "options.forward") if forward is not None else None
-    return graph_to_dict(
+    if view == "values":
+        graph = values_graph(program)
+        forward_value = graph.by_name.get(forward) if forward is not None else None
+        return _values_dict(program, graph, forward_value, max_jacobian_entries, max_jacobian_total)
+    result = graph_to_dict(
         program.output,
         forward_input=forward_node,
+        max_jacobian_entries=max_jacobian_entries,
+        max_jacobian_total=max_jacobian_total,
+    )
+    result["view"] = "operations"
+    return result
+
+
+def _values_dict(
+    program: Program,
+    graph: ValuesGraph,
+    forward: ValueNode | None,
+    max_jacobian_entries: int,
+    max_jacobian_total: int,
+) -> dict[str, Any]:
+    return values_to_dict(
+        graph,
+        GraphIds(topological_order([program.output])),
+        forward_input=forward,
         max_jacobian_entries=max_jacobian_entries,
         max_jacobian_total=max_jacobian_total,
     )
@@ -97,17 +137,24 @@ def paths_for(
     max_jacobian_entries: int = 4096,
     max_jacobian_total: int = 200_000,
     max_path_edges: int = 200_000,
+    view: str = "operations",
 ) -> dict[str, Any]:
     """The paths JSON (with the graph) for d(output)/d(source_name).
 
     At most ``limit`` paths are listed, and fewer when they are long: the listed paths hold at most
     ``max_path_edges`` edges in all (judged by the longest path), so that 1,000 paths along a
     10,000-node chain do not make a gigabyte of JSON. The answer's ``limit`` is the one used.
+    With ``view="values"`` the paths go through the values graph (one node per statement).
     """
+    _check_view(view)
     source = _named(program, source_name, "input")
     output = program.output
     if type(output.value) is not float:
         raise RequestError("output", "path analysis needs a scalar output; reduce it with sum() or mean()")
+    if view == "values":
+        return _value_paths_for(
+            program, source_name, limit, max_jacobian_entries, max_jacobian_total, max_path_edges
+        )
     order = topological_order([output])
     ids = GraphIds(order)
     if source not in ids.node:
@@ -127,6 +174,35 @@ def paths_for(
         max_jacobian_entries=max_jacobian_entries,
         max_jacobian_total=max_jacobian_total,
     )
+    result["graph"]["view"] = "operations"
+    result["view"] = "operations"
+    return result
+
+
+def _value_paths_for(
+    program: Program,
+    source_name: str,
+    limit: int,
+    max_jacobian_entries: int,
+    max_jacobian_total: int,
+    max_path_edges: int,
+) -> dict[str, Any]:
+    graph = values_graph(program)
+    source = graph.by_name.get(source_name)
+    if source is None:
+        raise RequestError("input", f"the output does not depend on {source_name!r}")
+    # _longest_path reads only .parents, which value nodes have too.
+    longest = _longest_path(cast(Any, graph.nodes), cast(Any, source), cast(Any, graph.output))
+    if longest > 0 and limit * longest > max_path_edges:
+        limit = max(1, max_path_edges // longest) if limit else 0
+    try:
+        report = value_paths(graph, source, limit)
+    except ValueError as error:
+        raise RequestError("input", str(error)) from None
+    result = value_paths_to_dict(report, graph, source)
+    result["finite_difference"] = to_json_number(value_numeric_gradient(graph, source))
+    result["graph"] = _values_dict(program, graph, None, max_jacobian_entries, max_jacobian_total)
+    result["view"] = "values"
     return result
 
 

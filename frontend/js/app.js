@@ -1,9 +1,11 @@
 // The application controller: holds the state, talks to the API, and drives the views.
 // One instance per page; nothing here is module-level mutable state.
 import {
-  indexGraph, gradLeaves, namedNodes, findNode, structureKey, collapseGroups, nodeText, nodeSize, exprLabels,
+  indexGraph, gradLeaves, namedNodes, findNode, structureKey, collapseGroups, nodeText, nodeSize, exprLabels, edgeText,
 } from './model/graph-model.js';
 import { layoutGraph } from './model/layout.js';
+import { foldConstants, focusOnPaths, nodeTitles, symbolTable } from './model/view-graph.js';
+import { placeEdgeLabels, LABEL_H, labelWidth } from './model/geometry.js';
 import { costs, reverseSweep, forwardSweep } from './model/paths.js';
 import { pathTimeline, pathStateAt, sweepTimeline, sweepStateAt, pathStartTime } from './model/schedule.js';
 import { encodeState, decodeState, graphRequest, pathsRequest, cleanValues, DEFAULT_STATE } from './model/state.js';
@@ -22,6 +24,12 @@ import { showOps, showScale } from './view/legend.js';
 import { exportSvg, exportPng, exportJson, exportDot, exportHtml } from './view/export.js';
 
 const TYPE_DEBOUNCE_MS = 300;
+// "auto" view: a program whose operations graph (constants folded) has more nodes than this, and at
+// least AUTO_VALUES_MIN_STATEMENTS computed statements, is first drawn as its values.
+const AUTO_VALUES_MIN_NODES = 30;
+const AUTO_VALUES_MIN_STATEMENTS = 3;
+// A new layout when the graph pane's aspect ratio changes by more than this factor (long chains wrap to it).
+const RELAYOUT_ASPECT = 1.3;
 const VALUE_DEBOUNCE_MS = 40;
 const fmt = (x) => formatNumber(x, 6);
 
@@ -41,6 +49,9 @@ export function createApp(els, api, opts = {}) {
     // Inputs the server would not list paths for in this program (e.g. through a matmul of arrays),
     // with its reason: never picked again by default, or the page would ask again and again.
     noPaths: new Map(),
+    // The view picked for state.view = 'auto' (null: not decided yet for this program).
+    autoView: null,
+    layoutAspect: null,
   };
 
   // ---- views
@@ -66,6 +77,21 @@ export function createApp(els, api, opts = {}) {
     if (opts.onHash) opts.onHash(hash);
   }
 
+  // ---- which view
+  /** 'operations' or 'values': what the page draws now. */
+  function shownView() {
+    if (state.view === 'operations' || state.view === 'values') return state.view;
+    return cur.autoView ?? 'operations';
+  }
+  const requestState = () => ({ ...state, view: shownView() });
+
+  /** For 'auto': draw the values when the operations are too many to read and the program names its steps. */
+  function autoViewFor(g) {
+    const ops = g.nodes.filter((n) => n.kind !== 'const').length;
+    const statements = g.nodes.filter((n) => n.name && n.op !== 'leaf' && n.kind !== 'const').length;
+    return ops > AUTO_VALUES_MIN_NODES && statements >= AUTO_VALUES_MIN_STATEMENTS ? 'values' : 'operations';
+  }
+
   // ---- requests
   function schedule(delay) {
     clearTimeout(cur.timer);
@@ -83,19 +109,19 @@ export function createApp(els, api, opts = {}) {
       let res;
       let pathsJson = null;
       if (state.input) {
-        res = await api.paths(pathsRequest(state), ctl.signal);
+        res = await api.paths(pathsRequest(requestState()), ctl.signal);
         if (seq !== cur.seq) return;
         if (!res.ok && isInputError(res)) {
           // The selected input no longer exists (the program changed), or has no paths to list: forget it.
           cur.noPaths.set(state.input, res.body?.detail?.find?.((d) => d?.loc?.join?.('.') === 'body.input')?.msg ?? '');
           state.input = null;
-          res = await api.graph(graphRequest(state), ctl.signal);
+          res = await api.graph(graphRequest(requestState()), ctl.signal);
         } else if (res.ok) {
           pathsJson = res.body;
           res = { ok: true, status: res.status, body: res.body.graph };
         }
       } else {
-        res = await api.graph(graphRequest(state), ctl.signal);
+        res = await api.graph(graphRequest(requestState()), ctl.signal);
       }
       if (seq !== cur.seq) return;
       if (!res.ok) {
@@ -110,6 +136,14 @@ export function createApp(els, api, opts = {}) {
       }
       editor.setErrors([]);
       els.graph.classList.remove('stale');
+      if (state.view === 'auto' && cur.autoView === null) {
+        const pick = res.body.view === 'values' ? 'values' : autoViewFor(res.body);
+        cur.autoView = pick;
+        if (pick === 'values' && res.body.view !== 'values') {
+          schedule(0);
+          return;
+        }
+      }
       applyGraph(res.body);
       if (!state.input) {
         const pick = defaultInput(cur.g);
@@ -165,18 +199,31 @@ export function createApp(els, api, opts = {}) {
     const tReceived = performance.now();
     cur.graphJson = json;
     cur.g = indexGraph(json);
-    cur.view = collapseGroups(cur.g, state.collapsed);
+    let view = collapseGroups(cur.g, state.collapsed);
+    if (!state.constants) view = foldConstants(view);
+    const focusInput = state.focus ? findNode(cur.g, state.input) : null;
+    if (focusInput) view = focusOnPaths(view, view.rep.get(focusInput.id) ?? focusInput.id, view.output);
+    cur.view = view;
     cur.vg = indexGraph({ nodes: cur.view.nodes, edges: cur.view.edges, groups: cur.view.groups, output: cur.view.output });
-    const key = `${structureKey(json)}|${state.collapsed.join(',')}`;
+    const aspect = paneAspect();
+    const key = `${structureKey(json)}|${state.collapsed.join(',')}|${state.constants}|${focusInput?.id ?? ''}`;
     stopAnimation();
     let scale = null;
-    if (key !== cur.key) {
+    if (key !== cur.key || (aspect && cur.layoutAspect && Math.max(aspect / cur.layoutAspect, cur.layoutAspect / aspect) > RELAYOUT_ASPECT)) {
       cur.key = key;
       const t0 = performance.now();
-      const sized = cur.view.nodes.map((n) => ({ id: n.id, kind: n.kind, ...nodeSize(n, nodeText(n)) }));
-      cur.layout = layoutGraph(sized, cur.view.edges, { output: cur.view.output });
+      cur.titles = nodeTitles(cur.view, cur.view.folded, cur.symbols);
+      const sized = cur.view.nodes.map((n) => ({ id: n.id, kind: n.kind, ...nodeSize(n, nodeText(n, cur.titles.get(n.id))) }));
+      const r = els.graph.getBoundingClientRect();
+      const viewSize = r.width > 0 && r.height > 0 ? { width: r.width - 24, height: r.height - 24 } : null;
+      // Room between layers for the local derivatives written on the edges.
+      const widths = cur.view.edges.map((e) => labelWidth(edgeText(e))).sort((x, y) => x - y);
+      const layerGap = Math.min(110, Math.max(56, (widths[Math.floor(widths.length * 0.75)] ?? 0) + 22));
+      cur.layout = layoutGraph(sized, cur.view.edges, { output: cur.view.output, view: viewSize, layerGap });
+      cur.layoutAspect = aspect;
+      cur.layout.labels = placeEdgeLabels(cur.layout, cur.view.edges.map((e) => ({ id: e.id, width: labelWidth(edgeText(e)), height: LABEL_H })));
       const t1 = performance.now();
-      scale = graphView.render(cur.view, cur.layout);
+      scale = graphView.render(cur.view, cur.layout, cur.titles);
       graphView.fit();
       els.graph.dataset.layoutMs = (t1 - t0).toFixed(1);
       els.graph.dataset.structure = String(cur.seq);
@@ -185,7 +232,11 @@ export function createApp(els, api, opts = {}) {
     scale ??= graphView.update(cur.view); // render() has just filled in a new drawing
     showScale(els.scale, scale);
     const output = cur.g.byId.get(cur.g.output);
-    setText(els.graphInfo, `${groupThousands(String(json.nodes.length))} nodes · ${groupThousands(String(json.edges.length))} edges · output ${output?.name ?? output?.id ?? '?'} = ${fmt(output?.value)}`);
+    const what = json.view === 'values' ? 'values' : 'nodes';
+    const hidden = cur.view.hidden ? ` · ${groupThousands(String(cur.view.hidden))} off the paths hidden` : '';
+    setText(els.graphInfo, `${groupThousands(String(json.nodes.length))} ${what} · ${groupThousands(String(json.edges.length))} edges · output ${output?.name ?? output?.id ?? '?'} = ${fmt(output?.value)}${hidden}`);
+    els.graph.dataset.view = json.view === 'values' ? 'values' : 'operations';
+    opts.onView?.(shownView(), state);
     fillSelects();
     const inputNode = findNode(cur.g, state.input);
     graphView.mark('selected-input', inputNode ? [repOf(inputNode.id)] : []);
@@ -213,6 +264,22 @@ export function createApp(els, api, opts = {}) {
         window.dispatchEvent(new CustomEvent('pathgrad:rendered', { detail }));
       }, 0);
     });
+  }
+
+  /** The graph pane's width / height (null before it is laid out). */
+  function paneAspect() {
+    const r = els.graph.getBoundingClientRect();
+    return r.width > 0 && r.height > 0 ? r.width / r.height : null;
+  }
+
+  /** The pane changed size (a window resize, a side panel shown or hidden): lay out again or fit. */
+  function paneResized() {
+    const a = paneAspect();
+    if (!cur.graphJson || !a) return;
+    if (cur.layoutAspect && Math.max(a / cur.layoutAspect, cur.layoutAspect / a) > RELAYOUT_ASPECT) {
+      applyGraph(cur.graphJson);
+      applyPaths(cur.pathsJson);
+    } else graphView.fit();
   }
 
   const repOf = (id) => cur.view?.rep.get(id) ?? id;
@@ -384,6 +451,7 @@ export function createApp(els, api, opts = {}) {
     state.values = {};
     state.collapsed = [];
     cur.noPaths.clear();
+    cur.autoView = null;
     opts.onProgram?.();
     schedule(TYPE_DEBOUNCE_MS);
     saveHash();
@@ -458,8 +526,8 @@ export function createApp(els, api, opts = {}) {
     if (!cur.graphJson) return;
     const name = 'pathgrad';
     try {
-      if (kind === 'svg') await exportSvg(graphView.svg, cur.layout, name);
-      else if (kind === 'png') await exportPng(graphView.svg, cur.layout, name);
+      if (kind === 'svg') await exportSvg(graphView.fullCopy(), cur.layout, name);
+      else if (kind === 'png') await exportPng(graphView.fullCopy(), cur.layout, name);
       else if (kind === 'json') exportJson(cur.graphJson, name);
       else if (kind === 'dot') exportDot(toDot({ ...cur.view, groups: cur.view.groups }), name);
       else if (kind === 'html') {
@@ -497,12 +565,21 @@ export function createApp(els, api, opts = {}) {
       els.limit.value = String(state.limit);
       editor.setReadOnly(!!api.offline);
       leaves.setDisabled(!!api.offline);
-      api.ops().then((r) => {
+      // The operations' symbols name the drawn nodes: the first graph waits for them.
+      cur.symbols = new Map();
+      const opsLoaded = api.ops().then((r) => {
         cur.ops = r.ok ? r.body : null;
+        cur.symbols = symbolTable(cur.ops);
         showOps(els.ops, cur.ops);
-      });
+      }, () => {});
       showStatus({ playing: false, kind: null });
-      refresh();
+      if (typeof ResizeObserver === 'function') {
+        new ResizeObserver(() => {
+          clearTimeout(cur.resizeTimer);
+          cur.resizeTimer = setTimeout(paneResized, 150);
+        }).observe(els.graph);
+      }
+      opsLoaded.finally(refresh);
     },
     /** Replace the whole state (a shared link was opened). */
     load(next) {
@@ -512,18 +589,20 @@ export function createApp(els, api, opts = {}) {
       els.limit.value = String(state.limit);
       cur.key = null;
       cur.noPaths.clear();
+      cur.autoView = null;
       opts.onProgram?.();
       return refresh();
     },
     loadExample(id) {
       const ex = EXAMPLES.find((e) => e.id === id);
       if (!ex) return;
-      this.load({ source: ex.source, input: ex.input ?? null });
+      this.load({ source: ex.source, input: ex.input ?? null, view: ex.view ?? 'auto' });
       saveHash();
     },
     /** Open a preset (GET /api/presets/{name}) as an editable program, on its view's output and input. */
     loadPreset(preset) {
-      const done = this.load({ source: preset.source, input: preset.view_input ?? null, output: preset.view_output ?? null });
+      const view = preset.view === 'values' || preset.view === 'operations' ? preset.view : 'auto';
+      const done = this.load({ source: preset.source, input: preset.view_input ?? null, output: preset.view_output ?? null, view });
       saveHash();
       return done;
     },
@@ -534,6 +613,53 @@ export function createApp(els, api, opts = {}) {
     setValues(values) {
       state.values = cleanValues({ ...state.values, ...values });
       return refresh(); // saves the hash once drawn
+    },
+    /** 'operations', 'values' (or 'auto'): what a node is. The selection is kept (it is a name). */
+    setView(view) {
+      const next = view === 'operations' || view === 'values' ? view : 'auto';
+      if (next === shownView() && state.view !== 'auto') return;
+      state.view = next;
+      state.collapsed = [];
+      if (cur.mode !== 'paths') cur.mode = 'paths';
+      saveHash();
+      return refresh();
+    },
+    toggleView() {
+      return this.setView(shownView() === 'values' ? 'operations' : 'values');
+    },
+    get shownView() {
+      return shownView();
+    },
+    setConstants(on) {
+      state.constants = !!on;
+      saveHash();
+      if (cur.graphJson) {
+        applyGraph(cur.graphJson);
+        applyPaths(cur.pathsJson);
+      }
+    },
+    /** Only the paths from the selected input to the output (on), or the whole graph (off). */
+    setFocus(on) {
+      state.focus = !!on;
+      saveHash();
+      if (cur.graphJson) {
+        applyGraph(cur.graphJson);
+        applyPaths(cur.pathsJson);
+      }
+    },
+    /** Centre and zoom on the node of that name (or id); false when there is none. */
+    findNode(name) {
+      if (!cur.g || !name) return false;
+      const n = findNode(cur.g, name.trim());
+      if (!n) return false;
+      const id = repOf(n.id);
+      if (!cur.layout?.nodes.has(id)) return false;
+      graphView.focusNode(id);
+      return true;
+    },
+    /** Names that the find field offers. */
+    nodeNames() {
+      return cur.g ? [...new Set(namedNodes(cur.g).map((n) => n.name))] : [];
     },
     setExpand(on) {
       state.expand = !!on;

@@ -50,6 +50,7 @@ function boot() {
       panel?.graphChanged(info.deadRelus.length);
     },
     onProgram: () => panel?.programChanged(),
+    onView: (view, st) => showViewControls(view, st),
   });
   if (embedded) document.documentElement.classList.add('offline');
 
@@ -74,6 +75,61 @@ function boot() {
   on(els.outputSelect, 'change', () => app.setOutput(els.outputSelect.value));
   on(els.limit, 'change', () => app.setLimit(els.limit.value));
   on(els.expand, 'change', () => app.setExpand(els.expand.checked));
+  // What a node is, literal constants, focus, find, and the side panels.
+  const viewButtons = { operations: $('#view-operations'), values: $('#view-values') };
+  const showConstants = $('#show-constants');
+  const focusBtn = $('#focus');
+  const find = $('#find');
+  function showViewControls(view, st) {
+    for (const [name, btn] of Object.entries(viewButtons)) btn.setAttribute('aria-pressed', String(name === view));
+    showConstants.checked = !!st.constants;
+    showConstants.disabled = view === 'values';
+    els.expand.disabled = view === 'values';
+    focusBtn.setAttribute('aria-pressed', String(!!st.focus));
+    $('#find-names').replaceChildren(...app.nodeNames().map((n) => Object.assign(document.createElement('option'), { value: n })));
+  }
+  for (const [name, btn] of Object.entries(viewButtons)) on(btn, 'click', () => app.setView(name));
+  on(showConstants, 'change', () => app.setConstants(showConstants.checked));
+  on(focusBtn, 'click', () => app.setFocus(focusBtn.getAttribute('aria-pressed') !== 'true'));
+  const findNow = () => {
+    const ok = !find.value.trim() || app.findNode(find.value);
+    find.classList.toggle('not-found', !ok);
+    if (!ok) app.flash(`No node named “${find.value.trim()}”`, true);
+  };
+  on(find, 'change', findNow);
+  on(find, 'keydown', (ev) => {
+    if (ev.key === 'Enter') {
+      ev.preventDefault();
+      findNow();
+    } else if (ev.key === 'Escape') {
+      find.value = '';
+      find.classList.remove('not-found');
+      find.blur();
+    }
+  });
+  const layout = $('#layout');
+  const sideToggle = (side, btn) => {
+    const open = layout.dataset[side] !== 'closed';
+    layout.dataset[side] = open ? 'closed' : 'open';
+    btn.setAttribute('aria-expanded', String(!open));
+  };
+  const toggleLeft = $('#toggle-left');
+  const toggleRight = $('#toggle-right');
+  on(toggleLeft, 'click', () => sideToggle('left', toggleLeft));
+  on(toggleRight, 'click', () => sideToggle('right', toggleRight));
+  const graphOnly = () => {
+    const anyOpen = layout.dataset.left !== 'closed' || layout.dataset.right !== 'closed';
+    for (const [side, btn] of [['left', toggleLeft], ['right', toggleRight]]) {
+      layout.dataset[side] = anyOpen ? 'closed' : 'open';
+      btn.setAttribute('aria-expanded', String(!anyOpen));
+    }
+  };
+  for (const menu of document.querySelectorAll('details.menu')) {
+    // A menu closes when something else is clicked.
+    document.addEventListener('click', (ev) => {
+      if (menu.open && !menu.contains(ev.target)) menu.open = false;
+    });
+  }
   const presets = createPresetMenu(
     { select: els.examples, seed: $('#preset-seed'), info: $('#preset-info'), title: $('#preset-title'), description: $('#preset-description') },
     {
@@ -172,6 +228,10 @@ function boot() {
         app.play();
       },
       p: () => app.setMode('paths'),
+      v: () => app.toggleView(),
+      o: () => app.setFocus(focusBtn.getAttribute('aria-pressed') !== 'true'),
+      g: graphOnly,
+      '/': () => find.focus(),
       '?': () => $('#help').toggleAttribute('hidden'),
     };
     const fn = keys[ev.key];

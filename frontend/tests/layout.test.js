@@ -122,3 +122,62 @@ test('wide layers and a node with many inputs: order kept, ports in argument ord
   for (let i = 1; i < ys.length; i++) assert.ok(ys[i].y > ys[i - 1].y && !overlaps(ys[i], ys[i - 1]));
   assert.equal(L.crossings, 0);
 });
+
+/** A chain x -> h1 -> ... -> hk, with a weight beside each step (the seed's deep chains). */
+function weightedChain(k) {
+  const nodes = [{ id: 'x', kind: 'input', width: 90, height: 62 }];
+  const edges = [];
+  let prev = 'x';
+  for (let i = 1; i <= k; i++) {
+    nodes.push({ id: `w${i}`, kind: 'param', width: 90, height: 62 }, { id: `h${i}`, width: 120, height: 62 });
+    edges.push({ id: `a${i}`, source: prev, target: `h${i}`, arg: 1 }, { id: `b${i}`, source: `w${i}`, target: `h${i}`, arg: 0 });
+    prev = `h${i}`;
+  }
+  return { nodes, edges, output: prev };
+}
+
+test('a long chain wraps into bands that fill the view; nodes stay apart and inside the box', () => {
+  const g = weightedChain(14);
+  const view = { width: 1000, height: 700 };
+  const flat = layoutGraph(g.nodes, g.edges, { output: g.output });
+  const L = layoutGraph(g.nodes, g.edges, { output: g.output, view });
+  assert.equal(flat.bands, 1);
+  assert.ok(L.bands > 1, `${L.bands} bands`);
+  const zoom = (lay) => Math.min(1.5, view.width / lay.width, view.height / lay.height);
+  assert.ok(zoom(L) > 1.5 * zoom(flat), `zoom ${zoom(L)} vs ${zoom(flat)}`);
+  const ps = [...L.nodes.values()];
+  for (let i = 0; i < ps.length; i++) {
+    const p = ps[i];
+    assert.ok(p.x - p.width / 2 >= 0 && p.x + p.width / 2 <= L.width + 1e-6 && p.y - p.height / 2 >= 0 && p.y + p.height / 2 <= L.height + 1e-6);
+    for (let j = 0; j < i; j++) assert.ok(!overlaps(p, ps[j]), `overlap ${i} ${j}`);
+  }
+  // Every edge still starts at its source and ends at its target.
+  for (const e of g.edges) {
+    const pts = L.edges.get(e.id);
+    const s = L.nodes.get(e.source);
+    const t = L.nodes.get(e.target);
+    assert.equal(pts[0][0], s.x + s.width / 2);
+    assert.equal(pts.at(-1)[0], t.x - t.width / 2);
+  }
+});
+
+test('a short chain that fits at the largest zoom is not wrapped', () => {
+  const g = weightedChain(3);
+  const L = layoutGraph(g.nodes, g.edges, { output: g.output, view: { width: 1000, height: 700 } });
+  assert.equal(L.bands, 1);
+});
+
+test('a leaf is placed beside its first use, and a fan of edges from one source shares its route', () => {
+  // w feeds h1 and h3 (two layers apart): both edges leave through the same first point.
+  const nodes = [{ id: 'x', kind: 'input' }, { id: 'h1' }, { id: 'h2' }, { id: 'h3' }, { id: 'late', kind: 'input' }, { id: 'w', kind: 'param' }];
+  const edges = [
+    { id: 'e0', source: 'x', target: 'h1' }, { id: 'e1', source: 'h1', target: 'h2' }, { id: 'e2', source: 'h2', target: 'h3' },
+    { id: 'e3', source: 'late', target: 'h3', arg: 1 }, { id: 'e4', source: 'w', target: 'h2', arg: 1 }, { id: 'e5', source: 'w', target: 'h3', arg: 2 },
+  ];
+  const L = layoutGraph(nodes, edges, { output: 'h3' });
+  assert.equal(L.nodes.get('late').layer, L.nodes.get('h3').layer - 1);
+  assert.equal(L.nodes.get('w').layer, L.nodes.get('h2').layer - 1);
+  const a = L.edges.get('e4');
+  const b = L.edges.get('e5');
+  assert.deepEqual(a[0], b[0]);
+});

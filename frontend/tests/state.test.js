@@ -11,6 +11,9 @@ test('round trip of the whole state', () => {
     expand: true,
     collapsed: ['g0', 'g3'],
     limit: 50,
+    view: 'values',
+    constants: true,
+    focus: true,
   };
   const h = encodeState(s);
   assert.ok(h.startsWith('#'));
@@ -49,4 +52,13 @@ test('request bodies', () => {
   assert.deepEqual(pathsRequest(s), { source: 'a=1', values: { a: 3 }, output: 'y', input: 'a', limit: 20 });
   assert.deepEqual(pathsRequest({ ...s, expand: true }).options, { expand: true });
   assert.deepEqual(graphRequest({ source: '' }), { source: '', options: { expand: false } });
+});
+
+test('the view options: defaults are left out of the hash, unknown views fall back to auto', () => {
+  assert.equal(encodeState({ source: 'x = 1' }), '#src=x%20%3D%201');
+  assert.equal(decodeState('#src=x&view=values').view, 'values');
+  assert.equal(decodeState('#src=x&view=bogus').view, 'auto');
+  assert.equal(graphRequest({ source: 'x', view: 'values' }).view, 'values');
+  assert.equal(graphRequest({ source: 'x', view: 'operations' }).view, undefined);
+  assert.equal(pathsRequest({ source: 'x', input: 'x', view: 'values' }).view, 'values');
 });

@@ -57,3 +57,9 @@ def play_to_end(page: Page) -> None:
     page.click("#play")
     expect(page.locator("#timeline")).to_have_value("1000", timeout=15_000)
     expect(page.locator("#app")).not_to_have_class(re.compile(r"\bplaying\b"))
+
+
+def open_menu(page: Page, menu: str) -> None:
+    """Open one of the top bar's menus (``export-menu``, ``options-menu``) so that its controls can be used."""
+    if page.get_attribute(f"#{menu}", "open") is None:
+        page.click(f"#{menu} > summary")

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, Route, expect
 
-from .helpers import DIAMOND, open_app, play_to_end, wait_for_diamond
+from .helpers import DIAMOND, open_app, open_menu, play_to_end, wait_for_diamond
 
 pytestmark = pytest.mark.browser
 
@@ -26,6 +26,7 @@ def diamond_page(page: Page, base: str) -> None:
 
 
 def export(page: Page, kind: str, folder: Path) -> Path:
+    open_menu(page, "export-menu")
     with page.expect_download() as info:
         page.click(f"#export-{kind}")
     download = info.value

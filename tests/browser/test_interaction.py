@@ -8,7 +8,7 @@ from collections.abc import Callable
 import pytest
 from playwright.sync_api import Page, expect
 
-from .helpers import DIAMOND, node_named, node_value, open_app, play_to_end, type_program, wait_for_diamond
+from .helpers import DIAMOND, node_named, node_value, open_app, open_menu, play_to_end, type_program, wait_for_diamond
 
 pytestmark = pytest.mark.browser
 
@@ -139,7 +139,12 @@ def ladder(rungs: int) -> str:
 def test_thirty_diamond_ladder_counts_exactly(page: Page, live_server: str) -> None:
     open_app(page, live_server)
     page.fill("#source", ladder(30))
+    # 91 operations in 30 statements: the page first draws the values (one path, h1 -> ... -> h30).
     count = page.locator("#path-count")
+    expect(page.locator("#graph")).to_have_attribute("data-view", "values")
+    expect(count).to_have_attribute("data-count", "1")
+    page.click("#view-operations")
+    expect(page.locator("#graph")).to_have_attribute("data-view", "operations")
     expect(count).to_have_attribute("data-count", "1073741824")
     expect(count).to_have_text(re.compile(r"^1,073,741,824 paths\b"))
     expect(page.locator("#paths-title")).to_have_text("Paths from x to h30")
@@ -154,6 +159,7 @@ def test_expand_composites_boxes_sigmoid_and_collapses(page: Page, live_server: 
     expect(page.locator("#graph-info")).to_have_text(re.compile(r"^4 nodes · "))
     expect(page.locator("#graph g.group")).to_have_count(0)
 
+    open_menu(page, "options-menu")
     page.check("#expand")
     group = page.locator('#graph g.group[data-id="g0"]')
     expect(group).to_be_visible()
@@ -170,7 +176,8 @@ def test_expand_composites_boxes_sigmoid_and_collapses(page: Page, live_server: 
         """(ids) => {
             const rect = (sel) => document.querySelector(sel).getBoundingClientRect();
             const box = rect('#graph g.group[data-id="g0"] .group-box');
-            return ids.every((id) => {
+            // (The constant 1 is drawn inside its consumer, 1 + exp(…), not as a node.)
+            return ids.filter((id) => document.querySelector(`#graph g.node[data-id="${id}"]`)).every((id) => {
                 const r = rect(`#graph g.node[data-id="${id}"] .box`);
                 return r.left >= box.left && r.right <= box.right
                     && r.top >= box.top && r.bottom <= box.bottom;
@@ -193,6 +200,7 @@ def test_expand_composites_boxes_sigmoid_and_collapses(page: Page, live_server: 
     expect(group).to_be_visible()
     expect(collapsed).to_have_count(0)
 
+    open_menu(page, "options-menu")
     page.uncheck("#expand")
     expect(page.locator("#graph g.group")).to_have_count(0)
     expect(page.locator("#graph-info")).to_have_text(re.compile(r"^4 nodes · "))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -32,6 +32,12 @@ class ProgramRequest(_Strict):
         default_factory=dict, description="values for leaf names, overriding the program's literals"
     )
     output: str | None = Field(None, description="the statement to differentiate (default: the last)")
+    view: Literal["operations", "values"] = Field(
+        "operations",
+        description="'operations': one node per operation (the default); 'values': one node per "
+        "statement (each leaf and named value), each edge carrying the statement's local derivative "
+        "d(child)/d(parent), so that paths go through named values",
+    )
 
 
 class GraphRequest(ProgramRequest):
@@ -110,11 +116,43 @@ class GraphStats(BaseModel):
 
 
 class Graph(BaseModel):
+    view: Literal["operations"] = Field(description="one node per operation")
     nodes: list[GraphNode]
     edges: list[GraphEdge]
     groups: list[GraphGroup]
     output: str
     stats: GraphStats
+
+
+class ValueNodeModel(GraphNode):
+    kind: Literal["input", "param", "op"]
+    op: str = Field(description="'leaf', 'alias' (y = h), or the primitive of the statement's top node")
+    expr: str = Field(description="the statement's right-hand side as written (a leaf's literal)")
+    line: int = Field(description="the statement's 1-based line in the source")
+    node: str = Field(description="the id of the operations-view node holding this value")
+    members: list[str] = Field(description="ids of the operations-view nodes the statement created")
+
+
+class ValueEdgeModel(GraphEdge):
+    arg: int = Field(description="order of the parent's first appearance in the statement")
+    local: NumberOrArray = Field(
+        description="d(target)/d(source) of the target's statement alone (all its uses of the source)"
+    )
+    occurrences: int = Field(description="how many times the statement names the parent")
+
+
+class ValuesGraph(BaseModel):
+    """The values view: one node per statement (ids v0, v1, ...), edges u0, u1, ..."""
+
+    view: Literal["values"] = Field(description="one node per named value (statement)")
+    nodes: list[ValueNodeModel]
+    edges: list[ValueEdgeModel]
+    groups: list[GraphGroup] = Field(description="always empty in the values view")
+    output: str
+    stats: GraphStats
+
+
+AnyGraph = Annotated[Graph | ValuesGraph, Field(discriminator="view")]
 
 
 class PathModel(BaseModel):
@@ -135,7 +173,8 @@ class PathsResponse(BaseModel):
     gradient: Number = Field(description="reverse mode's d(output)/d(input)")
     remainder: Number = Field(description="what the unlisted paths contribute: gradient − listed_sum")
     finite_difference: Number = Field(description="central-difference estimate of the gradient")
-    graph: Graph
+    view: Literal["operations", "values"] = Field(description="the graph the paths go through")
+    graph: AnyGraph
 
 
 class OpParam(BaseModel):
@@ -203,6 +242,9 @@ class PresetModel(BaseModel):
     source: str = Field(description="the program, ready for /api/graph or the editor")
     view_output: str | None
     view_input: str | None
+    view: Literal["operations", "values"] = Field(
+        description="the view the page opens it in (the `view` of /api/graph and /api/paths)"
+    )
     loss: str
     layers: list[list[str]]
     training: TrainingDefaultsModel

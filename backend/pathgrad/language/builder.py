@@ -6,7 +6,7 @@ import math
 import operator
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
@@ -27,6 +27,7 @@ from pathgrad.language.syntax import (
     Number,
     ProgramAST,
     Span,
+    Statement,
     Unary,
     children,
     literal_value,
@@ -46,6 +47,19 @@ _OPERATORS: dict[str, Callable[[Any, Any], Any]] = {
 _ENGINE_ERRORS = (ValueError, TypeError, ArithmeticError, KeyError, NotImplementedError)
 
 
+@dataclass(frozen=True)
+class StatementRecord:
+    """One statement as built: its syntax, the node holding its value, the nodes it created.
+
+    ``members`` are the nodes this statement added to the graph (constants included, in no
+    particular order); a leaf's member is its variable, an alias such as ``y = h`` has none.
+    """
+
+    statement: Statement
+    node: Node
+    members: tuple[Node, ...]
+
+
 @dataclass
 class Program:
     """A built program.
@@ -55,12 +69,19 @@ class Program:
         names: every named statement's node, by name, in order.
         leaves: the variables (``name = literal`` statements), by name, in order of definition.
         source: the program's text.
+        statements: every statement as built, in order (the values view reads them).
+        output_statement: the index in ``statements`` of the output's statement.
+        limits, expand: what the program was built with.
     """
 
     output: Node
     names: dict[str, Node]
     leaves: dict[str, Node]
     source: str
+    statements: tuple[StatementRecord, ...] = ()
+    output_statement: int = -1
+    limits: Limits = field(default=DEFAULT_LIMITS)
+    expand: bool = False
 
 
 def leaf_kind(name: str) -> str:
@@ -113,7 +134,31 @@ def build(
                 f"unknown output {shorten(output)!r}: no statement defines it", 0, field="output"
             )
         last = builder.names[output]
-    return Program(last, builder.names, builder.leaves, tree.source)
+        index = builder.bound[output]
+    else:
+        index = len(builder.records) - 1
+    return Program(
+        last, builder.names, builder.leaves, tree.source, tuple(builder.records), index, limits, expand
+    )
+
+
+def record_expression(
+    expr: Expr,
+    names: Mapping[str, Node],
+    limits: Limits = DEFAULT_LIMITS,
+    expand: bool = False,
+    source: str = "",
+) -> Node:
+    """Record ``expr`` once more, its names bound to ``names``: the same operations as the builder.
+
+    The values view re-records a statement on fresh variables to take its local derivatives.
+    ``source`` is the program's text (for the positions of errors, which a statement that built
+    once does not raise).
+    """
+    builder = _Builder(ProgramAST((), source), limits)
+    builder.names = dict(names)
+    with expand_composites(expand):
+        return builder.evaluate(expr)
 
 
 class _Builder:
@@ -127,6 +172,8 @@ class _Builder:
         self.seen: set[int] = set()
         self.created: list[Node] = []  # keeps ids in `seen` from being reused
         self.elements = 0
+        self.records: list[StatementRecord] = []
+        self.bound: dict[str, int] = {}  # name -> index of the statement that bound it last
 
     def error(
         self, message: str, span: Span, limit: str | None = None, field: str = "source"
@@ -164,8 +211,10 @@ class _Builder:
     def statements(self, overrides: dict[str, Any]) -> Node:
         last: Node | None = None
         for statement in self.tree.statements:
+            start = len(self.created)
             if isinstance(statement, ExprStatement):
                 last = self.evaluate(statement.value)
+                self.records.append(StatementRecord(statement, last, tuple(self.created[start:])))
                 continue
             name = statement.name
             literal = literal_value(statement.value)
@@ -178,6 +227,8 @@ class _Builder:
                 if node.name is None:
                     node.name = name
             self.names[name] = node
+            self.bound[name] = len(self.records)
+            self.records.append(StatementRecord(statement, node, tuple(self.created[start:])))
             last = node
         if last is None:
             raise self.error("the program is empty", (0, 0))

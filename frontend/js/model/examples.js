@@ -11,7 +11,8 @@ function ladder(k) {
 }
 
 export const EXAMPLES = [
-  { id: 'two-paths', title: 'Two paths: e = (a+b)(b+1)', source: 'a = 2\nb = 1\ne = (a+b)*(b+1)', input: 'b' },
-  { id: 'square', title: 'x·x: two edges between the same nodes', source: 'x = 3\ny = x * x', input: 'x' },
-  { id: 'ladder', title: 'Ladder of 30 diamonds: 1,073,741,824 paths', source: ladder(30), input: 'x' },
+  // Each is about the paths between operations, so each opens on the operations view.
+  { id: 'two-paths', title: 'Two paths: e = (a+b)(b+1)', source: 'a = 2\nb = 1\ne = (a+b)*(b+1)', input: 'b', view: 'operations' },
+  { id: 'square', title: 'x·x: two edges between the same nodes', source: 'x = 3\ny = x * x', input: 'x', view: 'operations' },
+  { id: 'ladder', title: 'Ladder of 30 diamonds: 1,073,741,824 paths', source: ladder(30), input: 'x', view: 'operations' },
 ];

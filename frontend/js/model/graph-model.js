@@ -1,5 +1,6 @@
 // The graph JSON of docs/contracts.md, indexed for the view. Pure: no DOM.
 import { formatValue, formatNumber, magnitude, textWidth } from './format.js';
+import { statementTitle } from './view-graph.js';
 
 /**
  * Index a graph JSON object.
@@ -103,8 +104,11 @@ const SYMBOLS = {
   add: '+', sub: '−', mul: '×', div: '÷', neg: '−', pow: '^', matmul: '@', exp: 'exp', log: 'log',
 };
 
-/** The text lines to draw for a node: title, value line, gradient line. */
-export function nodeText(node) {
+/**
+ * The text lines to draw for a node: title, value line, gradient line. `shownTitle` (from
+ * view-graph.js's nodeTitles) replaces the title made from the node alone.
+ */
+export function nodeText(node, shownTitle = null) {
   let title = node.label ?? node.name ?? SYMBOLS[node.op] ?? node.op;
   if (node.name && node.op !== 'leaf' && node.op !== 'const') {
     const sym = SYMBOLS[node.op] ?? node.op;
@@ -114,7 +118,7 @@ export function nodeText(node) {
   const value = node.nonfinite && node.value === null ? 'NaN' : formatValue(node.value);
   const hasGrad = node.kind !== 'const' && node.grad !== null && node.grad !== undefined;
   const grad = hasGrad ? formatValue(node.grad) : node.nonfinite && node.kind !== 'const' ? 'NaN' : '';
-  return { title: String(title), value, grad };
+  return { title: String(shownTitle ?? title), value, grad };
 }
 
 /** Text for an edge's local derivative. */
@@ -238,6 +242,7 @@ export function collapseGroups(g, collapsed) {
 /** Summary line for a node's tooltip. */
 export function nodeTooltip(node) {
   const parts = [`${node.id} · ${node.op}${node.kind ? ` (${node.kind})` : ''}`];
+  if (node.expr && node.op !== 'leaf') parts.push(statementTitle(node));
   parts.push(`value = ${formatValue(node.value, 6)}`);
   if (node.kind !== 'const') parts.push(`gradient = ${formatValue(node.grad, 6)}`);
   if (node.tangent !== null && node.tangent !== undefined) parts.push(`tangent = ${formatValue(node.tangent, 6)}`);
@@ -248,17 +253,22 @@ export function nodeTooltip(node) {
 
 export { formatNumber };
 
+/** Type sizes of a drawn node (graph.css says the same): the title, and the value and gradient lines. */
+export const NODE_FONT = { title: 14, line: 13, key: 11.5 };
+/** Height of a node with a value and a gradient line, and of a compact one (a constant shown as a node). */
+export const NODE_HEIGHT = { full: 52, compact: 28 };
+
 /** Box size of a node drawn with `nodeText` lines (width from an estimate of the text widths). */
 export function nodeSize(node, text = nodeText(node)) {
   if (node.kind === 'const' && !node.collapsed) {
-    return { width: Math.max(34, textWidth(text.title, 12) + 18), height: 28, compact: true };
+    return { width: Math.max(36, textWidth(text.title, 13) + 18), height: NODE_HEIGHT.compact, compact: true };
   }
   const w = Math.max(
-    textWidth(text.title, 13.5) * 1.05,
-    textWidth(`value ${text.value}`, 12),
-    textWidth(`grad ${text.grad}`, 12),
+    textWidth(text.title, NODE_FONT.title) * 1.08,
+    textWidth('value ', NODE_FONT.key) + textWidth(text.value, NODE_FONT.line) * 1.08,
+    textWidth('grad ', NODE_FONT.key) + textWidth(text.grad, NODE_FONT.line) * 1.08,
   );
-  return { width: Math.max(64, Math.min(260, Math.ceil(w + 22))), height: 58, compact: false };
+  return { width: Math.max(64, Math.min(320, Math.ceil(w + 22))), height: NODE_HEIGHT.full, compact: false };
 }
 
 const INFIX = { add: '+', sub: '−', mul: '×', div: '/', pow: '^', matmul: '@' };

@@ -21,6 +21,10 @@ const DEFAULTS = {
   margin: 20,
   portSpread: 10, // vertical spread of multiple in-edges on a target's left side
   dummyBudget: null, // most dummy nodes in all (null: 2 x (nodes + edges), at least 2,000)
+  view: null, // {width, height} of the view in pixels: long chains wrap into bands to fill it (null: no wrapping)
+  maxZoom: 1.5, // the view never zooms in further, so wrapping a drawing that fits at this zoom gains nothing
+  bandGap: 34, // vertical gap between bands
+  maxBands: 12,
 };
 
 /**
@@ -55,6 +59,7 @@ export function layoutGraph(nodes, edges, opts = {}) {
 
   const order = topo(n, E);
   const layer = assignLayers(n, E, order, nodes, idx.get(o.output));
+  if (o.view && n <= BALANCE_MAX_NODES) balanceLeaves(n, E, layer, W, H, o);
   const budget = o.dummyBudget ?? Math.max(2000, 2 * (n + E.length));
   // Vertices 0..n-1 are the nodes, n..vCount-1 the dummies; neighbours in CSR form (flat typed
   // arrays: the layout runs once per graph, mostly before the JIT has optimised it, where arrays of
@@ -119,6 +124,7 @@ export function layoutGraph(nodes, edges, opts = {}) {
   const Hv = new Float64Array(vCount); // heights, dummies included
   for (let v = 0; v < vCount; v++) Hv[v] = v < n ? H[v] : o.dummyHeight;
   const layerX = new Float64Array(L);
+  const layerW = new Float64Array(L);
   let x = o.margin;
   let widest = 0;
   for (let l = 0; l < L; l++) {
@@ -128,10 +134,10 @@ export function layoutGraph(nodes, edges, opts = {}) {
       if (v < n) w = Math.max(w, W[v]);
     }
     layerX[l] = x + w / 2;
+    layerW[l] = w;
     x += w + o.layerGap;
     widest = Math.max(widest, start[l + 1] - start[l]);
   }
-  const width = Math.max(0, x - o.layerGap + o.margin);
 
   // Vertical: stack, then alternate passes toward the neighbours' mean.
   const Y = new Float64Array(vCount);
@@ -146,6 +152,9 @@ export function layoutGraph(nodes, edges, opts = {}) {
     for (let i = start[l]; i < start[l + 1]; i++) Y[flat[i]] -= shift;
   }
   // Weights: 2 for a dummy, 1 for a node; a pair weighs the product.
+  // A leaf pulls its consumer only a little: the chain h1 -> h2 -> ... stays level, each weight beside it.
+  const pull = new Float64Array(n).fill(1);
+  for (let v = 0; v < n; v++) if (predStart[v + 1] === predStart[v]) pull[v] = LEAF_PULL;
   const scratch = placementScratch(widest);
   const { desired, w } = scratch;
   for (let pass = 0; pass < o.placementPasses; pass++) {
@@ -159,55 +168,190 @@ export function layoutGraph(nodes, edges, opts = {}) {
       const l = down ? step : L - 1 - step;
       const a = start[l];
       const m = start[l + 1] - a;
-      desiredPositions(flat, a, m, n, aStart, aList, bStart, succ, Y, desired, w);
+      desiredPositions(flat, a, m, n, aStart, aList, bStart, succ, Y, desired, w, pull);
       placeLayer(flat, a, m, desired, w, Hv, o.nodeGap, Y, scratch);
     }
   }
 
-  let minTop = Infinity;
-  let maxBottom = -Infinity;
+  // Wrapping: a long chain is cut into bands of consecutive layers, stacked like lines of text, so
+  // that the drawing fills a view of the given aspect ratio (width / height) instead of a thin strip.
+  const top = new Float64Array(L).fill(Infinity);
+  const bottom = new Float64Array(L).fill(-Infinity);
   for (let v = 0; v < vCount; v++) {
-    minTop = Math.min(minTop, Y[v] - Hv[v] / 2);
-    maxBottom = Math.max(maxBottom, Y[v] + Hv[v] / 2);
+    const l = vLayer[v];
+    top[l] = Math.min(top[l], Y[v] - Hv[v] / 2);
+    bottom[l] = Math.max(bottom[l], Y[v] + Hv[v] / 2);
   }
-  if (vCount === 0) {
-    minTop = 0;
-    maxBottom = 0;
+  // Links leaving each layer for the next (what a cut after that layer would have to carry).
+  const across = new Int32Array(L);
+  for (let v = 0; v < vCount; v++) across[vLayer[v]] += succStart[v + 1] - succStart[v];
+  const bands = chooseBands(L, layerX, layerW, top, bottom, across, o);
+  const bandOf = new Int32Array(L);
+  const bandX0 = []; // x of the band's first layer's left edge, in unwrapped coordinates
+  const bandTop = [];
+  const bandY = []; // the band's top in the drawing
+  const gapY = []; // below band b: the middle of the gap to the next band
+  const bandRight = [];
+  let cross = 0;
+  for (let b = 0; b < bands.length; b++) {
+    const [l0, l1] = bands[b];
+    let t = Infinity;
+    let bt = -Infinity;
+    for (let l = l0; l < l1; l++) {
+      bandOf[l] = b;
+      t = Math.min(t, top[l]);
+      bt = Math.max(bt, bottom[l]);
+    }
+    if (t === Infinity) t = bt = 0;
+    bandX0.push(layerX[l0] - layerW[l0] / 2);
+    bandTop.push(t);
+    bandRight.push(layerX[l1 - 1] + layerW[l1 - 1] / 2);
+    if (b + 1 < bands.length) cross = Math.max(cross, across[l1 - 1]);
+    bandY.push(bt - t); // height for now
   }
-  const dy = o.margin - minTop;
-  for (let v = 0; v < vCount; v++) Y[v] += dy;
-  const height = maxBottom - minTop + 2 * o.margin;
+  const channel = bands.length > 1 ? WRAP_STEP * (cross + 1) : 0; // room for the wrapped links
+  const left = o.margin + channel;
+  const bandGap = o.bandGap + channel;
+  let yAt = o.margin;
+  for (let b = 0; b < bands.length; b++) {
+    const h = bandY[b];
+    bandY[b] = yAt;
+    gapY.push(yAt + h + bandGap / 2);
+    yAt += h + bandGap;
+  }
+  const height = vCount ? yAt - bandGap + o.margin : 2 * o.margin;
+  let drawnWidth = 0;
+  for (let b = 0; b < bands.length; b++) drawnWidth = Math.max(drawnWidth, bandRight[b] - bandX0[b]);
+  const totalWidth = vCount ? left + drawnWidth + o.margin + channel : 2 * o.margin;
+  const X = (l) => layerX[l] - bandX0[bandOf[l]] + left;
+  for (let v = 0; v < vCount; v++) {
+    const b = bandOf[vLayer[v]];
+    Y[v] = Y[v] - bandTop[b] + bandY[b];
+  }
 
   const outNodes = new Map();
   nodes.forEach((nd, v) => {
     outNodes.set(nd.id, {
-      x: layerX[vLayer[v]],
+      x: X(vLayer[v]),
       y: Y[v],
       width: W[v],
       height: H[v],
       layer: vLayer[v],
       order: pos[v],
+      band: bandOf[vLayer[v]],
     });
   });
 
-  // Ports: in-edges of a node spread on its left side by argument index.
+  // Ports: in-edges of a node spread on its left side by argument index; parallel edges (x*x) also
+  // leave their source apart.
   const inCount = new Int32Array(n);
   for (const c of chains) inCount[c.t]++;
   const outEdges = new Map();
   const byTarget = sortedByTarget(chains, inCount, n);
   let k = 0;
+  // Each wrapped link gets its own lane in the channels (right of its band, in the gap, left margin).
+  let lane = 0;
+  const wrapTo = (pts, x0, y0, x1, y1, b0) => {
+    const r = bandRight[b0] - bandX0[b0] + left + o.margin / 2 + WRAP_STEP * (lane % (cross + 1));
+    const g = gapY[b0] - channel / 2 + WRAP_STEP * ((lane % (cross + 1)) + 0.5);
+    const l = o.margin / 2 + WRAP_STEP * (lane % (cross + 1));
+    lane++;
+    pts.push([r, y0], [r, g], [l, g], [l, y1]);
+  };
   for (let i = 0; i < byTarget.length; i++) {
     const c = byTarget[i];
     k = i > 0 && byTarget[i - 1].t === c.t ? k + 1 : 0;
     const m = inCount[c.t];
     const spread = Math.min(o.portSpread * (m - 1), H[c.t] * 0.6);
     const off = m > 1 ? -spread / 2 + (spread * k) / (m - 1) : 0;
-    const pts = [[layerX[vLayer[c.s]] + W[c.s] / 2, Y[c.s]]];
-    for (let d = c.d0; d < c.d0 + c.dn; d++) pts.push([layerX[vLayer[d]], Y[d]]);
-    pts.push([layerX[vLayer[c.t]] - W[c.t] / 2, Y[c.t] + off]);
+    const twin = (i > 0 && byTarget[i - 1].t === c.t && byTarget[i - 1].s === c.s) || (i + 1 < byTarget.length && byTarget[i + 1].t === c.t && byTarget[i + 1].s === c.s);
+    const vs = [c.s];
+    for (let d = c.d0; d < c.d0 + c.dn; d++) vs.push(d);
+    vs.push(c.t);
+    const pts = [[X(vLayer[c.s]) + W[c.s] / 2, Y[c.s] + (twin && c.dn === 0 ? off : 0)]];
+    for (let j = 1; j < vs.length; j++) {
+      const u = vs[j - 1];
+      const v = vs[j];
+      const last = j === vs.length - 1;
+      const x1 = last ? X(vLayer[v]) - W[v] / 2 : X(vLayer[v]);
+      const y1 = last ? Y[v] + off : Y[v];
+      const bu = bandOf[vLayer[u]];
+      if (bandOf[vLayer[v]] !== bu) {
+        const [px, py] = pts[pts.length - 1];
+        wrapTo(pts, px, py, x1, y1, bu);
+      }
+      pts.push([x1, y1]);
+    }
     outEdges.set(c.id, pts);
   }
-  return { nodes: outNodes, edges: outEdges, width, height, layers: L, crossings: bestCross };
+  return {
+    nodes: outNodes, edges: outEdges, width: totalWidth, height, layers: L, crossings: bestCross, bands: bands.length,
+  };
+}
+
+const WRAP_STEP = 7; // px between the lanes of wrapped links
+
+/**
+ * Bands of consecutive layers [l0, l1) for the wrapped drawing: the number of bands (1 when no aspect
+ * is given) that lets the drawing fit the view `o.view` at the largest zoom, each cut placed
+ * near an equal share of the width where the fewest links cross it.
+ */
+function chooseBands(L, layerX, layerW, top, bottom, across, o) {
+  const one = [[0, L]];
+  if (!o.view || !(o.view.width > 0) || !(o.view.height > 0) || L < 4) return one;
+  const left = (l) => layerX[l] - layerW[l] / 2;
+  const right = (l) => layerX[l] + layerW[l] / 2;
+  const total = right(L - 1) - left(0);
+  const scaleOf = (bands) => {
+    let w = 0;
+    let h = 0;
+    let cross = 0;
+    for (let b = 0; b < bands.length; b++) {
+      const [l0, l1] = bands[b];
+      w = Math.max(w, right(l1 - 1) - left(l0));
+      let t = Infinity;
+      let bt = -Infinity;
+      for (let l = l0; l < l1; l++) {
+        t = Math.min(t, top[l]);
+        bt = Math.max(bt, bottom[l]);
+      }
+      h += bt - t;
+      if (b + 1 < bands.length) cross = Math.max(cross, across[l1 - 1]);
+    }
+    const channel = bands.length > 1 ? WRAP_STEP * (cross + 1) : 0;
+    h += (bands.length - 1) * (o.bandGap + channel) + 2 * o.margin;
+    w += 2 * o.margin + 2 * channel;
+    return Math.min(o.maxZoom, o.view.width / w, o.view.height / h);
+  };
+  let best = one;
+  let bestScale = scaleOf(one);
+  const maxBands = Math.min(o.maxBands, Math.floor(L / 2));
+  for (let r = 2; r <= maxBands; r++) {
+    const bands = [];
+    let l0 = 0;
+    for (let b = 1; b < r; b++) {
+      // The layer whose right edge is nearest b/r of the width, then the cheapest cut next to it.
+      const want = left(0) + (total * b) / r;
+      let c = l0 + 1;
+      while (c < L - (r - b) && right(c) < want) c++;
+      let cut = c;
+      for (let d = Math.max(l0 + 1, c - 1); d <= Math.min(L - (r - b) - 1, c + 1); d++) {
+        if (across[d] < across[cut]) cut = d;
+      }
+      bands.push([l0, cut + 1]);
+      l0 = cut + 1;
+    }
+    if (l0 >= L) continue;
+    bands.push([l0, L]);
+    // A band of one or two layers reads as a stray piece, not as a line of the chain.
+    if (bands.some(([a, z]) => z - a < 3)) continue;
+    const sc = scaleOf(bands);
+    if (sc > bestScale * 1.15) {
+      best = bands;
+      bestScale = sc;
+    }
+  }
+  return best;
 }
 
 /**
@@ -267,10 +411,11 @@ function reorderLayer(flat, a, b, nbStart, nb, pos, key) {
 
 /**
  * Where the vertices of the layer flat[a..a+m) would like to be: the weighted mean of the neighbours
- * listed in (aStart, aList) and, if bStart is given, (bStart, bList). Weights: 2 for a dummy, 1 for a
- * node; a pair weighs the product. A vertex without neighbours stays, with a small weight.
+ * listed in (aStart, aList) and, if bStart is given, (bStart, bList). Weights: 2 for a dummy, `pull`
+ * for a node (1, or less for a leaf, so that a chain stays straight and its weights sit beside it); a
+ * pair weighs the product. A vertex without neighbours stays, with a small weight.
  */
-function desiredPositions(flat, a, m, n, aStart, aList, bStart, bList, Y, desired, w) {
+function desiredPositions(flat, a, m, n, aStart, aList, bStart, bList, Y, desired, w, pull) {
   for (let i = 0; i < m; i++) {
     const v = flat[a + i];
     const wv = v >= n ? 2 : 1;
@@ -279,14 +424,14 @@ function desiredPositions(flat, a, m, n, aStart, aList, bStart, bList, Y, desire
     let count = 0;
     for (let j = aStart[v]; j < aStart[v + 1]; j++, count++) {
       const u = aList[j];
-      const wu = (u >= n ? 2 : 1) * wv;
+      const wu = (u >= n ? 2 : pull[u]) * wv;
       s += Y[u] * wu;
       ws += wu;
     }
     if (bStart) {
       for (let j = bStart[v]; j < bStart[v + 1]; j++, count++) {
         const u = bList[j];
-        const wu = (u >= n ? 2 : 1) * wv;
+        const wu = (u >= n ? 2 : pull[u]) * wv;
         s += Y[u] * wu;
         ws += wu;
       }
@@ -296,7 +441,7 @@ function desiredPositions(flat, a, m, n, aStart, aList, bStart, bList, Y, desire
       w[i] = 0.05;
     } else {
       desired[i] = s / ws;
-      w[i] = ws;
+      w[i] = v < n ? ws * pull[v] : ws; // a leaf gives way to the node it stands beside
     }
   }
 }
@@ -370,9 +515,9 @@ function assignLayers(n, E, order, nodes, outputIdx) {
     for (const u of pred[v]) l = Math.max(l, layer[u] + 1);
     layer[v] = l;
   }
-  // Pull sources that are not inputs (constants, parameters) next to their first consumer.
+  // Pull every source (leaf, constant) next to its first consumer: a leaf is drawn beside its first use.
   for (let v = 0; v < n; v++) {
-    if (pred[v].length || !succ[v].length || nodes[v].kind === 'input') continue;
+    if (pred[v].length || !succ[v].length) continue;
     let m = Infinity;
     for (const w of succ[v]) m = Math.min(m, layer[w]);
     layer[v] = Math.max(0, m - 1);
@@ -381,6 +526,64 @@ function assignLayers(n, E, order, nodes, outputIdx) {
   for (let v = 0; v < n; v++) maxL = Math.max(maxL, layer[v]);
   if (outputIdx !== undefined && succ[outputIdx].length === 0) layer[outputIdx] = maxL;
   return layer;
+}
+
+const BALANCE_MAX_NODES = 400;
+const LEAF_PULL = 0.02;
+
+/**
+ * Leaves (nodes without inputs) sit just before their first use, so a layer that feeds many weights
+ * into its successor (XOR's w5, w6, b3 beside its hidden units) becomes the tallest column. Move such
+ * leaves one layer to the left while that makes the drawing fit the view at a larger zoom, one at a
+ * time, and only into a layer that stays shorter. Estimates the zoom from column heights (nodes, and
+ * one bundled route per source passing through) and layer widths. Changes `layer` in place.
+ */
+function balanceLeaves(n, E, layer, W, H, o) {
+  const isSource = new Uint8Array(n).fill(1);
+  const firstUse = new Int32Array(n).fill(0x7fffffff);
+  for (const e of E) {
+    isSource[e.t] = 0;
+    firstUse[e.s] = Math.min(firstUse[e.s], layer[e.t]);
+  }
+  const estimate = () => {
+    let L = 0;
+    for (let v = 0; v < n; v++) L = Math.max(L, layer[v] + 1);
+    const height = new Float64Array(L);
+    const width = new Float64Array(L);
+    for (let v = 0; v < n; v++) {
+      height[layer[v]] += H[v] + o.nodeGap;
+      width[layer[v]] = Math.max(width[layer[v]], W[v]);
+    }
+    // One route per source through each layer between it and its farthest use (fans are bundled).
+    const reach = new Int32Array(n).fill(-1);
+    for (const e of E) reach[e.s] = Math.max(reach[e.s], layer[e.t]);
+    for (let v = 0; v < n; v++) for (let l = layer[v] + 1; l < reach[v]; l++) height[l] += o.dummyHeight + o.nodeGap;
+    let w = 2 * o.margin - o.layerGap;
+    let h = 0;
+    for (let l = 0; l < L; l++) {
+      w += width[l] + o.layerGap;
+      h = Math.max(h, height[l]);
+    }
+    return { zoom: Math.min(o.maxZoom, o.view.width / w, o.view.height / (h + 2 * o.margin)), height };
+  };
+  let best = estimate();
+  for (let round = 0; round < n; round++) {
+    // The tallest column, and a leaf of it that can move left.
+    let tall = 0;
+    for (let l = 1; l < best.height.length; l++) if (best.height[l] > best.height[tall]) tall = l;
+    let moved = -1;
+    for (let v = 0; v < n && moved < 0; v++) {
+      if (!isSource[v] || layer[v] !== tall || tall === 0 || firstUse[v] !== tall + 1) continue;
+      if (best.height[tall - 1] + H[v] + o.nodeGap >= best.height[tall]) continue;
+      layer[v] = tall - 1;
+      const next = estimate();
+      if (next.zoom > best.zoom * 1.001) {
+        best = next;
+        moved = v;
+      } else layer[v] = tall;
+    }
+    if (moved < 0) break;
+  }
 }
 
 /** The longest span (layers crossed) whose edges, with all shorter ones, need at most `budget` dummies. */
@@ -421,21 +624,47 @@ function addDummies(n, E, layer, budget = Infinity) {
   // Edges that go backwards (only in malformed input) or too far (past the dummy budget) are drawn
   // straight and ignored for ordering.
   const linked = (e) => layer[e.t] > layer[e.s] && layer[e.t] - layer[e.s] - 1 <= maxSpan;
+  // The out-edges of a source share one chain of dummies, as long as its longest linked edge: a fan
+  // (a weight used by several layers) leaves its source as one bundle and splits where its edges end.
+  const trunk = new Int32Array(n);
+  for (const e of E) if (linked(e)) trunk[e.s] = Math.max(trunk[e.s], layer[e.t] - layer[e.s] - 1);
+  const trunkStart = new Int32Array(n);
   let vCount = n;
-  for (const e of E) if (linked(e)) vCount += layer[e.t] - layer[e.s] - 1;
+  for (let s = 0; s < n; s++) {
+    trunkStart[s] = vCount;
+    vCount += trunk[s];
+  }
   const vLayer = new Int32Array(vCount);
   vLayer.set(layer);
-  // Degrees, then offsets (CSR); a dummy has one predecessor and one successor.
+  // Links (u -> v): each trunk's steps once, then each linked edge's last step into its target.
+  const from = [];
+  const to = [];
+  for (let s = 0; s < n; s++) {
+    let prev = s;
+    for (let k = 0; k < trunk[s]; k++) {
+      const v = trunkStart[s] + k;
+      vLayer[v] = layer[s] + 1 + k;
+      from.push(prev);
+      to.push(v);
+      prev = v;
+    }
+  }
+  const chains = [];
+  for (const e of E) {
+    const c = { id: e.id, s: e.s, t: e.t, arg: e.arg, d0: trunkStart[e.s], dn: 0 };
+    if (linked(e)) {
+      c.dn = layer[e.t] - layer[e.s] - 1;
+      from.push(c.dn ? c.d0 + c.dn - 1 : e.s);
+      to.push(e.t);
+    }
+    chains.push(c);
+  }
+  // CSR form of the links, both ways.
   const predStart = new Int32Array(vCount + 1);
   const succStart = new Int32Array(vCount + 1);
-  for (const e of E) {
-    if (!linked(e)) continue;
-    succStart[e.s + 1]++;
-    predStart[e.t + 1]++;
-  }
-  for (let v = n; v < vCount; v++) {
-    predStart[v + 1] = 1;
-    succStart[v + 1] = 1;
+  for (let i = 0; i < from.length; i++) {
+    succStart[from[i] + 1]++;
+    predStart[to[i] + 1]++;
   }
   for (let v = 0; v < vCount; v++) {
     predStart[v + 1] += predStart[v];
@@ -445,24 +674,9 @@ function addDummies(n, E, layer, budget = Infinity) {
   const succ = new Int32Array(succStart[vCount]);
   const predFill = predStart.slice(0, vCount);
   const succFill = succStart.slice(0, vCount);
-  const chains = [];
-  let d = n;
-  for (const e of E) {
-    const c = { id: e.id, s: e.s, t: e.t, arg: e.arg, d0: d, dn: 0 };
-    if (linked(e)) {
-      let prev = e.s;
-      for (let l = layer[e.s] + 1; l < layer[e.t]; l++) {
-        const v = d++;
-        vLayer[v] = l;
-        succ[succFill[prev]++] = v;
-        pred[predFill[v]++] = prev;
-        prev = v;
-      }
-      succ[succFill[prev]++] = e.t;
-      pred[predFill[e.t]++] = prev;
-      c.dn = d - c.d0;
-    }
-    chains.push(c);
+  for (let i = 0; i < from.length; i++) {
+    succ[succFill[from[i]]++] = to[i];
+    pred[predFill[to[i]]++] = from[i];
   }
   return { vCount, vLayer, predStart, pred, succStart, succ, chains };
 }

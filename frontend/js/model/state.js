@@ -2,6 +2,7 @@
 //
 // Hash format (URLSearchParams, readable and robust to hand editing):
 //   #src=<program>&val=<JSON object of leaf overrides>&in=<leaf name>&out=<name>&expand=1&collapsed=g0,g1&limit=20
+//   &view=values|operations&consts=1&focus=1
 
 export const DEFAULT_STATE = Object.freeze({
   source: '',
@@ -11,7 +12,12 @@ export const DEFAULT_STATE = Object.freeze({
   expand: false,
   collapsed: [],
   limit: 20,
+  view: 'auto', // 'operations' | 'values' | 'auto' (the page picks: see app.js)
+  constants: false, // literal constants drawn as nodes of their own
+  focus: false, // only the paths from the input to the output
 });
+
+export const VIEWS = ['auto', 'operations', 'values'];
 
 const MAX_LIMIT = 1000;
 
@@ -27,6 +33,9 @@ export function encodeState(state) {
   if (s.expand) p.set('expand', '1');
   if (s.collapsed?.length) p.set('collapsed', s.collapsed.join(','));
   if (s.limit !== DEFAULT_STATE.limit) p.set('limit', String(s.limit));
+  if (s.view !== DEFAULT_STATE.view && VIEWS.includes(s.view)) p.set('view', s.view);
+  if (s.constants) p.set('consts', '1');
+  if (s.focus) p.set('focus', '1');
   // URLSearchParams writes spaces as '+'; '%20' survives more copy-paste paths.
   return `#${p.toString().replace(/\+/g, '%20')}`;
 }
@@ -50,6 +59,9 @@ export function decodeState(hash) {
   out.collapsed = (p.get('collapsed') ?? '').split(',').map((x) => x.trim()).filter((x) => /^[\w.-]+$/.test(x));
   const limit = Number.parseInt(p.get('limit') ?? '', 10);
   out.limit = Number.isFinite(limit) && limit > 0 ? Math.min(limit, MAX_LIMIT) : DEFAULT_STATE.limit;
+  out.view = VIEWS.includes(p.get('view')) ? p.get('view') : DEFAULT_STATE.view;
+  out.constants = p.get('consts') === '1';
+  out.focus = p.get('focus') === '1';
   return out;
 }
 
@@ -85,6 +97,7 @@ export function graphRequest(state) {
   if (Object.keys(vals).length) body.values = vals;
   if (state.output) body.output = state.output;
   body.options = { expand: !!state.expand };
+  if (state.view === 'values') body.view = 'values';
   return body;
 }
 
@@ -97,5 +110,6 @@ export function pathsRequest(state) {
   body.limit = state.limit ?? DEFAULT_STATE.limit;
   // Only sent when needed, so that the request stays within the documented body otherwise.
   if (state.expand) body.options = { expand: true };
+  if (state.view === 'values') body.view = 'values';
   return body;
 }

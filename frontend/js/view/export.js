@@ -14,9 +14,8 @@ async function cssText(path) {
   return res.text();
 }
 
-/** A standalone SVG string of the drawing (whole graph, our graph stylesheet embedded). */
-export async function svgString(svg, layout) {
-  const clone = svg.cloneNode(true);
+/** A standalone SVG string of a copy of the drawing (the whole graph), our graph stylesheet embedded. */
+export async function svgString(clone, layout) {
   const w = Math.ceil(layout?.width ?? 800);
   const hh = Math.ceil(layout?.height ?? 600);
   clone.setAttribute('xmlns', 'http://www.w3.org/2000/svg');

@@ -1,9 +1,9 @@
 // Pan (drag the background) and zoom (wheel, buttons) for an SVG whose content sits in one <g>.
 
-/** Below this zoom the drawing is "far" (.far: no values, gradients, edge labels). */
-export const FAR_K = 0.55;
+/** Below this zoom the drawing is "far" (.far: no values, gradients, edge labels: under ~5 px). */
+export const FAR_K = 0.4;
 /** Below this zoom it is "very far" (.very-far: no node titles either). */
-export const VERY_FAR_K = 0.3;
+export const VERY_FAR_K = 0.25;
 
 /**
  * @param {SVGSVGElement} svg
@@ -12,7 +12,8 @@ export const VERY_FAR_K = 0.3;
  */
 export function createPanZoom(svg, viewport, opts = {}) {
   const t = { x: 0, y: 0, k: 1 };
-  const minK = 0.02;
+  // The smallest zoom follows the graph: Fit can always show all of it.
+  let minK = 0.02;
   const maxK = 4;
   let drag = null;
   // The SVG's size as last laid out: reading it from a ResizeObserver, rather than from
@@ -53,22 +54,71 @@ export function createPanZoom(svg, viewport, opts = {}) {
     },
     { passive: false },
   );
+  // Pointers (Pointer Events: mouse, pen and touch alike): one pointer down on the background pans;
+  // two pointers pinch, zooming about their midpoint while it pans with them. A touch on a node pans
+  // too, once it has moved (a tap stays a click).
+  const pointers = new Map(); // pointerId -> {x, y} (client coordinates)
+  let pinch = null;
+  const rel = (x, y) => {
+    const r = svg.getBoundingClientRect();
+    return [x - r.left, y - r.top];
+  };
+  const startPinch = () => {
+    const [a, b] = [...pointers.values()];
+    pinch = { d: Math.hypot(a.x - b.x, a.y - b.y) || 1, mx: (a.x + b.x) / 2, my: (a.y + b.y) / 2 };
+    drag = null;
+  };
   svg.addEventListener('pointerdown', (ev) => {
-    if (ev.button !== 0 || ev.target.closest('.node, .group-toggle')) return;
-    drag = { x: ev.clientX, y: ev.clientY, tx: t.x, ty: t.y, moved: false };
-    svg.setPointerCapture(ev.pointerId);
-    svg.classList.add('panning');
+    if (ev.button !== 0 && ev.pointerType === 'mouse') return;
+    const onNode = ev.target.closest('.node, .group-toggle');
+    if (onNode && ev.pointerType === 'mouse') return;
+    pointers.set(ev.pointerId, { x: ev.clientX, y: ev.clientY });
+    if (pointers.size === 2) startPinch();
+    else if (pointers.size === 1) drag = { x: ev.clientX, y: ev.clientY, tx: t.x, ty: t.y, moved: false, onNode: !!onNode, id: ev.pointerId };
+    if (!onNode) svg.setPointerCapture?.(ev.pointerId);
   });
   svg.addEventListener('pointermove', (ev) => {
-    if (!drag) return;
-    t.x = drag.tx + ev.clientX - drag.x;
-    t.y = drag.ty + ev.clientY - drag.y;
-    drag.moved = true;
+    if (!pointers.has(ev.pointerId)) return;
+    pointers.set(ev.pointerId, { x: ev.clientX, y: ev.clientY });
+    if (pinch && pointers.size >= 2) {
+      const [a, b] = [...pointers.values()];
+      const d = Math.hypot(a.x - b.x, a.y - b.y) || 1;
+      const mx = (a.x + b.x) / 2;
+      const my = (a.y + b.y) / 2;
+      t.x += mx - pinch.mx;
+      t.y += my - pinch.my;
+      const [cx, cy] = rel(mx, my);
+      pinch = { d, mx, my, last: pinch };
+      zoomAt(d / pinch.last.d, cx, cy);
+      return;
+    }
+    if (!drag || drag.id !== ev.pointerId) return;
+    const dx = ev.clientX - drag.x;
+    const dy = ev.clientY - drag.y;
+    if (!drag.moved && Math.hypot(dx, dy) < (drag.onNode ? 8 : 2)) return;
+    if (!drag.moved) {
+      drag.moved = true;
+      svg.setPointerCapture?.(ev.pointerId);
+      svg.classList.add('panning');
+    }
+    t.x = drag.tx + dx;
+    t.y = drag.ty + dy;
     apply();
   });
-  const end = () => {
-    drag = null;
-    svg.classList.remove('panning');
+  const end = (ev) => {
+    pointers.delete(ev.pointerId);
+    if (drag?.moved && drag.id === ev.pointerId) {
+      // A drag is not a click on what it started on (the click, if any, comes in this same task).
+      const swallow = (e) => e.stopPropagation();
+      svg.addEventListener('click', swallow, true);
+      setTimeout(() => svg.removeEventListener('click', swallow, true), 0);
+    }
+    if (pointers.size < 2) pinch = null;
+    if (pointers.size === 1) {
+      const [[id, p]] = [...pointers.entries()];
+      drag = { x: p.x, y: p.y, tx: t.x, ty: t.y, moved: true, onNode: false, id };
+    } else drag = null;
+    if (!pointers.size) svg.classList.remove('panning');
   };
   svg.addEventListener('pointerup', end);
   svg.addEventListener('pointercancel', end);
@@ -88,10 +138,20 @@ export function createPanZoom(svg, viewport, opts = {}) {
       const w = r.width || 800;
       const hh = r.height || 600;
       if (!box || !(box.width > 0) || !(box.height > 0)) return;
-      const k = Math.min(1.5, Math.max(minK, Math.min((w - 40) / box.width, (hh - 40) / box.height)));
+      const want = Math.min((w - 24) / box.width, (hh - 24) / box.height);
+      minK = Math.min(0.02, want / 2);
+      const k = Math.min(1.5, want);
       t.k = k;
       t.x = (w - box.width * k) / 2 - (box.x ?? 0) * k;
       t.y = (hh - box.height * k) / 2 - (box.y ?? 0) * k;
+      apply();
+    },
+    /** Centre the view on a content point, at zoom k (the current zoom when omitted). */
+    centerOn(x, y, k = t.k) {
+      const r = size ?? svg.getBoundingClientRect();
+      t.k = Math.min(maxK, Math.max(minK, k));
+      t.x = (r.width || 800) / 2 - x * t.k;
+      t.y = (r.height || 600) / 2 - y * t.k;
       apply();
     },
     zoomBy(factor) {

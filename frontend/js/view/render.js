@@ -13,11 +13,11 @@
 // - the state of every node and edge (values, marks, badges, a sweep's lines) lives in plain objects
 //   and is applied to an element when it is made; an update touches only the elements that exist;
 // - events are delegated to the layer groups (no listeners per node or edge).
-// A deep copy of the SVG (`svg.cloneNode(true)`, which export.js uses for the SVG and PNG exports)
-// holds every node and edge at full detail, as before.
+// fullCopy() gives the whole drawing at full detail, for the SVG and PNG exports.
 import { setText } from './dom.js';
 import { createPanZoom, FAR_K, VERY_FAR_K } from './panzoom.js';
 import { nodeText, edgeText, nodeTooltip, edgeFlow } from '../model/graph-model.js';
+import { edgePath, edgeGeometry, LABEL_H, labelWidth } from '../model/geometry.js';
 import { logScale, magnitude, formatValue } from '../model/format.js';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
@@ -31,78 +31,8 @@ const MARGIN = 0.25;
 const KEEP = 1.5;
 const MAX_DRAWN = 6000;
 const BADGE_ROOM = 26; // a badge sits above its node
+
 const EDGE_PAD = 8; // stroke, arrowhead
-
-/** Smooth path through layout points: horizontal tangents at every point. */
-export function edgePath(pts) {
-  let d = `M${pts[0][0].toFixed(1)},${pts[0][1].toFixed(1)}`;
-  for (let i = 1; i < pts.length; i++) {
-    const [x0, y0] = pts[i - 1];
-    const [x1, y1] = pts[i];
-    const dx = (x1 - x0) / 2;
-    d += ` C${(x0 + dx).toFixed(1)},${y0.toFixed(1)} ${(x1 - dx).toFixed(1)},${y1.toFixed(1)} ${x1.toFixed(1)},${y1.toFixed(1)}`;
-  }
-  return d;
-}
-
-const SAMPLES = 16; // per cubic segment
-
-/**
- * The curve of edgePath(pts) by arc length, without the DOM: `at(f)` is the point a fraction f of the
- * way along it (what SVGPathElement.getPointAtLength gives, to a fraction of a pixel).
- * @param {number[][]} pts
- * @returns {{length: number, at: (f: number) => {x: number, y: number}}}
- */
-export function edgeGeometry(pts) {
-  const xs = [pts[0][0]];
-  const ys = [pts[0][1]];
-  const ls = [0];
-  for (let i = 1; i < pts.length; i++) {
-    const [x0, y0] = pts[i - 1];
-    const [x1, y1] = pts[i];
-    const dx = (x1 - x0) / 2;
-    for (let k = 1; k <= SAMPLES; k++) {
-      const u = k / SAMPLES;
-      const v = 1 - u;
-      // Cubic Bezier (x0,y0) (x0+dx,y0) (x1-dx,y1) (x1,y1).
-      const b1 = 3 * v * v * u;
-      const b2 = 3 * v * u * u;
-      const b3 = u * u * u;
-      const x = v * v * v * x0 + b1 * (x0 + dx) + b2 * (x1 - dx) + b3 * x1;
-      const y = (v * v * v + b1) * y0 + (b2 + b3) * y1;
-      ls.push(ls[ls.length - 1] + Math.hypot(x - xs[xs.length - 1], y - ys[ys.length - 1]));
-      xs.push(x);
-      ys.push(y);
-    }
-  }
-  const length = ls[ls.length - 1];
-  return {
-    length,
-    at(f) {
-      const want = Math.min(1, Math.max(0, f)) * length;
-      let lo = 0;
-      let hi = ls.length - 1;
-      while (hi - lo > 1) {
-        const mid = (lo + hi) >> 1;
-        if (ls[mid] <= want) lo = mid;
-        else hi = mid;
-      }
-      const span = ls[hi] - ls[lo];
-      const s = span > 0 ? (want - ls[lo]) / span : 0;
-      return { x: xs[lo] + (xs[hi] - xs[lo]) * s, y: ys[lo] + (ys[hi] - ys[lo]) * s };
-    },
-  };
-}
-
-function labelPoint(pts) {
-  const k = pts.length - 1;
-  const i = Math.max(0, Math.floor((k - 1) / 2));
-  const a = pts[i];
-  const b = pts[i + 1] ?? a;
-  // Two thirds along the first (usually only) segment keeps labels of a fan-out apart.
-  const f = k === 1 ? 0.6 : 0.5;
-  return [a[0] + (b[0] - a[0]) * f, a[1] + (b[1] - a[1]) * f];
-}
 
 /** An SVG element with a class and attributes. */
 function mk(tag, cls, attrs) {
@@ -170,6 +100,7 @@ export function createGraphView(root, handlers = {}) {
   let pulseEls = [];
   let hoverNode = null;
   let hoverEdge = null;
+  let foundTimer = null;
   const pz = createPanZoom(svg, viewport, { onChange: scheduleSync, onResize: scheduleSync });
 
   // ---- building elements
@@ -186,7 +117,8 @@ export function createGraphView(root, handlers = {}) {
     return c;
   }
 
-  const nodeTxt = (it) => (it.txt ??= nodeText(it.n));
+  let titles = new Map(); // node id -> title (view-graph.js)
+  const nodeTxt = (it) => (it.txt ??= nodeText(it.n, titles.get(it.id)));
   const fillOf = (it) => (it.t === null ? '#ffffff' : mix(GRAD_LOW, GRAD_HIGH, it.t));
   const gradLine = (it) => (it.line ? [`${it.line[0]} `, it.line[1]] : ['grad ', nodeTxt(it).grad]);
 
@@ -230,14 +162,14 @@ export function createGraphView(root, handlers = {}) {
     const { p } = it;
     const before = el.toggle ?? el.badge ?? null;
     if (level >= 1 && !el.title) {
-      el.title = mkText('title', { x: p.width / 2, y: it.compact ? p.height / 2 + 4.5 : 19, 'text-anchor': 'middle' }, nodeTxt(it).title);
+      el.title = mkText('title', { x: p.width / 2, y: it.compact ? p.height / 2 + 4.5 : 17, 'text-anchor': 'middle' }, nodeTxt(it).title);
       el.g.insertBefore(el.title, before);
     }
     if (level >= 2 && !it.compact && !el.val) {
-      el.val = mk('text', 'val', { x: p.width / 2, y: 36, 'text-anchor': 'middle' });
+      el.val = mk('text', 'val', { x: p.width / 2, y: 32.5, 'text-anchor': 'middle' });
       el.val.append(mkText('k', null, 'value ', 'tspan'), mkText('v', null, nodeTxt(it).value, 'tspan'));
       const [k, v] = gradLine(it);
-      el.grad = mk('text', 'grad', { x: p.width / 2, y: 51, 'text-anchor': 'middle' });
+      el.grad = mk('text', 'grad', { x: p.width / 2, y: 47, 'text-anchor': 'middle' });
       el.grad.append(mkText('k', null, k, 'tspan'), mkText('v', null, v, 'tspan'));
       el.g.insertBefore(el.val, before);
       el.g.insertBefore(el.grad, before);
@@ -310,12 +242,12 @@ export function createGraphView(root, handlers = {}) {
       el.hit = mk('path', 'hit', { d: it.d });
       el.g.insertBefore(el.hit, el.line);
     }
-    if (level >= 2 && !el.lg) {
-      const [lx, ly] = (it.lp ??= labelPoint(it.pts));
+    if (level >= 2 && !el.lg && it.lp) {
+      const [lx, ly] = it.lp;
       const text = (it.text ??= edgeText(it.e));
-      const w = Math.max(12, text.length * 6.6 + 8);
-      el.bg = mk('rect', 'elabel-bg', { x: (lx - w / 2).toFixed(1), y: ly - 8, width: w.toFixed(1), height: 16, rx: 4 });
-      el.label = mkText('elabel', { x: lx, y: ly + 4, 'text-anchor': 'middle' }, text);
+      const w = labelWidth(text);
+      el.bg = mk('rect', 'elabel-bg', { x: (lx - w / 2).toFixed(1), y: ly - LABEL_H / 2, width: w.toFixed(1), height: LABEL_H, rx: 4 });
+      el.label = mkText('elabel', { x: lx, y: ly + 4.5, 'text-anchor': 'middle' }, text);
       el.lg = mk('g', edgeClass('edge-label', it), { 'data-id': it.id });
       el.lg.append(el.bg, el.label);
       labels.append(el.lg);
@@ -338,7 +270,7 @@ export function createGraphView(root, handlers = {}) {
     if (el.lg) {
       const text = (it.text ??= edgeText(it.e));
       setText(el.label, text);
-      const w = Math.max(12, text.length * 6.6 + 8);
+      const w = labelWidth(text);
       setAttr(el.bg, 'x', (it.lp[0] - w / 2).toFixed(1));
       setAttr(el.bg, 'width', w.toFixed(1));
     }
@@ -472,12 +404,12 @@ export function createGraphView(root, handlers = {}) {
   gEdges.addEventListener('pointerover', (ev) => hoverEdgeTo(edgeItemOf(ev.target) ?? null));
   gEdges.addEventListener('pointerout', (ev) => hoverEdgeTo(edgeItemOf(ev.relatedTarget) ?? null));
 
-  // ---- exports: a deep copy holds the whole drawing
+  // ---- exports: a copy of the whole drawing, every node and edge at full detail
 
-  const cloneNode = svg.cloneNode;
-  svg.cloneNode = function cloneWhole(deep) {
-    const copy = cloneNode.call(this, deep);
-    if (!deep || !layout) return copy;
+  /** A deep copy of the SVG with every node and edge drawn (the live one holds only what is near the view). */
+  function fullCopy() {
+    const copy = svg.cloneNode(true);
+    if (!layout) return copy;
     const cEdges = copy.querySelector('.edges');
     const cLabels = copy.querySelector('.edge-labels');
     const cNodes = copy.querySelector('.nodes');
@@ -495,12 +427,13 @@ export function createGraphView(root, handlers = {}) {
       cNodes.append(el.g);
     }
     return copy;
-  };
+  }
 
   // ---- drawing
 
-  function render(view, lay) {
+  function render(view, lay, nodeTitles = new Map()) {
     layout = lay;
+    titles = nodeTitles;
     gGroups.replaceChildren();
     gEdges.replaceChildren();
     gLabels.replaceChildren();
@@ -563,7 +496,7 @@ export function createGraphView(root, handlers = {}) {
       }
       const it = {
         id: e.id, e, pts, x0: x0 - EDGE_PAD, x1: x1 + EDGE_PAD, y0: y0 - EDGE_PAD, y1: y1 + EDGE_PAD,
-        d: null, lp: null, geo: null, text: null, t: null, flags: '', el: null,
+        d: null, lp: lay.labels?.get(e.id) ? [lay.labels.get(e.id).x, lay.labels.get(e.id).y] : null, geo: null, text: null, t: null, flags: '', el: null,
       };
       edges.set(e.id, it);
       edgeList.push(it);
@@ -639,6 +572,7 @@ export function createGraphView(root, handlers = {}) {
 
   return {
     svg,
+    fullCopy,
     render,
     update,
     get layout() {
@@ -646,6 +580,19 @@ export function createGraphView(root, handlers = {}) {
     },
     fit() {
       if (layout) pz.fit({ x: 0, y: 0, width: layout.width, height: layout.height });
+    },
+    /** Centre on a node, zoomed in far enough to read it, and mark it for a moment. */
+    focusNode(id) {
+      const it = nodes.get(id);
+      if (!it) return;
+      pz.centerOn(it.p.x, it.p.y, Math.max(pz.transform.k, 1));
+      this.mark('found', [id]);
+      clearTimeout(foundTimer);
+      foundTimer = setTimeout(() => this.mark('found'), 1800);
+    },
+    /** The zoom now (1 = the layout's own size). */
+    get zoom() {
+      return pz.transform.k;
     },
     zoomBy: (f) => pz.zoomBy(f),
     /** Mark nodes/edges with a class (replacing whatever had it). */

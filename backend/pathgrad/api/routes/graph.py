@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 from pathgrad import service
 from pathgrad.api.errors import ERROR_RESPONSES
 from pathgrad.api.models import (
-    Graph,
+    AnyGraph,
     GraphRequest,
     PathsRequest,
     PathsResponse,
@@ -38,7 +38,7 @@ def _build(request: GraphRequest | PathsRequest, settings: Settings) -> Program:
     )
 
 
-@router.post("/graph", response_model=Graph, responses=ERROR_RESPONSES)
+@router.post("/graph", response_model=AnyGraph, responses=ERROR_RESPONSES)
 def graph(request: GraphRequest, settings: SettingsDep) -> JSONResponse:
     """Build the program's computation graph: values, adjoints of the output, local derivatives."""
     program = _build(request, settings)
@@ -48,6 +48,7 @@ def graph(request: GraphRequest, settings: SettingsDep) -> JSONResponse:
             forward=request.options.forward,
             max_jacobian_entries=settings.max_jacobian_entries,
             max_jacobian_total=settings.max_jacobian_total,
+            view=request.view,
         )
     )
 
@@ -70,5 +71,6 @@ def paths(request: PathsRequest, settings: SettingsDep) -> JSONResponse:
             max_jacobian_entries=settings.max_jacobian_entries,
             max_jacobian_total=settings.max_jacobian_total,
             max_path_edges=settings.max_path_edges,
+            view=request.view,
         )
     )

@@ -23,6 +23,7 @@ def describe(preset: Preset, seed: int | None = None) -> dict[str, Any]:
         "source": preset.source(used),
         "view_output": preset.view_output,
         "view_input": preset.view_input,
+        "view": preset.view,
         "loss": preset.loss,
         "layers": [list(layer) for layer in preset.layers],
         "training": {

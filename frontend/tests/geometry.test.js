@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { edgeGeometry, edgePath } from '../js/view/render.js';
+import { edgeGeometry, edgePath } from '../js/model/geometry.js';
 
 const near = (a, b, eps = 0.05) => assert.ok(Math.abs(a - b) <= eps, `${a} is not ${b}`);
 

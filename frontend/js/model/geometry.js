@@ -1,0 +1,116 @@
+// Edge geometry of the drawing, without the DOM: the SVG path of an edge, points along it by arc
+// length, and where its label goes so that it sits on no node and no other label.
+
+/** Smooth path through layout points: horizontal tangents at every point. */
+export function edgePath(pts) {
+  let d = `M${pts[0][0].toFixed(1)},${pts[0][1].toFixed(1)}`;
+  for (let i = 1; i < pts.length; i++) {
+    const [x0, y0] = pts[i - 1];
+    const [x1, y1] = pts[i];
+    const dx = (x1 - x0) / 2;
+    d += ` C${(x0 + dx).toFixed(1)},${y0.toFixed(1)} ${(x1 - dx).toFixed(1)},${y1.toFixed(1)} ${x1.toFixed(1)},${y1.toFixed(1)}`;
+  }
+  return d;
+}
+
+const SAMPLES = 16; // per cubic segment
+
+/**
+ * The curve of edgePath(pts) by arc length, without the DOM: `at(f)` is the point a fraction f of the
+ * way along it (what SVGPathElement.getPointAtLength gives, to a fraction of a pixel).
+ * @param {number[][]} pts
+ * @returns {{length: number, at: (f: number) => {x: number, y: number}}}
+ */
+export function edgeGeometry(pts) {
+  const xs = [pts[0][0]];
+  const ys = [pts[0][1]];
+  const ls = [0];
+  for (let i = 1; i < pts.length; i++) {
+    const [x0, y0] = pts[i - 1];
+    const [x1, y1] = pts[i];
+    const dx = (x1 - x0) / 2;
+    for (let k = 1; k <= SAMPLES; k++) {
+      const u = k / SAMPLES;
+      const v = 1 - u;
+      // Cubic Bezier (x0,y0) (x0+dx,y0) (x1-dx,y1) (x1,y1).
+      const b1 = 3 * v * v * u;
+      const b2 = 3 * v * u * u;
+      const b3 = u * u * u;
+      const x = v * v * v * x0 + b1 * (x0 + dx) + b2 * (x1 - dx) + b3 * x1;
+      const y = (v * v * v + b1) * y0 + (b2 + b3) * y1;
+      ls.push(ls[ls.length - 1] + Math.hypot(x - xs[xs.length - 1], y - ys[ys.length - 1]));
+      xs.push(x);
+      ys.push(y);
+    }
+  }
+  const length = ls[ls.length - 1];
+  return {
+    length,
+    at(f) {
+      const want = Math.min(1, Math.max(0, f)) * length;
+      let lo = 0;
+      let hi = ls.length - 1;
+      while (hi - lo > 1) {
+        const mid = (lo + hi) >> 1;
+        if (ls[mid] <= want) lo = mid;
+        else hi = mid;
+      }
+      const span = ls[hi] - ls[lo];
+      const s = span > 0 ? (want - ls[lo]) / span : 0;
+      return { x: xs[lo] + (xs[hi] - xs[lo]) * s, y: ys[lo] + (ys[hi] - ys[lo]) * s };
+    },
+  };
+}
+
+
+/**
+ * Where each edge's label goes: the first of several points along the edge (its middle first) where
+ * a box of the label's size overlaps no node and no label already placed; null when there is none.
+ * @param {{nodes: Map<string, {x, y, width, height}>, edges: Map<string, number[][]>}} layout
+ * @param {{id: string, width: number, height: number}[]} labels in order of priority
+ * @returns {Map<string, {x: number, y: number} | null>} label centres
+ */
+export function placeEdgeLabels(layout, labels) {
+  const grid = new Map();
+  const CELL = 96;
+  const cells = (x0, y0, x1, y1, fn) => {
+    for (let i = Math.floor(x0 / CELL); i <= Math.floor(x1 / CELL); i++) {
+      for (let j = Math.floor(y0 / CELL); j <= Math.floor(y1 / CELL); j++) {
+        if (fn(`${i},${j}`) === false) return false;
+      }
+    }
+    return true;
+  };
+  const insert = (b) => cells(b[0], b[1], b[2], b[3], (k) => {
+    if (!grid.has(k)) grid.set(k, []);
+    grid.get(k).push(b);
+  });
+  const free = (b) => cells(b[0], b[1], b[2], b[3], (k) => {
+    for (const o of grid.get(k) ?? []) if (b[0] < o[2] && o[0] < b[2] && b[1] < o[3] && o[1] < b[3]) return false;
+    return true;
+  });
+  const PAD = 2;
+  for (const p of layout.nodes.values()) insert([p.x - p.width / 2 - PAD, p.y - p.height / 2 - PAD, p.x + p.width / 2 + PAD, p.y + p.height / 2 + PAD]);
+  const out = new Map();
+  for (const l of labels) {
+    const pts = layout.edges.get(l.id);
+    out.set(l.id, null);
+    if (!pts) continue;
+    const geo = edgeGeometry(pts);
+    for (const f of LABEL_SPOTS) {
+      const { x, y } = geo.at(f);
+      const b = [x - l.width / 2, y - l.height / 2, x + l.width / 2, y + l.height / 2];
+      if (!free(b)) continue;
+      insert(b);
+      out.set(l.id, { x, y });
+      break;
+    }
+  }
+  return out;
+}
+
+/** An edge label's box: its height, and its width for a text (graph.css: 12px monospace). */
+export const LABEL_H = 18;
+export const labelWidth = (text) => Math.max(14, String(text).length * 7.3 + 10);
+
+const LABEL_SPOTS = [0.5, 0.4, 0.6, 0.3, 0.7, 0.22, 0.78, 0.15, 0.85];

@@ -120,7 +120,7 @@ make_debian_base() {
     rootfs=$(mktemp -d "$STATE/rootfs.XXXXXX")
     log "debootstrap --variant=minbase bookworm from $mirror"
     local started; started=$(date +%s)
-    http_proxy=${APT_PROXY:-${http_proxy:-}} debootstrap --variant=minbase bookworm "$rootfs" "$mirror" \
+    http_proxy=${APT_PROXY:-${http_proxy:-}} timeout 1200 debootstrap --variant=minbase bookworm "$rootfs" "$mirror" \
         >"$STATE/debootstrap.log" 2>&1 || { tail -n 20 "$STATE/debootstrap.log" >&2; die "debootstrap"; }
     # Trimmed like the official slim images (debuerreotype --slimify and its minimizing config).
     cat >"$rootfs/etc/dpkg/dpkg.cfg.d/docker" <<'EOF'
@@ -217,7 +217,7 @@ make_standin() {  # $1: the FROM name, e.g. python:3.11.11-slim-bookworm
     registry=$(npm config get registry 2>/dev/null || true)
     started=$(date +%s)
     log "building the $kind stand-in for $name"
-    podman build --quiet --format docker --pull=never --file "$context/$kind.Containerfile" \
+    timeout 1200 podman build --quiet --format docker --pull=never --file "$context/$kind.Containerfile" \
         --build-arg "NPM_REGISTRY=${registry:-https://registry.npmjs.org/}" \
         --tag "localhost/$name" --tag "docker.io/library/$name" "$context" >"$STATE/standin-$kind.log" 2>&1 \
         || { tail -n 30 "$STATE/standin-$kind.log" >&2; die "the $kind stand-in did not build"; }
@@ -240,7 +240,7 @@ done
 # --- 3. the build -------------------------------------------------------------------------------------
 log "podman build --format docker -t $TAG $ROOT"
 started=$(date +%s)
-podman build --format docker --pull=never --tag "$TAG" "$ROOT" >"$STATE/build.log" 2>&1 \
+timeout 1200 podman build --format docker --pull=never --tag "$TAG" "$ROOT" >"$STATE/build.log" 2>&1 \
     || { tail -n 40 "$STATE/build.log" >&2; die "the Dockerfile did not build (log: $STATE/build.log)"; }
 BUILD_SECONDS=$(seconds_since "$started")
 log "built in $BUILD_SECONDS s"
@@ -406,5 +406,9 @@ podman history --format '{{.Size}}\t{{.CreatedBy}}' "$TAG" 2>/dev/null \
     | awk -F'\t' '$1 != "0B" {printf "  %9s  %s\n", $1, substr($2, 1, 100)}' >&2 || true
 
 echo "image-test: image $SIZE_MB MB, built in $BUILD_SECONDS s"
+if [ "$FAILED" != 0 ]; then
+    log "the container's log (last 30 lines):"
+    podman logs "$CONTAINER" 2>&1 | tail -n 30 >&2 || true
+fi
 echo "image-test: $PASSED passed, $FAILED failed"
 [ "$FAILED" = 0 ]

@@ -438,3 +438,81 @@ def test_value_paths_multiply_and_add_up_to_reverse_mode_on_random_programs(
         assert abs(report.gradient - truth) <= tolerance
         for path in report.paths:
             assert path.product == pytest.approx(math.prod(path.factors), rel=1e-12, abs=1e-300)
+
+
+@st.composite
+def array_programs(draw: st.DrawFn) -> str:
+    """Programs on two 3-vectors and a number: elementwise functions, sums, broadcasting."""
+    number = st.floats(-2.0, 2.0).map(lambda v: round(v, 3))
+    vector = st.lists(number, min_size=3, max_size=3)
+    lines = [f"a = {draw(vector)!r}", f"b = {draw(number)!r}", f"c = {draw(vector)!r}"]
+    names = ["a", "b", "c"]
+    elementwise = [n for n, row in function_table().items() if row.name not in ("sum", "mean", "transpose")]
+
+    def expression(depth: int) -> str:
+        choice = draw(st.integers(3 if depth == 0 else 0, 8 if depth < 3 else 2))
+        if choice <= 2:
+            return draw(st.sampled_from(names))
+        if choice <= 4:
+            return f"{draw(st.sampled_from(elementwise))}({expression(depth + 1)})"
+        if choice == 5:
+            return f"{draw(st.sampled_from(['sum', 'mean']))}({expression(depth + 1)})"
+        op = draw(st.sampled_from(["+", "-", "*", "/"]))
+        return f"({expression(depth + 1)}) {op} ({expression(depth + 1)})"
+
+    for k in range(draw(st.integers(1, 4))):
+        lines.append(f"s{k} = {expression(0)}")
+        names.append(f"s{k}")
+    used = [names[-1], *draw(st.lists(st.sampled_from(names), max_size=2))]
+    lines.append("out = " + " + ".join(f"sum({n})" for n in used))
+    return "\n".join(lines)
+
+
+@settings(derandomize=True, max_examples=60, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.filter_too_much, HealthCheck.too_slow])
+@given(source=array_programs())
+def test_reverse_mode_and_jacobian_paths_through_values_on_random_array_programs(source: str) -> None:
+    try:
+        program = service.build(source)
+    except LanguageError:
+        assume(False)
+        raise
+    order = topological_order([program.output])
+    assume(all(is_finite(n.value) for n in order))
+    op_adjoints = gradients(program.output, order=order)
+    assume(all(is_finite(g) for g in op_adjoints.values()))
+    graph = values_graph(program)
+    adjoints = value_gradients(graph)
+    for leaf in (v for v in graph.nodes if v.is_leaf):
+        truth = op_adjoints[leaf.node]
+        scale = 1e-12 + 1e-9 * float(np.max(np.abs(truth)))
+        np.testing.assert_allclose(adjoints[leaf], truth, rtol=1e-9, atol=scale)
+        np.testing.assert_allclose(_sum_over_paths(graph, leaf), truth, rtol=1e-9, atol=scale)
+    # Forward mode through values (one Jacobian-vector product per edge) against the operations graph.
+    first = graph.nodes[0]
+    op_tangents = tangents([program.output], first.node)
+    for value, tangent in value_tangents(graph, first).items():
+        expected = op_tangents[value.node]
+        scale = 1e-12 + 1e-9 * float(np.max(np.abs(expected)))
+        np.testing.assert_allclose(tangent, expected, rtol=1e-9, atol=scale)
+
+
+def test_infinite_terms_of_both_signs_are_nan_not_an_error() -> None:
+    graph = graph_of("x = 1000; y = exp(x); z = y*x - y*2000")  # paths: +inf and -inf
+    x = graph.nodes[0]
+    report = value_paths(graph, x)
+    assert report.count == 2 and math.isnan(report.listed_sum)
+    assert math.isnan(value_tangents(graph, x)[graph.output])
+    result = as_dict(graph, forward_input=x)
+    assert result["nodes"][-1]["tangent"] is None
+
+
+def test_a_statement_carries_the_input_of_its_last_operation() -> None:
+    """`pre` lets the page mark a dead ReLU in the values view: relu's input, not the unit's value."""
+    program = service.build("x = 1; w = -2; h = relu(w*x); y = 3*h")
+    graph = service.graph_for(program, view="values")
+    by_name = {n["name"]: n for n in graph["nodes"]}
+    assert by_name["h"]["pre"] == -2.0
+    assert by_name["h"]["value"] == 0.0
+    assert by_name["y"]["pre"] == 3.0  # 3*h: the first argument is the literal 3
+    assert by_name["x"]["pre"] is None

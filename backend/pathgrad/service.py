@@ -151,6 +151,12 @@ def paths_for(
     output = program.output
     if type(output.value) is not float:
         raise RequestError("output", "path analysis needs a scalar output; reduce it with sum() or mean()")
+    if type(source.value) is not float:  # (with limit 0 nothing else would say so)
+        raise RequestError(
+            "input",
+            f"path listing needs numbers on every edge; the input {source_name!r} is an array "
+            "(paths are listed for scalar graphs; use reverse mode for arrays)",
+        )
     if view == "values":
         return _value_paths_for(
             program, source_name, limit, max_jacobian_entries, max_jacobian_total, max_path_edges

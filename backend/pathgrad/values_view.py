@@ -129,7 +129,7 @@ class ValueNode:
     def jvp(self, tangents: Sequence[Any]) -> Any:
         """Σ ∂self/∂parent · tangent over the parents whose tangent is not None."""
         if self.partials is not None:
-            return math.fsum(d * t for d, t in zip(self.partials, tangents, strict=True) if t is not None)
+            return _sum([d * t for d, t in zip(self.partials, tangents, strict=True) if t is not None])
         top = self.top
         assert top is not None
         total: Any = None
@@ -197,6 +197,7 @@ class ValuesGraph:
         self.program = program
         self.nodes = nodes
         self.output = output
+        self.adjoints: dict[ValueNode, Any] | None = None  # value_gradients' answer, once computed
         self.by_name: dict[str, ValueNode] = {}  # each name's last statement in the graph
         for node in nodes:
             if node.name is not None:
@@ -289,6 +290,15 @@ def _expression_text(source: str, expr: Expr) -> str:
     return " ".join(_COMMENT.sub(" ", text).split())
 
 
+def _sum(terms: Sequence[float]) -> float:
+    """The correctly rounded sum, or IEEE arithmetic's ±inf or NaN where it is not finite."""
+    try:
+        return math.fsum(terms)
+    except (OverflowError, ValueError):  # finite terms past float64's range, or inf + (−inf)
+        with np.errstate(all="ignore"):
+            return float(np.sum(np.asarray(terms, dtype=np.float64)))
+
+
 def _or_zeros(value: Any, like: Any) -> Any:
     if value is not None:
         return value
@@ -313,7 +323,10 @@ def value_gradients(graph: ValuesGraph) -> dict[ValueNode, Any]:
 
     One vector-Jacobian product per edge, each the engine's reverse mode on the re-recorded
     statement; like the operations view, values that do not depend on a leaf get no adjoint.
+    Computed once per graph (the values do not change): the same dict is returned again.
     """
+    if graph.adjoints is not None:
+        return graph.adjoints
     output = graph.output
     adjoints: dict[ValueNode, Any] = {output: _ones_like(output.value)}
     with np.errstate(all="ignore"):
@@ -326,6 +339,7 @@ def value_gradients(graph: ValuesGraph) -> dict[ValueNode, Any]:
                     continue
                 previous = adjoints.get(parent)
                 adjoints[parent] = contribution if previous is None else previous + contribution
+    graph.adjoints = adjoints
     return adjoints
 
 
@@ -357,7 +371,7 @@ def value_paths(graph: ValuesGraph, source: ValueNode, limit: int = 20) -> PathR
     if total and limit > 0:
         listed = _best_paths(_as_node(graph.output), _as_node(source), _as_nodes(graph.nodes), limit)
     gradient = value_gradients(graph).get(source, 0.0)
-    listed_sum = math.fsum(p.product for p in listed)
+    listed_sum = _sum([p.product for p in listed])
     return PathReport(total, listed, listed_sum, float(gradient), limit)
 
 
@@ -455,6 +469,11 @@ def values_to_dict(
                 "line": value.line,
                 "node": op_ids.node[value.node],
                 "members": [op_ids.node[m] for m in value.members],
+                # The input of the statement's last operation (an activation's pre-activation), so
+                # that the page can mark a dead ReLU and place the unit on the activation's curve.
+                "pre": to_json_number(value.node.parents[0].value)
+                if value.members and value.node.parents
+                else None,
             }
         )
     edges = []

@@ -2,6 +2,7 @@
 // One instance per page; nothing here is module-level mutable state.
 import {
   indexGraph, gradLeaves, namedNodes, findNode, structureKey, collapseGroups, nodeText, nodeSize, exprLabels, edgeText,
+  NODE_FONT,
 } from './model/graph-model.js';
 import { layoutGraph } from './model/layout.js';
 import { foldConstants, focusOnPaths, nodeTitles, symbolTable } from './model/view-graph.js';
@@ -29,7 +30,11 @@ const TYPE_DEBOUNCE_MS = 300;
 const AUTO_VALUES_MIN_NODES = 30;
 const AUTO_VALUES_MIN_STATEMENTS = 3;
 // A new layout when the graph pane's aspect ratio changes by more than this factor (long chains wrap to it).
-const RELAYOUT_ASPECT = 1.3;
+const RELAYOUT_ASPECT = 1.12;
+// Text smaller than this at Fit is not readable: up to READABLE_NODES nodes, the page hides a side
+// panel rather than draw it so.
+const MIN_TEXT_PX = 11;
+const READABLE_NODES = 150;
 const VALUE_DEBOUNCE_MS = 40;
 const fmt = (x) => formatNumber(x, 6);
 
@@ -225,7 +230,11 @@ export function createApp(els, api, opts = {}) {
       const t1 = performance.now();
       scale = graphView.render(cur.view, cur.layout, cur.titles);
       graphView.fit();
+      els.graph.dataset.settled = 'true';
+      makeRoomIfNeeded(key);
+      els.graph.dataset.zoom = graphView.zoom.toFixed(3);
       els.graph.dataset.layoutMs = (t1 - t0).toFixed(1);
+      els.graph.dataset.layoutSize = `${Math.round(cur.layout.width)}x${Math.round(cur.layout.height)}`;
       els.graph.dataset.structure = String(cur.seq);
       afterPaint(tReceived, t1 - t0, json);
     }
@@ -266,6 +275,29 @@ export function createApp(els, api, opts = {}) {
     });
   }
 
+  /**
+   * A graph of up to READABLE_NODES nodes must be read at Fit: if its text would be smaller than
+   * MIN_TEXT_PX, hide a side panel (the pane grows, the graph is laid out again for it). A new
+   * program first gets the panels back.
+   */
+  function makeRoomIfNeeded(key) {
+    const panels = opts.panels;
+    if (!panels) return;
+    if (key !== cur.roomKey) {
+      cur.roomKey = key;
+      if (panels.restore()) {
+        els.graph.dataset.settled = 'false'; // the pane changes size: this runs again after the new layout
+        return;
+      }
+    }
+    const legible = graphView.zoom * Math.min(NODE_FONT.title, NODE_FONT.value) >= MIN_TEXT_PX;
+    if (!legible && cur.view.nodes.length <= READABLE_NODES && panels.makeRoom()) {
+      els.graph.dataset.settled = 'false'; // a new layout follows for the bigger pane
+      const which = panels.madeRoom.includes('right') ? 'Side panels' : 'Program panel';
+      flash(`${which} hidden to give the graph room (the buttons in its corners show it)`);
+    }
+  }
+
   /** The graph pane's width / height (null before it is laid out). */
   function paneAspect() {
     const r = els.graph.getBoundingClientRect();
@@ -277,9 +309,14 @@ export function createApp(els, api, opts = {}) {
     const a = paneAspect();
     if (!cur.graphJson || !a) return;
     if (cur.layoutAspect && Math.max(a / cur.layoutAspect, cur.layoutAspect / a) > RELAYOUT_ASPECT) {
+      cur.key = null; // a new layout for the new shape
       applyGraph(cur.graphJson);
       applyPaths(cur.pathsJson);
-    } else graphView.fit();
+    } else {
+      graphView.fit();
+      els.graph.dataset.zoom = graphView.zoom.toFixed(3);
+      els.graph.dataset.settled = 'true';
+    }
   }
 
   const repOf = (id) => cur.view?.rep.get(id) ?? id;
@@ -371,6 +408,7 @@ export function createApp(els, api, opts = {}) {
     if (cur.view && cur.sweepDrawn) graphView.update(cur.view);
     cur.sweepDrawn = false;
     panel.resetAnim();
+    if (els.sigmaFloat) els.sigmaFloat.hidden = true;
     setText(els.sweepCount, '');
     els.graph.classList.remove('animating');
   }
@@ -388,6 +426,11 @@ export function createApp(els, api, opts = {}) {
     if (!pj) return;
     const st = pathStateAt(tl, t);
     panel.setAnim(st, pj.paths, t);
+    // The running sum stays in sight over the graph (on a phone the Paths panel is below it).
+    if (els.sigmaFloat) {
+      els.sigmaFloat.hidden = t <= 0;
+      setText(els.sigmaFloat, `Σ = ${formatNumber(st.sum, 5)} · path ${Math.min(st.path + 1, pj.paths.length)} of ${pj.paths.length}`);
+    }
     const p = pj.paths[st.path];
     graphView.clearBadges();
     if (t <= 0 || !p) {

@@ -10,6 +10,7 @@ import { createTrainingPanel } from './view/training-panel.js';
 import { createGallery } from './view/gallery.js';
 import { createCompareView } from './view/compare.js';
 import { preActivations } from './model/training.js';
+import { createPanels } from './view/panels.js';
 
 const $ = (sel) => document.querySelector(sel);
 const SPEEDS = [0.25, 0.5, 1, 2, 4, 8];
@@ -31,14 +32,16 @@ function boot() {
     inputSelect: $('#input-select'), outputSelect: $('#output-select'), limit: $('#limit'), expand: $('#expand'),
     examples: $('#examples'), ops: $('#ops'), scale: $('#scale'), toast: $('#toast'), timeline: $('#timeline'),
     play: $('#play'), pause: $('#pause'), step: $('#step'), stepBack: $('#step-back'), restart: $('#restart'),
-    speed: $('#speed'), modePaths: $('#mode-paths'), reverseSweep: $('#reverse-sweep'), forwardSweep: $('#forward-sweep'),
+    speed: $('#speed'), sigmaFloat: $('#sigma-float'), modePaths: $('#mode-paths'), reverseSweep: $('#reverse-sweep'), forwardSweep: $('#forward-sweep'),
   };
   let lastHash = null;
   // The training side of the page (presets, training, gallery, comparison) needs the server.
   const trainingApi = embedded ? null : createTrainingApi('');
   const gallery = createGallery($('#gallery'));
   let panel = null;
+  const panels = createPanels($('#layout'), { left: $('#toggle-left'), right: $('#toggle-right') });
   const app = createApp(els, api, {
+    panels,
     initialState,
     onHash: (hash) => {
       if (embedded) return;
@@ -107,23 +110,9 @@ function boot() {
       find.blur();
     }
   });
-  const layout = $('#layout');
-  const sideToggle = (side, btn) => {
-    const open = layout.dataset[side] !== 'closed';
-    layout.dataset[side] = open ? 'closed' : 'open';
-    btn.setAttribute('aria-expanded', String(!open));
-  };
-  const toggleLeft = $('#toggle-left');
-  const toggleRight = $('#toggle-right');
-  on(toggleLeft, 'click', () => sideToggle('left', toggleLeft));
-  on(toggleRight, 'click', () => sideToggle('right', toggleRight));
-  const graphOnly = () => {
-    const anyOpen = layout.dataset.left !== 'closed' || layout.dataset.right !== 'closed';
-    for (const [side, btn] of [['left', toggleLeft], ['right', toggleRight]]) {
-      layout.dataset[side] = anyOpen ? 'closed' : 'open';
-      btn.setAttribute('aria-expanded', String(!anyOpen));
-    }
-  };
+  on($('#toggle-left'), 'click', () => panels.toggle('left'));
+  on($('#toggle-right'), 'click', () => panels.toggle('right'));
+  const graphOnly = () => panels.toggleBoth();
   for (const menu of document.querySelectorAll('details.menu')) {
     // A menu closes when something else is clicked.
     document.addEventListener('click', (ev) => {

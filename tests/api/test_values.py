@@ -13,7 +13,7 @@ from pathgrad.presets import PRESETS
 DIAMOND = "a = 2; b = 1; e = (a+b)*(b+1)"
 NODE_KEYS = {
     "id", "op", "label", "name", "kind", "value", "grad", "tangent", "shape", "group",
-    "nonfinite", "reason", "grad_nonfinite", "expr", "line", "node", "members",
+    "nonfinite", "reason", "grad_nonfinite", "expr", "line", "node", "members", "pre",
 }
 EDGE_KEYS = {"id", "source", "target", "arg", "local", "local_reason", "occurrences"}
 
@@ -152,7 +152,7 @@ def test_the_openapi_schema_documents_view(client: TestClient) -> None:
         view = schemas[request]["properties"]["view"]
         assert view["enum"] == ["operations", "values"] and view["default"] == "operations"
         assert "one node per statement" in view["description"]
-    assert {"expr", "line", "node", "members"} <= set(schemas["ValueNodeModel"]["properties"])
+    assert {"expr", "line", "node", "members", "pre"} <= set(schemas["ValueNodeModel"]["properties"])
     assert "occurrences" in schemas["ValueEdgeModel"]["properties"]
     assert schemas["PresetModel"]["properties"]["view"]["enum"] == ["operations", "values"]
 
@@ -170,3 +170,13 @@ def test_an_alias_input_has_its_own_paths(client: TestClient) -> None:
     assert result["finite_difference"] == pytest.approx(2.0, rel=1e-6)
     nodes = {n["name"]: n for n in result["graph"]["nodes"]}
     assert nodes["y"]["op"] == "alias" and nodes["y"]["node"] == nodes["h"]["node"]
+
+
+@pytest.mark.parametrize("view", ["operations", "values"])
+@pytest.mark.parametrize("limit", [0, 5])
+def test_an_array_input_is_a_422_in_both_views(client: TestClient, view: str, limit: int) -> None:
+    body = {"source": "x = [1, 2]; y = sum(x*x)", "input": "x", "view": view, "limit": limit}
+    response = client.post("/api/paths", json=body)
+    assert response.status_code == 422, response.text
+    (detail,) = response.json()["detail"]
+    assert detail["loc"] == ["body", "input"] and "is an array" in detail["msg"]

@@ -60,6 +60,6 @@ def play_to_end(page: Page) -> None:
 
 
 def open_menu(page: Page, menu: str) -> None:
-    """Open one of the top bar's menus (``export-menu``, ``options-menu``) so that its controls can be used."""
+    """Open one of the top bar's menus (``export-menu``, ``options-menu``) so that its controls work."""
     if page.get_attribute(f"#{menu}", "open") is None:
         page.click(f"#{menu} > summary")

@@ -43,12 +43,13 @@ def test_export_svg_is_valid_and_has_the_nodes(page: Page, live_server: str, tmp
     assert path.name == "pathgrad.svg"
     root = ET.parse(path).getroot()
     assert root.tag == f"{SVG}svg"
+    # What the page draws: the constant 1 is written inside b + 1, so the drawing has 5 nodes, 5 edges.
     nodes = [g for g in root.iter(f"{SVG}g") if "node" in g.get("class", "").split()]
-    assert sorted(g.get("data-id") for g in nodes) == [f"n{i}" for i in range(6)]
+    assert sorted(g.get("data-id") for g in nodes) == ["n0", "n1", "n2", "n4", "n5"]
     edges = [g for g in root.iter(f"{SVG}g") if "edge" in g.get("class", "").split()]
-    assert len(edges) == 6
+    assert len(edges) == 5
     titles = {t.text for g in nodes for t in g.iter(f"{SVG}text") if "title" in t.get("class", "").split()}
-    assert {"a", "b", "+", "e = ×"} <= titles
+    assert {"a", "b", "a + b", "b + 1", "e = (a + b) × (b + 1)"} <= titles
     assert root.find(f"{SVG}style") is not None, "the graph stylesheet is embedded"
 
 
@@ -63,7 +64,7 @@ def test_export_json_dot_and_png(page: Page, live_server: str, tmp_path: Path) -
     dot = export(page, "dot", tmp_path).read_text(encoding="utf-8")
     assert dot.lstrip().startswith("digraph")
     assert dot.rstrip().endswith("}")
-    assert dot.count("->") == 6
+    assert dot.count("->") == 5  # the drawing's edges (the constant is part of b + 1)
 
     png = export(page, "png", tmp_path).read_bytes()
     assert png.startswith(b"\x89PNG\r\n\x1a\n")
@@ -92,7 +93,7 @@ def test_export_html_works_offline(
 
     offline.route("**/*", block_http)
     offline.goto(path.as_uri())
-    expect(offline.locator("#graph svg g.node")).to_have_count(6)
+    expect(offline.locator("#graph svg g.node")).to_have_count(5)
     expect(offline.locator("#graph-info")).to_have_text(re.compile(r"^6 nodes · 6 edges · output e = 6$"))
     expect(offline.locator("#paths-title")).to_have_text("Paths from b to e")
     expect(offline.locator("#gradient")).to_have_text("5")

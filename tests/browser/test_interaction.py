@@ -8,7 +8,16 @@ from collections.abc import Callable
 import pytest
 from playwright.sync_api import Page, expect
 
-from .helpers import DIAMOND, node_named, node_value, open_app, open_menu, play_to_end, type_program, wait_for_diamond
+from .helpers import (
+    DIAMOND,
+    node_named,
+    node_value,
+    open_app,
+    open_menu,
+    play_to_end,
+    type_program,
+    wait_for_diamond,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -71,7 +80,7 @@ def test_slider_updates_values_in_place(page: Page, live_server: str) -> None:
     open_app(page, live_server)
     page.fill("#source", DIAMOND)
     wait_for_diamond(page)
-    output = node_named(page, "e = ×")
+    output = node_named(page, "e = (a + b) × (b + 1)")
     expect(node_value(output)).to_have_text("6")
     page.evaluate("""() => {
         window.__nodes = [...document.querySelectorAll('#graph g.node')];
@@ -120,7 +129,7 @@ def test_shared_url_restores_the_state(page: Page, new_page: Callable[[], Page],
     expect(other.locator('input[type=number][data-leaf="a"]')).to_have_value("3")
     expect(other.locator('input[type=number][data-leaf="b"]')).to_have_value("1")
     expect(other.locator("#input-select")).to_have_value("a")
-    expect(node_value(node_named(other, "e = ×"))).to_have_text("8")
+    expect(node_value(node_named(other, "e = (a + b) × (b + 1)"))).to_have_text("8")
     expect(other.locator("#gradient")).to_have_text("2")  # de/da = b + 1
     expect(other.locator("#path-count")).to_have_attribute("data-count", "1")
     expect(node_named(other, "a")).to_have_class(re.compile(r"\bselected-input\b"))
@@ -177,7 +186,8 @@ def test_expand_composites_boxes_sigmoid_and_collapses(page: Page, live_server: 
             const rect = (sel) => document.querySelector(sel).getBoundingClientRect();
             const box = rect('#graph g.group[data-id="g0"] .group-box');
             // (The constant 1 is drawn inside its consumer, 1 + exp(…), not as a node.)
-            return ids.filter((id) => document.querySelector(`#graph g.node[data-id="${id}"]`)).every((id) => {
+            const drawn = (id) => document.querySelector(`#graph g.node[data-id="${id}"]`);
+            return ids.filter(drawn).every((id) => {
                 const r = rect(`#graph g.node[data-id="${id}"] .box`);
                 return r.left >= box.left && r.right <= box.right
                     && r.top >= box.top && r.bottom <= box.bottom;

@@ -131,6 +131,11 @@ class ValueNodeModel(GraphNode):
     line: int = Field(description="the statement's 1-based line in the source")
     node: str = Field(description="the id of the operations-view node holding this value")
     members: list[str] = Field(description="ids of the operations-view nodes the statement created")
+    pre: NumberOrArray = Field(
+        None,
+        description="the value of the first argument of the statement's last operation (an activation's "
+        "pre-activation); null for a leaf or an alias",
+    )
 
 
 class ValueEdgeModel(GraphEdge):

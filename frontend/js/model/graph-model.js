@@ -253,10 +253,10 @@ export function nodeTooltip(node) {
 
 export { formatNumber };
 
-/** Type sizes of a drawn node (graph.css says the same): the title, and the value and gradient lines. */
-export const NODE_FONT = { title: 14, line: 13, key: 11.5 };
+/** Type sizes of a drawn node (graph.css says the same): the title, the value, the gradient line, their keys. */
+export const NODE_FONT = { title: 14, value: 14, line: 13, key: 11.5 };
 /** Height of a node with a value and a gradient line, and of a compact one (a constant shown as a node). */
-export const NODE_HEIGHT = { full: 52, compact: 28 };
+export const NODE_HEIGHT = { full: 48, compact: 28 };
 
 /** Box size of a node drawn with `nodeText` lines (width from an estimate of the text widths). */
 export function nodeSize(node, text = nodeText(node)) {
@@ -265,7 +265,7 @@ export function nodeSize(node, text = nodeText(node)) {
   }
   const w = Math.max(
     textWidth(text.title, NODE_FONT.title) * 1.08,
-    textWidth('value ', NODE_FONT.key) + textWidth(text.value, NODE_FONT.line) * 1.08,
+    textWidth('value ', NODE_FONT.key) + textWidth(text.value, NODE_FONT.value) * 1.08,
     textWidth('grad ', NODE_FONT.key) + textWidth(text.grad, NODE_FONT.line) * 1.08,
   );
   return { width: Math.max(64, Math.min(320, Math.ceil(w + 22))), height: NODE_HEIGHT.full, compact: false };

@@ -14,7 +14,7 @@
 
 const DEFAULTS = {
   layerGap: 60, // horizontal gap between layers
-  nodeGap: 18, // vertical gap between nodes in a layer
+  nodeGap: 12, // vertical gap between nodes in a layer
   dummyHeight: 6,
   sweeps: 6,
   placementPasses: 8,
@@ -24,7 +24,7 @@ const DEFAULTS = {
   view: null, // {width, height} of the view in pixels: long chains wrap into bands to fill it (null: no wrapping)
   maxZoom: 1.5, // the view never zooms in further, so wrapping a drawing that fits at this zoom gains nothing
   bandGap: 34, // vertical gap between bands
-  maxBands: 12,
+  maxBands: 64,
 };
 
 /**
@@ -170,6 +170,37 @@ export function layoutGraph(nodes, edges, opts = {}) {
       const m = start[l + 1] - a;
       desiredPositions(flat, a, m, n, aStart, aList, bStart, succ, Y, desired, w, pull);
       placeLayer(flat, a, m, desired, w, Hv, o.nodeGap, Y, scratch);
+    }
+  }
+
+  // Compaction: aligning nodes with their neighbours spreads the columns apart; when the drawing ends
+  // up much taller than its tallest column packed, squeeze every column toward the middle (order and
+  // spacing kept, alignment scaled) so that it fits the view at a larger zoom.
+  if (o.view && vCount) {
+    let packed = 0;
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let l = 0; l < L; l++) {
+      let hsum = 0;
+      for (let i = start[l]; i < start[l + 1]; i++) hsum += Hv[flat[i]] + o.nodeGap;
+      packed = Math.max(packed, hsum - o.nodeGap);
+    }
+    for (let v = 0; v < vCount; v++) {
+      lo = Math.min(lo, Y[v] - Hv[v] / 2);
+      hi = Math.max(hi, Y[v] + Hv[v] / 2);
+    }
+    if (hi - lo > packed * 1.05) {
+      const f = packed / (hi - lo);
+      const mid = (lo + hi) / 2;
+      for (let l = 0; l < L; l++) {
+        const a = start[l];
+        const m = start[l + 1] - a;
+        for (let i = 0; i < m; i++) {
+          desired[i] = mid + (Y[flat[a + i]] - mid) * f;
+          w[i] = 1;
+        }
+        placeLayer(flat, a, m, desired, w, Hv, o.nodeGap, Y, scratch);
+      }
     }
   }
 
@@ -529,30 +560,33 @@ function assignLayers(n, E, order, nodes, outputIdx) {
 }
 
 const BALANCE_MAX_NODES = 400;
+// The zoom at which the page's text is readable (13 px lines at >= 11 px), with a little to spare.
+const READABLE_ZOOM = 1.0;
 const LEAF_PULL = 0.02;
 
 /**
  * Leaves (nodes without inputs) sit just before their first use, so a layer that feeds many weights
- * into its successor (XOR's w5, w6, b3 beside its hidden units) becomes the tallest column. Move such
- * leaves one layer to the left while that makes the drawing fit the view at a larger zoom, one at a
- * time, and only into a layer that stays shorter. Estimates the zoom from column heights (nodes, and
- * one bundled route per source passing through) and layer widths. Changes `layer` in place.
+ * into its successor (XOR's w5, w6, b3 beside its hidden units) becomes the tallest column. Spread
+ * them over the columns before their use when the drawing then fits the view at a larger zoom.
+ * Estimates the zoom from column heights (nodes, and one bundled route per source passing through)
+ * and layer widths. Changes `layer` in place.
  */
 function balanceLeaves(n, E, layer, W, H, o) {
   const isSource = new Uint8Array(n).fill(1);
-  const firstUse = new Int32Array(n).fill(0x7fffffff);
-  for (const e of E) {
-    isSource[e.t] = 0;
-    firstUse[e.s] = Math.min(firstUse[e.s], layer[e.t]);
-  }
+  for (const e of E) isSource[e.t] = 0;
+  // Room on the left: leaves may move into up to SPARE new first columns (empty ones are dropped).
+  const SPARE = 3;
+  for (let v = 0; v < n; v++) layer[v] += SPARE;
   const estimate = () => {
     let L = 0;
     for (let v = 0; v < n; v++) L = Math.max(L, layer[v] + 1);
     const height = new Float64Array(L);
     const width = new Float64Array(L);
+    const used = new Uint8Array(L);
     for (let v = 0; v < n; v++) {
       height[layer[v]] += H[v] + o.nodeGap;
       width[layer[v]] = Math.max(width[layer[v]], W[v]);
+      used[layer[v]] = 1;
     }
     // One route per source through each layer between it and its farthest use (fans are bundled).
     const reach = new Int32Array(n).fill(-1);
@@ -561,29 +595,50 @@ function balanceLeaves(n, E, layer, W, H, o) {
     let w = 2 * o.margin - o.layerGap;
     let h = 0;
     for (let l = 0; l < L; l++) {
-      w += width[l] + o.layerGap;
+      if (used[l] || height[l] > 0) w += width[l] + o.layerGap;
       h = Math.max(h, height[l]);
     }
     return { zoom: Math.min(o.maxZoom, o.view.width / w, o.view.height / (h + 2 * o.margin)), height };
   };
-  let best = estimate();
-  for (let round = 0; round < n; round++) {
-    // The tallest column, and a leaf of it that can move left.
-    let tall = 0;
-    for (let l = 1; l < best.height.length; l++) if (best.height[l] > best.height[tall]) tall = l;
-    let moved = -1;
-    for (let v = 0; v < n && moved < 0; v++) {
-      if (!isSource[v] || layer[v] !== tall || tall === 0 || firstUse[v] !== tall + 1) continue;
-      if (best.height[tall - 1] + H[v] + o.nodeGap >= best.height[tall]) continue;
-      layer[v] = tall - 1;
-      const next = estimate();
-      if (next.zoom > best.zoom * 1.001) {
-        best = next;
-        moved = v;
-      } else layer[v] = tall;
+  // Pack the leaves into the columns before their first use, right to left, so that no column is
+  // taller than the view holds at a readable zoom; keep that only if the whole drawing then fits at a
+  // larger zoom than before (extra columns cost width).
+  const before = estimate();
+  const original = layer.slice();
+  const firstUse = new Int32Array(n).fill(0x7fffffff);
+  for (const e of E) firstUse[e.s] = Math.min(firstUse[e.s], layer[e.t]);
+  let L = 0;
+  for (let v = 0; v < n; v++) L = Math.max(L, layer[v] + 1);
+  const fill = new Float64Array(L);
+  for (let v = 0; v < n; v++) if (!isSource[v]) fill[layer[v]] += H[v] + o.nodeGap;
+  const capacity = o.view.height / READABLE_ZOOM - 2 * o.margin;
+  const leaves = [];
+  for (let v = 0; v < n; v++) if (isSource[v] && firstUse[v] < 0x7fffffff) leaves.push(v);
+  leaves.sort((a, b) => firstUse[b] - firstUse[a] || a - b);
+  for (const v of leaves) {
+    const need = H[v] + o.nodeGap;
+    const route = o.dummyHeight + o.nodeGap;
+    // The nearest column with room; if none has, the least filled (farther left, its edge passes the
+    // columns in between too).
+    let at = -1;
+    let least = firstUse[v] - 1;
+    for (let l = firstUse[v] - 1; l >= 0; l--) {
+      if (fill[l] + need <= capacity) {
+        at = l;
+        break;
+      }
+      if (fill[l] + (firstUse[v] - 1 - l) * route < fill[least]) least = l;
     }
-    if (moved < 0) break;
+    if (at < 0) at = least;
+    layer[v] = at;
+    fill[at] += need;
+    for (let l = at + 1; l < firstUse[v]; l++) fill[l] += route;
   }
+  if (estimate().zoom <= before.zoom * 1.001) layer.set(original);
+  // Drop the columns nothing uses.
+  let first = Infinity;
+  for (let v = 0; v < n; v++) first = Math.min(first, layer[v]);
+  for (let v = 0; v < n; v++) layer[v] -= first === Infinity ? 0 : first;
 }
 
 /** The longest span (layers crossed) whose edges, with all shorter ones, need at most `budget` dummies. */

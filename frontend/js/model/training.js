@@ -214,6 +214,8 @@ export function deadRelus(g) {
 
 /** The value of a node's first argument (its pre-activation), or null when unknown. */
 export function preActivationOf(g, node) {
+  // A values-view node carries it (its statement's inner operations are not in that graph).
+  if (node.pre !== undefined) return node.pre;
   const e = (g.inEdges.get(node.id) ?? []).find((x) => (x.arg ?? 0) === 0);
   const parent = e ? g.byId.get(e.source) : null;
   if (!parent || parent.value === null || parent.value === undefined) return null;

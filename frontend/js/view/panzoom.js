@@ -4,6 +4,8 @@
 export const FAR_K = 0.4;
 /** Below this zoom it is "very far" (.very-far: no node titles either). */
 export const VERY_FAR_K = 0.25;
+/** Below this zoom no text can be read (titles under ~6 px): render.js draws a canvas picture instead. */
+export const OVERVIEW_K = 0.45;
 
 /**
  * @param {SVGSVGElement} svg

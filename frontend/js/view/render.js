@@ -15,7 +15,8 @@
 // - events are delegated to the layer groups (no listeners per node or edge).
 // fullCopy() gives the whole drawing at full detail, for the SVG and PNG exports.
 import { setText } from './dom.js';
-import { createPanZoom, FAR_K, VERY_FAR_K } from './panzoom.js';
+import { createPanZoom, FAR_K, VERY_FAR_K, OVERVIEW_K } from './panzoom.js';
+import { createOverview } from './overview.js';
 import { nodeText, edgeText, nodeTooltip, edgeFlow } from '../model/graph-model.js';
 import { edgePath, edgeGeometry, LABEL_H, labelWidth } from '../model/geometry.js';
 import { logScale, magnitude, formatValue } from '../model/format.js';
@@ -102,6 +103,28 @@ export function createGraphView(root, handlers = {}) {
   let hoverEdge = null;
   let foundTimer = null;
   const pz = createPanZoom(svg, viewport, { onChange: scheduleSync, onResize: scheduleSync });
+  const overview = createOverview(root);
+  root.prepend(overview.canvas);
+  let overviewQueued = false;
+  // How the overview colours what the marks single out.
+  const MARK_COLOURS = [['found', '#7c3aed'], ['anim-path', '#ea580c'], ['hl', '#ea580c'], ['selected-input', '#1d4ed8'], ['swept', '#16a34a']];
+  const overviewStyle = {
+    fill: (it) => fillOf(it),
+    nodeMark: (it) => {
+      for (const [cls, colour] of MARK_COLOURS) if (marks.get(cls)?.nodes.has(it.id)) return colour;
+      return null;
+    },
+    edgeHot: (it) => !!(marks.get('anim-path')?.edges.has(it.id) || marks.get('hl')?.edges.has(it.id)),
+  };
+  /** The overview's picture is out of date (new marks or colours): drawn anew once, after this task. */
+  function invalidateOverview() {
+    if (!overview.shown || overviewQueued) return;
+    overviewQueued = true;
+    queueMicrotask(() => {
+      overviewQueued = false;
+      overview.invalidate();
+    });
+  }
 
   // ---- building elements
 
@@ -162,14 +185,14 @@ export function createGraphView(root, handlers = {}) {
     const { p } = it;
     const before = el.toggle ?? el.badge ?? null;
     if (level >= 1 && !el.title) {
-      el.title = mkText('title', { x: p.width / 2, y: it.compact ? p.height / 2 + 4.5 : 17, 'text-anchor': 'middle' }, nodeTxt(it).title);
+      el.title = mkText('title', { x: p.width / 2, y: it.compact ? p.height / 2 + 4.5 : 16, 'text-anchor': 'middle' }, nodeTxt(it).title);
       el.g.insertBefore(el.title, before);
     }
     if (level >= 2 && !it.compact && !el.val) {
-      el.val = mk('text', 'val', { x: p.width / 2, y: 32.5, 'text-anchor': 'middle' });
+      el.val = mk('text', 'val', { x: p.width / 2, y: 30.5, 'text-anchor': 'middle' });
       el.val.append(mkText('k', null, 'value ', 'tspan'), mkText('v', null, nodeTxt(it).value, 'tspan'));
       const [k, v] = gradLine(it);
-      el.grad = mk('text', 'grad', { x: p.width / 2, y: 47, 'text-anchor': 'middle' });
+      el.grad = mk('text', 'grad', { x: p.width / 2, y: 44, 'text-anchor': 'middle' });
       el.grad.append(mkText('k', null, k, 'tspan'), mkText('v', null, v, 'tspan'));
       el.g.insertBefore(el.val, before);
       el.g.insertBefore(el.grad, before);
@@ -319,6 +342,14 @@ export function createGraphView(root, handlers = {}) {
     const key = `${t.x},${t.y},${t.k},${width},${height}`;
     if (key === lastView) return;
     lastView = key;
+    // Too far to read any text: the canvas picture instead of the SVG's elements.
+    const far = t.k < OVERVIEW_K;
+    svg.classList.toggle('overview', far);
+    if (far) {
+      overview.show(t, { width, height }, overviewStyle);
+      return;
+    }
+    overview.hide();
     const vw = width / t.k;
     const vh = height / t.k;
     const vx = -t.x / t.k;
@@ -376,6 +407,16 @@ export function createGraphView(root, handlers = {}) {
       return;
     }
     const it = nodeItemOf(ev.target);
+    if (it) handlers.onNodeClick?.(it.id);
+  });
+  // In the overview the nodes are a picture: a click finds its node from the layout.
+  svg.addEventListener('click', (ev) => {
+    if (!overview.shown || !layout) return;
+    const r = svg.getBoundingClientRect();
+    const t = pz.transform;
+    const x = (ev.clientX - r.left - t.x) / t.k;
+    const y = (ev.clientY - r.top - t.y) / t.k;
+    const it = nodeList.find((n) => x >= n.x0 && x <= n.x1 && y >= n.y0 && y <= n.y1);
     if (it) handlers.onNodeClick?.(it.id);
   });
   gNodes.addEventListener('keydown', (ev) => {
@@ -516,6 +557,7 @@ export function createGraphView(root, handlers = {}) {
       nodeList.push(it);
     }
     svg.setAttribute('data-nodes', String(nodes.size));
+    overview.setItems({ layout: lay, nodes: nodeList, edges: edgeList });
     const scale = update(view);
     // Focusable nodes exist whatever the view, in the graph's order (the tab order).
     for (const it of nodeList) if (it.pinned) drawNode(it, 0);
@@ -551,6 +593,7 @@ export function createGraphView(root, handlers = {}) {
       it.flags = `${f === 0 ? ' zero-flow' : ''}${e.local === null || e.local === undefined ? ' nonfinite' : ''}`;
       if (it.el) applyEdge(it);
     }
+    invalidateOverview();
     return { gradMin: gscale.min, gradMax: gscale.max };
   }
 
@@ -615,6 +658,7 @@ export function createGraphView(root, handlers = {}) {
       }
       marks.set(cls, want);
       svg.classList.toggle(`has-${cls}`, nodeIds.length + edgeIds.length > 0);
+      if (had.nodes.size || had.edges.size || want.nodes.size || want.edges.size) invalidateOverview();
     },
     /** Replace a node's gradient line (label and value) during a sweep; null restores it. */
     setNodeLine(id, key, value) {

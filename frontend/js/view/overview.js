@@ -1,0 +1,121 @@
+// The graph seen from far away, on a canvas: below the zoom where a node's text can be read, the
+// SVG's nodes and edges (thousands of elements to restyle and repaint on every frame of a pan) give
+// way to a picture of boxes and lines. The picture is drawn once per zoom level into a bitmap; a pan
+// only moves it, a zoom scales it until the next redraw at the new level.
+
+const REDRAW_AFTER_MS = 120; // after the last zoom step, draw the picture anew at the new zoom
+const MAX_BITMAP_PIXELS = 24e6;
+
+/**
+ * @param {HTMLElement} root the graph's container (the canvas goes in it, under nothing that needs a pointer)
+ */
+export function createOverview(root) {
+  const canvas = document.createElement('canvas');
+  canvas.className = 'graph-overview';
+  canvas.setAttribute('aria-hidden', 'true');
+  canvas.hidden = true;
+  root.append(canvas);
+  const ctx = canvas.getContext('2d');
+  let picture = null; // {bitmap, k}: the drawing at zoom k
+  let items = null; // {nodes, edges} from render.js
+  let redrawTimer = null;
+  let last = null;
+
+  function paintPicture(k, style) {
+    const { layout, nodes, edges } = items;
+    const dpr = window.devicePixelRatio || 1;
+    let scale = k * dpr;
+    const area = layout.width * layout.height * scale * scale;
+    if (area > MAX_BITMAP_PIXELS) scale *= Math.sqrt(MAX_BITMAP_PIXELS / area);
+    const bitmap = document.createElement('canvas');
+    bitmap.width = Math.max(1, Math.ceil(layout.width * scale));
+    bitmap.height = Math.max(1, Math.ceil(layout.height * scale));
+    const c = bitmap.getContext('2d');
+    c.setTransform(scale, 0, 0, scale, 0, 0);
+    c.lineCap = 'round';
+    const px = 1 / scale; // one device pixel in layout units
+    for (const pass of [false, true]) {
+      for (const it of edges) {
+        const hot = style.edgeHot(it);
+        if (hot !== pass) continue;
+        c.strokeStyle = hot ? '#ea580c' : it.t === null ? '#a8b3c4' : '#64748b';
+        c.lineWidth = Math.max(px, hot ? 3 : it.t === null ? 1.2 : 1.2 + 3.3 * it.t);
+        c.beginPath();
+        const pts = it.pts;
+        c.moveTo(pts[0][0], pts[0][1]);
+        for (let i = 1; i < pts.length; i++) {
+          const [x0, y0] = pts[i - 1];
+          const [x1, y1] = pts[i];
+          const dx = (x1 - x0) / 2;
+          c.bezierCurveTo(x0 + dx, y0, x1 - dx, y1, x1, y1);
+        }
+        c.stroke();
+      }
+    }
+    for (const it of nodes) {
+      const { p } = it;
+      c.fillStyle = style.fill(it);
+      c.fillRect(it.x0, it.y0, p.width, p.height);
+      const mark = style.nodeMark(it);
+      c.strokeStyle = mark ?? (it.focusable ? '#2563eb' : '#94a3b8');
+      c.lineWidth = Math.max(px, mark ? 4 : it.focusable ? 2 : 1.2);
+      c.strokeRect(it.x0, it.y0, p.width, p.height);
+    }
+    return { bitmap, k, scale };
+  }
+
+  function present(t, size) {
+    if (!picture) return;
+    const dpr = window.devicePixelRatio || 1;
+    const w = Math.round(size.width * dpr);
+    const h = Math.round(size.height * dpr);
+    if (canvas.width !== w || canvas.height !== h) {
+      canvas.width = w;
+      canvas.height = h;
+      canvas.style.width = `${size.width}px`;
+      canvas.style.height = `${size.height}px`;
+    }
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.clearRect(0, 0, w, h);
+    const f = (t.k * dpr) / picture.scale;
+    ctx.imageSmoothingEnabled = true;
+    ctx.drawImage(picture.bitmap, t.x * dpr, t.y * dpr, picture.bitmap.width * f, picture.bitmap.height * f);
+  }
+
+  return {
+    canvas,
+    get shown() {
+      return !canvas.hidden;
+    },
+    /** A new drawing (render.js's items and layout); the next show() paints it. */
+    setItems(next) {
+      items = next;
+      picture = null;
+    },
+    /** The marks or the colours changed: the picture is drawn anew. */
+    invalidate() {
+      picture = null;
+      if (!canvas.hidden && last) this.show(last.t, last.size, last.style);
+    },
+    /** Show the drawing at transform t ({x, y, k}) in a view of `size`. */
+    show(t, size, style) {
+      if (!items) return;
+      last = { t, size, style };
+      canvas.hidden = false;
+      if (!picture) picture = paintPicture(t.k, style);
+      present(t, size);
+      if (Math.abs(t.k / picture.k - 1) > 0.02) {
+        clearTimeout(redrawTimer);
+        redrawTimer = setTimeout(() => {
+          if (canvas.hidden || !last) return;
+          picture = paintPicture(last.t.k, last.style);
+          present(last.t, last.size);
+        }, REDRAW_AFTER_MS);
+      }
+    },
+    hide() {
+      canvas.hidden = true;
+      clearTimeout(redrawTimer);
+    },
+  };
+}

@@ -1,0 +1,234 @@
+"""The graph reads at a glance: every preset at Fit, at a laptop's sizes, measured in Chromium."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from pathgrad.presets import PRESETS
+
+from .helpers import open_app, play_to_end
+
+WINDOWS = [(1440, 900), (1280, 720)]
+MIN_TEXT_PX = 11.0
+
+# Measured in the page: each drawn node's title and value as rendered (font size x zoom), its box
+# against the graph's pane, overlaps between node boxes, and edge labels on nodes or on each other.
+MEASURE = """() => {
+  const pane = document.querySelector('#graph').getBoundingClientRect();
+  const px = (el, at = el) => parseFloat(getComputedStyle(el).fontSize) * at.getScreenCTM().a;
+  const nodes = [...document.querySelectorAll('#graph g.node')].map((g) => {
+    const title = g.querySelector('text.title');
+    const value = g.querySelector('text.val tspan.v');
+    const r = g.querySelector('rect.box').getBoundingClientRect();
+    return {
+      id: g.dataset.id, title: title?.textContent ?? '', value: value?.textContent ?? null,
+      titlePx: title ? px(title) : 0, valuePx: value ? px(value, value.parentNode) : null,
+      visible: title ? getComputedStyle(title).display !== 'none' : false,
+      box: [r.left, r.top, r.right, r.bottom], compact: g.classList.contains('kind-const'),
+    };
+  });
+  const labels = [...document.querySelectorAll('#graph g.edge-label')].map((g) => {
+    const r = g.querySelector('rect').getBoundingClientRect();
+    return { id: g.dataset.id, text: g.textContent, box: [r.left, r.top, r.right, r.bottom] };
+  });
+  return { pane: [pane.left, pane.top, pane.right, pane.bottom], nodes, labels,
+           count: Number(document.querySelector('#graph svg').dataset.nodes) };
+}"""
+
+
+def overlap(a: list[float], b: list[float], slack: float = 0.5) -> bool:
+    return a[0] < b[2] - slack and b[0] < a[2] - slack and a[1] < b[3] - slack and b[1] < a[3] - slack
+
+
+def legibility_problems(m: dict[str, Any]) -> list[str]:
+    """What is not readable in a measured drawing (an empty list when all is)."""
+    problems = []
+    pane = m["pane"]
+    if len(m["nodes"]) != m["count"]:
+        problems.append(f"{m['count'] - len(m['nodes'])} nodes not drawn")
+    for n in m["nodes"]:
+        name = n["title"] or n["id"]
+        if not n["title"] or not n["visible"]:
+            problems.append(f"{n['id']} has no visible name")
+        if n["titlePx"] < MIN_TEXT_PX:
+            problems.append(f"{name}: name at {n['titlePx']:.1f} px")
+        if not n["compact"] and (n["valuePx"] is None or n["valuePx"] < MIN_TEXT_PX or not n["value"]):
+            problems.append(f"{name}: value at {n['valuePx']} px")
+        b = n["box"]
+        if b[0] < pane[0] - 0.5 or b[1] < pane[1] - 0.5 or b[2] > pane[2] + 0.5 or b[3] > pane[3] + 0.5:
+            problems.append(f"{name} is outside the view")
+    nodes = m["nodes"]
+    for i, a in enumerate(nodes):
+        for b in nodes[:i]:
+            if overlap(a["box"], b["box"]):
+                problems.append(f"{a['title']} overlaps {b['title']}")
+    labels = m["labels"]
+    for i, a in enumerate(labels):
+        for n in nodes:
+            if overlap(a["box"], n["box"]):
+                problems.append(f"edge label {a['text']} ({a['id']}) on node {n['title']}")
+        for b in labels[:i]:
+            if overlap(a["box"], b["box"]):
+                problems.append(f"edge labels {a['text']} and {b['text']} overlap")
+    return problems
+
+
+def open_settled(page: Page, base: str, preset: str | None) -> None:
+    """Open the page (on a preset), and wait until its graph is laid out for its final pane."""
+    open_app(page, base, None)
+    if preset:
+        page.select_option("#examples", f"preset:{preset}")
+        expect(page.locator("#preset-info")).to_have_attribute("data-preset", preset)
+    expect(page.locator("#graph")).not_to_have_class(re.compile(r"\bstale\b"))
+    # Hiding a panel to make room re-lays the graph out once the pane has grown.
+    expect(page.locator("#graph")).to_have_attribute("data-settled", "true")
+    page.wait_for_timeout(400)
+    expect(page.locator("#graph")).to_have_attribute("data-settled", "true")
+
+
+@pytest.fixture
+def sized_page(browser: Browser, live_server: str) -> Iterator[Callable[[int, int], Page]]:
+    contexts = []
+
+    def make(width: int, height: int) -> Page:
+        ctx = browser.new_context(viewport={"width": width, "height": height})
+        ctx.set_default_timeout(10_000)
+        contexts.append(ctx)
+        return ctx.new_page()
+
+    yield make
+    for ctx in contexts:
+        ctx.close()
+
+
+SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+
+
+@pytest.mark.parametrize("window", WINDOWS, ids=[f"{w}x{h}" for w, h in WINDOWS])
+@pytest.mark.parametrize("preset", [None, *PRESETS], ids=["first-example", *PRESETS])
+def test_every_preset_reads_at_fit(
+    sized_page: Callable[[int, int], Page], live_server: str, preset: str | None, window: tuple[int, int]
+) -> None:
+    page = sized_page(*window)
+    open_settled(page, live_server, preset)
+    m = page.evaluate(MEASURE)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"fit-{preset or 'first-example'}-{window[0]}x{window[1]}.png"))
+    assert m["nodes"], "nothing drawn"
+    problems = legibility_problems(m)
+    assert not problems, f"zoom {page.get_attribute('#graph', 'data-zoom')}: " + "; ".join(problems[:12])
+
+
+def settle(page: Page) -> None:
+    expect(page.locator("#graph")).not_to_have_class(re.compile(r"\bstale\b"))
+    expect(page.locator("#app")).not_to_have_class(re.compile(r"\bbusy\b"))
+    expect(page.locator("#graph")).to_have_attribute("data-settled", "true")
+
+
+# Paths are listed for a number: xor-batched's inputs are arrays (listing paths for one element of
+# an array is not built yet), so it has none to add up.
+SCALAR_PRESETS = [name for name in PRESETS if name != "xor-batched"]
+
+
+@pytest.mark.parametrize("preset", SCALAR_PRESETS)
+def test_values_view_paths_add_up_to_the_gradient(page: Page, live_server: str, preset: str) -> None:
+    """In the values view the listed paths, and the animation's running sum, give the gradient."""
+    open_settled(page, live_server, preset)
+    if page.get_attribute("#graph", "data-view") != "values":
+        page.click("#view-values")
+    expect(page.locator("#graph")).to_have_attribute("data-view", "values")
+    settle(page)
+    expect(page.locator("#check")).to_have_class(re.compile(r"\bok\b"))
+    gradient = page.text_content("#gradient")
+    assert gradient and page.text_content("#listed-sum") == gradient
+    play_to_end(page)
+    expect(page.locator("#sigma")).to_have_text(gradient)
+
+
+def test_switching_views_keeps_the_selection(page: Page, live_server: str) -> None:
+    open_settled(page, live_server, "sigmoid-chain")
+    page.select_option("#input-select", "w3")
+    expect(page.locator("#paths-title")).to_have_text("Paths from w3 to C")
+    gradient = page.text_content("#gradient")
+    page.click("#view-operations")
+    expect(page.locator("#graph")).to_have_attribute("data-view", "operations")
+    expect(page.locator("#paths-title")).to_have_text("Paths from w3 to C")
+    expect(page.locator("#gradient")).to_have_text(gradient or "")
+    expect(page.locator("#input-select")).to_have_value("w3")
+    page.keyboard.press("v")
+    expect(page.locator("#graph")).to_have_attribute("data-view", "values")
+    expect(page.locator("#input-select")).to_have_value("w3")
+
+
+def test_find_jumps_and_zooms_to_a_node(page: Page, live_server: str) -> None:
+    open_settled(page, live_server, "sigmoid-chain")
+    page.click("#view-operations")
+    settle(page)
+    page.keyboard.press("/")
+    expect(page.locator("#find")).to_be_focused()
+    page.keyboard.type("h7")
+    page.keyboard.press("Enter")
+    found = page.locator("#graph g.node.found")
+    expect(found).to_have_count(1)
+    expect(found.locator("text.title")).to_have_text(re.compile(r"^h7 = "))
+    where = page.evaluate(
+        """() => {
+            const pane = document.querySelector('#graph').getBoundingClientRect();
+            const r = document.querySelector('#graph g.node.found rect.box').getBoundingClientRect();
+            const k = document.querySelector('#graph .viewport').getCTM().a;
+            return { dx: (r.left + r.right) / 2 - (pane.left + pane.right) / 2,
+                     dy: (r.top + r.bottom) / 2 - (pane.top + pane.bottom) / 2, k };
+        }"""
+    )
+    assert abs(where["dx"]) < 2 and abs(where["dy"]) < 2 and where["k"] >= 1
+    page.fill("#find", "nothing-here")
+    page.press("#find", "Enter")
+    expect(page.locator("#find")).to_have_class(re.compile(r"\bnot-found\b"))
+
+
+def test_focus_keeps_only_the_paths_of_the_input(page: Page, live_server: str) -> None:
+    open_settled(page, live_server, "leaky-relu-wide")
+    page.select_option("#input-select", "w3_2")
+    expect(page.locator("#paths-title")).to_have_text("Paths from w3_2 to C")
+    before = page.locator("#graph g.node").count()
+    page.click("#focus")
+    expect(page.locator("#focus")).to_have_attribute("aria-pressed", "true")
+    # w3_2 -> y -> C: the only path, and nothing else is drawn.
+    expect(page.locator("#graph g.node")).to_have_count(3)
+    expect(page.locator("#graph-info")).to_contain_text(f"{before - 3} off the paths hidden")
+    assert "focus=1" in page.url
+    page.keyboard.press("o")
+    expect(page.locator("#graph g.node")).to_have_count(before)
+
+
+def test_fit_fits_a_thousand_layer_chain(page: Page, live_server: str) -> None:
+    """Fit shows all of a 1,000-layer chain (4,000 operations): the smallest zoom follows the graph."""
+    lines = ["x = 0.5", "w = 0.9", "h1 = sigmoid(w*x + 0.1)"]
+    lines += [f"h{i} = sigmoid(w*h{i - 1} + 0.1)" for i in range(2, 1001)]
+    open_app(page, live_server)
+    page.fill("#source", "\n".join(lines))
+    expect(page.locator("#graph-info")).to_contain_text("output h1000", timeout=20_000)
+    settle(page)
+    for view in ("values", "operations"):
+        page.click(f"#view-{view}")
+        expect(page.locator("#graph")).to_have_attribute("data-view", view)
+        settle(page)
+        page.click("#fit")
+        fits = page.evaluate(
+            """() => {
+                const g = document.querySelector('#graph');
+                const pane = g.getBoundingClientRect();
+                const [w, h] = g.dataset.layoutSize.split('x').map(Number);
+                const m = document.querySelector('#graph .viewport').getCTM();
+                return { left: m.e, top: m.f, right: m.e + w * m.a, bottom: m.f + h * m.d,
+                         width: pane.width, height: pane.height };
+            }"""
+        )
+        assert fits["left"] >= -0.5 and fits["top"] >= -0.5, fits
+        assert fits["right"] <= fits["width"] + 0.5 and fits["bottom"] <= fits["height"] + 0.5, fits

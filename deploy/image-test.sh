@@ -346,6 +346,7 @@ if [ "$caps" = 0000000000000000 ]; then ok "no capabilities (CapEff $caps)"; els
 # A second container with the manifest's memory limit and PATHGRAD_MAX_CONCURRENT_REQUESTS: one more
 # than that many of the heaviest legal requests at once (benchmarks/load.py's /api/graph of 20 arrays
 # of 316×316 with forward mode) must give that many answers and one 503, and no out-of-memory kill.
+# (They share one core: on a busy machine they took 76 s, so the 75 s request timeout is raised here.)
 if [ "${IMAGE_TEST_MEMORY:-1}" = 1 ]; then
     read -r LIMIT CONCURRENT < <(python3 - "$ROOT/deploy/kubernetes/pathgrad.yaml" <<'EOF'
 import re, sys
@@ -366,7 +367,8 @@ EOF
     MEMORY_PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
     podman run --detach --name "$MEMORY_CONTAINER" --read-only --tmpfs /tmp --cap-drop ALL \
         --security-opt no-new-privileges --memory "$LIMIT" --memory-swap "$LIMIT" \
-        --env "PATHGRAD_MAX_CONCURRENT_REQUESTS=$CONCURRENT" --publish "127.0.0.1:$MEMORY_PORT:8000" \
+        --env "PATHGRAD_MAX_CONCURRENT_REQUESTS=$CONCURRENT" --env PATHGRAD_REQUEST_TIMEOUT_SECONDS=300 \
+        --publish "127.0.0.1:$MEMORY_PORT:8000" \
         "$TAG" >/dev/null 2>>"$STATE/run.log" || die "podman run (memory)"
     trap 'cleanup; podman rm -f --time 5 "$MEMORY_CONTAINER" >/dev/null 2>&1 || true' EXIT
     started=$(date +%s)
@@ -381,7 +383,7 @@ EOF
     idle=$(peak_file)
     started=$(date +%s)
     for _ in $(seq $((CONCURRENT + 1))); do
-        curl -sS --max-time 120 -o /dev/null -w '%{http_code}\n' -H 'content-type: application/json' \
+        curl -sS --max-time 300 -o /dev/null -w '%{http_code}\n' -H 'content-type: application/json' \
             --data-binary "@$STATE/heaviest.json" "http://127.0.0.1:$MEMORY_PORT/api/graph" &
     done >"$STATE/memory-codes.txt" 2>&1
     wait

@@ -516,3 +516,13 @@ def test_a_statement_carries_the_input_of_its_last_operation() -> None:
     assert by_name["h"]["value"] == 0.0
     assert by_name["y"]["pre"] == 3.0  # 3*h: the first argument is the literal 3
     assert by_name["x"]["pre"] is None
+
+
+def test_pre_is_the_composites_input_when_composites_are_expanded() -> None:
+    source = "x = 0.5; w = -1; h = sigmoid(w*x); t = tanh(h); r = relu(t - 1)"
+    plain = as_dict(graph_of(source))
+    expanded = as_dict(graph_of(source, expand=True))
+    shown = [n["pre"] for n in expanded["nodes"]]
+    assert shown[:2] == [None, None]  # the leaves
+    assert shown[2:] == pytest.approx([n["pre"] for n in plain["nodes"]][2:], rel=1e-12)
+    assert plain["nodes"][2]["pre"] == -0.5

@@ -471,9 +471,7 @@ def values_to_dict(
                 "members": [op_ids.node[m] for m in value.members],
                 # The input of the statement's last operation (an activation's pre-activation), so
                 # that the page can mark a dead ReLU and place the unit on the activation's curve.
-                "pre": to_json_number(value.node.parents[0].value)
-                if value.members and value.node.parents
-                else None,
+                "pre": to_json_number(_pre_activation(value)),
             }
         )
     edges = []
@@ -520,6 +518,27 @@ def values_to_dict(
             },
         },
     }
+
+
+def _pre_activation(value: ValueNode) -> Any:
+    """The value of the first argument of the statement's last operation, or None (leaf, alias).
+
+    For an expanded composite (sigmoid recorded as 1/(1+exp(−z))) the last operation is the
+    composite: its input z, the first argument from outside its group that is not a constant.
+    """
+    top = value.node
+    if not value.members or not top.parents:
+        return None
+    group = top.group
+    if group is None:
+        return top.parents[0].value
+    for member in value.members:  # in recording order
+        if member.group is not group:
+            continue
+        for parent in member.parents:
+            if parent.group is not group and parent.kind != "const":
+                return parent.value
+    return top.parents[0].value
 
 
 def value_paths_to_dict(report: PathReport, graph: ValuesGraph, source: ValueNode) -> dict[str, Any]:

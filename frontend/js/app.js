@@ -4,9 +4,9 @@ import {
   indexGraph, gradLeaves, namedNodes, findNode, structureKey, collapseGroups, nodeText, nodeSize, exprLabels, edgeText,
   NODE_FONT,
 } from './model/graph-model.js';
-import { layoutGraph } from './model/layout.js';
-import { foldConstants, focusOnPaths, nodeTitles, symbolTable } from './model/view-graph.js';
-import { placeEdgeLabels, LABEL_H, labelWidth } from './model/geometry.js';
+import { foldConstants, focusOnPaths, nodeTitles, symbolTable, markParallelEdges } from './model/view-graph.js';
+import { LABEL_H, labelWidth } from './model/geometry.js';
+import { createLayouts, WORKER_MIN_NODES } from './view/layouts.js';
 import { costs, reverseSweep, forwardSweep } from './model/paths.js';
 import { pathTimeline, pathStateAt, sweepTimeline, sweepStateAt, pathStartTime } from './model/schedule.js';
 import { encodeState, decodeState, graphRequest, pathsRequest, cleanValues, DEFAULT_STATE } from './model/state.js';
@@ -48,16 +48,41 @@ const fmt = (x) => formatNumber(x, 6);
  */
 export function createApp(els, api, opts = {}) {
   const state = { ...DEFAULT_STATE, values: {}, collapsed: [], ...(opts.initialState ?? {}) };
+  /**
+   * What the page shows now, derived from `state` and the server's answers. Every field is declared
+   * here, none is added later.
+   */
   const cur = {
-    graphJson: null, g: null, view: null, vg: null, layout: null, key: null,
-    pathsJson: null, mode: 'paths', seq: 0, abort: null, timer: null, ops: null, hover: null, status: 'idle',
+    graphJson: null, // the last graph JSON (operations or values view)
+    g: null, // graphJson indexed (graph-model.js)
+    view: null, // what is drawn: g with groups collapsed, constants folded, the focus applied
+    vg: null, // view indexed (the sweeps walk it)
+    titles: new Map(), // node id -> drawn title (view-graph.js)
+    symbols: new Map(), // op name -> symbol, from GET /api/ops
+    ops: null, // GET /api/ops as it came (the legend, the HTML export)
+    layout: null, // the drawing's layout (layout.js), with its edge labels
+    key: null, // what the layout was made for (structure, options): a new one when it changes
+    layoutAspect: null, // the pane's width / height when it was made
+    // Each new layout gets a token; the drawing shows the layout of drawnToken.
+    layoutToken: 0,
+    drawnToken: 0,
+    roomKey: null, // the layout key the side panels last made room for
+    pathsJson: null, // the last POST /api/paths answer (null: no input selected)
+    costs: null, // multiplication counts for the selected input and for all inputs
+    mode: 'paths', // what Play animates: 'paths' | 'reverse' | 'forward'
+    sweepDrawn: false, // a sweep rewrote the nodes' gradient lines (undone by restoreGraph)
+    seq: 0, // the number of the newest request; older answers are dropped
+    abort: null, // aborts the request in flight
+    timer: null, // the debounce of the next request
+    resizeTimer: null,
+    toastTimer: null,
     // Inputs the server would not list paths for in this program (e.g. through a matmul of arrays),
     // with its reason: never picked again by default, or the page would ask again and again.
     noPaths: new Map(),
     // The view picked for state.view = 'auto' (null: not decided yet for this program).
     autoView: null,
-    layoutAspect: null,
   };
+  const layouts = createLayouts();
 
   // ---- views
   const editor = createEditor(els.editor, els.error, { onInput: onSourceInput });
@@ -208,12 +233,11 @@ export function createApp(els, api, opts = {}) {
     if (!state.constants) view = foldConstants(view);
     const focusInput = state.focus ? findNode(cur.g, state.input) : null;
     if (focusInput) view = focusOnPaths(view, view.rep.get(focusInput.id) ?? focusInput.id, view.output);
-    cur.view = view;
+    cur.view = markParallelEdges(view);
     cur.vg = indexGraph({ nodes: cur.view.nodes, edges: cur.view.edges, groups: cur.view.groups, output: cur.view.output });
     const aspect = paneAspect();
     const key = `${structureKey(json)}|${state.collapsed.join(',')}|${state.constants}|${focusInput?.id ?? ''}`;
     stopAnimation();
-    let scale = null;
     if (key !== cur.key || (aspect && cur.layoutAspect && Math.max(aspect / cur.layoutAspect, cur.layoutAspect / aspect) > RELAYOUT_ASPECT)) {
       cur.key = key;
       const t0 = performance.now();
@@ -224,22 +248,49 @@ export function createApp(els, api, opts = {}) {
       // Room between layers for the local derivatives written on the edges.
       const widths = cur.view.edges.map((e) => labelWidth(edgeText(e))).sort((x, y) => x - y);
       const layerGap = Math.min(110, Math.max(56, (widths[Math.floor(widths.length * 0.75)] ?? 0) + 22));
-      cur.layout = layoutGraph(sized, cur.view.edges, { output: cur.view.output, view: viewSize, layerGap });
       cur.layoutAspect = aspect;
-      cur.layout.labels = placeEdgeLabels(cur.layout, cur.view.edges.map((e) => ({ id: e.id, width: labelWidth(edgeText(e)), height: LABEL_H })));
-      const t1 = performance.now();
-      scale = graphView.render(cur.view, cur.layout, cur.titles);
-      graphView.fit();
-      els.graph.dataset.settled = 'true';
-      makeRoomIfNeeded(key);
-      els.graph.dataset.zoom = graphView.zoom.toFixed(3);
-      els.graph.dataset.layoutMs = (t1 - t0).toFixed(1);
-      els.graph.dataset.layoutSize = `${Math.round(cur.layout.width)}x${Math.round(cur.layout.height)}`;
-      els.graph.dataset.structure = String(cur.seq);
-      afterPaint(tReceived, t1 - t0, json);
+      const job = {
+        nodes: sized,
+        edges: cur.view.edges.map((e) => ({ id: e.id, source: e.source, target: e.target, arg: e.arg })),
+        opts: { output: cur.view.output, view: viewSize, layerGap },
+        labels: cur.view.edges.map((e) => ({ id: e.id, width: labelWidth(edgeText(e)), height: LABEL_H })),
+      };
+      const token = ++cur.layoutToken;
+      const draw = (lay) => {
+        if (token !== cur.layoutToken) return; // a newer graph is on its way
+        els.graph.classList.remove('laying-out');
+        cur.layout = lay;
+        const t1 = performance.now();
+        showScale(els.scale, graphView.render(cur.view, cur.layout, cur.titles));
+        graphView.fit();
+        els.graph.dataset.settled = 'true';
+        makeRoomIfNeeded(key);
+        els.graph.dataset.zoom = graphView.zoom.toFixed(3);
+        els.graph.dataset.layoutMs = (t1 - t0).toFixed(1);
+        els.graph.dataset.layoutSize = `${Math.round(cur.layout.width)}x${Math.round(cur.layout.height)}`;
+        els.graph.dataset.structure = String(cur.seq);
+        afterPaint(tReceived, t1 - t0, json);
+        drawnGraph();
+      };
+      if (sized.length < WORKER_MIN_NODES) {
+        draw(layouts.now(job));
+        return;
+      }
+      // A big graph is laid out in the worker: the page (the editor) stays responsive meanwhile.
+      els.graph.classList.add('laying-out');
+      els.graph.dataset.settled = 'false';
+      layouts.run(job).then(draw, (e) => showErrors([{ message: `layout failed: ${e?.message ?? e}`, line: null, column: null, span: null }]));
+      return;
     }
-    scale ??= graphView.update(cur.view); // render() has just filled in a new drawing
-    showScale(els.scale, scale);
+    if (cur.layoutToken !== cur.drawnToken) return; // values for a drawing still being laid out: it draws them
+    showScale(els.scale, graphView.update(cur.view));
+    drawnGraph();
+  }
+
+  /** After the graph's values are drawn (a new layout or in place): the rest of the page follows. */
+  function drawnGraph() {
+    const json = cur.graphJson;
+    cur.drawnToken = cur.layoutToken;
     const output = cur.g.byId.get(cur.g.output);
     const what = json.view === 'values' ? 'values' : 'nodes';
     const hidden = cur.view.hidden ? ` · ${groupThousands(String(cur.view.hidden))} off the paths hidden` : '';
@@ -366,7 +417,7 @@ export function createApp(els, api, opts = {}) {
       loadTimeline();
       return;
     }
-    panel.show(pj, cur.g.byId, exprLabels(cur.g));
+    panel.show(pj, cur.g.byId, exprLabels(cur.g, 16, cur.symbols));
     const inputNode = cur.g.byId.get(pj.input) ?? findNode(cur.g, state.input);
     setText(els.pathsTitle, `Paths from ${inputNode?.name ?? pj.input} to ${cur.g.byId.get(pj.output)?.name ?? pj.output}`);
     loadTimeline();
@@ -609,7 +660,6 @@ export function createApp(els, api, opts = {}) {
       editor.setReadOnly(!!api.offline);
       leaves.setDisabled(!!api.offline);
       // The operations' symbols name the drawn nodes: the first graph waits for them.
-      cur.symbols = new Map();
       const opsLoaded = api.ops().then((r) => {
         cur.ops = r.ok ? r.body : null;
         cur.symbols = symbolTable(cur.ops);

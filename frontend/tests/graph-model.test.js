@@ -57,7 +57,9 @@ test('structureKey ignores values, not structure', () => {
 test('node and edge text', () => {
   const g = indexGraph(fixture('diamond.graph.json'));
   assert.deepEqual(nodeText(g.byId.get('n1')), { title: 'b', value: '1', grad: '5' });
-  assert.deepEqual(nodeText(g.byId.get('n5')), { title: 'e = ×', value: '6', grad: '1' });
+  // Without the view's title (view-graph.js) a named operation says its op; with it, its expression.
+  assert.deepEqual(nodeText(g.byId.get('n5')), { title: 'e = mul', value: '6', grad: '1' });
+  assert.equal(nodeText(g.byId.get('n5'), 'e = (a + b) × (b + 1)').title, 'e = (a + b) × (b + 1)');
   assert.equal(nodeText(g.byId.get('n3')).grad, '');
   assert.equal(edgeText(g.edgeById.get('e5')), '3');
   assert.equal(edgeFlow(g, g.edgeById.get('e5')), 3);
@@ -89,16 +91,18 @@ test('collapsing a sigmoid group gives one node and its composite derivative', (
 
 test('expression labels tell the two + nodes apart', async () => {
   const { exprLabels } = await import('../js/model/graph-model.js');
-  const d = exprLabels(indexGraph(fixture('diamond.graph.json')));
+  const { symbolTable } = await import('../js/model/view-graph.js');
+  const symbols = symbolTable(fixture('ops.json'));
+  const d = exprLabels(indexGraph(fixture('diamond.graph.json')), 16, symbols);
   assert.equal(d.get('n2'), 'a + b');
   assert.equal(d.get('n4'), 'b + 1');
   assert.equal(d.get('n5'), 'e');
-  const n = exprLabels(indexGraph(fixture('neuron-expanded.graph.json')));
+  const n = exprLabels(indexGraph(fixture('neuron-expanded.graph.json')), 16, symbols);
   assert.equal(n.get('n3'), 'w × x');
   assert.equal(n.get('n5'), '−z');
   assert.equal(n.get('n6'), 'exp(−z)');
   assert.equal(n.get('n8'), '1 + exp(−z)');
-  const long = exprLabels(indexGraph(fixture('neuron-expanded.graph.json')), 8);
+  const long = exprLabels(indexGraph(fixture('neuron-expanded.graph.json')), 8, symbols);
   assert.equal(long.get('n8'), '1 + …');
   assert.equal(long.get('n6'), 'exp(−z)');
 });

@@ -62,3 +62,14 @@ test('a values-view statement reads like the program, shortened when long', () =
   assert.ok(long.endsWith('…') && long.length <= 35, long);
   assert.equal(statementTitle({ name: 'w', op: 'leaf', expr: '0.5' }), 'w');
 });
+
+test('the two edges of x*x say which argument each is', async () => {
+  const { markParallelEdges } = await import('../js/model/view-graph.js');
+  const { edgeText } = await import('../js/model/graph-model.js');
+  const view = {
+    nodes: [{ id: 'n0' }, { id: 'n1' }],
+    edges: [{ id: 'e1', source: 'n0', target: 'n1', arg: 1, local: 3 }, { id: 'e0', source: 'n0', target: 'n1', arg: 0, local: 3 }],
+  };
+  const texts = Object.fromEntries(markParallelEdges(view).edges.map((e) => [e.id, edgeText(e)]));
+  assert.deepEqual(texts, { e0: 'arg 1: 3', e1: 'arg 2: 3' });
+});

@@ -99,21 +99,14 @@ export function structureKey(graph) {
   return `${graph.output}|${n}|${e}|${gr}`;
 }
 
-/** Short op symbols for nodes that have no name. */
-const SYMBOLS = {
-  add: '+', sub: '−', mul: '×', div: '÷', neg: '−', pow: '^', matmul: '@', exp: 'exp', log: 'log',
-};
-
 /**
  * The text lines to draw for a node: title, value line, gradient line. `shownTitle` (from
  * view-graph.js's nodeTitles) replaces the title made from the node alone.
  */
 export function nodeText(node, shownTitle = null) {
-  let title = node.label ?? node.name ?? SYMBOLS[node.op] ?? node.op;
+  let title = node.label ?? node.name ?? node.op;
   if (node.name && node.op !== 'leaf' && node.op !== 'const') {
-    const sym = SYMBOLS[node.op] ?? node.op;
-    title = `${node.name} = ${sym}`;
-    if (node.label && node.label !== node.name) title = `${node.name} = ${node.label}`;
+    title = `${node.name} = ${node.label && node.label !== node.name ? node.label : node.op}`;
   }
   const value = node.nonfinite && node.value === null ? 'NaN' : formatValue(node.value);
   const hasGrad = node.kind !== 'const' && node.grad !== null && node.grad !== undefined;
@@ -121,8 +114,13 @@ export function nodeText(node, shownTitle = null) {
   return { title: String(shownTitle ?? title), value, grad };
 }
 
-/** Text for an edge's local derivative. */
+/** Text for an edge's local derivative; a parallel edge (x*x) says which argument it is ("arg 2: 3"). */
 export function edgeText(edge) {
+  const text = localText(edge);
+  return edge.twin && text ? `arg ${edge.twin}: ${text}` : text;
+}
+
+function localText(edge) {
   if (edge.local === null || edge.local === undefined) return edge.local_reason ? 'NaN' : '';
   return formatValue(edge.local, 3);
 }
@@ -271,13 +269,16 @@ export function nodeSize(node, text = nodeText(node)) {
   return { width: Math.max(64, Math.min(320, Math.ceil(w + 22))), height: NODE_HEIGHT.full, compact: false };
 }
 
-const INFIX = { add: '+', sub: '−', mul: '×', div: '/', pow: '^', matmul: '@' };
+// Which operations are written between their arguments (their symbols come from GET /api/ops).
+const INFIX = new Set(['add', 'sub', 'mul', 'div', 'pow', 'matmul']);
 
 /**
  * A readable expression for every node, for path lists: names for named nodes and leaves, else the
  * expression from the node's parents, e.g. "a + b", "b + 1", "σ(z)"; too long -> "1 + exp(…)".
+ * `symbols`: op name -> symbol (view-graph.js's symbolTable of GET /api/ops).
  */
-export function exprLabels(g, maxLen = 16) {
+export function exprLabels(g, maxLen = 16, symbols = new Map()) {
+  const sym = (op) => symbols.get(op) ?? op;
   const out = new Map();
   const isBinary = new Map();
   for (const id of g.order) {
@@ -289,17 +290,17 @@ export function exprLabels(g, maxLen = 16) {
     else if (n.op === 'leaf' || n.op === 'const' || !args.length) text = String(n.label ?? n.op);
     else {
       const wrap = (a) => (isBinary.get(a) ? `(${out.get(a)})` : out.get(a));
-      if (INFIX[n.op] && args.length === 2) {
-        text = `${wrap(args[0])} ${INFIX[n.op]} ${wrap(args[1])}`;
+      if (INFIX.has(n.op) && args.length === 2) {
+        text = `${wrap(args[0])} ${sym(n.op)} ${wrap(args[1])}`;
         bin = true;
       } else if (n.op === 'neg' && args.length === 1) text = `−${wrap(args[0])}`;
-      else text = `${n.op === 'sigmoid' ? 'σ' : n.op}(${args.map((a) => out.get(a)).join(', ')})`;
+      else text = `${sym(n.op)}(${args.map((a) => out.get(a)).join(', ')})`;
       if (text.length > maxLen) {
         // Too long: keep one level, with long arguments elided.
         const short = (a) => (out.get(a).length <= 6 ? wrap(a) : '…');
-        if (INFIX[n.op] && args.length === 2) text = `${short(args[0])} ${INFIX[n.op]} ${short(args[1])}`;
+        if (INFIX.has(n.op) && args.length === 2) text = `${short(args[0])} ${sym(n.op)} ${short(args[1])}`;
         else if (n.op === 'neg' && args.length === 1) text = `−${short(args[0])}`;
-        else text = `${n.op === 'sigmoid' ? 'σ' : n.op}(${args.map(short).join(', ')})`;
+        else text = `${sym(n.op)}(${args.map(short).join(', ')})`;
       }
     }
     out.set(id, text);

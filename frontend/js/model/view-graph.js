@@ -172,3 +172,24 @@ export function statementTitle(n) {
 export function symbolTable(ops) {
   return new Map((Array.isArray(ops) ? ops : []).filter((r) => r && r.name && r.symbol).map((r) => [r.name, r.symbol]));
 }
+
+/**
+ * Parallel edges (the two edges of x*x): each gets `twin`, its rank (1, 2, …) among the edges between
+ * the same two nodes by argument, so that its label can say which argument it is. Other edges are
+ * left as they are. Returns the view with those edges copied.
+ */
+export function markParallelEdges(view) {
+  const groups = new Map();
+  for (const e of view.edges) {
+    const k = `${e.source}>${e.target}`;
+    if (!groups.has(k)) groups.set(k, []);
+    groups.get(k).push(e);
+  }
+  const twin = new Map();
+  for (const list of groups.values()) {
+    if (list.length < 2) continue;
+    [...list].sort((a, b) => (a.arg ?? 0) - (b.arg ?? 0)).forEach((e, i) => twin.set(e.id, i + 1));
+  }
+  if (!twin.size) return view;
+  return { ...view, edges: view.edges.map((e) => (twin.has(e.id) ? { ...e, twin: twin.get(e.id) } : e)) };
+}

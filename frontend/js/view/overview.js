@@ -4,7 +4,7 @@
 // only moves it, a zoom scales it until the next redraw at the new level.
 
 const REDRAW_AFTER_MS = 120; // after the last zoom step, draw the picture anew at the new zoom
-const MAX_BITMAP_PIXELS = 24e6;
+const MAX_BITMAP_PIXELS = 6e6; // a bigger picture costs more to move than drawing what is in view
 
 /**
  * @param {HTMLElement} root the graph's container (the canvas goes in it, under nothing that needs a pointer)
@@ -21,21 +21,15 @@ export function createOverview(root) {
   let redrawTimer = null;
   let last = null;
 
-  function paintPicture(k, style) {
-    const { layout, nodes, edges } = items;
-    const dpr = window.devicePixelRatio || 1;
-    let scale = k * dpr;
-    const area = layout.width * layout.height * scale * scale;
-    if (area > MAX_BITMAP_PIXELS) scale *= Math.sqrt(MAX_BITMAP_PIXELS / area);
-    const bitmap = document.createElement('canvas');
-    bitmap.width = Math.max(1, Math.ceil(layout.width * scale));
-    bitmap.height = Math.max(1, Math.ceil(layout.height * scale));
-    const c = bitmap.getContext('2d');
-    c.setTransform(scale, 0, 0, scale, 0, 0);
+  /** Draw the items that meet the box [x0, y0, x1, y1] (layout units) with `c`'s transform at `scale`. */
+  function drawItems(c, scale, style, box) {
+    const { nodes, edges } = items;
+    const meets = (it) => !box || (it.x1 >= box[0] && it.x0 <= box[2] && it.y1 >= box[1] && it.y0 <= box[3]);
     c.lineCap = 'round';
     const px = 1 / scale; // one device pixel in layout units
     for (const pass of [false, true]) {
       for (const it of edges) {
+        if (!meets(it)) continue;
         const hot = style.edgeHot(it);
         if (hot !== pass) continue;
         c.strokeStyle = hot ? '#ea580c' : it.t === null ? '#a8b3c4' : '#64748b';
@@ -53,6 +47,7 @@ export function createOverview(root) {
       }
     }
     for (const it of nodes) {
+      if (!meets(it)) continue;
       const { p } = it;
       c.fillStyle = style.fill(it);
       c.fillRect(it.x0, it.y0, p.width, p.height);
@@ -61,6 +56,22 @@ export function createOverview(root) {
       c.lineWidth = Math.max(px, mark ? 4 : it.focusable ? 2 : 1.2);
       c.strokeRect(it.x0, it.y0, p.width, p.height);
     }
+  }
+
+  /**
+   * The whole drawing at zoom k, as a bitmap, when that is small enough to keep (then a pan only moves
+   * it); null when not (a big graph seen from nearer: each frame draws just what is in view).
+   */
+  function paintPicture(k, style) {
+    const { layout } = items;
+    const scale = k * (window.devicePixelRatio || 1);
+    if (layout.width * layout.height * scale * scale > MAX_BITMAP_PIXELS) return { bitmap: null, k, scale };
+    const bitmap = document.createElement('canvas');
+    bitmap.width = Math.max(1, Math.ceil(layout.width * scale));
+    bitmap.height = Math.max(1, Math.ceil(layout.height * scale));
+    const c = bitmap.getContext('2d');
+    c.setTransform(scale, 0, 0, scale, 0, 0);
+    drawItems(c, scale, style, null);
     return { bitmap, k, scale };
   }
 
@@ -77,6 +88,11 @@ export function createOverview(root) {
     }
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.clearRect(0, 0, w, h);
+    if (!picture.bitmap) {
+      ctx.setTransform(t.k * dpr, 0, 0, t.k * dpr, t.x * dpr, t.y * dpr);
+      drawItems(ctx, t.k * dpr, last.style, [-t.x / t.k, -t.y / t.k, (size.width - t.x) / t.k, (size.height - t.y) / t.k]);
+      return;
+    }
     const f = (t.k * dpr) / picture.scale;
     ctx.imageSmoothingEnabled = true;
     ctx.drawImage(picture.bitmap, t.x * dpr, t.y * dpr, picture.bitmap.width * f, picture.bitmap.height * f);
@@ -102,9 +118,11 @@ export function createOverview(root) {
       if (!items) return;
       last = { t, size, style };
       canvas.hidden = false;
-      if (!picture) picture = paintPicture(t.k, style);
+      const scale = t.k * (window.devicePixelRatio || 1);
+      const fits = items.layout.width * items.layout.height * scale * scale <= MAX_BITMAP_PIXELS;
+      if (!picture || !!picture.bitmap !== fits) picture = paintPicture(t.k, style);
       present(t, size);
-      if (Math.abs(t.k / picture.k - 1) > 0.02) {
+      if (picture.bitmap && Math.abs(t.k / picture.k - 1) > 0.02) {
         clearTimeout(redrawTimer);
         redrawTimer = setTimeout(() => {
           if (canvas.hidden || !last) return;

@@ -1,0 +1,56 @@
+// Where a graph is laid out: in a Web Worker for big graphs (the page stays responsive), on the main
+// thread for small ones (no round trip) and wherever a worker cannot start (an exported file: URL).
+import { layoutGraph } from '../model/layout.js';
+import { placeEdgeLabels } from '../model/geometry.js';
+
+/** Graphs with at least this many nodes are laid out in the worker. */
+export const WORKER_MIN_NODES = 1500;
+
+export function createLayouts() {
+  let worker = null;
+  let failed = false;
+  let next = 0;
+  const pending = new Map();
+  const start = () => {
+    if (worker || failed) return worker;
+    try {
+      worker = new Worker(new URL('../layout-worker.js', import.meta.url), { type: 'module' });
+      worker.onmessage = (ev) => {
+        const job = pending.get(ev.data.id);
+        if (!job) return;
+        pending.delete(ev.data.id);
+        if (ev.data.error) job.reject(new Error(ev.data.error));
+        else job.resolve(ev.data.layout);
+      };
+      worker.onerror = () => {
+        // The worker could not load (an offline copy, a blocked script): lay out here from now on.
+        failed = true;
+        worker = null;
+        for (const job of pending.values()) job.fallback();
+        pending.clear();
+      };
+    } catch {
+      failed = true;
+      worker = null;
+    }
+    return worker;
+  };
+  const here = (job) => {
+    const layout = layoutGraph(job.nodes, job.edges, job.opts);
+    layout.labels = placeEdgeLabels(layout, job.labels);
+    return layout;
+  };
+  return {
+    /** Lay out now, on this thread. */
+    now: here,
+    /** Lay out, in the worker when the graph is big: a Promise of the layout. */
+    run(job) {
+      if (job.nodes.length < WORKER_MIN_NODES || !start()) return Promise.resolve(here(job));
+      return new Promise((resolve, reject) => {
+        const id = ++next;
+        pending.set(id, { resolve, reject, fallback: () => resolve(here(job)) });
+        worker.postMessage({ id, ...job });
+      });
+    },
+  };
+}

@@ -42,9 +42,10 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def live_server(workers: int = 1) -> Iterator[str]:
+def live_server(workers: int = 1, settings: dict[str, str] | None = None) -> Iterator[str]:
+    """`pathgrad serve` on a free port, with extra PATHGRAD_* environment `settings`; yields its URL."""
     port = free_port()
-    env = dict(os.environ, PATHGRAD_LOG_LEVEL="warning")
+    env = dict(os.environ, PATHGRAD_LOG_LEVEL="warning", **(settings or {}))
     process = subprocess.Popen(
         [sys.executable, "-m", "pathgrad.cli", "serve", "--port", str(port), "--workers", str(workers)],
         env=env,

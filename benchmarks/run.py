@@ -1,6 +1,7 @@
 """pathgrad's benchmarks: one table, each figure beside its goal and its reference.
 
-Run from the repository: `make bench` (or `.venv/bin/python benchmarks/run.py [core] [api]`).
+Run from the repository: `make bench` (or `.venv/bin/python benchmarks/run.py [core] [api] [refusal] [load]
+[hostile]`).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ def print_table(rows: list[tuple[str, str, str, str]]) -> None:
 
 
 def main(argv: list[str]) -> int:
-    groups = argv or ["core", "training", "api", "browser", "load"]
+    groups = argv or ["core", "training", "api", "refusal", "browser", "view", "load", "hostile"]
     print(f"pathgrad benchmarks on {platform.machine()}, {os.cpu_count()} cores, "
           f"Python {platform.python_version()}")
     rows: list[tuple[str, str, str, str]] = []
@@ -39,14 +40,26 @@ def main(argv: list[str]) -> int:
         from api import api_rows
 
         rows += api_rows()
+    if "refusal" in groups:
+        from refusal import refusal_rows
+
+        rows += refusal_rows()
     if "browser" in groups:
         from browser import run as browser_rows
 
         rows += browser_rows()
+    if "view" in groups:
+        from view import run as view_rows
+
+        rows += view_rows()
     if "load" in groups:
         from load import load_rows
 
         rows += load_rows()
+    if "hostile" in groups:
+        from hostile import hostile_rows
+
+        rows += hostile_rows()
     print_table(rows)
     return 0
 

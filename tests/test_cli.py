@@ -41,8 +41,15 @@ def test_grad_with_arrays_expand_and_output(capsys: pytest.CaptureFixture[str]) 
 def test_grad_shows_nonfinite_values_with_their_reason(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "grad", "x = 0; y = log(x)")
     assert code == 0
-    assert out.splitlines()[0].startswith("y = non-finite")
+    assert out.splitlines()[0].startswith("y = -inf")  # its kind, not just "non-finite"
     assert "log" in out.splitlines()[0]
+
+
+def test_paths_shows_both_witnesses_and_the_verdict(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "paths", "x = 1; y = 1 + 1e-19*x", "--wrt", "x")
+    assert code == 0
+    assert "forward mode" in out and "1e-19" in out
+    assert "cannot resolve below" in out
 
 
 def test_paths_lists_them_and_checks_the_sum(capsys: pytest.CaptureFixture[str]) -> None:

@@ -780,3 +780,15 @@ def test_compiled_operator_matches_the_rows_rules(name: str) -> None:
 def _same(x: float | None, y: float | None) -> bool:
     """Equal, or both NaN."""
     return x == y or (x is not None and y is not None and math.isnan(x) and math.isnan(y))
+
+
+def test_second_order_through_a_vector_matmul_raises_as_documented() -> None:
+    # The README's limit: a recorded backward pass (create_graph) goes through @ of matrices only.
+    W = Var(np.array([[1.0, 2.0], [3.0, 4.0]]))
+    v = Var(np.array([0.5, -1.0]))
+    with pytest.raises(NotImplementedError, match="matrix @ matrix only"):
+        grad(total(W @ v), [W, v], create_graph=True)
+    column = Var(np.array([[0.5], [-1.0]]))
+    gW, _ = grad(total(sin(W @ column)), [W, column], create_graph=True)
+    (h,) = grad(total(gW), [column])  # matrix @ matrix: fine
+    assert np.shape(h) == (2, 1)

@@ -9,10 +9,12 @@ import pytest
 
 from pathgrad import (
     Const,
+    FiniteDifference,
     GradCheck,
     Var,
     check_gradients,
     exp,
+    finite_difference,
     grad,
     leaky_relu,
     mean,
@@ -20,9 +22,12 @@ from pathgrad import (
     relu,
     sigmoid,
     sin,
+    sqrt,
     tanh,
 )
 from pathgrad import sum as total
+from pathgrad.presets import PRESETS
+from pathgrad.service import build
 
 
 def test_numeric_gradient_of_a_scalar_is_a_float() -> None:
@@ -123,3 +128,61 @@ def test_check_gradients_tolerances() -> None:
     assert check_gradients(lambda x: x**3, 1.0, eps=1e-2, rtol=1e-3).ok
     x = Var(1.0)
     assert grad(x**3, [x]) == [3.0]
+
+
+# --- the honest witness: Richardson extrapolation with its own error estimate ---------------------------
+
+
+def test_finite_difference_estimates_its_own_error() -> None:
+    x = Var(0.6)
+    y = sin(x) * exp(x)
+    fd = finite_difference(y, x)
+    exact = math.exp(0.6) * (math.cos(0.6) + math.sin(0.6))
+    assert isinstance(fd, FiniteDifference) and fd.resolves
+    assert abs(fd.value - exact) <= fd.error  # the estimate's error bounds its real error
+    assert 0.0 < fd.error < 1e-9 * exact  # and it is far tighter than one central difference
+    assert fd.verdict(exact) == "agrees"
+
+
+def test_a_vanishing_gradient_is_resolved_and_compared_relatively() -> None:
+    # The sigmoid chain's −3.62e-9: one central difference gave −3.11e-9 (14% off) and passed the
+    # absolute floor of 1e-8. The extrapolated estimate resolves it and tells 14% apart.
+    program = build(PRESETS["sigmoid-chain"].source())
+    w1 = program.leaves["w1"]
+    (gradient,) = grad(program.output, [w1])
+    fd = finite_difference(program.output, w1)
+    assert fd.resolves and fd.error < 1e-3 * abs(gradient)
+    assert fd.value == pytest.approx(gradient, rel=1e-4, abs=0.0)
+    assert fd.verdict(gradient) == "agrees"
+    assert fd.verdict(gradient * 0.86) == "differs"
+
+
+def test_a_gradient_below_the_rounding_of_the_output_cannot_be_resolved() -> None:
+    # 1 + 1e-19·x rounds to 1 for every x near 1: differences see 0, the gradient is 1e-19.
+    x = Var(1.0)
+    y = 1.0 + 1e-19 * x
+    (gradient,) = grad(y, [x])
+    fd = finite_difference(y, x)
+    assert fd.value == 0.0 and not fd.resolves
+    assert 1e-17 < fd.error < 1e-12  # "cannot resolve below ~1e-14"
+    assert fd.verdict(gradient) == "unresolved"
+    assert fd.verdict(0.0) == "unresolved"
+    assert fd.verdict(5.0) == "differs"  # far outside the estimate's error: a real disagreement
+
+
+def test_finite_difference_of_a_nonfinite_output() -> None:
+    x = Var(1000.0)
+    fd = finite_difference(exp(x), x)
+    assert not fd.resolves and fd.verdict(math.inf) == "nonfinite"
+
+
+def test_finite_difference_near_a_domain_edge_shrinks_its_step() -> None:
+    x = Var(1e-4)
+    fd = finite_difference(sqrt(x), x)
+    assert fd.resolves and fd.value == pytest.approx(0.5 / math.sqrt(1e-4), rel=1e-8)
+
+
+def test_check_gradients_is_relative_and_says_when_it_cannot_resolve() -> None:
+    result = check_gradients(lambda x: 1.0 + 1e-19 * x, 1.0)
+    assert result.ok and result.unresolved == 1  # consistent, but no witness to the value
+    assert check_gradients(lambda x: sin(x), 0.3).unresolved == 0

@@ -9,8 +9,8 @@ import re
 import numpy as np
 import pytest
 
-from pathgrad import Var, exp, sigmoid
-from pathgrad.graph_json import format_number, graph_to_dict, to_dot, to_json_number
+from pathgrad import Var, exp, service, sigmoid
+from pathgrad.graph_json import format_number, graph_to_dict, to_dot, to_json_kind, to_json_number
 
 INF, NAN = math.inf, math.nan
 
@@ -114,3 +114,111 @@ def test_to_dot_shows_missing_and_array_values() -> None:
     assert "[…]" in dot
     graph["nodes"][0]["value"] = None
     assert "value —" in to_dot(graph)
+
+
+# --- edge-local derivatives: none needed from a constant, a reason where one is undefined -------------
+
+
+def _edges_into(graph: dict, op: str) -> list[dict]:
+    target = {n["id"] for n in graph["nodes"] if n["op"] == op}
+    return sorted((e for e in graph["edges"] if e["target"] in target), key=lambda e: e["arg"])
+
+
+def test_a_constant_exponent_needs_no_derivative_and_is_not_nan() -> None:
+    # Every squared-error loss drew the edge from the literal 2 as a red NaN (2·ln(x − 1), x − 1 < 0).
+    program = service.build("x = 0.5; y = (x - 1)^2")
+    graph = service.graph_for(program)
+    base, exponent = _edges_into(graph, "pow")
+    assert base["local"] == pytest.approx(-1.0) and base["local_needed"] is True
+    assert base["local_reason"] is None
+    assert exponent["local"] is None and exponent["local_needed"] is False
+    assert exponent["local_reason"] == "no gradient flows to a constant: its derivative is not needed"
+    assert all(not e["local_needed"] for e in graph["edges"] if e["source"] in _constants(graph))
+
+
+def _constants(graph: dict) -> set[str]:
+    return {n["id"] for n in graph["nodes"] if n["kind"] == "const"}
+
+
+def test_a_variable_exponent_on_a_negative_base_says_why_its_derivative_is_undefined() -> None:
+    program = service.build("x = -0.5; b = 2; y = x^b")
+    base, exponent = _edges_into(service.graph_for(program), "pow")
+    assert base["local"] == pytest.approx(-1.0) and base["local_reason"] is None
+    assert exponent["local"] is None and exponent["local_needed"] is True
+    assert "negative base" in exponent["local_reason"] and "ln a" in exponent["local_reason"]
+    assert "-0.5" in exponent["local_reason"]
+
+
+def test_an_infinite_local_derivative_names_its_rule() -> None:
+    program = service.build("x = 0; y = sqrt(x)")
+    (edge,) = _edges_into(service.graph_for(program), "sqrt")
+    assert edge["local"] is None and "sqrt" in edge["local_reason"]
+
+
+# --- non-finite numbers keep their kind ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "kind"),
+    [
+        (None, None),
+        (1.5, None),
+        (INF, "inf"),
+        (-INF, "-inf"),
+        (NAN, "nan"),
+        (np.float64(-np.inf), "-inf"),
+        (np.array(NAN), "nan"),
+        (np.array([1.0, 2.0]), None),
+        (np.array([1.0, INF, -INF, NAN]), [None, "inf", "-inf", "nan"]),
+        (np.array([[NAN, 1.0], [2.0, -INF]]), [["nan", None], [None, "-inf"]]),
+        ((1.0, -INF), [None, "-inf"]),
+    ],
+)
+def test_to_json_kind(value: object, kind: object) -> None:
+    assert to_json_kind(value) == kind
+    json.dumps(kind, allow_nan=False)
+
+
+@pytest.mark.parametrize(
+    ("source", "value_kind", "grad_kind"),
+    [
+        ("x = 0; y = log(x)", "-inf", None),  # shown as NaN before: it is −∞
+        ("x = 0; y = 1/x", "inf", None),
+        ("x = -1; y = sqrt(x)", "nan", None),
+        ("x = -800; y = -exp(-x)", "-inf", None),
+    ],
+)
+def test_nonfinite_values_travel_with_their_kind(source: str, value_kind: str, grad_kind: str | None) -> None:
+    graph = service.graph_for(service.build(source))
+    (out,) = [n for n in graph["nodes"] if n["id"] == graph["output"]]
+    assert out["value"] is None and out["nonfinite"] is True
+    assert out["value_kind"] == value_kind and out["grad_kind"] == grad_kind
+    (x,) = [n for n in graph["nodes"] if n["name"] == "x"]
+    assert x["value_kind"] is None and x["grad_nonfinite"] is True
+    assert x["grad_kind"] in ("inf", "-inf", "nan")
+    json.dumps(graph, allow_nan=False)
+
+
+def test_kinds_of_gradients_tangents_and_edges() -> None:
+    # d log(x)/dx = 1/x = +∞ at 0; reaching x through −log it is −∞.
+    graph = service.graph_for(service.build("x = 0; y = -log(x)"), forward="x")
+    (x,) = [n for n in graph["nodes"] if n["name"] == "x"]
+    assert x["grad"] is None and x["grad_kind"] == "-inf"
+    (out,) = [n for n in graph["nodes"] if n["id"] == graph["output"]]
+    assert out["value_kind"] == "inf" and out["tangent_kind"] == "-inf"
+    (edge,) = _edges_into(graph, "log")
+    assert edge["local"] is None and edge["local_kind"] == "inf"
+    finite = [n for n in graph["nodes"] if n["value"] is not None]
+    assert all(n["value_kind"] is None for n in finite)
+
+
+def test_array_kinds_are_per_entry() -> None:
+    graph = service.graph_for(service.build("x = [0, 1, -1]; y = sum(log(x))"))
+    (logs,) = [n for n in graph["nodes"] if n["op"] == "log"]
+    assert logs["value"][1] == 0.0 and logs["value"][0] is None
+    assert logs["value_kind"] == ["-inf", None, "nan"]
+
+
+def test_to_dot_names_the_kind_of_a_nonfinite_number() -> None:
+    dot = to_dot(service.graph_for(service.build("x = 0; y = -log(x)")))
+    assert "value -inf" in dot and "value inf" in dot and "grad -inf" in dot

@@ -24,6 +24,7 @@ from pathgrad import (
     Var,
     cos,
     count_paths,
+    exp,
     expand_composites,
     grad,
     local_derivative,
@@ -374,3 +375,68 @@ def test_top_k_paths_are_the_k_largest(
     for path in report.paths:
         assert_is_a_real_path(path, source, output)
     assert report.remainder == report.gradient - report.listed_sum
+
+
+def hub(branches: int, rungs: int = 10) -> tuple[Node, Node]:
+    """A ladder of ``rungs`` diamonds into a hub H, then one strong and ``branches`` weak branches
+    H·0.001, summed: 2**rungs · (branches + 1) paths, and every path passes the hub."""
+    x = Var(1.0)
+    h = x
+    for _ in range(rungs):
+        h = h * 2.0 + h * 3.0
+    y = h
+    for _ in range(branches):
+        y = y + h * 0.001
+    return y, x
+
+
+def test_the_frontier_of_a_hub_listing_is_bounded_by_the_edges_it_walks() -> None:
+    # The seed kept every edge of every node passed: 200 paths through a hub of 2,000 branches left
+    # about 400,000 partial paths waiting. Now each edge walked leaves at most one.
+    y, x = hub(2_000)
+    report = paths(y, x, limit=200)
+    assert report.count == 2**10 * 2_001 and len(report.paths) == 200
+    walked = sum(len(p.edges) for p in report.paths)
+    assert report.frontier <= walked + 1
+    assert report.frontier < 2_000 * 3  # not one entry per branch per path listed
+    # The strongest path goes the ×3 way up the whole ladder, then straight on (factor 1).
+    assert report.paths[0].product == pytest.approx(3.0**10)
+    assert_sorted_by_magnitude(report)
+
+
+def test_the_hub_listing_is_exactly_the_top_paths() -> None:
+    y, x = hub(40, rungs=4)
+    brute = all_paths(y, x)
+    report = paths(y, x, limit=100)
+    expected = sorted((abs(product_of(e)) for e in brute), reverse=True)[:100]
+    assert [abs(p.product) for p in report.paths] == pytest.approx(expected, rel=1e-12)
+    assert len({edge_key(p.edges) for p in report.paths}) == 100
+
+
+# --- non-finite products and sums are values, never an exception ------------------------------------
+
+
+def test_finite_products_whose_sum_overflows_add_up_to_infinity() -> None:
+    # math.fsum raised OverflowError: x·1e300·1e8 is 1e308 twice, and 2e308 is past float64's range.
+    x = Var(1.0)
+    y = x * 1e300 * 1e8 + x * 1e300 * 1e8
+    report = paths(y, x)
+    assert [p.product for p in report.paths] == [1e308, 1e308]
+    assert report.listed_sum == math.inf and report.gradient == math.inf
+    assert math.isnan(report.remainder)
+
+
+def test_a_sum_overflowing_only_on_the_way_is_still_exact() -> None:
+    x = Var(1.0)
+    y = x * 1e300 * 1e8 + x * 1e300 * 1e8 + x * (-1e300) * 1e8
+    report = paths(y, x)
+    assert report.listed_sum == pytest.approx(1e308, rel=1e-15)
+
+
+def test_infinite_products_of_both_signs_sum_to_nan() -> None:
+    # fsum raised ValueError("-inf + inf in fsum"), which the service turned into a 422 on `input`.
+    x = Var(1000.0)
+    y = exp(x) - exp(x)
+    report = paths(y, x)
+    assert sorted(p.product for p in report.paths) == [-math.inf, math.inf]
+    assert math.isnan(report.listed_sum) and math.isnan(report.gradient)

@@ -419,3 +419,57 @@ def test_apply_accepts_a_row_and_raw_numbers() -> None:
     assert y.value == 6.0 and y.op == "mul"
     assert y.parents[0].kind == "const" and not y.parents[0].requires_grad
     assert apply("leaky_relu", -1.0).value == pytest.approx(-0.01)
+
+
+# --- powers at base 0: exact derivatives, one convention for the exponent ---------------------------
+
+
+def _x_to_the(exponent: float, x0: float = 0.0) -> tuple[Node, Node]:
+    x = Var(x0)
+    return x, x**exponent
+
+
+@pytest.mark.parametrize(("exponent", "slope"), [(0.0, 0.0), (1.0, 1.0), (2.0, 0.0), (3.0, 0.0)])
+def test_powers_at_zero_have_exact_first_derivatives(exponent: float, slope: float) -> None:
+    # x⁰ is the constant 1: its derivative is 0 everywhere, also at 0 (not 0·0⁻¹ = 0·∞).
+    x, y = _x_to_the(exponent)
+    assert grad(y, [x]) == [slope]
+    assert tangents([y], x)[y] == slope
+    assert y.partials is not None and y.partials[0] == slope
+    xs = Var(np.zeros(3))
+    (g,) = grad(total(xs**exponent), [xs])
+    np.testing.assert_array_equal(g, [slope] * 3)
+
+
+@pytest.mark.parametrize(("exponent", "curvature"), [(0.0, 0.0), (1.0, 0.0), (2.0, 2.0), (3.0, 0.0)])
+def test_powers_at_zero_have_exact_second_derivatives(exponent: float, curvature: float) -> None:
+    x, y = _x_to_the(exponent)
+    (g,) = grad(y, [x], create_graph=True)
+    assert grad(g, [x]) == [curvature]
+    xs = Var(np.zeros(3))
+    (gs,) = grad(total(xs**exponent), [xs], create_graph=True)
+    (hs,) = grad(total(gs), [xs])
+    np.testing.assert_array_equal(hs, [curvature] * 3)
+
+
+@pytest.mark.parametrize("exponent", [0.0, 0.5, 1.0, 2.5])
+def test_the_exponents_derivative_at_base_zero_is_zero(exponent: float) -> None:
+    # The documented convention: d(aᵇ)/db = 0 at a = 0 (exact for b > 0, where 0ᵇ is constantly 0).
+    a, b = Var(0.0), Var(exponent)
+    y = a**b
+    assert grad(y, [b]) == [0.0]
+    assert tangents([y], b)[y] == 0.0
+    (g,) = grad(y, [b], create_graph=True)
+    assert g.value == 0.0
+    bs = Var(np.full(2, exponent))
+    (gs,) = grad(total(Const(np.zeros(2)) ** bs), [bs])
+    np.testing.assert_array_equal(gs, [0.0, 0.0])
+
+
+def test_a_zero_power_of_a_zero_leaf_keeps_the_whole_gradient_finite() -> None:
+    # The generated program of the issue: `… - s6^0.0` where s6 = 0 made the whole gradient NaN.
+    program = service.build("s6 = 0; w = 0.3; y = sigmoid(w*2) * s6 - s6^0.0 + w*s6")
+    x, w = program.leaves["s6"], program.leaves["w"]
+    gx, gw = grad(program.output, [x, w])
+    assert gx == pytest.approx(1 / (1 + math.exp(-0.6)) + 0.3, rel=1e-15)  # σ(2w) − 0 + w
+    assert gw == 0.0

@@ -88,8 +88,8 @@ def test_a_square_is_one_edge_with_local_2x() -> None:
     assert y.partials == (6.0,)
     result = as_dict(graph)
     assert result["edges"] == [
-        {"id": "u0", "source": "v0", "target": "v1", "arg": 0, "local": 6.0, "local_reason": None,
-         "occurrences": 2}
+        {"id": "u0", "source": "v0", "target": "v1", "arg": 0, "local": 6.0, "local_kind": None,
+         "local_needed": True, "local_reason": None, "occurrences": 2}
     ]
     assert result["stats"] == {"nodes": 2, "edges": 1, "path_counts": {"v0": "1"}}
 
@@ -177,8 +177,11 @@ def test_statement_with_no_leaf_gets_no_gradient_like_a_constant() -> None:
     nodes = {n["name"]: n for n in result["nodes"]}
     assert nodes["c"]["grad"] is None and nodes["c"]["kind"] == "op"
     assert nodes["x"]["grad"] == 12.0
-    # y's parents in order of first appearance: c (local x = 2), then x (local c = 12).
-    assert [(e["source"], e["local"]) for e in result["edges"]] == [("v1", 2.0), ("v0", 12.0)]
+    # y's parents in order of first appearance: c, then x (local c = 12). No gradient flows to c, a
+    # statement of constants alone, so its edge carries no derivative (as from a literal).
+    assert [(e["source"], e["local"], e["local_needed"]) for e in result["edges"]] == [
+        ("v1", None, False), ("v0", 12.0, True)
+    ]
 
 
 # --- the presets --------------------------------------------------------------------------------

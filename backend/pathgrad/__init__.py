@@ -45,7 +45,14 @@ from pathgrad.engine import (
     transpose,
 )
 from pathgrad.gc_tuning import tune_gc
-from pathgrad.gradcheck import GradCheck, check_gradients, numeric_gradient
+from pathgrad.gradcheck import (
+    FiniteDifference,
+    GradCheck,
+    check_gradients,
+    finite_difference,
+    finite_differences,
+    numeric_gradient,
+)
 from pathgrad.paths import Path, PathReport, count_paths, path_counts_to, paths
 from pathgrad.primitives import FUNCTIONS, PRIMITIVES, Param, Primitive
 
@@ -53,6 +60,7 @@ __all__ = [
     "FUNCTIONS",
     "PRIMITIVES",
     "Const",
+    "FiniteDifference",
     "GradCheck",
     "Group",
     "Node",
@@ -69,6 +77,8 @@ __all__ = [
     "evaluate",
     "exp",
     "expand_composites",
+    "finite_difference",
+    "finite_differences",
     "grad",
     "gradients",
     "inv",

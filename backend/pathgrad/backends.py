@@ -195,8 +195,16 @@ class ScalarBackend:
         return 1.0 if x > 0.0 else (-1.0 if x < 0.0 else 0.0)
 
     @staticmethod
-    def log_or_nan(x: float) -> float:
-        return math.log(x) if x > 0.0 else math.nan
+    def pow_da(a: float, b: float) -> float:
+        """d(aᵇ)/da = b·aᵇ⁻¹, and 0 where b = 0 (a⁰ is the constant 1, also at a = 0)."""
+        return b * math.pow(a, b - 1.0) if b != 0.0 else 0.0
+
+    @staticmethod
+    def pow_db(ans: float, a: float, b: float) -> float:
+        """d(aᵇ)/db = aᵇ·ln a; 0 at a = 0 (the convention); NaN for a < 0."""
+        if a > 0.0:
+            return ans * math.log(a)
+        return 0.0 if a == 0.0 else math.nan
 
     @staticmethod
     def lazy(thunk: Any) -> Any:
@@ -252,8 +260,20 @@ class ArrayBackend:
         return np.where(x > 0, 1.0, slope).astype(np.result_type(x, np.float32))
 
     @staticmethod
-    def log_or_nan(x: Any) -> Any:
-        return np.where(x > 0, np.log(np.where(x > 0, x, 1.0)), np.nan)
+    def pow_da(a: Any, b: Any) -> Any:
+        """d(aᵇ)/da = b·aᵇ⁻¹, and 0 where b = 0 (the base is then replaced by 1, so no 0·∞)."""
+        zero = np.equal(b, 0)
+        if not zero.any():
+            return b * np.power(a, b - 1.0)
+        return np.where(zero, 0.0, b * np.power(np.where(zero, 1.0, a), b - 1.0))
+
+    @staticmethod
+    def pow_db(ans: Any, a: Any, b: Any) -> Any:
+        """d(aᵇ)/db = aᵇ·ln a; 0 where a = 0 (the convention); NaN where a < 0."""
+        positive = np.greater(a, 0)
+        out = ans * np.where(positive, np.log(np.where(positive, a, 1.0)), np.nan)
+        zero = np.equal(a, 0)
+        return np.where(zero, 0.0, out) if zero.any() else out
 
     @staticmethod
     def lazy(thunk: Any) -> Any:

@@ -86,11 +86,11 @@ def _table(rows: Sequence[Sequence[str]]) -> str:
                      for row in rows)
 
 
-def _show(value: Any) -> str:
+def _show(value: Any, kind: Any = None) -> str:
     if isinstance(value, float):
         return format_number(value)
     if value is None:
-        return "non-finite"
+        return kind if isinstance(kind, str) else "non-finite"
     return json.dumps(value)
 
 
@@ -124,13 +124,14 @@ def _print_grad(program: Any, graph: dict[str, Any]) -> None:
     by_id = {node["id"]: node for node in graph["nodes"]}
     out = by_id[graph["output"]]
     name = out["name"] or "output"
-    print(f"{name} = {_show(out['value'])}" + (f"  ({out['reason']})" if out["reason"] else ""))
+    why = f"  ({out['reason']})" if out["reason"] else ""
+    print(f"{name} = {_show(out['value'], out['value_kind'])}{why}")
     rows = [["leaf", "value", f"d{name}/dleaf", "paths"]]
     counts = graph["stats"]["path_counts"]
     for node in graph["nodes"]:
         if node["op"] == "leaf":
-            rows.append([node["name"] or node["id"], _show(node["value"]),
-                         _show(node["grad"]), counts.get(node["id"], "0")])
+            rows.append([node["name"] or node["id"], _show(node["value"], node["value_kind"]),
+                         _show(node["grad"], node["grad_kind"]), counts.get(node["id"], "0")])
     print(_table(rows))
 
 
@@ -143,17 +144,30 @@ def _print_paths(result: dict[str, Any]) -> None:
     print(f"{count:,} path(s); showing the top {shown} by |product|")
     rows = [["#", "path", "factors", "product"]]
     for k, path in enumerate(result["paths"], 1):
+        kinds = path["factor_kinds"] or [None] * len(path["factors"])
         rows.append([
             str(k),
             " → ".join(label[n] for n in path["nodes"]),
-            " × ".join(_show(f) for f in path["factors"]) or "1",
-            _show(path["product"]),
+            " × ".join(_show(f, kind) for f, kind in zip(path["factors"], kinds, strict=True)) or "1",
+            _show(path["product"], path["product_kind"]),
         ])
     print(_table(rows))
-    print(f"sum of listed paths  {_show(result['listed_sum'])}")
-    print(f"reverse-mode gradient {_show(result['gradient'])}")
-    print(f"unlisted remainder   {_show(result['remainder'])}")
-    print(f"finite differences   {_show(result['finite_difference'])}")
+    print(f"sum of listed paths  {_show(result['listed_sum'], result['listed_sum_kind'])}")
+    print(f"reverse-mode gradient {_show(result['gradient'], result['gradient_kind'])}")
+    print(f"unlisted remainder   {_show(result['remainder'], result['remainder_kind'])}")
+    print(f"forward mode         {_show(result['forward_mode'], result['forward_mode_kind'])}")
+    fd = _show(result["finite_difference"], result["finite_difference_kind"])
+    error = result["finite_difference_error"]
+    verdict = {
+        "agrees": "agrees",
+        "differs": "differs",
+        "unresolved": f"cannot resolve below ~{_show(error)}",
+        "nonfinite": "not finite",
+    }[result["finite_difference_verdict"]]
+    spread = f" ± {_show(error)}" if isinstance(error, float) else ""
+    print(f"finite differences   {fd}{spread}: {verdict}")
+    for field, why in result["reasons"].items():
+        print(f"  {field} is not finite: {why}")
 
 
 def _serve(args: argparse.Namespace) -> int:

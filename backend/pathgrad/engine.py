@@ -513,7 +513,6 @@ class GraphBackend:
 
     exp = staticmethod(exp)
     log = staticmethod(log)
-    log_or_nan = staticmethod(log)
 
     @staticmethod
     def lazy(thunk: Any) -> Any:
@@ -535,6 +534,28 @@ class GraphBackend:
     @staticmethod
     def pow(a: Any, b: Any) -> Node:
         return _binary(_POW, a, b)
+
+    # pow's partials with the table's conventions at b = 0 and a = 0, recorded as nodes. Where a
+    # convention applies, the base is replaced by 1 (a·0 + 1, a constant mask), so the recorded
+    # expression and all its derivatives are 0 there instead of 0·∞.
+    @staticmethod
+    def pow_da(a: Node, b: Node) -> Node:
+        zero = np.equal(b.value, 0)
+        if not zero.any():
+            return b * GraphBackend.pow(a, b - 1.0)
+        if zero.ndim == 0:
+            return Const(0.0)
+        return b * GraphBackend.pow(_masked_to_one(a, zero), b - 1.0)
+
+    @staticmethod
+    def pow_db(ans: Node, a: Node, b: Node) -> Node:
+        zero = np.equal(a.value, 0)
+        if not zero.any():
+            return ans * log(a)
+        if zero.ndim == 0:
+            return Const(0.0)
+        safe = _masked_to_one(a, zero)
+        return GraphBackend.pow(safe, b) * log(safe)
 
     # Derivatives of steps are zero almost everywhere: constants in a recorded graph.
     @staticmethod
@@ -578,6 +599,12 @@ class GraphBackend:
         raise NotImplementedError(
             "matmul: second derivatives are supported for matrix @ matrix only, not vectors or batches"
         )
+
+
+def _masked_to_one(a: Node, where: np.ndarray) -> Node:
+    """a with the entries at ``where`` replaced by 1, as a differentiable node (zero slope there)."""
+    keep = np.where(where, 0.0, 1.0)
+    return a * Const(keep) + Const(1.0 - keep)
 
 
 def _raw(x: Node, fn: str, *args: Any) -> Value:
@@ -885,19 +912,37 @@ def _jvp(node: Node, ts: list[Any]) -> Any:
 # --- replay, local derivatives, non-finite reasons ----------------------------------------------
 
 
-def evaluate(outputs: Sequence[Node], overrides: dict[Node, Any]) -> dict[Node, Value]:
-    """Recompute every value of the graph with some leaves replaced (no new nodes are made)."""
+def evaluate(
+    outputs: Sequence[Node], overrides: dict[Node, Any], order: Sequence[Node] | None = None
+) -> dict[Node, Value]:
+    """Recompute every value of the graph with some leaves replaced (no new nodes are made).
+
+    ``order`` (the outputs' :func:`topological_order`) saves sorting it again when replaying often.
+    """
     values: dict[Node, Value] = {}
     with np.errstate(all="ignore"):
-        for node in topological_order(outputs):
+        for node in topological_order(outputs) if order is None else order:
             if node in overrides:
                 values[node] = as_value(overrides[node])
-            elif node.prim is None:
+                continue
+            row = node.prim
+            if row is None:
                 values[node] = node.value
-            else:
-                xs = [values[p] for p in node.parents]
-                xs = [np.float64(x) if type(x) is float else x for x in xs]
-                values[node] = _normalize(node.prim.forward(ARRAY, *xs, *node.params))
+                continue
+            a = values[node.p0]  # type: ignore[index]
+            b = None if node.p1 is None else values[node.p1]
+            if node.d0 is not None and type(a) is float and (b is None or type(b) is float):
+                # Numbers: the math module, several times faster than numpy scalars (finite
+                # differences replay the graph a dozen times); numpy where math raises (IEEE inf/nan).
+                try:
+                    values[node] = (
+                        row.forward(SCALAR, a, *node.params) if b is None else row.forward(SCALAR, a, b)
+                    )
+                    continue
+                except _DOMAIN_ERRORS:
+                    pass
+            xs = [np.float64(x) if type(x) is float else x for x in ((a,) if b is None else (a, b))]
+            values[node] = _normalize(row.forward(ARRAY, *xs, *node.params))
     return values
 
 

@@ -42,6 +42,57 @@ def to_json_number(value: Any) -> Any:
     return boxed.tolist()
 
 
+def _kind(number: float) -> str | None:
+    if number == number:
+        return None if abs(number) != math.inf else ("inf" if number > 0 else "-inf")
+    return "nan"
+
+
+def to_json_kind(value: Any) -> Any:
+    """What :func:`to_json_number` sent as ``null``: ``"inf"``, ``"-inf"`` or ``"nan"``.
+
+    ``None`` when every entry is finite (or there is no value); for an array with a non-finite entry,
+    nested lists of its shape with ``None`` at the finite entries.
+    """
+    if value is None:
+        return None
+    if isinstance(value, float):
+        return _kind(value)
+    array = np.asarray(value, dtype=np.float64)
+    if array.ndim == 0:
+        return _kind(float(array))
+    bad = ~np.isfinite(array)
+    if not bad.any():
+        return None
+    kinds = np.full(array.shape, None, dtype=object)
+    kinds[np.isnan(array)] = "nan"
+    kinds[array == math.inf] = "inf"
+    kinds[array == -math.inf] = "-inf"
+    return kinds.tolist()
+
+
+CONSTANT_EDGE = "no gradient flows to a constant: its derivative is not needed"
+
+
+def local_reason(node: Node, index: int) -> str:
+    """Why the local derivative d(node)/d(its argument ``index``) is infinite or NaN."""
+    parents = node.parents
+    for i, parent in enumerate(parents):
+        if not is_finite(parent.value):
+            return f"{node.op}'s input {i + 1} is not finite, so its derivative is not either"
+    row = node.prim
+    assert row is not None
+    why = row.derivative_domain[index] if index < len(row.derivative_domain) else ""
+    if not why:
+        why = "it is beyond float64's range (±1.8e308)" if is_finite(node.value) else (
+            "the value itself is not finite"
+        )
+    at = ""
+    if all(type(p.value) is float for p in parents):
+        at = " (at " + ", ".join(f"{p.value:.6g}" for p in parents) + ")"
+    return f"d{node.op}/d(input {index + 1}) is not finite here{at}: {why}"
+
+
 def format_number(value: float) -> str:
     """A short, readable rendering of a number for labels."""
     if not math.isfinite(value):
@@ -109,8 +160,11 @@ def graph_to_dict(
                 "name": node.name,
                 "kind": node.kind,
                 "value": to_json_number(node.value),
+                "value_kind": to_json_kind(node.value),
                 "grad": to_json_number(adjoint),
+                "grad_kind": to_json_kind(adjoint),
                 "tangent": to_json_number(tangent),
+                "tangent_kind": to_json_kind(tangent),
                 "shape": list(node.shape),
                 "group": None,
                 "nonfinite": reason is not None,
@@ -129,7 +183,11 @@ def graph_to_dict(
             entries = 0 if node.partials is not None else math.prod(node.shape) * math.prod(parent.shape)
             local: Any
             why: str | None
-            if entries <= max_jacobian_entries and jacobian_total + entries > max_jacobian_total:
+            if not parent.requires_grad:
+                # A literal or data: no gradient flows to it, so its edge's derivative (2·ln(x − 1) for
+                # the exponent of (x − 1)^2, NaN for x < 1) is never used and not computed.
+                local, why = None, CONSTANT_EDGE
+            elif entries <= max_jacobian_entries and jacobian_total + entries > max_jacobian_total:
                 local, why = None, (
                     f"the graph's Jacobians would hold more than {max_jacobian_total:,} entries "
                     "(max_jacobian_total)"
@@ -139,7 +197,7 @@ def graph_to_dict(
                 if local is not None:
                     jacobian_total += entries
             if local is not None and not is_finite(local):
-                why = "the local derivative is not finite here"
+                why = local_reason(node, index)
             edges.append(
                 {
                     "id": ids.edge[(node, index)],
@@ -147,6 +205,8 @@ def graph_to_dict(
                     "target": ids.node[node],
                     "arg": index,
                     "local": to_json_number(local),
+                    "local_kind": to_json_kind(local),
+                    "local_needed": parent.requires_grad,
                     "local_reason": why,
                 }
             )
@@ -173,8 +233,51 @@ def graph_to_dict(
     }
 
 
+def product_reason(factors: Sequence[float], product: float) -> str | None:
+    """Why a path's product is infinite or NaN (None when it is finite)."""
+    if math.isfinite(product):
+        return None
+    if any(math.isnan(f) for f in factors):
+        return "a local derivative on this path is undefined (NaN)"
+    if any(math.isinf(f) for f in factors):
+        if any(f == 0.0 for f in factors):
+            return "∞ × 0 is undefined: one local derivative is infinite and another is 0"
+        return "a local derivative on this path is infinite"
+    return "the local derivatives multiply past float64's range (±1.8e308)"
+
+
+def sum_reason(products: Sequence[float], total: float) -> str | None:
+    """Why the sum of the listed products is infinite or NaN (None when it is finite)."""
+    if math.isfinite(total):
+        return None
+    if any(math.isnan(p) for p in products):
+        return "a listed path's product is undefined (NaN)"
+    if math.inf in products and -math.inf in products:
+        return "∞ + (−∞) is undefined: paths with infinite products of both signs"
+    if any(math.isinf(p) for p in products):
+        return "a listed path's product is infinite"
+    return "the products add up past float64's range (±1.8e308)"
+
+
 def paths_to_dict(report: PathReport, ids: GraphIds, output: Node, source: Node) -> dict[str, Any]:
-    """A :class:`~pathgrad.paths.PathReport` in the graph's ids."""
+    """A :class:`~pathgrad.paths.PathReport` in the graph's ids.
+
+    Non-finite numbers are null beside their ``*_kind``; ``reasons`` says, for each of listed_sum,
+    gradient and remainder that is not finite, why.
+    """
+    products = [p.product for p in report.paths]
+    reasons: dict[str, str] = {}
+    why_sum = sum_reason(products, report.listed_sum)
+    if why_sum is not None:
+        reasons["listed_sum"] = why_sum
+    if not math.isfinite(report.gradient):
+        reasons["gradient"] = (
+            "reverse mode adds the same products: " + why_sum
+            if why_sum is not None and not report.truncated
+            else "reverse mode meets a non-finite local derivative or adjoint on the way"
+        )
+    if not math.isfinite(report.remainder):
+        reasons["remainder"] = "gradient − listed sum is not finite: one of them is not"
     return {
         "output": ids.node[output],
         "input": ids.node.get(source),
@@ -186,13 +289,20 @@ def paths_to_dict(report: PathReport, ids: GraphIds, output: Node, source: Node)
                 "nodes": [ids.node[n] for n in path.nodes],
                 "edges": [ids.edge[e] for e in path.edges],
                 "factors": [to_json_number(f) for f in path.factors],
+                "factor_kinds": to_json_kind(path.factors),
                 "product": to_json_number(path.product),
+                "product_kind": to_json_kind(path.product),
+                "product_reason": product_reason(path.factors, path.product),
             }
             for path in report.paths
         ],
         "listed_sum": to_json_number(report.listed_sum),
+        "listed_sum_kind": to_json_kind(report.listed_sum),
         "gradient": to_json_number(report.gradient),
+        "gradient_kind": to_json_kind(report.gradient),
         "remainder": to_json_number(report.remainder),
+        "remainder_kind": to_json_kind(report.remainder),
+        "reasons": reasons,
     }
 
 
@@ -202,19 +312,23 @@ def to_dot(graph: dict[str, Any]) -> str:
     def quote(text: str) -> str:
         return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
-    def show(value: Any) -> str:
+    def show(value: Any, kind: Any = None) -> str:
         if isinstance(value, float):
             return format_number(value)
-        return "—" if value is None else "[…]"
+        if value is None:
+            return kind if isinstance(kind, str) else "—"  # "inf", "-inf", "nan"
+        return "[…]"
 
     lines = ["digraph pathgrad {", "  rankdir=LR;", '  node [fontname="Helvetica", shape=box];']
     for node in graph["nodes"]:
-        text = f"{node['label']}\nvalue {show(node['value'])}\ngrad {show(node['grad'])}"
+        value = show(node["value"], node.get("value_kind"))
+        text = f"{node['label']}\nvalue {value}\ngrad {show(node['grad'], node.get('grad_kind'))}"
         if node["name"] and node["name"] != node["label"]:
             text = f"{node['name']} = {text}"
         shape = "ellipse" if node["kind"] in ("input", "param") else "box"
         lines.append(f"  {node['id']} [label={quote(text)}, shape={shape}];")
     for edge in graph["edges"]:
-        lines.append(f"  {edge['source']} -> {edge['target']} [label={quote(show(edge['local']))}];")
+        local = show(edge["local"], edge.get("local_kind"))
+        lines.append(f"  {edge['source']} -> {edge['target']} [label={quote(local)}];")
     lines.append("}")
     return "\n".join(lines) + "\n"

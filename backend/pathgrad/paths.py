@@ -5,7 +5,8 @@ it. Paths *explain* gradients here; gradients are always computed by reverse mod
 
 * :func:`count_paths` counts paths exactly (Python ints) with one pass in topological order.
 * :func:`paths` lists them by decreasing |product| with a best-first search whose heuristic, the
-  largest |product| from a node to y, is exact: each listed path costs a walk along its own length.
+  largest |product| from a node to y, is exact: each listed path costs a walk along its own length,
+  and the search holds at most one waiting partial path per edge walked.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ class PathReport:
     listed_sum: float
     gradient: float
     limit: int
+    frontier: int = 0  # the most partial paths the listing held at once (at most its edges, plus one)
 
     @property
     def remainder(self) -> float:
@@ -80,10 +82,32 @@ def paths(output: Node, source: Node, limit: int = 20) -> PathReport:
     total = count_paths(output, source, order)
     gradient = gradients(output, order=order).get(source, 0.0)
     listed: list[Path] = []
+    frontier = 0
     if total and limit > 0:
-        listed = _best_paths(output, source, order, limit)
-    listed_sum = math.fsum(p.product for p in listed)
-    return PathReport(total, listed, listed_sum, float(gradient), limit)
+        listed, frontier = _best_paths(output, source, order, limit)
+    listed_sum = sum_products([p.product for p in listed])
+    return PathReport(total, listed, listed_sum, float(gradient), limit, frontier)
+
+
+_SCALE = 2.0**-64
+
+
+def sum_products(products: Sequence[float]) -> float:
+    """The correctly rounded sum of the products, as IEEE arithmetic extends it past the finite.
+
+    ``math.fsum`` raises where the answer is not finite: OverflowError when finite terms add up past
+    ±1.8e308 and ValueError for ∞ + (−∞). Those are values here (±∞, NaN), to show with their reason.
+    """
+    if not all(map(math.isfinite, products)):
+        infinities = {p for p in products if math.isinf(p)}
+        if len(infinities) != 1 or any(map(math.isnan, products)):
+            return math.nan  # a NaN term, or ∞ + (−∞)
+        return infinities.pop()
+    try:
+        return math.fsum(products)
+    except OverflowError:
+        # Scaled down by a power of two (exact), summed, scaled back: ±∞ if the sum is past range.
+        return math.fsum(p * _SCALE for p in products) / _SCALE
 
 
 def _log_abs(d: float) -> float:
@@ -97,7 +121,9 @@ def _plus(a: float, b: float) -> float:
     return -math.inf if total != total else total  # inf + (−inf): rank last, never NaN
 
 
-def _best_paths(output: Node, source: Node, order: Sequence[Node], limit: int) -> list[Path]:
+def _best_paths(
+    output: Node, source: Node, order: Sequence[Node], limit: int
+) -> tuple[list[Path], int]:
     # Every node of `order` is an ancestor of the output; keep the descendants of the source.
     # Nodes older than the source cannot descend from it, so the scan starts at the source.
     below = order[order.index(source) :]
@@ -134,24 +160,53 @@ def _best_paths(output: Node, source: Node, order: Sequence[Node], limit: int) -
             if candidate > top:
                 top = candidate
         best[node] = top
-    # Rank partial paths by their "slack": how far below the best continuation each edge taken so far
-    # fell. Edges on a best continuation add exactly 0, so equal products tie exactly however long the
-    # paths are (summing logs along them would round ties apart). Ties pop the newest entry first:
-    # depth-first, so each path completes in a walk along its length.
-    tiebreak = _counter(0, -1)
-    # Heap entries: (slack, tiebreak, node, linked list of edges).
-    heap: list[tuple[float, int, Node, tuple | None]] = [(0.0, next(tiebreak), source, None)]
-    found: list[Path] = []
-    while heap and len(found) < limit:
-        slack, _, node, trail = heapq.heappop(heap)
+    if source is output:
+        return [_materialize(source, None)], 0
+    # Each node's edges, best first, with their "slack": how far below the node's best continuation
+    # the edge falls (0 for the best edge, exactly, so equal products tie exactly however long the
+    # paths are; summing logs along them would round ties apart).
+    ranked: dict[Node, list[tuple[float, Node, int]]] = {}
+    for node in nodes:
         if node is output:
-            found.append(_materialize(source, trail))
             continue
         here = best[node]
-        for child, index, lg in children[node]:
-            total = slack + _slack(here, _plus(lg, best[child]))
-            heapq.heappush(heap, (total, next(tiebreak), child, ((child, index), trail)))
-    return found
+        edges = [(_slack(here, _plus(lg, best[child])), child, index) for child, index, lg in children[node]]
+        edges.sort(key=_first)
+        ranked[node] = edges
+    # Best-first search over partial paths, expanded lazily: a heap entry is "a prefix ending at
+    # `node`, then its `rank`-th edge", keyed by the slack of the whole. Popping one walks on along
+    # best edges (slack 0: nothing in the heap can come first) to the output and leaves, at each node
+    # passed, one entry for the next edge there. So each pop lists a path, each node passed adds at
+    # most one entry, and the frontier holds at most as many entries as the listed paths have edges
+    # (the seed pushed every edge of every node passed: 10,000 entries per path at a hub of 10,000).
+    # Ties pop the newest entry first (depth-first).
+    tiebreak = _counter(0, -1)
+    # Heap entries: (slack, tiebreak, node, rank, slack of the prefix, linked list of its edges).
+    heap: list[tuple[float, int, Node, int, float, tuple | None]] = [
+        (0.0, next(tiebreak), source, 0, 0.0, None)
+    ]
+    found: list[Path] = []
+    frontier = 1
+    while heap and len(found) < limit:
+        slack, _, node, rank, prefix, trail = heapq.heappop(heap)
+        while True:
+            edges = ranked[node]
+            _, child, index = edges[rank]
+            if rank + 1 < len(edges):
+                heapq.heappush(
+                    heap, (prefix + edges[rank + 1][0], next(tiebreak), node, rank + 1, prefix, trail)
+                )
+            trail = ((child, index), trail)
+            if child is output:
+                found.append(_materialize(source, trail))
+                break
+            node, rank, prefix = child, 0, slack
+        frontier = max(frontier, len(heap))
+    return found, frontier
+
+
+def _first(edge: tuple[float, Node, int]) -> float:
+    return edge[0]
 
 
 def _slack(best_here: float, through_edge: float) -> float:

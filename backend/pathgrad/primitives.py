@@ -22,7 +22,8 @@ fast path for Python floats (one function call per operation instead of three).
   mode's hot path on arrays: ``(g, ans, a, b, need_a, need_b) -> (ga, gb)`` for a binary row,
   ``(g, ans, x, *params) -> gx`` for a unary one. It must agree with the generic rule.
 
-Kinks have fixed, documented values: relu'(0) = 0, leaky_relu'(0) = slope, abs'(0) = 0.
+Kinks have fixed, documented values: relu'(0) = 0, leaky_relu'(0) = slope, abs'(0) = 0; powers at
+base 0 too: d(a⁰)/da = 0 and d(aᵇ)/db = 0 at a = 0.
 """
 
 from __future__ import annotations
@@ -77,6 +78,8 @@ class Primitive:
     domain: str = ""  # why this row can give a non-finite value
     # The same VJP written for numpy alone (see pathgrad.backends): reverse mode's fast path on arrays.
     array_vjp: Rule | None = None
+    # Per argument: why that edge-local derivative can be infinite or NaN where the value is finite.
+    derivative_domain: tuple[str, ...] = ()
 
     def describe(self) -> dict[str, Any]:
         """The row as plain data, for ``/api/ops`` and the legend."""
@@ -173,13 +176,23 @@ _ROWS: list[Primitive] = [
         domain="1/x is undefined at x = 0",
     ),
     Primitive(
-        "pow", 2, "^", "d(aᵇ)/da = b·aᵇ⁻¹, d(aᵇ)/db = aᵇ·ln a", "a to the power b",
+        "pow", 2, "^",
+        "d(aᵇ)/da = b·aᵇ⁻¹ (0 where b = 0: a⁰ is the constant 1), d(aᵇ)/db = aᵇ·ln a (0 where a = 0)",
+        "a to the power b",
         forward=rule("F, a, b: F.pow(a, b)"),
-        # The exponent's partial is lazy: x^2 with a constant 2 never needs a log of x.
-        partials=rule("F, ans, a, b: (b * F.pow(a, b - 1.0), F.lazy(lambda: ans * F.log_or_nan(a)))"),
+        # Base 0 is exact: d(a⁰)/da = 0, not 0·0⁻¹ = NaN, so x^1's second derivative at 0 is 0 too.
+        # The exponent's partial at a = 0 is 0 by convention (exact for b > 0, where 0ᵇ is constantly
+        # 0), as relu'(0) = 0. It is lazy: x^2 with a constant 2 never needs a log of x. Each backend
+        # implements pow_da/pow_db with these conventions (numbers, numpy, recorded graphs).
+        partials=rule("F, ans, a, b: (F.pow_da(a, b), F.lazy(lambda: F.pow_db(ans, a, b)))"),
         function=False,
         domain="aᵇ overflows past ±1.8e308; a negative base needs an integer exponent; "
         "0 to a negative power is infinite",
+        derivative_domain=(
+            "b·aᵇ⁻¹ is infinite at a = 0 when b < 1, and undefined for a negative base unless b is an "
+            "integer",
+            "aᵇ·ln a is undefined for a negative base a (ln a needs a ≥ 0; at a = 0 it is taken as 0)",
+        ),
     ),
     Primitive(
         "square", 1, "x²", "square'(x) = 2x", "x²",

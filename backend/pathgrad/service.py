@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
 import numpy as np
 
-from pathgrad.engine import Node, topological_order
-from pathgrad.gradcheck import numeric_gradient
-from pathgrad.graph_json import GraphIds, graph_to_dict, paths_to_dict, to_json_number
+from pathgrad.engine import Node, tangents, topological_order
+from pathgrad.gradcheck import FiniteDifference, finite_difference
+from pathgrad.graph_json import GraphIds, graph_to_dict, paths_to_dict, to_json_kind, to_json_number
 from pathgrad.language import LanguageError, Limits, Program, build_program
 from pathgrad.paths import paths
 from pathgrad.presets import PRESETS, Preset
@@ -17,9 +18,10 @@ from pathgrad.values_view import (
     VIEWS,
     ValueNode,
     ValuesGraph,
-    value_numeric_gradient,
+    value_finite_difference,
     value_paths,
     value_paths_to_dict,
+    value_tangents,
     values_graph,
     values_to_dict,
 )
@@ -173,7 +175,12 @@ def paths_for(
     except ValueError as error:
         raise RequestError("input", str(error)) from None
     result = paths_to_dict(report, ids, output, source)
-    result["finite_difference"] = to_json_number(numeric_gradient(output, source))
+    # Two witnesses of the gradient: forward mode (exact, another order of the same products) and
+    # an extrapolated finite difference with its own error, which says when it cannot resolve.
+    with np.errstate(all="ignore"):
+        forward = float(tangents([output], source).get(output, 0.0))
+        estimate = finite_difference(output, source)
+    _witnesses(result, forward, estimate, report.gradient)
     result["graph"] = graph_to_dict(
         output,
         order=order,
@@ -206,10 +213,28 @@ def _value_paths_for(
     except ValueError as error:
         raise RequestError("input", str(error)) from None
     result = value_paths_to_dict(report, graph, source)
-    result["finite_difference"] = to_json_number(value_numeric_gradient(graph, source))
+    with np.errstate(all="ignore"):
+        forward = float(value_tangents(graph, source).get(graph.output, 0.0))
+        estimate = value_finite_difference(graph, source)
+    _witnesses(result, forward, estimate, report.gradient)
     result["graph"] = _values_dict(program, graph, None, max_jacobian_entries, max_jacobian_total)
     result["view"] = "values"
     return result
+
+
+def _witnesses(result: dict[str, Any], forward: float, estimate: FiniteDifference, gradient: float) -> None:
+    """The paths answer's two witnesses of ``gradient``, with their kinds, reasons and verdict."""
+    result["forward_mode"] = to_json_number(forward)
+    result["forward_mode_kind"] = to_json_kind(forward)
+    result["finite_difference"] = to_json_number(estimate.value)
+    result["finite_difference_kind"] = to_json_kind(estimate.value)
+    result["finite_difference_error"] = to_json_number(estimate.error)
+    result["finite_difference_resolves"] = estimate.resolves
+    result["finite_difference_verdict"] = estimate.verdict(gradient)
+    if not math.isfinite(forward):
+        result["reasons"]["forward_mode"] = "forward mode meets a non-finite local derivative or tangent"
+    if not math.isfinite(estimate.value):
+        result["reasons"]["finite_difference"] = "the output is not finite near the input's value"
 
 
 def _longest_path(order: Sequence[Node], source: Node, output: Node) -> int:

@@ -35,6 +35,22 @@ class Settings(BaseSettings):
     max_concurrent_requests: int = Field(32, ge=1, le=10_000)
     # Longest a request may take, training streams included: later, 504 (or the stream is closed).
     request_timeout_seconds: float = Field(75.0, gt=0)
+    # In flight at once from one client (address, or X-Forwarded-For from a trusted proxy) in one
+    # worker process, streams included: more get 503.
+    max_requests_per_client: int = Field(8, ge=1, le=10_000)
+    # A request body must have arrived this long after the request began: else 408 (slow uploads).
+    body_timeout_seconds: float = Field(10.0, gt=0)
+    # A client that takes nothing of an answer or a stream for this long is disconnected.
+    send_stall_seconds: float = Field(5.0, gt=0)
+    # Compute processes per worker process (graph and paths run there, never in the server). A
+    # client may hold all of them but one.
+    compute_processes: int = Field(2, ge=1, le=64)
+    # A computation still running after this long is stopped (its process killed): 422.
+    max_compute_seconds: float = Field(10.0, gt=0)
+    # Memory (address space) a compute process may take beyond what it holds at start: beyond, 422.
+    max_task_memory_bytes: int = Field(1024 * 1024 * 1024, ge=64 * 1024 * 1024)
+    # Answers estimated (or measured) above this get 422 naming the option that makes them big.
+    max_response_bytes: int = Field(32 * 1024 * 1024, ge=64 * 1024)
     # Programs (see pathgrad.language.limits.Limits)
     max_source_chars: int = Field(64_000, ge=1)
     max_statements: int = Field(5_000, ge=1)
@@ -54,6 +70,12 @@ class Settings(BaseSettings):
     max_train_steps: int = Field(200_000, ge=0)
     max_train_events: int = Field(2_000, ge=3)
     max_train_seconds: float = Field(60.0, gt=0)
+    # Bytes of events one training stream may send (estimated before the run, counted during it).
+    max_train_stream_bytes: int = Field(16 * 1024 * 1024, ge=64 * 1024)
+    # Training streams at once in one worker process (each runs in a process of its own), and from one
+    # client; more get 503.
+    max_train_streams: int = Field(4, ge=1, le=1_000)
+    max_train_streams_per_client: int = Field(2, ge=1, le=1_000)
 
     @field_validator("log_level", mode="before")
     @classmethod

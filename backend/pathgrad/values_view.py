@@ -30,12 +30,20 @@ import numpy as np
 
 from pathgrad import engine
 from pathgrad.engine import Node, Var, is_finite, nonfinite_reason
-from pathgrad.graph_json import GraphIds, format_number, paths_to_dict, to_json_number
+from pathgrad.gradcheck import FiniteDifference, richardson
+from pathgrad.graph_json import (
+    CONSTANT_EDGE,
+    GraphIds,
+    format_number,
+    paths_to_dict,
+    to_json_kind,
+    to_json_number,
+)
 from pathgrad.language.builder import Program, record_expression
 from pathgrad.language.errors import Positions
 from pathgrad.language.printer import to_source
 from pathgrad.language.syntax import Assign, Expr, Name, children, literal_value
-from pathgrad.paths import PathReport, _best_paths, path_counts_to
+from pathgrad.paths import Path, PathReport, _best_paths, path_counts_to, sum_products
 
 VIEWS = ("operations", "values")
 
@@ -129,7 +137,8 @@ class ValueNode:
     def jvp(self, tangents: Sequence[Any]) -> Any:
         """Σ ∂self/∂parent · tangent over the parents whose tangent is not None."""
         if self.partials is not None:
-            return _sum([d * t for d, t in zip(self.partials, tangents, strict=True) if t is not None])
+            terms = [d * t for d, t in zip(self.partials, tangents, strict=True) if t is not None]
+            return sum_products(terms)
         top = self.top
         assert top is not None
         total: Any = None
@@ -290,15 +299,6 @@ def _expression_text(source: str, expr: Expr) -> str:
     return " ".join(_COMMENT.sub(" ", text).split())
 
 
-def _sum(terms: Sequence[float]) -> float:
-    """The correctly rounded sum, or IEEE arithmetic's ±inf or NaN where it is not finite."""
-    try:
-        return math.fsum(terms)
-    except (OverflowError, ValueError):  # finite terms past float64's range, or inf + (−inf)
-        with np.errstate(all="ignore"):
-            return float(np.sum(np.asarray(terms, dtype=np.float64)))
-
-
 def _or_zeros(value: Any, like: Any) -> Any:
     if value is not None:
         return value
@@ -367,12 +367,15 @@ def value_paths(graph: ValuesGraph, source: ValueNode, limit: int = 20) -> PathR
     mode through the values graph.
     """
     total = value_path_counts(graph).get(source, 0)
-    listed = []
+    listed: list[Path] = []
+    frontier = 0
     if total and limit > 0:
-        listed = _best_paths(_as_node(graph.output), _as_node(source), _as_nodes(graph.nodes), limit)
+        listed, frontier = _best_paths(
+            _as_node(graph.output), _as_node(source), _as_nodes(graph.nodes), limit
+        )
     gradient = value_gradients(graph).get(source, 0.0)
-    listed_sum = _sum([p.product for p in listed])
-    return PathReport(total, listed, listed_sum, float(gradient), limit)
+    listed_sum = sum_products([p.product for p in listed])  # ±∞ or NaN, never an exception
+    return PathReport(total, listed, listed_sum, float(gradient), limit, frontier)
 
 
 def value_numeric_gradient(graph: ValuesGraph, source: ValueNode, eps: float = 1e-6) -> Any:
@@ -394,6 +397,14 @@ def value_numeric_gradient(graph: ValuesGraph, source: ValueNode, eps: float = 1
         minus = _replay(graph, source, shifted.reshape(np.shape(base)))
         out[i] = (plus - minus) / (2.0 * eps)
     return out.reshape(np.shape(base))
+
+
+def value_finite_difference(graph: ValuesGraph, source: ValueNode) -> FiniteDifference:
+    """d(output)/d(source), a number, by extrapolated differences with their own error
+    (:func:`pathgrad.gradcheck.richardson`), replaying the re-recorded statements."""
+    if type(source.value) is not float:
+        return FiniteDifference(math.nan, math.inf)
+    return richardson(lambda v: float(_replay(graph, source, v)), source.value)
 
 
 def _replay(graph: ValuesGraph, source: ValueNode, value: Any) -> Any:
@@ -458,8 +469,11 @@ def values_to_dict(
                 "name": value.name,
                 "kind": value.kind,
                 "value": to_json_number(value.value),
+                "value_kind": to_json_kind(value.value),
                 "grad": to_json_number(adjoint),
+                "grad_kind": to_json_kind(adjoint),
                 "tangent": to_json_number(tangents.get(value)),
+                "tangent_kind": to_json_kind(tangents.get(value)),
                 "shape": list(value.shape),
                 "group": None,
                 "nonfinite": reason is not None,
@@ -480,7 +494,10 @@ def values_to_dict(
         entries = 0 if child.partials is not None else math.prod(child.shape) * math.prod(parent.shape)
         local: Any
         why: str | None
-        if entries <= max_jacobian_entries and jacobian_total + entries > max_jacobian_total:
+        needed = parent.node.requires_grad  # a statement of constants alone gets no gradient
+        if not needed:
+            local, why = None, CONSTANT_EDGE
+        elif entries <= max_jacobian_entries and jacobian_total + entries > max_jacobian_total:
             local, why = None, (
                 f"the graph's Jacobians would hold more than {max_jacobian_total:,} entries "
                 "(max_jacobian_total)"
@@ -498,6 +515,8 @@ def values_to_dict(
                 "target": ids.node[child],
                 "arg": index,
                 "local": to_json_number(local),
+                "local_kind": to_json_kind(local),
+                "local_needed": needed,
                 "local_reason": why,
                 "occurrences": child.occurrences[index],
             }

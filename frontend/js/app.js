@@ -24,7 +24,7 @@ import { createPlayer } from './view/player.js';
 import { showOps, showScale } from './view/legend.js';
 import { exportSvg, exportPng, exportJson, exportDot, exportHtml } from './view/export.js';
 
-const TYPE_DEBOUNCE_MS = 300;
+const TYPE_DEBOUNCE_MS = 220;
 // "auto" view: a program whose operations graph (constants folded) has more nodes than this, and at
 // least AUTO_VALUES_MIN_STATEMENTS computed statements, is first drawn as its values.
 const AUTO_VALUES_MIN_NODES = 30;
@@ -36,6 +36,7 @@ const RELAYOUT_ASPECT = 1.12;
 const MIN_TEXT_PX = 11;
 const READABLE_NODES = 150;
 const VALUE_DEBOUNCE_MS = 40;
+const HASH_DEBOUNCE_MS = 120;
 const fmt = (x) => formatNumber(x, 6);
 
 /**
@@ -76,6 +77,8 @@ export function createApp(els, api, opts = {}) {
     timer: null, // the debounce of the next request
     resizeTimer: null,
     toastTimer: null,
+    hashTimer: null,
+    selectNames: null, // what the input and output menus were filled for
     // Inputs the server would not list paths for in this program (e.g. through a matmul of arrays),
     // with its reason: never picked again by default, or the page would ask again and again.
     noPaths: new Map(),
@@ -94,7 +97,7 @@ export function createApp(els, api, opts = {}) {
   const leaves = createLeafControls(els.leaves, { onChange: onLeafValue, onSelect: (name) => selectInput(name) });
   const panel = createPathsPanel(
     {
-      count: els.pathCount, list: els.pathsList, listedSum: els.listedSum, gradient: els.gradient, fd: els.fd,
+      count: els.pathCount, list: els.pathsList, listedSum: els.listedSum, gradient: els.gradient, fd: els.fd, forward: els.forward,
       check: els.check, product: els.product, sigma: els.sigma,
     },
     { onHover: hoverPath, onPick: pickPath },
@@ -102,9 +105,11 @@ export function createApp(els, api, opts = {}) {
   const player = createPlayer({ onFrame: drawFrame, onStatus: showStatus });
 
   // ---- state <-> URL
+  // The URL is written a moment after the last change (a long program makes a long URL, and writing
+  // it costs milliseconds that a slider's redraw should not wait for).
   function saveHash() {
-    const hash = encodeState(state);
-    if (opts.onHash) opts.onHash(hash);
+    clearTimeout(cur.hashTimer);
+    cur.hashTimer = setTimeout(() => opts.onHash?.(encodeState(state)), HASH_DEBOUNCE_MS);
   }
 
   // ---- which view
@@ -242,7 +247,7 @@ export function createApp(els, api, opts = {}) {
       cur.key = key;
       const t0 = performance.now();
       cur.titles = nodeTitles(cur.view, cur.view.folded, cur.symbols);
-      const sized = cur.view.nodes.map((n) => ({ id: n.id, kind: n.kind, ...nodeSize(n, nodeText(n, cur.titles.get(n.id))) }));
+      const sized = cur.view.nodes.map((n) => ({ id: n.id, kind: n.kind, group: n.group ?? null, ...nodeSize(n, nodeText(n, cur.titles.get(n.id))) }));
       const r = els.graph.getBoundingClientRect();
       const viewSize = r.width > 0 && r.height > 0 ? { width: r.width - 24, height: r.height - 24 } : null;
       // Room between layers for the local derivatives written on the edges.
@@ -252,7 +257,8 @@ export function createApp(els, api, opts = {}) {
       const job = {
         nodes: sized,
         edges: cur.view.edges.map((e) => ({ id: e.id, source: e.source, target: e.target, arg: e.arg })),
-        opts: { output: cur.view.output, view: viewSize, layerGap },
+        // Expanded composites are boxed: more room between the nodes of a layer for the boxes' edges.
+        opts: { output: cur.view.output, view: viewSize, layerGap, ...(cur.view.groups?.length ? { nodeGap: 20 } : {}) },
         labels: cur.view.edges.map((e) => ({ id: e.id, width: labelWidth(edgeText(e)), height: LABEL_H })),
       };
       const token = ++cur.layoutToken;
@@ -375,8 +381,17 @@ export function createApp(els, api, opts = {}) {
 
   function fillSelects() {
     const g = cur.g;
-    const outs = namedNodes(g).filter((n) => n.kind !== 'const');
     const outName = state.output ?? g.byId.get(g.output)?.name ?? '';
+    // A thousand statements make a thousand options: rebuilt only when the program's names change.
+    const ins = gradLeaves(g);
+    const names = `${cur.key}|${ins.map((n) => `${n.name}:${g.stats?.path_counts?.[n.id]}`).join(',')}`;
+    if (names === cur.selectNames) {
+      els.outputSelect.value = outName;
+      els.inputSelect.value = state.input ?? '';
+      return;
+    }
+    cur.selectNames = names;
+    const outs = namedNodes(g).filter((n) => n.kind !== 'const');
     const seen = new Set();
     const outOptions = [];
     for (const n of outs.slice().reverse()) {
@@ -386,7 +401,6 @@ export function createApp(els, api, opts = {}) {
     }
     els.outputSelect.replaceChildren(...outOptions);
     els.outputSelect.value = outName;
-    const ins = gradLeaves(g);
     els.inputSelect.replaceChildren(
       h('option', { value: '', text: '(choose)' }),
       ...ins.map((n) => h('option', { value: n.name ?? n.id, text: `${n.name ?? n.id} (${groupThousands(String(g.stats?.path_counts?.[n.id] ?? '?'))} paths)` })),

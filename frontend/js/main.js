@@ -27,7 +27,7 @@ function boot() {
   const els = {
     app: $('#app'), editor: $('#editor'), error: $('#error'), graph: $('#graph'), graphInfo: $('#graph-info'),
     leaves: $('#leaves'), pathCount: $('#path-count'), pathsList: $('#paths-list'), pathsTitle: $('#paths-title'),
-    listedSum: $('#listed-sum'), gradient: $('#gradient'), fd: $('#fd'), check: $('#check'),
+    listedSum: $('#listed-sum'), gradient: $('#gradient'), fd: $('#fd'), forward: $('#forward'), check: $('#check'),
     product: $('#product'), sigma: $('#sigma'), costs: $('#costs'), sweepCount: $('#sweep-count'),
     inputSelect: $('#input-select'), outputSelect: $('#output-select'), limit: $('#limit'), expand: $('#expand'),
     examples: $('#examples'), ops: $('#ops'), scale: $('#scale'), toast: $('#toast'), timeline: $('#timeline'),
@@ -89,7 +89,12 @@ function boot() {
     showConstants.disabled = view === 'values';
     els.expand.disabled = view === 'values';
     focusBtn.setAttribute('aria-pressed', String(!!st.focus));
-    $('#find-names').replaceChildren(...app.nodeNames().map((n) => Object.assign(document.createElement('option'), { value: n })));
+    const names = app.nodeNames();
+    const list = $('#find-names');
+    if (list.dataset.names !== String(names.length) + (names.at(-1) ?? '')) {
+      list.dataset.names = String(names.length) + (names.at(-1) ?? '');
+      list.replaceChildren(...names.map((n) => Object.assign(document.createElement('option'), { value: n })));
+    }
   }
   for (const [name, btn] of Object.entries(viewButtons)) on(btn, 'click', () => app.setView(name));
   on(showConstants, 'change', () => app.setConstants(showConstants.checked));

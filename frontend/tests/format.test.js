@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  groupThousands, pathCountText, formatNumber, formatValue, magnitude, logScale, toBigInt, escapeXml, shapeOf,
+  groupThousands, pathCountText, formatNumber, formatValue, magnitude, logScale, toBigInt, escapeXml, shapeOf, kindText,
 } from '../js/model/format.js';
 
 test('groupThousands formats decimal strings exactly, beyond 2^53', () => {
@@ -67,4 +67,19 @@ test('magnitude and logScale', () => {
 
 test('escapeXml escapes markup', () => {
   assert.equal(escapeXml('<a href="x">&\'</a>'), '&lt;a href=&quot;x&quot;&gt;&amp;&#39;&lt;/a&gt;');
+});
+
+test('a null number is drawn by its kind: ∞, −∞ or NaN', () => {
+  assert.equal(formatNumber(null, 4, 'NaN', 'inf'), '∞');
+  assert.equal(formatNumber(null, 4, 'NaN', '-inf'), '−∞');
+  assert.equal(formatNumber(null, 4, 'NaN', 'nan'), 'NaN');
+  assert.equal(formatNumber(null, 4, '—'), '—'); // no kind: the placeholder, as before
+  assert.equal(formatNumber(null, 4, '—', 'bogus'), '—');
+  assert.equal(formatNumber(2, 4, 'NaN', null), '2');
+  assert.equal(kindText('-inf'), '−∞');
+  assert.equal(kindText(null), null);
+  assert.equal(formatValue(null, 4, '-inf'), '−∞');
+  assert.equal(formatValue([null, 0, null], 4, ['-inf', null, 'nan']), '[−∞, 0, NaN]');
+  assert.equal(formatValue([[null, 1], [2, null]], 4, [['inf', null], [null, '-inf']]), '[2×2: ∞, 1, 2, …]');
+  assert.equal(formatValue([1, 2], 4, null), '[1, 2]');
 });

@@ -106,3 +106,30 @@ test('expression labels tell the two + nodes apart', async () => {
   assert.equal(long.get('n8'), '1 + …');
   assert.equal(long.get('n6'), 'exp(−z)');
 });
+
+test('a non-finite node shows its kind and its reason', () => {
+  const log0 = { id: 'n9', op: 'log', label: 'ln', name: 'y', kind: 'op', value: null, value_kind: '-inf', grad: 1, grad_kind: null, nonfinite: true, reason: 'log(0) is infinite: log needs x > 0' };
+  assert.deepEqual(nodeText(log0), { title: 'y = ln', value: '−∞', grad: '1', note: 'log(0) is infinite: log needs x > 0' });
+  const x = { id: 'n0', op: 'leaf', label: 'x', name: 'x', kind: 'input', value: 0, value_kind: null, grad: null, grad_kind: 'inf', nonfinite: false, grad_nonfinite: true, reason: null };
+  assert.deepEqual(nodeText(x), { title: 'x', value: '0', grad: '∞' });
+  const nan = { id: 'n3', op: 'sqrt', label: '√', kind: 'op', value: null, value_kind: 'nan', grad: null, grad_kind: 'nan', nonfinite: true, reason: 'sqrt(-1)' };
+  assert.equal(nodeText(nan).value, 'NaN');
+  assert.equal(nodeText(nan).grad, 'NaN');
+  const array = { id: 'n4', op: 'log', label: 'ln', kind: 'op', value: [null, 0, null], value_kind: ['-inf', null, 'nan'], grad: [1, 1, 1], grad_kind: null, nonfinite: true, reason: 'log' };
+  assert.equal(nodeText(array).value, '[−∞, 0, NaN]');
+});
+
+test('an edge from a constant needs no derivative; an infinite one says so', () => {
+  assert.equal(edgeText({ local: null, local_needed: false, local_reason: 'no gradient flows to a constant' }), '');
+  assert.equal(edgeText({ local: null, local_kind: '-inf', local_reason: 'not finite' }), '−∞');
+  const t = nodeText({ id: 'n1', op: 'log', kind: 'op', value: null, value_kind: '-inf', grad: 1, nonfinite: true, reason: 'log(0) is −∞' });
+  assert.equal(t.value, '−∞');
+  assert.equal(t.note, 'log(0) is −∞');
+});
+
+test('a big array is drawn at a glance: its shape and first entries, its gradient by its largest entry', () => {
+  const n = { id: 'n1', op: 'leaf', label: 'X', name: 'X', kind: 'input', value: [[0.1171, 0.4423], [0.0102, 0.3], [1, 2], [3, 4]], grad: [[-0.0471, 0.132], [0, 0], [0, 0], [0, 0]] };
+  const t = nodeText(n);
+  assert.equal(t.value, '4×2: 0.117, 0.442, …');
+  assert.equal(t.grad, 'max |·| 0.132');
+});

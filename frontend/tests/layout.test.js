@@ -53,7 +53,7 @@ test('long edges are routed through one point per crossed layer', () => {
   assert.equal(L.edges.get('e0').length, 2);
 });
 
-test('a source shared along a long chain stays linear: far edges past the dummy budget go straight', () => {
+test('a source shared along a long chain stays linear: far edges past the dummy budget are stubs', () => {
   // x -> h1 -> ... -> h400, and w feeds every step (an RNN's shared weight): O(steps^2) dummies otherwise.
   const nodes = [{ id: 'x', kind: 'input' }, { id: 'w', kind: 'param' }];
   const edges = [];
@@ -68,7 +68,12 @@ test('a source shared along a long chain stays linear: far edges past the dummy 
   for (const pts of L.edges.values()) dummies += pts.length - 2;
   assert.ok(dummies <= 1000, `${dummies} dummies`);
   assert.equal(L.edges.get('w3').length, 4); // short: routed through its two dummies
-  assert.equal(L.edges.get('w400').length, 2); // far: straight
+  assert.equal(L.edges.get('w400').length, 2); // far: a stub into its target
+  assert.ok(L.ghosts.has('w400') && !L.ghosts.has('w3'));
+  const stub = L.edges.get('w400');
+  const t = L.nodes.get('h400');
+  assert.equal(stub[1][0], t.x - t.width / 2);
+  assert.ok(stub[1][0] - stub[0][0] < 60, 'the stub stays next to its target');
   for (const e of edges) assert.ok(L.nodes.get(e.source).x < L.nodes.get(e.target).x);
 });
 

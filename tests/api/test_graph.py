@@ -10,9 +10,9 @@ from fastapi.testclient import TestClient
 
 NODE_KEYS = {
     "id", "op", "label", "name", "kind", "value", "grad", "tangent", "shape", "group",
-    "nonfinite", "reason", "grad_nonfinite",
+    "nonfinite", "reason", "grad_nonfinite", "value_kind", "grad_kind", "tangent_kind",
 }
-EDGE_KEYS = {"id", "source", "target", "arg", "local", "local_reason"}
+EDGE_KEYS = {"id", "source", "target", "arg", "local", "local_kind", "local_needed", "local_reason"}
 
 
 def graph(client: TestClient, source: str, **body: Any) -> dict[str, Any]:
@@ -37,8 +37,10 @@ def test_square_has_two_edges_from_the_same_parent(client: TestClient) -> None:
     assert (x["id"], x["op"], x["kind"], x["value"], x["grad"]) == ("n0", "leaf", "input", 3.0, 6.0)
     assert (y["op"], y["name"], y["value"], y["grad"]) == ("mul", "y", 9.0, 1.0)
     assert result["edges"] == [
-        {"id": "e0", "source": "n0", "target": "n1", "arg": 0, "local": 3.0, "local_reason": None},
-        {"id": "e1", "source": "n0", "target": "n1", "arg": 1, "local": 3.0, "local_reason": None},
+        {"id": "e0", "source": "n0", "target": "n1", "arg": 0, "local": 3.0, "local_kind": None,
+         "local_needed": True, "local_reason": None},
+        {"id": "e1", "source": "n0", "target": "n1", "arg": 1, "local": 3.0, "local_kind": None,
+         "local_needed": True, "local_reason": None},
     ]
     assert result["output"] == "n1"
     assert result["stats"] == {"nodes": 2, "edges": 2, "path_counts": {"n0": "2"}}

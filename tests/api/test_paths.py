@@ -167,3 +167,58 @@ def test_a_long_ladder_is_answered_quickly(client: TestClient) -> None:
     assert result["count"] == str(2**1000)
     assert len(result["paths"]) == result["limit"] == 100  # max_path_edges=200,000 / 2,000 edges
     assert all(len(p["edges"]) == 2000 for p in result["paths"])
+
+
+@pytest.mark.parametrize(
+    ("source", "gradient_kind", "kinds"),
+    [
+        ("x = 1; y = x*1e300*1e8 + x*1e300*1e8", "inf", [None, None]),  # was a 500 (OverflowError)
+        ("x = 1000; y = exp(x) - exp(x)", "nan", ["inf", "-inf"]),  # was a 422 on `input`
+    ],
+)
+def test_nonfinite_products_and_sums_are_values_with_their_kind_and_reason(
+    client: TestClient, source: str, gradient_kind: str, kinds: list[str | None]
+) -> None:
+    result = post_paths(client, source, "x")
+    assert result["count"] == "2"
+    assert result["gradient"] is None and result["gradient_kind"] == gradient_kind
+    assert result["listed_sum"] is None and result["listed_sum_kind"] == gradient_kind
+    assert sorted(p["product_kind"] or "" for p in result["paths"]) == sorted(k or "" for k in kinds)
+    assert result["reasons"]["listed_sum"] and result["reasons"]["gradient"]
+    for path in result["paths"]:
+        assert (path["product_reason"] is None) == (path["product_kind"] is None)
+
+
+def test_two_witnesses_beside_the_gradient(client: TestClient) -> None:
+    result = post_paths(client, DIAMOND, "b")
+    assert result["forward_mode"] == 5.0 and result["forward_mode_kind"] is None
+    assert result["finite_difference"] == pytest.approx(5.0, rel=1e-10)
+    assert 0.0 < result["finite_difference_error"] < 1e-8
+    assert result["finite_difference_resolves"] is True
+    assert result["finite_difference_verdict"] == "agrees"
+
+
+def test_the_sigmoid_chains_vanishing_gradient_is_witnessed_honestly(client: TestClient) -> None:
+    response = client.post("/api/paths", json={"preset": "sigmoid-chain", "input": "w1"})
+    result = response.json()
+    gradient = result["gradient"]
+    assert abs(gradient) < 1e-8
+    assert result["forward_mode"] == pytest.approx(gradient, rel=1e-12, abs=0.0)
+    assert result["finite_difference_resolves"] is True
+    assert result["finite_difference"] == pytest.approx(gradient, rel=1e-4, abs=0.0)
+    assert result["finite_difference_verdict"] == "agrees"
+
+
+def test_a_gradient_the_difference_quotient_cannot_resolve_is_not_a_tick(client: TestClient) -> None:
+    result = post_paths(client, "x = 1; y = 1 + 1e-19*x", "x")
+    assert result["gradient"] == 1e-19 and result["forward_mode"] == 1e-19
+    assert result["finite_difference"] == 0.0 and result["finite_difference_resolves"] is False
+    assert result["finite_difference_verdict"] == "unresolved"
+    assert 1e-17 < result["finite_difference_error"] < 1e-12
+
+
+def test_witnesses_of_a_nonfinite_gradient(client: TestClient) -> None:
+    result = post_paths(client, "x = 0; y = log(x) + x", "x")
+    assert result["gradient"] is None and result["gradient_kind"] == "inf"
+    assert result["forward_mode"] is None and result["forward_mode_kind"] == "inf"
+    assert result["finite_difference_verdict"] == "nonfinite"

@@ -14,8 +14,11 @@ DIAMOND = "a = 2; b = 1; e = (a+b)*(b+1)"
 NODE_KEYS = {
     "id", "op", "label", "name", "kind", "value", "grad", "tangent", "shape", "group",
     "nonfinite", "reason", "grad_nonfinite", "expr", "line", "node", "members", "pre",
+    "value_kind", "grad_kind", "tangent_kind",
 }
-EDGE_KEYS = {"id", "source", "target", "arg", "local", "local_reason", "occurrences"}
+EDGE_KEYS = {
+    "id", "source", "target", "arg", "local", "local_kind", "local_needed", "local_reason", "occurrences",
+}
 
 
 def post(client: TestClient, path: str, body: dict[str, Any]) -> dict[str, Any]:
@@ -61,7 +64,10 @@ def test_values_paths_go_through_value_nodes(client: TestClient) -> None:
     result = post(client, "/api/paths", {"source": DIAMOND, "input": "b", "view": "values"})
     assert result["view"] == "values" and result["graph"]["view"] == "values"
     assert (result["input"], result["output"], result["count"]) == ("v1", "v2", "1")
-    assert result["paths"] == [{"nodes": ["v1", "v2"], "edges": ["u1"], "factors": [5.0], "product": 5.0}]
+    assert result["paths"] == [{
+        "nodes": ["v1", "v2"], "edges": ["u1"], "factors": [5.0], "factor_kinds": None, "product": 5.0,
+        "product_kind": None, "product_reason": None,
+    }]
     assert result["listed_sum"] == result["gradient"] == 5.0
     assert result["finite_difference"] == pytest.approx(5.0, rel=1e-6)
     ops = post(client, "/api/paths", {"source": DIAMOND, "input": "b"})
@@ -170,6 +176,39 @@ def test_an_alias_input_has_its_own_paths(client: TestClient) -> None:
     assert result["finite_difference"] == pytest.approx(2.0, rel=1e-6)
     nodes = {n["name"]: n for n in result["graph"]["nodes"]}
     assert nodes["y"]["op"] == "alias" and nodes["y"]["node"] == nodes["h"]["node"]
+
+
+@pytest.mark.parametrize(
+    ("source", "gradient_kind"),
+    [
+        ("x = 1; y = x*1e300*1e8 + x*1e300*1e8", "inf"),  # math.fsum raised OverflowError
+        ("x = 1000; y = exp(x) - exp(x)", "nan"),  # and ValueError on ∞ − ∞
+    ],
+)
+def test_nonfinite_value_paths_are_values_with_kinds_and_both_witnesses(
+    client: TestClient, source: str, gradient_kind: str
+) -> None:
+    result = post(client, "/api/paths", {"source": source, "input": "x", "view": "values"})
+    assert result["gradient"] is None and result["gradient_kind"] == gradient_kind
+    assert result["reasons"]["gradient"]
+    assert result["finite_difference_verdict"] == "nonfinite"
+
+
+def test_value_paths_carry_both_witnesses(client: TestClient) -> None:
+    result = post(client, "/api/paths", {"source": DIAMOND, "input": "b", "view": "values"})
+    assert result["gradient"] == result["forward_mode"] == 5.0
+    assert result["finite_difference"] == pytest.approx(5.0, rel=1e-10)
+    assert result["finite_difference_verdict"] == "agrees" and result["finite_difference_resolves"]
+    assert 0.0 < result["finite_difference_error"] < 1e-8
+
+
+def test_a_statement_of_constants_needs_no_derivative_in_the_values_view(client: TestClient) -> None:
+    result = post(client, "/api/graph", {"source": "x = 0.5; c = 2*1; y = (x - 1)^c", "view": "values"})
+    names = {n["id"]: n["name"] for n in result["nodes"]}
+    (edge,) = [e for e in result["edges"] if names[e["source"]] == "c"]
+    assert edge["local"] is None and edge["local_needed"] is False
+    (edge,) = [e for e in result["edges"] if names[e["source"]] == "x"]
+    assert edge["local_needed"] is True and edge["local"] == pytest.approx(-1.0)
 
 
 @pytest.mark.parametrize("view", ["operations", "values"])

@@ -161,6 +161,60 @@ def test_thirty_diamond_ladder_counts_exactly(page: Page, live_server: str) -> N
     expect(page.locator("#paths-list li")).to_have_count(20)
 
 
+# Every drawn node's box is inside its own group's boxes (their union) and outside every other group's.
+GROUP_BOXES_HOLD_THEIR_MEMBERS = """() => {
+    const rect = (el) => el.getBoundingClientRect();
+    const inside = (r, b) => r.left >= b.left - 0.5 && r.right <= b.right + 0.5
+        && r.top >= b.top - 0.5 && r.bottom <= b.bottom + 0.5;
+    const meets = (r, b) => r.left < b.right - 0.5 && b.left < r.right - 0.5
+        && r.top < b.bottom - 0.5 && b.top < r.bottom - 0.5;
+    const groups = [...document.querySelectorAll('#graph g.group')].map((g) => ({
+        id: g.dataset.id, boxes: [...g.querySelectorAll('rect.group-box')].map(rect) }));
+    const problems = [];
+    for (const n of document.querySelectorAll('#graph g.node')) {
+        const r = rect(n.querySelector('rect.box'));
+        const own = n.dataset.memberOf;
+        for (const g of groups) {
+            const id = n.dataset.id;
+            if (g.id === own && !g.boxes.some((b) => inside(r, b))) problems.push(`${id} outside ${g.id}`);
+            if (g.id !== own && g.boxes.some((b) => meets(r, b))) problems.push(`${id} in ${g.id}`);
+        }
+    }
+    for (const a of groups) for (const b of groups) {
+        const touch = a.boxes.some((x) => b.boxes.some((y) => meets(x, y)));
+        if (a.id < b.id && touch) problems.push(`${a.id} meets ${b.id}`);
+    }
+    return problems;
+}"""
+
+
+def boxes_hold_exactly_their_members(page: Page) -> bool:
+    problems = page.evaluate(GROUP_BOXES_HOLD_THEIR_MEMBERS)
+    assert not problems, problems
+    return True
+
+
+def test_expanded_xor_boxes_never_overlap(page: Page, live_server: str) -> None:
+    """Twelve sigmoids expanded in the operations view: twelve boxes, each around its own nodes only."""
+    open_app(page, live_server, None)
+    page.select_option("#examples", "preset:xor")
+    expect(page.locator("#preset-info")).to_have_attribute("data-preset", "xor")
+    page.click("#view-operations")
+    expect(page.locator("#graph")).to_have_attribute("data-view", "operations")
+    open_menu(page, "options-menu")
+    page.check("#expand")
+    expect(page.locator("#graph g.group")).to_have_count(12)
+    expect(page.locator("#graph")).to_have_attribute("data-settled", "true")
+    page.click("#fit")
+    assert boxes_hold_exactly_their_members(page)
+    # A click on a box (not only its corner) collapses it.
+    box = page.locator('#graph g.group[data-id="g0"] rect.group-box').last
+    size = box.bounding_box()
+    assert size
+    box.click(position={"x": size["width"] / 2, "y": 2}, force=True)  # its padding, above a member
+    expect(page.locator("#graph g.group")).to_have_count(11)
+
+
 def test_expand_composites_boxes_sigmoid_and_collapses(page: Page, live_server: str) -> None:
     source = "x = 0.5; w = 2; y = sigmoid(w*x)"
     open_app(page, live_server)
@@ -172,7 +226,7 @@ def test_expand_composites_boxes_sigmoid_and_collapses(page: Page, live_server: 
     page.check("#expand")
     group = page.locator('#graph g.group[data-id="g0"]')
     expect(group).to_be_visible()
-    expect(group.locator(".group-label")).to_have_text("sigmoid (expanded)")
+    expect(group.locator("title")).to_have_text(re.compile(r"^sigmoid \(expanded\)"))
     api = page.request.post(f"{live_server}/api/graph", data={"source": source, "options": {"expand": True}})
     members = api.json()["groups"][0]["nodes"]
     ops = page.evaluate(
@@ -181,21 +235,7 @@ def test_expand_composites_boxes_sigmoid_and_collapses(page: Page, live_server: 
         members,
     )
     assert ops == 4  # neg, exp, add, 1/x
-    inside = page.evaluate(
-        """(ids) => {
-            const rect = (sel) => document.querySelector(sel).getBoundingClientRect();
-            const box = rect('#graph g.group[data-id="g0"] .group-box');
-            // (The constant 1 is drawn inside its consumer, 1 + exp(…), not as a node.)
-            const drawn = (id) => document.querySelector(`#graph g.node[data-id="${id}"]`);
-            return ids.filter(drawn).every((id) => {
-                const r = rect(`#graph g.node[data-id="${id}"] .box`);
-                return r.left >= box.left && r.right <= box.right
-                    && r.top >= box.top && r.bottom <= box.bottom;
-            });
-        }""",
-        members,
-    )
-    assert inside, "the group box does not enclose its nodes"
+    assert boxes_hold_exactly_their_members(page), "a group's box holds a node not its own, or misses one"
     gradient = page.text_content("#gradient")
 
     page.click('[data-testid="group-toggle-g0"]')

@@ -144,7 +144,10 @@ def test_values_view_paths_add_up_to_the_gradient(page: Page, live_server: str, 
         page.click("#view-values")
     expect(page.locator("#graph")).to_have_attribute("data-view", "values")
     settle(page)
-    expect(page.locator("#check")).to_have_class(re.compile(r"\bok\b"))
+    # The paths add up (✓); the check as a whole may still warn: a zero gradient (relu-chain,
+    # xor-one-sample) is below what the finite difference can resolve, which is no tick.
+    expect(page.locator("#check")).to_have_text(re.compile(r"^✓ the "))
+    expect(page.locator("#check")).not_to_have_class(re.compile(r"\bbad\b"))
     gradient = page.text_content("#gradient")
     assert gradient and page.text_content("#listed-sum") == gradient
     play_to_end(page)
@@ -202,7 +205,7 @@ def test_focus_keeps_only_the_paths_of_the_input(page: Page, live_server: str) -
     # w3_2 -> y -> C: the only path, and nothing else is drawn.
     expect(page.locator("#graph g.node")).to_have_count(3)
     expect(page.locator("#graph-info")).to_contain_text(f"{before - 3} off the paths hidden")
-    assert "focus=1" in page.url
+    expect(page).to_have_url(re.compile(r"#.*\bfocus=1\b"))
     page.keyboard.press("o")
     expect(page.locator("#graph g.node")).to_have_count(before)
 

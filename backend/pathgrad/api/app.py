@@ -1,8 +1,11 @@
 """The FastAPI application: the REST API under /api and the page at /.
 
-Every request passes, outermost first: the access log (request id), the security headers, the
-server-error page, the concurrency limit (503), the request timeout (504), the body-size limit (413),
-then the routes. The first two sit outside the error page so that a 500 is logged and has headers too.
+Every request passes, outermost first: the per-client slots and send deadline (503, dropped
+connections), the access log (request id), the security headers, the server-error page, the
+concurrency limit (503), the request timeout (504), the body limits (413, 408), then the routes. The
+first three sit outside the error page so that a 500 is logged and has headers too. The routes
+compute nothing themselves: graph, paths and training runs go to compute processes
+(:mod:`pathgrad.api.pool`).
 """
 
 from __future__ import annotations
@@ -23,7 +26,8 @@ from pathgrad import __version__
 from pathgrad.api.access_log import AccessLog
 from pathgrad.api.errors import language_error_handler, request_error_handler, validation_error_handler
 from pathgrad.api.limits import BodySizeLimit
-from pathgrad.api.middleware import ConcurrencyLimit, RequestTimeout
+from pathgrad.api.middleware import ClientGuard, ConcurrencyLimit, RequestTimeout
+from pathgrad.api.pool import Pools
 from pathgrad.api.routes import graph, meta, presets, train
 from pathgrad.api.security import SecurityHeaders, add_docs, page_csp
 from pathgrad.gc_tuning import tune_gc
@@ -77,7 +81,7 @@ class PathgradAPI(FastAPI):
         return stack
 
 
-def _lifespan(settings: Settings) -> Callable[[FastAPI], Any]:
+def _lifespan(settings: Settings, pools: Pools) -> Callable[[FastAPI], Any]:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # Sync endpoints run in anyio's thread pool (40 threads by default). Keep threads to spare
@@ -88,7 +92,13 @@ def _lifespan(settings: Settings) -> Callable[[FastAPI], Any]:
             # Every request records a graph of short-lived nodes. Move what start-up loaded out of the
             # collector's way and collect the young generation less often: fewer pauses in the tail.
             tune_gc()
-        yield
+        # Start the compute processes before the first request (health answers after this).
+        await pools.compute.warm(settings.compute_processes)
+        await pools.train.warm(1)
+        try:
+            yield
+        finally:
+            pools.close()
 
     return lifespan
 
@@ -96,18 +106,23 @@ def _lifespan(settings: Settings) -> Callable[[FastAPI], Any]:
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app; ``settings`` default to the ``PATHGRAD_*`` environment."""
     settings = settings or get_settings()
+    pools = Pools.create(settings)
     app = PathgradAPI(
         title="pathgrad",
         version=__version__,
         description="Computation graphs, gradients and the chain rule as a sum over paths.",
         docs_url=None,
         redoc_url=None,
-        lifespan=_lifespan(settings),
+        lifespan=_lifespan(settings, pools),
     )
+    app.state.pools = pools
     page = frontend_dir(settings)
     csp = page_csp(page if page.is_dir() else None)
     docs_csp = add_docs(app)
     app.edge = (
+        lambda inner: ClientGuard(
+            inner, max_requests=settings.max_requests_per_client, stall_seconds=settings.send_stall_seconds
+        ),
         lambda inner: AccessLog(inner, enabled=settings.access_log),
         lambda inner: SecurityHeaders(inner, csp, docs_csp),
     )
@@ -124,7 +139,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(meta.router, prefix="/api")
     app.include_router(presets.router, prefix="/api")
     app.include_router(train.router, prefix="/api")
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        BodySizeLimit, max_bytes=settings.max_body_bytes, max_seconds=settings.body_timeout_seconds
+    )
     app.add_middleware(RequestTimeout, seconds=settings.request_timeout_seconds)
     app.add_middleware(ConcurrencyLimit, max_requests=settings.max_concurrent_requests)
     vendor = vendor_dir(page)

@@ -57,6 +57,17 @@ def request_error_detail(error: RequestError) -> dict[str, Any]:
     return detail
 
 
+def limit_detail(limit: str, message: str, field: str | None = None) -> dict[str, Any]:
+    """One entry of a 422 ``detail`` list for work stopped or refused at a ``Settings`` limit."""
+    return {
+        "type": "limit_exceeded",
+        "loc": _field_loc(field) if field else ["body"],
+        "msg": message,
+        "input": None,
+        "ctx": {"limit": limit},
+    }
+
+
 def json_safe(value: Any) -> Any:
     """``value`` with every non-finite float replaced by its name ("inf", "-inf", "nan").
 
@@ -84,7 +95,16 @@ async def request_error_handler(request: Request, error: Exception) -> JSONRespo
 
 async def validation_error_handler(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, RequestValidationError)
-    return JSONResponse(status_code=422, content={"detail": json_safe(jsonable_encoder(error.errors()))})
+    errors = error.errors()
+    for item in errors:
+        if item.get("type") == "json_invalid":
+            # Unreadable JSON is a 400, like a body nested too deeply or a number too long (which
+            # FastAPI answers 400 itself): one status for "the body cannot be read".
+            loc = list(item.get("loc") or [])
+            where = f" at character {loc[1]}" if len(loc) > 1 and isinstance(loc[1], int) else ""
+            reason = (item.get("ctx") or {}).get("error", "not valid JSON")
+            return JSONResponse(status_code=400, content={"detail": f"the body is not JSON: {reason}{where}"})
+    return JSONResponse(status_code=422, content={"detail": json_safe(jsonable_encoder(errors))})
 
 
 # The error answers every POST endpoint documents in the OpenAPI schema.
@@ -95,7 +115,14 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     },
     400: {
         "model": Message,
-        "description": "the body cannot be read: not UTF-8, nested too deeply, or a number too long",
+        "description": "the body cannot be read: not JSON, not UTF-8, nested too deeply, or a number "
+        "too long",
     },
+    408: {"model": Message, "description": "the body did not arrive within body_timeout_seconds"},
     413: {"model": Message, "description": "the request body is larger than max_body_bytes"},
+    503: {
+        "model": Message,
+        "description": "busy: a limit on requests, compute processes or training streams (named in "
+        "`detail`); retry after `Retry-After`",
+    },
 }

@@ -1,7 +1,8 @@
-"""Request-size limit as plain ASGI middleware (it also counts chunked bodies)."""
+"""Request-body limits as plain ASGI middleware: size (413, chunked bodies too) and time (408)."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
@@ -10,11 +11,13 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 
 class BodySizeLimit:
-    """Answer 413 when a request body exceeds ``max_bytes``, with or without Content-Length."""
+    """Answer 413 when a request body exceeds ``max_bytes``, with or without Content-Length, and 408
+    when it has not all arrived ``max_seconds`` after the request began (a slow upload holds a slot)."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, max_seconds: float = 10.0) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.max_seconds = max_seconds
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -31,14 +34,26 @@ class BodySizeLimit:
                     return
         received = 0
         response_started = False
+        body_done = False
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.max_seconds
 
         async def limited_receive() -> Message:
-            nonlocal received
-            message = await receive()
+            nonlocal received, body_done
+            if body_done:  # later calls wait for the disconnect: no deadline
+                return await receive()
+            try:
+                async with asyncio.timeout_at(deadline):
+                    message = await receive()
+            except TimeoutError:
+                raise _TooSlow(self.max_seconds) from None
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.max_bytes:
                     raise _TooLarge(self.max_bytes)
+                body_done = not message.get("more_body", False)
+            else:
+                body_done = True
             return message
 
         async def tracking_send(message: Message) -> None:
@@ -52,14 +67,19 @@ class BodySizeLimit:
         except _TooLarge:
             if not response_started:
                 await self._reject(send)
+        except _TooSlow as error:
+            if not response_started:
+                await self._reject(send, 408, str(error.detail), close=True)
 
-    async def _reject(self, send: Send) -> None:
-        body = json.dumps({"detail": _message(self.max_bytes)}).encode()
+    async def _reject(self, send: Send, status: int = 413, detail: str = "", close: bool = False) -> None:
+        body = json.dumps({"detail": detail or _message(self.max_bytes)}).encode()
         headers: list[Any] = [
             (b"content-type", b"application/json"),
             (b"content-length", str(len(body)).encode()),
         ]
-        await send({"type": "http.response.start", "status": 413, "headers": headers})
+        if close:
+            headers.append((b"connection", b"close"))
+        await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": body})
 
 
@@ -67,6 +87,13 @@ class _TooLarge(HTTPException):
     # An HTTPException, so that FastAPI's body reader re-raises it instead of answering 400.
     def __init__(self, max_bytes: int) -> None:
         super().__init__(413, _message(max_bytes))
+
+
+class _TooSlow(HTTPException):
+    def __init__(self, max_seconds: float) -> None:
+        super().__init__(
+            408, f"the request body did not arrive within {max_seconds:g} s (body_timeout_seconds)"
+        )
 
 
 def _message(max_bytes: int) -> str:

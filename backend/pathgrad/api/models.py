@@ -73,6 +73,14 @@ class PathsRequest(ProgramRequest):
 
 Number = float | None
 NumberOrArray = float | list[Any] | None
+# What a null number was: JSON has no infinity, so +∞, −∞ and NaN all travel as null beside their kind.
+NonfiniteKind = Literal["inf", "-inf", "nan"]
+Kind = NonfiniteKind | None
+KindOrArray = NonfiniteKind | list[Any] | None
+_KIND = (
+    "null when every number is finite; else 'inf', '-inf' or 'nan' (for an array, nested lists of its "
+    "shape with null at the finite entries)"
+)
 
 
 class GraphNode(BaseModel):
@@ -82,8 +90,11 @@ class GraphNode(BaseModel):
     name: str | None
     kind: Literal["input", "param", "const", "op"]
     value: NumberOrArray
+    value_kind: KindOrArray = Field(description=f"what a null in value is: {_KIND}")
     grad: NumberOrArray = Field(description="the adjoint d(output)/d(node); null for constants")
+    grad_kind: KindOrArray = Field(description=f"what a null in grad is: {_KIND}")
     tangent: NumberOrArray = Field(description="d(node)/d(forward input), when forward mode was asked")
+    tangent_kind: KindOrArray = Field(description=f"what a null in tangent is: {_KIND}")
     shape: list[int]
     group: str | None = Field(description="id of the expanded composite this node belongs to")
     nonfinite: bool = Field(description="the value is infinite or NaN (it travels as null)")
@@ -97,6 +108,11 @@ class GraphEdge(BaseModel):
     target: str = Field(description="the child node")
     arg: int = Field(description="argument index of the parent in the child (x*x has two edges)")
     local: NumberOrArray = Field(description="d(target)/d(source): a number, or a small Jacobian")
+    local_kind: KindOrArray = Field(description=f"what a null in local is: {_KIND}")
+    local_needed: bool = Field(
+        description="false when the source is a constant: no gradient flows to it, so local is null "
+        "(no derivative needed, not an undefined one)"
+    )
     local_reason: str | None = Field(description="why local is absent or not finite")
 
 
@@ -164,7 +180,20 @@ class PathModel(BaseModel):
     nodes: list[str]
     edges: list[str]
     factors: list[Number]
+    factor_kinds: list[Kind] | None = Field(description=f"what a null factor is: {_KIND}")
     product: Number
+    product_kind: Kind
+    product_reason: str | None = Field(description="why the product is not finite")
+
+
+class PathsReasons(BaseModel):
+    """For each of these numbers that is not finite, why."""
+
+    listed_sum: str | None = None
+    gradient: str | None = None
+    remainder: str | None = None
+    forward_mode: str | None = None
+    finite_difference: str | None = None
 
 
 class PathsResponse(BaseModel):
@@ -175,9 +204,29 @@ class PathsResponse(BaseModel):
     truncated: bool
     paths: list[PathModel]
     listed_sum: Number
+    listed_sum_kind: Kind
     gradient: Number = Field(description="reverse mode's d(output)/d(input)")
+    gradient_kind: Kind
     remainder: Number = Field(description="what the unlisted paths contribute: gradient − listed_sum")
-    finite_difference: Number = Field(description="central-difference estimate of the gradient")
+    remainder_kind: Kind
+    reasons: PathsReasons = Field(description="why each non-finite number above is not finite")
+    forward_mode: Number = Field(description="forward mode's d(output)/d(input): the exact second witness")
+    forward_mode_kind: Kind
+    finite_difference: Number = Field(
+        description="central differences at shrinking steps, extrapolated to step 0 (Richardson)"
+    )
+    finite_difference_kind: Kind
+    finite_difference_error: Number = Field(
+        description="the estimate's own error: |finite_difference − true derivative| is about this or less"
+    )
+    finite_difference_resolves: bool = Field(
+        description="whether the error is at most 0.1% of the estimate; if not, the estimate cannot "
+        "witness values below about finite_difference_error"
+    )
+    finite_difference_verdict: Literal["agrees", "differs", "unresolved", "nonfinite"] = Field(
+        description="the estimate against the gradient: agrees (within its error, resolved), differs, "
+        "unresolved (consistent, but it cannot resolve the value), nonfinite (either is not finite)"
+    )
     view: Literal["operations", "values"] = Field(description="the graph the paths go through")
     graph: AnyGraph
 
@@ -265,6 +314,11 @@ class OptimizerModel(_Strict):
 
 
 class TrainRequest(_Strict):
+    # The schema says what the endpoint checks: a source or a preset (giving both is refused too).
+    model_config = ConfigDict(
+        json_schema_extra={"anyOf": [{"required": ["source"]}, {"required": ["preset"]}]}
+    )
+
     preset: str | None = Field(None, description="a preset's name (or give `source`)")
     seed: int | None = Field(None, ge=0, le=2**32 - 1, description="the preset's random seed")
     source: str | None = Field(None, description="a program with named parameters (w…, b…)")

@@ -13,6 +13,7 @@ from typing import Protocol
 
 from pathgrad.language.errors import LanguageError, Positions, shorten
 from pathgrad.language.limits import DEFAULT_LIMITS, Limits
+from pathgrad.language.precount import node_limit_offset
 from pathgrad.language.syntax import (
     Array,
     Assign,
@@ -105,6 +106,15 @@ def parse(
             limits.max_source_chars,
             len(source),
             limit="max_source_chars",
+        )
+    # Before a token is read: 60 KB of x+x+… would take over 100 ms to get to the parser's count.
+    offset = node_limit_offset(source, limits.max_nodes)
+    if offset is not None:
+        raise positions.error(
+            f"the program is too large: more than max_nodes={limits.max_nodes:,} nodes",
+            offset,
+            offset + 1,
+            limit="max_nodes",
         )
     table = function_table() if functions is None else functions
     parser = _Parser(source, positions, limits, table)

@@ -29,13 +29,21 @@ export function pathCountText(count, shown) {
   return text;
 }
 
+/** What the JSON's kinds ("inf", "-inf", "nan") of a non-finite number are drawn as. */
+const KIND_TEXT = { inf: '∞', '-inf': '−∞', nan: 'NaN' };
+
+/** "∞", "−∞" or "NaN" for a kind of the JSON contract (`value_kind`, `grad_kind`, …); null otherwise. */
+export function kindText(kind) {
+  return typeof kind === 'string' && Object.hasOwn(KIND_TEXT, kind) ? KIND_TEXT[kind] : null;
+}
+
 /**
  * Format a number compactly for display: up to `digits` significant digits, exponent notation
- * outside [1e-4, 1e6), "-0" shown as "0". Non-numbers (null from a non-finite value) become "NaN"
- * unless a reason-based placeholder is given.
+ * outside [1e-4, 1e6), "-0" shown as "0". Non-numbers (null from a non-finite value) are drawn by
+ * their `kind` when it is given ("inf" → "∞", "-inf" → "−∞", "nan" → "NaN"), else as `placeholder`.
  */
-export function formatNumber(x, digits = 4, placeholder = 'NaN') {
-  if (x === null || x === undefined) return placeholder;
+export function formatNumber(x, digits = 4, placeholder = 'NaN', kind = null) {
+  if (x === null || x === undefined) return kindText(kind) ?? placeholder;
   if (typeof x !== 'number') return String(x);
   if (Number.isNaN(x)) return 'NaN';
   if (x === Infinity) return '∞';
@@ -79,12 +87,17 @@ export function flatten(v) {
   return out;
 }
 
-/** Format a scalar or a nested list: "3", "[1, 2, 3]", "[2×3: 1, 2, 3, …]". */
-export function formatValue(v, digits = 4) {
-  if (!Array.isArray(v)) return formatNumber(v, digits);
+/**
+ * Format a scalar or a nested list: "3", "[1, 2, 3]", "[2×3: 1, 2, 3, …]". `kind` is the JSON's kind
+ * of the value (a string for a number, nested lists of the value's shape for an array, or null), so
+ * null entries are drawn as ∞ / −∞ / NaN.
+ */
+export function formatValue(v, digits = 4, kind = null) {
+  if (!Array.isArray(v)) return formatNumber(v, digits, 'NaN', Array.isArray(kind) ? null : kind);
   const shape = shapeOf(v);
   const flat = flatten(v);
-  const shown = flat.slice(0, 3).map((x) => formatNumber(x, 3));
+  const kinds = Array.isArray(kind) ? flatten(kind) : [];
+  const shown = flat.slice(0, 3).map((x, i) => formatNumber(x, 3, 'NaN', kinds[i] ?? null));
   const more = flat.length > 3 ? ', …' : '';
   if (shape.length === 1) return `[${shown.join(', ')}${more}]`;
   return `[${shape.join('×')}: ${shown.join(', ')}${more}]`;

@@ -114,3 +114,43 @@ export const LABEL_H = 18;
 export const labelWidth = (text) => Math.max(14, String(text).length * 7.3 + 10);
 
 const LABEL_SPOTS = [0.5, 0.4, 0.6, 0.3, 0.7, 0.22, 0.78, 0.15, 0.85];
+
+/**
+ * The box of an expanded composite, as rectangles whose union holds exactly its members: one per
+ * layer (its members there, padded), and a bridge to the next layer's where their heights meet.
+ * @param {{nodes: Map<string, {x, y, width, height, layer}>}} layout
+ * @param {string[]} members node ids
+ * @param {number} pad
+ * @returns {{x: number, y: number, width: number, height: number}[]} the first is the first layer's
+ */
+export function groupBoxes(layout, members, pad = 5) {
+  const byLayer = new Map();
+  for (const id of members) {
+    const b = layout.nodes.get(id);
+    if (!b) continue;
+    const r = byLayer.get(b.layer) ?? { x0: Infinity, x1: -Infinity, y0: Infinity, y1: -Infinity };
+    r.x0 = Math.min(r.x0, b.x - b.width / 2 - pad);
+    r.x1 = Math.max(r.x1, b.x + b.width / 2 + pad);
+    r.y0 = Math.min(r.y0, b.y - b.height / 2 - pad);
+    r.y1 = Math.max(r.y1, b.y + b.height / 2 + pad);
+    byLayer.set(b.layer, r);
+  }
+  const layers = [...byLayer.keys()].sort((a, b) => a - b);
+  const out = [];
+  for (let i = 0; i < layers.length; i++) {
+    const r = byLayer.get(layers[i]);
+    out.push({ x: r.x0, y: r.y0, width: r.x1 - r.x0, height: r.y1 - r.y0 });
+    const next = byLayer.get(layers[i + 1]);
+    if (!next || layers[i + 1] !== layers[i] + 1) continue;
+    // A bridge as tall as the two columns' common height (at least a band at the nearer edges).
+    let y0 = Math.max(r.y0, next.y0);
+    let y1 = Math.min(r.y1, next.y1);
+    if (y1 - y0 < 2 * pad) {
+      const mid = (Math.max(r.y0, next.y0) + Math.min(r.y1, next.y1)) / 2;
+      y0 = mid - pad;
+      y1 = mid + pad;
+    }
+    out.push({ x: r.x1, y: y0, width: Math.max(0, next.x0 - r.x1), height: y1 - y0 });
+  }
+  return out;
+}

@@ -1,5 +1,5 @@
 // The graph JSON of docs/contracts.md, indexed for the view. Pure: no DOM.
-import { formatValue, formatNumber, magnitude, textWidth } from './format.js';
+import { formatValue, formatNumber, magnitude, textWidth, shapeOf } from './format.js';
 import { statementTitle } from './view-graph.js';
 
 /**
@@ -100,18 +100,41 @@ export function structureKey(graph) {
 }
 
 /**
- * The text lines to draw for a node: title, value line, gradient line. `shownTitle` (from
- * view-graph.js's nodeTitles) replaces the title made from the node alone.
+ * The text lines to draw for a node: title, value line, gradient line; and `note`, the reason, when
+ * the value is not finite. `shownTitle` (from view-graph.js's nodeTitles) replaces the title made
+ * from the node alone.
  */
 export function nodeText(node, shownTitle = null) {
   let title = node.label ?? node.name ?? node.op;
   if (node.name && node.op !== 'leaf' && node.op !== 'const') {
     title = `${node.name} = ${node.label && node.label !== node.name ? node.label : node.op}`;
   }
-  const value = node.nonfinite && node.value === null ? 'NaN' : formatValue(node.value);
+  // Non-finite numbers travel as null beside their kind ("inf", "-inf", "nan"): drawn ∞, −∞, NaN.
+  const value = node.nonfinite && node.value === null && !node.value_kind ? 'NaN' : formatValue(node.value, 4, node.value_kind ?? null);
   const hasGrad = node.kind !== 'const' && node.grad !== null && node.grad !== undefined;
-  const grad = hasGrad ? formatValue(node.grad) : node.nonfinite && node.kind !== 'const' ? 'NaN' : '';
-  return { title: String(shownTitle ?? title), value, grad };
+  let grad = '';
+  if (hasGrad) grad = formatValue(node.grad, 4, node.grad_kind ?? null);
+  else if (node.kind !== 'const' && node.grad_kind) grad = formatValue(null, 4, node.grad_kind);
+  else if (node.kind !== 'const' && (node.nonfinite || node.grad_nonfinite)) grad = 'NaN';
+  const text = { title: String(shownTitle ?? title), value, grad };
+  // An array is drawn by its shape and first entries, its gradient by its largest magnitude (the
+  // tooltip has more).
+  if (Array.isArray(node.value) && text.value.length > GLANCE_AFTER) text.value = arrayGlance(node.value, node.value_kind);
+  if (Array.isArray(node.grad) && text.grad.length > GLANCE_AFTER) text.grad = `max |·| ${formatNumber(magnitude(node.grad), 3)}`;
+  // Why the value is not finite, to draw on the node itself (not only in a tooltip).
+  if (node.nonfinite && node.reason) text.note = String(node.reason);
+  return text;
+}
+
+const GLANCE_AFTER = 18; // characters of an array's full text before a node shows it at a glance
+
+/** "4×2: 0.117, 0.442, …": an array's shape and first two entries (kinds: the non-finite ones'). */
+function arrayGlance(v, kinds = null) {
+  const shape = shapeOf(v);
+  const flat = v.flat(Infinity);
+  const flatKinds = Array.isArray(kinds) ? kinds.flat(Infinity) : [];
+  const shown = flat.slice(0, 2).map((x, i) => formatNumber(x, 3, 'NaN', flatKinds[i] ?? null)).join(', ');
+  return `${shape.join('×')}: ${shown}${flat.length > 2 ? ', …' : ''}`;
 }
 
 /** Text for an edge's local derivative; a parallel edge (x*x) says which argument it is ("arg 2: 3"). */
@@ -121,8 +144,12 @@ export function edgeText(edge) {
 }
 
 function localText(edge) {
-  if (edge.local === null || edge.local === undefined) return edge.local_reason ? 'NaN' : '';
-  return formatValue(edge.local, 3);
+  if (edge.local_needed === false) return ''; // from a constant: no gradient flows there
+  if (edge.local === null || edge.local === undefined) {
+    if (edge.local_kind) return formatValue(null, 3, edge.local_kind);
+    return edge.local_reason ? 'NaN' : '';
+  }
+  return formatValue(edge.local, 3, edge.local_kind ?? null);
 }
 
 /**
@@ -256,6 +283,11 @@ export const NODE_FONT = { title: 14, value: 14, line: 13, key: 11.5 };
 /** Height of a node with a value and a gradient line, and of a compact one (a constant shown as a node). */
 export const NODE_HEIGHT = { full: 48, compact: 28 };
 
+const NOTE_LINE = 15;
+const NOTE_CHARS = 34;
+/** A non-finite value's reason as its node shows it. */
+export const shortNote = (note) => (note.length > NOTE_CHARS ? `${note.slice(0, NOTE_CHARS - 1).trimEnd()}…` : note);
+
 /** Box size of a node drawn with `nodeText` lines (width from an estimate of the text widths). */
 export function nodeSize(node, text = nodeText(node)) {
   if (node.kind === 'const' && !node.collapsed) {
@@ -266,7 +298,13 @@ export function nodeSize(node, text = nodeText(node)) {
     textWidth('value ', NODE_FONT.key) + textWidth(text.value, NODE_FONT.value) * 1.08,
     textWidth('grad ', NODE_FONT.key) + textWidth(text.grad, NODE_FONT.line) * 1.08,
   );
-  return { width: Math.max(64, Math.min(320, Math.ceil(w + 22))), height: NODE_HEIGHT.full, compact: false };
+  // A non-finite value says why on a fourth line (shortened; the tooltip has it whole).
+  const note = text.note ? textWidth(shortNote(text.note), NODE_FONT.key) : 0;
+  return {
+    width: Math.max(64, Math.min(320, Math.ceil(Math.max(w, note) + 22))),
+    height: NODE_HEIGHT.full + (text.note ? NOTE_LINE : 0),
+    compact: false,
+  };
 }
 
 // Which operations are written between their arguments (their symbols come from GET /api/ops).

@@ -33,7 +33,7 @@ const DEFAULTS = {
  * @param {{id: string, source: string, target: string, arg?: number}[]} edges
  * @param {object} [opts] {output?: id, ...DEFAULTS}
  * @returns {{nodes: Map<string, {x, y, width, height, layer, order}>,
- *            edges: Map<string, number[][]>, width: number, height: number, layers: number,
+ *            edges: Map<string, number[][]>, ghosts: Set<string>, width: number, height: number, layers: number,
  *            crossings: number}} x, y are node centres.
  */
 export function layoutGraph(nodes, edges, opts = {}) {
@@ -118,6 +118,8 @@ export function layoutGraph(nodes, edges, opts = {}) {
     }
   }
   flat.set(best);
+  // The members of an expanded composite stay together in every layer, so that its box holds no other node.
+  if (nodes.some((nd) => nd.group)) groupTogether(flat, start, L, n, nodes);
   setPos();
 
   // Horizontal: each layer as wide as its widest real node.
@@ -278,6 +280,7 @@ export function layoutGraph(nodes, edges, opts = {}) {
   const inCount = new Int32Array(n);
   for (const c of chains) inCount[c.t]++;
   const outEdges = new Map();
+  const ghosts = new Set();
   const byTarget = sortedByTarget(chains, inCount, n);
   let k = 0;
   // Each wrapped link gets its own lane in the channels (right of its band, in the gap, left margin).
@@ -296,6 +299,14 @@ export function layoutGraph(nodes, edges, opts = {}) {
     const spread = Math.min(o.portSpread * (m - 1), H[c.t] * 0.6);
     const off = m > 1 ? -spread / 2 + (spread * k) / (m - 1) : 0;
     const twin = (i > 0 && byTarget[i - 1].t === c.t && byTarget[i - 1].s === c.s) || (i + 1 < byTarget.length && byTarget[i + 1].t === c.t && byTarget[i + 1].s === c.s);
+    if (!c.linked && vLayer[c.t] - vLayer[c.s] > 1) {
+      // Too far to route (a weight shared by a whole chain): a short stub into the target, which the
+      // drawing labels with the source's name, instead of a line across everything in between.
+      const tx = X(vLayer[c.t]) - W[c.t] / 2;
+      outEdges.set(c.id, [[tx - GHOST_LENGTH, Y[c.t] + off - GHOST_RISE], [tx, Y[c.t] + off]]);
+      ghosts.add(c.id);
+      continue;
+    }
     const vs = [c.s];
     for (let d = c.d0; d < c.d0 + c.dn; d++) vs.push(d);
     vs.push(c.t);
@@ -316,9 +327,12 @@ export function layoutGraph(nodes, edges, opts = {}) {
     outEdges.set(c.id, pts);
   }
   return {
-    nodes: outNodes, edges: outEdges, width: totalWidth, height, layers: L, crossings: bestCross, bands: bands.length,
+    nodes: outNodes, edges: outEdges, ghosts, width: totalWidth, height, layers: L, crossings: bestCross, bands: bands.length,
   };
 }
+
+const GHOST_LENGTH = 46; // a stub edge's length, and how far it starts above its end
+const GHOST_RISE = 14;
 
 const WRAP_STEP = 7; // px between the lanes of wrapped links
 
@@ -559,6 +573,35 @@ function assignLayers(n, E, order, nodes, outputIdx) {
   return layer;
 }
 
+/** Reorder each layer so that the members of a group are consecutive, at the place of their first. */
+function groupTogether(flat, start, L, n, nodes) {
+  for (let l = 0; l < L; l++) {
+    const a = start[l];
+    const b = start[l + 1];
+    const members = new Map();
+    for (let i = a; i < b; i++) {
+      const v = flat[i];
+      const g = v < n ? nodes[v].group : null;
+      if (!g) continue;
+      if (!members.has(g)) members.set(g, []);
+      members.get(g).push(v);
+    }
+    if (!members.size) continue;
+    const out = [];
+    const done = new Set();
+    for (let i = a; i < b; i++) {
+      const v = flat[i];
+      const g = v < n ? nodes[v].group : null;
+      if (!g) out.push(v);
+      else if (!done.has(g)) {
+        done.add(g);
+        out.push(...members.get(g));
+      }
+    }
+    flat.set(out, a);
+  }
+}
+
 const BALANCE_MAX_NODES = 400;
 // The zoom at which the page's text is readable (13 px lines at >= 11 px), with a little to spare.
 const READABLE_ZOOM = 1.0;
@@ -712,6 +755,7 @@ function addDummies(n, E, layer, budget = Infinity) {
       from.push(c.dn ? c.d0 + c.dn - 1 : e.s);
       to.push(e.t);
     }
+    c.linked = linked(e);
     chains.push(c);
   }
   // CSR form of the links, both ways.

@@ -10,7 +10,9 @@ export const OVERVIEW_K = 0.45;
 /**
  * @param {SVGSVGElement} svg
  * @param {SVGGElement} viewport the group that receives the transform
- * @param {{onChange?: (t: {x, y, k}) => void, onResize?: () => void}} [opts]
+ * @param {{onChange?: (t: {x, y, k}) => void, onResize?: () => void,
+ *   deferZoom?: (from: number, to: number) => boolean}} [opts] deferZoom: true when a wheel step from
+ *   zoom `from` to `to` should only scale the picture until the wheel rests (a big SVG drawing)
  */
 export function createPanZoom(svg, viewport, opts = {}) {
   const t = { x: 0, y: 0, k: 1 };
@@ -46,13 +48,42 @@ export function createPanZoom(svg, viewport, opts = {}) {
     apply();
   };
 
+  // A wheel zoom over a big drawing: every step would re-rasterise all of it. While the wheel turns,
+  // the SVG's picture is only scaled (a CSS transform, which the compositor does); the drawing is
+  // zoomed for real once the wheel rests.
+  let shown = null; // the transform the drawing has while a CSS zoom is pending
+  let settleTimer = null;
+  const settle = () => {
+    clearTimeout(settleTimer);
+    if (!shown) return;
+    shown = null;
+    svg.style.transform = '';
+    apply();
+  };
   svg.addEventListener(
     'wheel',
     (ev) => {
       ev.preventDefault();
       const r = svg.getBoundingClientRect();
       const factor = Math.exp(-ev.deltaY * (ev.deltaMode === 1 ? 0.05 : 0.0015));
-      zoomAt(factor, ev.clientX - r.left, ev.clientY - r.top);
+      const cx = ev.clientX - r.left;
+      const cy = ev.clientY - r.top;
+      if (!opts.deferZoom?.(t.k, t.k * factor)) {
+        settle();
+        zoomAt(factor, cx, cy);
+        return;
+      }
+      shown ??= { ...t };
+      const k = Math.min(maxK, Math.max(minK, t.k * factor));
+      const f = k / t.k;
+      t.x = cx - (cx - t.x) * f;
+      t.y = cy - (cy - t.y) * f;
+      t.k = k;
+      const sc = t.k / shown.k;
+      svg.style.transformOrigin = '0 0';
+      svg.style.transform = `matrix(${sc},0,0,${sc},${t.x - sc * shown.x},${t.y - sc * shown.y})`;
+      clearTimeout(settleTimer);
+      settleTimer = setTimeout(settle, 140);
     },
     { passive: false },
   );
@@ -71,13 +102,15 @@ export function createPanZoom(svg, viewport, opts = {}) {
     drag = null;
   };
   svg.addEventListener('pointerdown', (ev) => {
+    settle();
     if (ev.button !== 0 && ev.pointerType === 'mouse') return;
     const onNode = ev.target.closest('.node, .group-toggle');
     if (onNode && ev.pointerType === 'mouse') return;
     pointers.set(ev.pointerId, { x: ev.clientX, y: ev.clientY });
     if (pointers.size === 2) startPinch();
     else if (pointers.size === 1) drag = { x: ev.clientX, y: ev.clientY, tx: t.x, ty: t.y, moved: false, onNode: !!onNode, id: ev.pointerId };
-    if (!onNode) svg.setPointerCapture?.(ev.pointerId);
+    // The pointer is captured once it moves (a drag): a press that does not move stays a click on
+    // what it pressed (a group's box, a node).
   });
   svg.addEventListener('pointermove', (ev) => {
     if (!pointers.has(ev.pointerId)) return;
@@ -136,6 +169,7 @@ export function createPanZoom(svg, viewport, opts = {}) {
     },
     /** Fit a box (content coordinates) into the view with a margin; never zoom in beyond 1.5. */
     fit(box) {
+      settle();
       const r = size ?? svg.getBoundingClientRect();
       const w = r.width || 800;
       const hh = r.height || 600;
@@ -150,6 +184,7 @@ export function createPanZoom(svg, viewport, opts = {}) {
     },
     /** Centre the view on a content point, at zoom k (the current zoom when omitted). */
     centerOn(x, y, k = t.k) {
+      settle();
       const r = size ?? svg.getBoundingClientRect();
       t.k = Math.min(maxK, Math.max(minK, k));
       t.x = (r.width || 800) / 2 - x * t.k;
@@ -157,11 +192,13 @@ export function createPanZoom(svg, viewport, opts = {}) {
       apply();
     },
     zoomBy(factor) {
+      settle();
       const r = svg.getBoundingClientRect();
       zoomAt(factor, (r.width || 800) / 2, (r.height || 600) / 2);
     },
     /** Pan so that a content point is visible (used to follow the animation pulse). */
     ensureVisible(x, y, margin = 60) {
+      settle();
       const r = size ?? svg.getBoundingClientRect();
       const sx = x * t.k + t.x;
       const sy = y * t.k + t.y;

@@ -4,8 +4,94 @@ import { h, setText } from './dom.js';
 import { formatNumber, pathCountText, groupThousands } from '../model/format.js';
 import { runningSums, checkPaths } from '../model/paths.js';
 
-const fmt = (x) => formatNumber(x, 6);
+const fmt = (x, kind = null) => formatNumber(x, 6, 'NaN', kind);
 const MAX_SHOWN = 8;
+const FORWARD_RTOL = 1e-9; // forward and reverse mode add the same products in another order
+
+const finite = (x) => typeof x === 'number' && Number.isFinite(x);
+
+const KIND_NUMBER = { inf: Infinity, '-inf': -Infinity, nan: NaN };
+
+/** The running sums of the products, a null product counted as its kind (∞, −∞, NaN). Pure. */
+export function kindSums(paths) {
+  let sum = 0;
+  return paths.map((p) => {
+    const x = typeof p.product === 'number' ? p.product : KIND_NUMBER[p.product_kind] ?? NaN;
+    sum += x;
+    return sum;
+  });
+}
+
+/**
+ * The paths answer's gradient beside its two witnesses, as text: forward mode (exact) and the
+ * finite difference with its own error, and the honest verdict. Pure (no DOM).
+ * Returns {listedSum, gradient, forward, fd, check, level} where level is 'ok' | 'warn' | 'bad'.
+ */
+export function witnesses(pj) {
+  const c = checkPaths(pj);
+  const parts = [];
+  let level = 'ok';
+  const worse = (to) => {
+    if (to === 'bad' || (to === 'warn' && level === 'ok')) level = to;
+  };
+  const reasons = pj.reasons ?? {};
+  const gradientShown = fmt(pj.gradient, pj.gradient_kind);
+  if (!finite(pj.gradient)) {
+    // Not "the paths do not add up": the gradient itself is ∞, −∞ or NaN, and the reason says why.
+    parts.push(`the gradient is ${gradientShown}, not a finite number${reasons.gradient ? `: ${reasons.gradient}` : ''}`);
+    worse('warn');
+  } else if (!finite(pj.listed_sum)) {
+    parts.push(`the listed products add up to ${fmt(pj.listed_sum, pj.listed_sum_kind)}${reasons.listed_sum ? `: ${reasons.listed_sum}` : ''}`);
+    worse('warn');
+  } else if (c.complete) {
+    if (c.agree && String(pj.count) === '1') parts.push('✓ the one path\'s product is the reverse-mode gradient');
+    else if (c.agree) parts.push(`✓ the ${groupThousands(String(pj.count))} path products add up to the reverse-mode gradient`);
+    else {
+      parts.push('✗ the listed paths do not add up to the gradient');
+      worse('bad');
+    }
+  } else {
+    const rest = groupThousands(BigInt(pj.count) - BigInt((pj.paths ?? []).length));
+    parts.push(`only the top ${(pj.paths ?? []).length} paths are listed: the other ${rest} add ${fmt(pj.remainder, pj.remainder_kind)}`);
+  }
+  let forward = '';
+  if ('forward_mode' in pj) {
+    forward = fmt(pj.forward_mode, pj.forward_mode_kind);
+    if (finite(pj.gradient) && finite(pj.forward_mode)) {
+      const scale = Math.max(Math.abs(pj.gradient), Math.abs(pj.forward_mode));
+      if (Math.abs(pj.gradient - pj.forward_mode) <= FORWARD_RTOL * scale) parts.push('forward mode agrees ✓');
+      else {
+        parts.push(`forward mode gives ${forward} ✗`);
+        worse('bad');
+      }
+    } else if (finite(pj.gradient)) {
+      parts.push(`forward mode gives ${forward}`);
+      worse('warn');
+    }
+  }
+  const error = pj.finite_difference_error;
+  const fd = `${fmt(pj.finite_difference, pj.finite_difference_kind)}${finite(error) ? ` ± ${formatNumber(error, 2)}` : ''}`;
+  const verdict = pj.finite_difference_verdict ?? (c.fdAgree ? 'agrees' : 'differs');
+  if (verdict === 'agrees') parts.push('finite difference agrees ✓');
+  else if (verdict === 'unresolved') {
+    parts.push(`finite difference cannot resolve below ~${formatNumber(error, 2)}: no witness to the value`);
+    worse('warn');
+  } else if (verdict === 'nonfinite') {
+    if (finite(pj.gradient)) parts.push(`finite difference is ${fmt(pj.finite_difference, pj.finite_difference_kind)}`);
+    worse('warn');
+  } else {
+    parts.push('finite difference differs ✗');
+    worse('bad');
+  }
+  return {
+    listedSum: fmt(c.listedSum, pj.listed_sum_kind),
+    gradient: gradientShown,
+    forward,
+    fd,
+    check: parts.join('; '),
+    level,
+  };
+}
 
 /** The first and last items of a long list with null standing for the elided middle. */
 function elide(list, max) {
@@ -24,6 +110,7 @@ export function nodeShort(n) {
 
 /**
  * @param {Record<string, HTMLElement>} els {count, list, listedSum, gradient, fd, check, product, sigma, costs, note}
+ *   and optionally `forward` (forward mode's gradient; without it, it is shown beside the finite difference)
  * @param {{onHover?: (i: number | null) => void, onPick?: (i: number) => void}} handlers
  */
 export function createPathsPanel(els, handlers = {}) {
@@ -34,7 +121,7 @@ export function createPathsPanel(els, handlers = {}) {
     items = [];
     setText(els.count, message);
     els.list.replaceChildren();
-    for (const k of ['listedSum', 'gradient', 'fd', 'check', 'product']) setText(els[k], '');
+    for (const k of ['listedSum', 'gradient', 'fd', 'check', 'product', 'forward']) if (els[k]) setText(els[k], '');
     setText(els.sigma, '0');
     els.check.className = 'check';
   }
@@ -48,7 +135,9 @@ export function createPathsPanel(els, handlers = {}) {
     const paths = pj.paths ?? [];
     setText(els.count, pathCountText(pj.count, paths.length));
     els.count.dataset.count = String(pj.count);
-    const sums = runningSums(paths);
+    // Running sums with IEEE arithmetic on the products' kinds: −∞ then +∞ is −∞, then NaN.
+    const withKinds = kindSums(paths);
+    const sums = runningSums(paths).map((sum, i) => (sum === null ? withKinds[i] : sum));
     items = paths.map((p, i) => {
       const chain = h('span', { class: 'chain' });
       const name = (id) => labels?.get(id) ?? nodeShort(byId.get(id));
@@ -56,16 +145,20 @@ export function createPathsPanel(els, handlers = {}) {
         if (k) chain.append(h('span', { class: 'arrow', text: ' → ' }));
         chain.append(id === null ? h('span', { class: 'elided', text: `${p.nodes.length - MAX_SHOWN + 1} more` }) : h('span', { class: 'pnode', text: name(id) }));
       });
-      const factors = p.factors.length ? elide(p.factors, MAX_SHOWN).map((f) => (f === null ? '…' : formatNumber(f, 4))).join(' × ') : '1';
+      // Factors with their kinds (∞, −∞, NaN); elide() marks the elided middle with null.
+      const kinds = p.factor_kinds ?? [];
+      const indexed = p.factors.map((f, k) => ({ f, kind: kinds[k] ?? null }));
+      const factors = p.factors.length ? elide(indexed, MAX_SHOWN).map((x) => (x === null ? '…' : formatNumber(x.f, 4, 'NaN', x.kind))).join(' × ') : '1';
+      const why = p.product_reason ? `\n${p.product_reason}` : '';
       const li = h(
         'li',
-        { dataset: { index: String(i) }, tabindex: '0', title: `${p.nodes.map(name).join(' → ')}\n${p.factors.map((f) => formatNumber(f, 6)).join(' × ')}` },
+        { dataset: { index: String(i) }, tabindex: '0', title: `${p.nodes.map(name).join(' → ')}\n${indexed.map((x) => formatNumber(x.f, 6, 'NaN', x.kind)).join(' × ')}${why}` },
         h('span', { class: 'rank', text: `${i + 1}` }),
         h(
           'div',
           { class: 'pbody' },
           chain,
-          h('div', { class: 'factors' }, h('span', { class: 'fx', text: factors }), h('span', { class: 'eq', text: ' = ' }), h('strong', { class: 'product', text: fmt(p.product) })),
+          h('div', { class: 'factors' }, h('span', { class: 'fx', text: factors }), h('span', { class: 'eq', text: ' = ' }), h('strong', { class: 'product', text: fmt(p.product, p.product_kind) })),
         ),
         h('span', { class: 'running', title: 'running sum', text: `Σ ${fmt(sums[i])}` }),
       );
@@ -77,21 +170,14 @@ export function createPathsPanel(els, handlers = {}) {
       return li;
     });
     els.list.replaceChildren(...items);
-    const c = checkPaths(pj);
-    setText(els.listedSum, fmt(c.listedSum));
-    setText(els.gradient, fmt(c.gradient));
-    setText(els.fd, fmt(c.fd));
-    let msg;
-    if (c.complete) {
-      msg = c.agree
-        ? `✓ the ${groupThousands(String(pj.count))} path products add up to the reverse-mode gradient`
-        : '✗ the listed paths do not add up to the gradient';
-    } else {
-      msg = `only the top ${paths.length} paths are listed: the other ${groupThousands(BigInt(pj.count) - BigInt(paths.length))} add ${fmt(pj.remainder)}`;
-    }
-    msg += c.fdAgree ? '; finite difference agrees ✓' : '; finite difference differs ✗';
-    setText(els.check, msg);
-    els.check.className = `check ${c.agree && c.fdAgree ? 'ok' : c.agree ? 'warn' : 'bad'}`;
+    const w = witnesses(pj);
+    setText(els.listedSum, w.listedSum);
+    setText(els.gradient, w.gradient);
+    // Both witnesses: forward mode in its own field when the page has one, else beside the estimate.
+    if (els.forward) setText(els.forward, w.forward);
+    setText(els.fd, els.forward || !w.forward ? w.fd : `${w.fd} (forward mode ${w.forward})`);
+    setText(els.check, w.check);
+    els.check.className = `check ${w.level}`;
     setText(els.sigma, '0');
     setText(els.product, '');
   }

@@ -17,8 +17,8 @@
 import { setText } from './dom.js';
 import { createPanZoom, FAR_K, VERY_FAR_K, OVERVIEW_K } from './panzoom.js';
 import { createOverview } from './overview.js';
-import { nodeText, edgeText, nodeTooltip, edgeFlow } from '../model/graph-model.js';
-import { edgePath, edgeGeometry, LABEL_H, labelWidth } from '../model/geometry.js';
+import { nodeText, edgeText, nodeTooltip, edgeFlow, shortNote } from '../model/graph-model.js';
+import { edgePath, edgeGeometry, LABEL_H, labelWidth, groupBoxes } from '../model/geometry.js';
 import { logScale, magnitude, formatValue } from '../model/format.js';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
@@ -32,6 +32,7 @@ const MARGIN = 0.25;
 const KEEP = 1.5;
 const MAX_DRAWN = 6000;
 const BADGE_ROOM = 26; // a badge sits above its node
+const DEFER_ZOOM_ELEMENTS = 600; // nodes and edges drawn, past which a wheel zoom scales the picture first
 
 const EDGE_PAD = 8; // stroke, arrowhead
 
@@ -102,7 +103,10 @@ export function createGraphView(root, handlers = {}) {
   let hoverNode = null;
   let hoverEdge = null;
   let foundTimer = null;
-  const pz = createPanZoom(svg, viewport, { onChange: scheduleSync, onResize: scheduleSync });
+  // A wheel zoom only scales the SVG's picture while many elements are drawn (and the overview,
+  // whose zoom is cheap, is not shown before or after).
+  const deferZoom = (from, to) => drawn > DEFER_ZOOM_ELEMENTS && from >= OVERVIEW_K && to >= OVERVIEW_K;
+  const pz = createPanZoom(svg, viewport, { onChange: scheduleSync, onResize: scheduleSync, deferZoom });
   const overview = createOverview(root);
   root.prepend(overview.canvas);
   let overviewQueued = false;
@@ -155,6 +159,7 @@ export function createGraphView(root, handlers = {}) {
     g.setAttribute('transform', `translate(${it.x0.toFixed(1)},${it.y0.toFixed(1)})`);
     g.setAttribute('data-grad-scale', it.t === null ? '' : it.t.toFixed(3));
     if (it.focusable) g.setAttribute('tabindex', '0');
+    if (it.n.group) g.setAttribute('data-member-of', it.n.group);
     const rect = document.createElementNS(SVG_NS, 'rect');
     rect.setAttribute('class', 'box');
     rect.setAttribute('x', '0');
@@ -196,6 +201,10 @@ export function createGraphView(root, handlers = {}) {
       el.grad.append(mkText('k', null, k, 'tspan'), mkText('v', null, v, 'tspan'));
       el.g.insertBefore(el.val, before);
       el.g.insertBefore(el.grad, before);
+      if (nodeTxt(it).note) {
+        el.note = mkText('note', { x: p.width / 2, y: 58, 'text-anchor': 'middle' }, shortNote(nodeTxt(it).note));
+        el.g.insertBefore(el.note, before);
+      }
     }
   }
 
@@ -235,6 +244,7 @@ export function createGraphView(root, handlers = {}) {
       setText(el.grad.firstChild, k);
       setText(el.grad.lastChild, v);
     }
+    if (el.note) setText(el.note, nodeTxt(it).note ? shortNote(nodeTxt(it).note) : '');
     if (el.tip) nodeTip(it, el);
   }
 
@@ -252,6 +262,10 @@ export function createGraphView(root, handlers = {}) {
     line.setAttribute('d', (it.d ??= edgePath(it.pts)));
     line.setAttribute('stroke-width', strokeWidth(it));
     g.append(line);
+    if (it.ghost) {
+      // A stub from a far source (a shared weight): it says where it comes from.
+      g.append(mkText('ghost-name', { x: (it.pts[0][0] - 3).toFixed(1), y: (it.pts[0][1] + 4).toFixed(1), 'text-anchor': 'end' }, label(byId.get(it.e.source))));
+    }
     const el = { g, line, hit: null, lg: null, bg: null, label: null, tip: null, level: -1 };
     detailEdge(it, el, level, labels);
     return el;
@@ -390,10 +404,10 @@ export function createGraphView(root, handlers = {}) {
   // ---- events, delegated
 
   gGroups.addEventListener('click', (ev) => {
-    const toggle = ev.target.closest?.('.group-toggle');
-    if (!toggle) return;
+    const group = ev.target.closest?.('[data-group]');
+    if (!group) return;
     ev.stopPropagation();
-    handlers.onGroupToggle?.(toggle.dataset.group);
+    handlers.onGroupToggle?.(group.dataset.group);
   });
   const nodeItemOf = (target) => {
     const g = target?.closest?.('g.node');
@@ -493,32 +507,19 @@ export function createGraphView(root, handlers = {}) {
     hoverNode = null;
     hoverEdge = null;
 
+    // An expanded composite: the union of its boxes (outline first, then the fill over the inner
+    // outlines), a tooltip, and a button that collapses it; a click anywhere on it does too.
     for (const gr of view.groups ?? []) {
-      let x0 = Infinity;
-      let x1 = -Infinity;
-      let y0 = Infinity;
-      let y1 = -Infinity;
-      for (const id of gr.nodes) {
-        const b = lay.nodes.get(id);
-        if (!b) continue;
-        x0 = Math.min(x0, b.x - b.width / 2);
-        x1 = Math.max(x1, b.x + b.width / 2);
-        y0 = Math.min(y0, b.y - b.height / 2);
-        y1 = Math.max(y1, b.y + b.height / 2);
-      }
-      if (x0 === Infinity) continue;
-      x0 -= 12;
-      x1 += 12;
-      y0 -= 26;
-      y1 += 12;
-      const toggle = mk('g', 'group-toggle', { 'data-testid': `group-toggle-${gr.id}`, 'data-group': gr.id, tabindex: '0', role: 'button' });
-      toggle.append(mk('rect', null, { x: x0 + 6, y: y0 + 5, width: 16, height: 16, rx: 3 }), mkText(null, { x: x0 + 14, y: y0 + 17, 'text-anchor': 'middle' }, '−'));
-      const g = mk('g', 'group', { 'data-id': gr.id });
-      g.append(
-        mk('rect', 'group-box', { x: x0, y: y0, width: x1 - x0, height: y1 - y0, rx: 10 }),
-        mkText('group-label', { x: x0 + 28, y: y0 + 17 }, `${gr.op} (expanded)`),
-        toggle,
-      );
+      const boxes = groupBoxes(lay, gr.nodes);
+      if (!boxes.length) continue;
+      const g = mk('g', 'group', { 'data-id': gr.id, 'data-group': gr.id });
+      g.append(mkText(null, {}, `${gr.op} (expanded): click to draw it as one node`, 'title'));
+      for (const b of boxes) g.append(mk('rect', 'group-edge', { x: b.x, y: b.y, width: b.width, height: b.height, rx: 6 }));
+      for (const b of boxes) g.append(mk('rect', 'group-box', { x: b.x, y: b.y, width: b.width, height: b.height, rx: 6 }));
+      const first = boxes[0];
+      const toggle = mk('g', 'group-toggle', { 'data-testid': `group-toggle-${gr.id}`, 'data-group': gr.id, tabindex: '0', role: 'button', 'aria-label': `collapse ${gr.op}` });
+      toggle.append(mk('rect', null, { x: first.x - 7, y: first.y - 7, width: 14, height: 14, rx: 3 }), mkText(null, { x: first.x, y: first.y + 4, 'text-anchor': 'middle' }, '−'));
+      g.append(toggle);
       gGroups.append(g);
     }
 
@@ -535,8 +536,9 @@ export function createGraphView(root, handlers = {}) {
         if (y < y0) y0 = y;
         if (y > y1) y1 = y;
       }
+      const ghost = !!lay.ghosts?.has(e.id);
       const it = {
-        id: e.id, e, pts, x0: x0 - EDGE_PAD, x1: x1 + EDGE_PAD, y0: y0 - EDGE_PAD, y1: y1 + EDGE_PAD,
+        id: e.id, e, pts, ghost, x0: x0 - EDGE_PAD - (ghost ? 60 : 0), x1: x1 + EDGE_PAD, y0: y0 - EDGE_PAD, y1: y1 + EDGE_PAD,
         d: null, lp: lay.labels?.get(e.id) ? [lay.labels.get(e.id).x, lay.labels.get(e.id).y] : null, geo: null, text: null, t: null, flags: '', el: null,
       };
       edges.set(e.id, it);
@@ -590,7 +592,8 @@ export function createGraphView(root, handlers = {}) {
       it.e = e;
       it.text = null;
       it.t = escale(f);
-      it.flags = `${f === 0 ? ' zero-flow' : ''}${e.local === null || e.local === undefined ? ' nonfinite' : ''}`;
+      const noLocal = e.local_needed !== false && (e.local === null || e.local === undefined);
+      it.flags = `${f === 0 ? ' zero-flow' : ''}${noLocal ? ' nonfinite' : ''}${e.local_needed === false ? ' no-local' : ''}`;
       if (it.el) applyEdge(it);
     }
     invalidateOverview();

@@ -1,76 +1,54 @@
-"""POST /api/graph and POST /api/paths."""
+"""POST /api/graph and POST /api/paths: validated here, computed in a compute process."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import JSONResponse, Response
 
-from pathgrad import service
-from pathgrad.api.errors import ERROR_RESPONSES
-from pathgrad.api.models import (
-    AnyGraph,
-    GraphRequest,
-    PathsRequest,
-    PathsResponse,
-)
-from pathgrad.language import Program
-from pathgrad.service import RequestError
+from pathgrad.api.errors import ERROR_RESPONSES, limit_detail
+from pathgrad.api.models import AnyGraph, GraphRequest, PathsRequest, PathsResponse
+from pathgrad.api.pool import Pools, Stopped
 from pathgrad.settings import Settings, get_settings
 
 router = APIRouter(tags=["graph"])
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 
+# The compute process answers with the JSON bytes that graph_json's plain data encode to: re-validating
+# a 10,000-node graph through the response model would cost more than building it. The models still
+# document the schema, and the schemathesis test checks every answer against it.
 
 
-# The endpoints return a JSONResponse of plain data that graph_json builds: re-validating a 10,000-node
-# graph through the response model would cost more than building it. The models still document the
-# schema, and the schemathesis test checks every answer against it.
+def client_key(request: Request) -> str:
+    """Who is asking: the peer's address, or the X-Forwarded-For client of a trusted proxy."""
+    return request.client.host if request.client else "-"
 
 
-def _build(request: GraphRequest | PathsRequest, settings: Settings) -> Program:
-    """The request's program: its source, or a preset's (whose default output is its view)."""
-    source, preset = service.request_source(request.source, request.preset, request.seed)
-    output = request.output or (preset.view_output if preset else None)
-    return service.build(
-        source, request.values, output, limits=settings.limits(), expand=request.options.expand
-    )
+def stopped_response(stopped: Stopped) -> JSONResponse:
+    """A stopped or refused task: 422 naming the limit, or 503 with Retry-After."""
+    if stopped.status == 422:
+        content: Any = {"detail": [limit_detail(stopped.limit or "", stopped.message)]}
+        return JSONResponse(content, status_code=422)
+    return JSONResponse({"detail": stopped.message}, status_code=stopped.status, headers={"Retry-After": "1"})
+
+
+async def computed(request: Request, task: str, body: Any) -> Response:
+    pools: Pools = request.app.state.pools
+    try:
+        status, answer = await pools.compute.call(client_key(request), task, body)
+    except Stopped as stopped:
+        return stopped_response(stopped)
+    return Response(answer, status_code=status, media_type="application/json")
 
 
 @router.post("/graph", response_model=AnyGraph, responses=ERROR_RESPONSES)
-def graph(request: GraphRequest, settings: SettingsDep) -> JSONResponse:
+async def graph(body: GraphRequest, request: Request) -> Response:
     """Build the program's computation graph: values, adjoints of the output, local derivatives."""
-    program = _build(request, settings)
-    return JSONResponse(
-        service.graph_for(
-            program,
-            forward=request.options.forward,
-            max_jacobian_entries=settings.max_jacobian_entries,
-            max_jacobian_total=settings.max_jacobian_total,
-            view=request.view,
-        )
-    )
+    return await computed(request, "graph", body)
 
 
 @router.post("/paths", response_model=PathsResponse, responses=ERROR_RESPONSES)
-def paths(request: PathsRequest, settings: SettingsDep) -> JSONResponse:
+async def paths(body: PathsRequest, request: Request) -> Response:
     """Every path from `input` to the output: exact count, the largest |product| first, their sum."""
-    if request.limit > settings.max_paths_limit:
-        raise RequestError(
-            "limit",
-            f"limit is at most max_paths_limit={settings.max_paths_limit:,}",
-            limit="max_paths_limit",
-        )
-    program = _build(request, settings)
-    return JSONResponse(
-        service.paths_for(
-            program,
-            request.input,
-            request.limit,
-            max_jacobian_entries=settings.max_jacobian_entries,
-            max_jacobian_total=settings.max_jacobian_total,
-            max_path_edges=settings.max_path_edges,
-            view=request.view,
-        )
-    )
+    return await computed(request, "paths", body)

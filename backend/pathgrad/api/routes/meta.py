@@ -21,6 +21,7 @@ def ops() -> list[dict[str, Any]]:
 
 
 @router.get("/health", response_model=Health)
-def health() -> dict[str, Any]:
-    """Liveness: answers as long as the process serves requests."""
+async def health() -> dict[str, Any]:
+    """Liveness: answers as long as the process serves requests (on the event loop, which never
+    computes: programs run in compute processes)."""
     return {"status": "ok", "version": __version__, "training_runs": ACTIVE_RUNS.count}

@@ -1,0 +1,263 @@
+"""What the compute processes run: /api/graph, /api/paths and training runs, answered as bytes.
+
+Each task takes the settings and the validated request model and returns ``(status, JSON bytes)``:
+the answer, or the error in the API's shape (so a program error looks the same as before). The
+answer is estimated before it is built (:mod:`pathgrad.api.cost`) and measured once encoded.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import socket
+from collections.abc import Callable
+from typing import Any
+
+from pathgrad import service
+from pathgrad.api import wire
+from pathgrad.api.cost import PATH_EDGE_BYTES, AnswerSize, graph_size, refusal
+from pathgrad.api.errors import language_error_detail, limit_detail, request_error_detail
+from pathgrad.api.models import GraphRequest, OptimizerModel, PathsRequest, TrainRequest
+from pathgrad.engine import topological_order
+from pathgrad.graph_json import to_json_number
+from pathgrad.language import LanguageError, Program
+from pathgrad.service import RequestError
+from pathgrad.settings import Settings
+from pathgrad.training import OptimizerSettings, TrainingRun
+
+Answer = tuple[int, bytes]
+
+
+def encode(content: Any) -> bytes:
+    """JSON as Starlette's JSONResponse writes it."""
+    return json.dumps(
+        content, ensure_ascii=False, allow_nan=False, indent=None, separators=(",", ":")
+    ).encode()
+
+
+def _errors(work: Callable[[], Answer]) -> Answer:
+    try:
+        return work()
+    except LanguageError as error:
+        return 422, encode({"detail": [language_error_detail(error)]})
+    except RequestError as error:
+        return error.status, encode({"detail": [request_error_detail(error)]})
+
+
+class _TooLarge(RequestError):
+    def __init__(self, message: str) -> None:
+        super().__init__("options", message, limit="max_response_bytes")
+
+
+def _build(request: GraphRequest | PathsRequest, settings: Settings) -> Program:
+    """The request's program: its source, or a preset's (whose default output is its view)."""
+    source, preset = service.request_source(request.source, request.preset, request.seed)
+    output = request.output or (preset.view_output if preset else None)
+    return service.build(
+        source, request.values, output, limits=settings.limits(), expand=request.options.expand
+    )
+
+
+def _check_size(size: AnswerSize, settings: Settings) -> None:
+    if size.total > settings.max_response_bytes:
+        raise _TooLarge(refusal(size, settings.max_response_bytes))
+
+
+def _measured(content: dict[str, Any], settings: Settings) -> bytes:
+    body = encode(content)
+    if len(body) > settings.max_response_bytes:
+        raise _TooLarge(
+            f"the answer is {len(body) / 1e6:,.1f} MB, more than max_response_bytes="
+            f"{settings.max_response_bytes:,}: use smaller arrays or fewer nodes"
+        )
+    return body
+
+
+def graph(settings: Settings, request: GraphRequest) -> Answer:
+    def work() -> Answer:
+        program = _build(request, settings)
+        _check_size(
+            graph_size(
+                program.output,
+                forward=request.options.forward is not None,
+                max_jacobian_entries=settings.max_jacobian_entries,
+                max_jacobian_total=settings.max_jacobian_total,
+            ),
+            settings,
+        )
+        content = service.graph_for(
+            program,
+            forward=request.options.forward,
+            max_jacobian_entries=settings.max_jacobian_entries,
+            max_jacobian_total=settings.max_jacobian_total,
+            view=request.view,
+        )
+        return 200, _measured(content, settings)
+
+    return _errors(work)
+
+
+def paths(settings: Settings, request: PathsRequest) -> Answer:
+    def work() -> Answer:
+        if request.limit > settings.max_paths_limit:
+            raise RequestError(
+                "limit",
+                f"limit is at most max_paths_limit={settings.max_paths_limit:,}",
+                limit="max_paths_limit",
+            )
+        program = _build(request, settings)
+        order = topological_order([program.output])
+        size = graph_size(
+            program.output,
+            forward=False,
+            max_jacobian_entries=settings.max_jacobian_entries,
+            max_jacobian_total=settings.max_jacobian_total,
+            order=order,
+        )
+        # The listed paths hold at most max_path_edges edges in all (see service.paths_for), and a
+        # path has fewer edges than the graph has nodes.
+        size.paths = PATH_EDGE_BYTES * min(settings.max_path_edges, request.limit * len(order))
+        _check_size(size, settings)
+        content = service.paths_for(
+            program,
+            request.input,
+            request.limit,
+            max_jacobian_entries=settings.max_jacobian_entries,
+            max_jacobian_total=settings.max_jacobian_total,
+            max_path_edges=settings.max_path_edges,
+            view=request.view,
+        )
+        return 200, _measured(content, settings)
+
+    return _errors(work)
+
+
+TASKS: dict[str, Callable[..., Answer]] = {"graph": graph, "paths": paths}
+
+
+# --- training ------------------------------------------------------------------------------------
+
+EVENT_OVERHEAD_BYTES = 200
+
+
+def sse(kind: str, data: dict[str, Any]) -> bytes:
+    return f"event: {kind}\ndata: {json.dumps(data, separators=(',', ':'))}\n\n".encode()
+
+
+def prepare(request: TrainRequest, settings: Settings) -> tuple[TrainingRun, dict[str, Any]]:
+    """The run a training request asks for and its ``start`` event (raises the API's errors)."""
+    source, preset = service.request_source(request.source, request.preset, request.seed)
+    loss_name = request.loss or (preset.loss if preset else None)
+    program = service.build(source, request.values, loss_name, limits=settings.limits())
+    loss_name = loss_name or program.output.name or "output"
+    if request.params is not None:
+        unknown = [n for n in request.params if n not in program.leaves]
+        if unknown:
+            raise RequestError("params", f"{unknown[0]!r} is not a leaf of the program")
+        names = list(request.params)
+    else:
+        names = [n for n, leaf in program.leaves.items() if leaf.kind == "param"]
+    if not names:
+        raise RequestError(
+            "params", "the program has no parameters: name them w…, b…, or list them in params"
+        )
+    layers = [list(layer) for layer in preset.layers] if preset and request.params is None else []
+    if type(program.output.value) is not float:
+        raise RequestError("loss", "the loss must be a number; reduce it with sum() or mean()")
+    default_steps = preset.training.steps if preset else 1_000
+    steps = default_steps if request.steps is None else request.steps
+    if steps > settings.max_train_steps:
+        raise RequestError("steps", f"steps is at most {settings.max_train_steps:,} (max_train_steps)")
+    every = request.sample_every or max(1, steps // 200)
+    events = steps // every + 2
+    if events > settings.max_train_events:
+        raise RequestError(
+            "sample_every",
+            f"{steps:,} steps sampled every {every} would send more than "
+            f"{settings.max_train_events:,} events (max_train_events)",
+        )
+    # Each step event carries every parameter and its gradient.
+    elements = sum(math.prod(program.leaves[n].shape) for n in names)
+    estimate = events * (EVENT_OVERHEAD_BYTES + 2 * 20 * elements)
+    if estimate > settings.max_train_stream_bytes:
+        raise RequestError(
+            "sample_every",
+            f"{events:,} events of {elements:,} parameters and their gradients would be about "
+            f"{estimate / 1e6:,.1f} MB, more than "
+            f"max_train_stream_bytes={settings.max_train_stream_bytes:,}: "
+            "sample fewer steps (sample_every) or train fewer parameters",
+            limit="max_train_stream_bytes",
+        )
+    optimizer = request.optimizer or OptimizerModel(
+        lr=preset.training.learning_rate if preset else 0.1
+    )
+    run = TrainingRun(
+        program.output,
+        {n: program.leaves[n] for n in names},
+        OptimizerSettings(**optimizer.model_dump()),
+        steps,
+        every,
+        layers,
+        max_seconds=settings.max_train_seconds,
+    )
+    start = {
+        "source": source,
+        "loss": loss_name,
+        "params": names,
+        "layers": run.layers,
+        "steps": steps,
+        "sample_every": every,
+        "optimizer": optimizer.model_dump(),
+    }
+    return run, start
+
+
+def train(sock: socket.socket, settings: Settings, request: TrainRequest) -> None:
+    """Run one training request, sending its events as they come.
+
+    First a RESULT frame: 200 with the ``start`` event, or the error answer (then nothing more). Then
+    one EVENT frame per sampled step, the ``done`` event and END. A reader that does not keep up
+    makes ``sendall`` wait (the run's clock still runs, so ``max_train_seconds`` holds); the server
+    kills this process when the stream's client has gone.
+    """
+    try:
+        run, start = prepare(request, settings)
+    except LanguageError as error:
+        wire.send_frame(sock, wire.RESULT, 422, encode({"detail": [language_error_detail(error)]}))
+        return
+    except RequestError as error:
+        wire.send_frame(sock, wire.RESULT, error.status, encode({"detail": [request_error_detail(error)]}))
+        return
+    wire.send_frame(sock, wire.RESULT, 200, sse("start", start))
+    sent = 0
+    last_step, elapsed = 0, 0.0
+    stopped: str | None = None
+    records = run.records()
+    try:
+        for record in records:
+            last_step, elapsed = record.step, record.elapsed
+            event = sse(
+                "step",
+                {
+                    "step": record.step,
+                    "loss": to_json_number(record.loss),
+                    "params": {n: to_json_number(v) for n, v in record.params.items()},
+                    "grads": {n: to_json_number(v) for n, v in record.grads.items()},
+                    "layer_grad": [to_json_number(v) for v in record.layer_grad],
+                    "dead_relu": record.dead_relu,
+                    "elapsed": record.elapsed,
+                },
+            )
+            sent += len(event)
+            if sent > settings.max_train_stream_bytes:
+                stopped = f"stopped after {sent:,} bytes of events (max_train_stream_bytes)"
+                break
+            wire.send_frame(sock, wire.EVENT, 0, event)
+    finally:
+        records.close()
+    done = {"steps_run": last_step, "stopped": stopped or run.stopped, "elapsed": elapsed}
+    wire.send_frame(sock, wire.EVENT, 0, sse("done", done))
+    wire.send_frame(sock, wire.END)
+
+
+__all__ = ["TASKS", "limit_detail", "prepare", "train"]

@@ -295,11 +295,13 @@ else
 fi
 
 # x = 3; y = x*x + 2*x: y = 15, dy/dx = 2x + 2 = 8.
-graph=$(curl -fsS --max-time 20 "$BASE/api/graph" -H 'content-type: application/json' \
+graph=$(curl -sS --max-time 20 "$BASE/api/graph" -H 'content-type: application/json' \
     -d '{"source": "x = 3; y = x*x + 2*x"}' || true)
 verdict=$(python3 - "$graph" 2>&1 <<'EOF'
 import json, sys
 graph = json.loads(sys.argv[1])
+if "nodes" not in graph:
+    sys.exit(f"no graph in the answer: {sys.argv[1][:300]}")
 nodes = {node["id"]: node for node in graph["nodes"]}
 y = nodes[graph["output"]]["value"]
 grad = next(node for node in graph["nodes"] if node.get("name") == "x")["grad"]

@@ -361,6 +361,13 @@ concurrent = re.search(r"PATHGRAD_MAX_CONCURRENT_REQUESTS\s*\n\s*value: \"(\d+)\
 print(int(limit) * 1024**3, concurrent)
 EOF
 )
+    # Every PATHGRAD_ setting of the manifest, as the pods have them.
+    mapfile -t MANIFEST_ENV < <(python3 - "$ROOT/deploy/kubernetes/pathgrad.yaml" <<'EOF'
+import re, sys
+for name, value in re.findall(r"- name: (PATHGRAD_\w+)\s*\n\s*value: \"?([^\"\s#]+)", open(sys.argv[1]).read()):
+    print("--env", f"{name}={value}", sep="\n")
+EOF
+)
     python3 - "$ROOT/benchmarks/load.py" >"$STATE/heaviest.json" <<'EOF'
 import importlib.util, json, sys, types
 try:
@@ -381,7 +388,7 @@ EOF
     MEMORY_PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
     podman run --detach --name "$MEMORY_CONTAINER" --read-only --tmpfs /tmp --cap-drop ALL \
         --security-opt no-new-privileges --memory "$LIMIT" --memory-swap "$LIMIT" \
-        --env "PATHGRAD_MAX_CONCURRENT_REQUESTS=$CONCURRENT" --env PATHGRAD_REQUEST_TIMEOUT_SECONDS=300 \
+        "${MANIFEST_ENV[@]}" --env PATHGRAD_REQUEST_TIMEOUT_SECONDS=300 \
         --publish "127.0.0.1:$MEMORY_PORT:8000" \
         "$TAG" >/dev/null 2>>"$STATE/run.log" || die "podman run (memory)"
     trap 'cleanup; podman rm -f --time 5 "$MEMORY_CONTAINER" >/dev/null 2>&1 || true' EXIT

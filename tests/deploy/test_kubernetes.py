@@ -86,10 +86,14 @@ def test_the_settings_and_resources_agree() -> None:
     resources = container()["resources"]
     assert resources["limits"]["cpu"] == "1"  # one worker, one core
     assert resources["limits"]["memory"] == "4Gi"  # image-test.sh reads this and checks it holds
-    # The limit holds that many of the heaviest requests found (each adds 0.64 GB to the idle process's
-    # 0.07 GB at most), whatever their overlap.
-    concurrent = int(env["PATHGRAD_MAX_CONCURRENT_REQUESTS"])
-    assert concurrent < Settings().max_concurrent_requests and concurrent * 0.64 + 0.07 < 4 * 1.024**3
+    # The worst case the settings allow (README, "Limits"): every process that computes at its
+    # max_task_memory_bytes beyond about 60 MB, and max_concurrent_requests answers of at most
+    # max_response_bytes in the server (about 100 MB itself).
+    settings = Settings(**{name.removeprefix("PATHGRAD_").lower(): value for name, value in env.items()})
+    processes = settings.workers * (settings.compute_processes + settings.max_train_streams)
+    bound = (processes * (60e6 + settings.max_task_memory_bytes)
+             + settings.max_concurrent_requests * settings.max_response_bytes + 100e6)
+    assert bound < 4 * 1024**3, f"{bound / 1e9:.1f} GB"
 
 
 def test_the_service_hpa_and_budget_find_the_pods() -> None:

@@ -42,3 +42,19 @@ lock:
 	rm -rf /tmp/pathgrad-lock && python3 -m venv /tmp/pathgrad-lock
 	/tmp/pathgrad-lock/bin/pip install --quiet -e '.[dev]'
 	/tmp/pathgrad-lock/bin/pip freeze --exclude-editable | grep -v '^pathgrad' > requirements.lock
+
+# The image test (as root: it installs podman and debootstrap when missing): build the Dockerfile,
+# run the image hardened and check it (deploy/image-test.sh). CI runs it beside `make test`.
+.PHONY: image-test
+image-test:
+	bash deploy/image-test.sh
+
+# The Kubernetes manifests against the Kubernetes API schemas (strict: unknown fields fail), oldest and
+# newest version supported here, with kubernetes-validate in a virtual environment of its own.
+K8S_VALIDATE ?= /tmp/pathgrad-k8s-validate
+.PHONY: k8s-validate
+k8s-validate:
+	test -x $(K8S_VALIDATE)/bin/kubernetes-validate || (python3 -m venv $(K8S_VALIDATE) \
+		&& $(K8S_VALIDATE)/bin/pip install --quiet kubernetes-validate==1.37.0)
+	$(K8S_VALIDATE)/bin/kubernetes-validate --strict --kubernetes-version 1.29.0 deploy/kubernetes/*.yaml
+	$(K8S_VALIDATE)/bin/kubernetes-validate --strict --kubernetes-version 1.37.0 deploy/kubernetes/*.yaml

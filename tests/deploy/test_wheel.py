@@ -1,7 +1,7 @@
 """The image's build and start steps, outside Docker: wheel, fresh virtual environment, serve.
 
 The Dockerfile builds the wheel with ``python -m pip wheel --no-cache-dir --no-deps --wheel-dir``,
-installs it with ``pip install --constraint requirements.lock`` and runs
+installs pyproject's dependencies, then it, with ``pip install --constraint requirements.lock``, and runs
 ``pathgrad serve --host 0.0.0.0 --port 8000``; this test does the same (on 127.0.0.1 and a free
 port) from a directory outside the repository, so that nothing can come from the checkout.
 """
@@ -12,6 +12,7 @@ import os
 import re
 import subprocess
 import sys
+import tomllib
 import zipfile
 from pathlib import Path
 
@@ -30,7 +31,14 @@ def run(*command: str | Path, cwd: Path) -> None:
 
 def test_the_dockerfile_uses_the_commands_tested_here() -> None:
     assert "python " + " ".join(WHEEL_COMMAND) + " /dist ." in DOCKERFILE
-    assert "pip install --no-cache-dir --constraint /tmp/requirements.lock /tmp/dist/*.whl" in DOCKERFILE
+    # The dependencies first, in a layer of their own (pyproject's list, under the lock), then the wheel.
+    assert "tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']" in DOCKERFILE
+    assert ("pip install --no-cache-dir --constraint /opt/pathgrad/requirements.lock \\\n"
+            "        --requirement /opt/pathgrad/requirements.in") in DOCKERFILE
+    assert ("pip install --no-cache-dir --constraint /opt/pathgrad/requirements.lock "
+            "/opt/pathgrad/dist/*.whl") in DOCKERFILE
+    assert DOCKERFILE.index("--requirement /opt/pathgrad/requirements.in") < DOCKERFILE.index(
+        "COPY --from=build /dist")
     assert 'CMD ["pathgrad", "serve", "--host", "0.0.0.0", "--port", "8000"]' in DOCKERFILE
 
 
@@ -50,6 +58,11 @@ def test_the_wheel_installs_and_serves_the_whole_app(tmp_path: Path) -> None:
 
     run(sys.executable, "-m", "venv", "--without-pip", venv, cwd=tmp_path)
     python = venv / "bin" / "python"
+    requirements = tmp_path / "requirements.in"  # as the Dockerfile: the dependencies, then the wheel
+    requirements.write_text("\n".join(tomllib.loads((ROOT / "pyproject.toml").read_text())
+                                      ["project"]["dependencies"]))
+    run(sys.executable, "-m", "pip", "--python", python, "install", "--quiet",
+        "--constraint", ROOT / "requirements.lock", "--requirement", requirements, cwd=tmp_path)
     run(sys.executable, "-m", "pip", "--python", python, "install", "--quiet",
         "--constraint", ROOT / "requirements.lock", wheel, cwd=tmp_path)
     located = subprocess.run([python, "-c", "import pathgrad; print(pathgrad.__file__)"],

@@ -141,7 +141,7 @@ def impatient(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """Stalled readers dropped after 1 s, bodies due within 1 s, 2 requests and 1 stream per client."""
     env = {
         "PATHGRAD_SEND_STALL_SECONDS": "1",
-        "PATHGRAD_BODY_TIMEOUT_SECONDS": "1",
+        "PATHGRAD_BODY_TIMEOUT_SECONDS": "4",
         "PATHGRAD_MAX_REQUESTS_PER_CLIENT": "2",
         "PATHGRAD_MAX_TRAIN_STREAMS_PER_CLIENT": "1",
     }
@@ -186,12 +186,14 @@ def test_a_body_that_does_not_arrive_in_time_gets_408(impatient: Server) -> None
 
 def test_one_client_cannot_take_every_request_slot(impatient: Server) -> None:
     release = threading.Event()
+    sent = threading.Semaphore(0)
     statuses: list[int] = []
 
     def slow_upload() -> None:
         def body() -> Iterator[bytes]:
             yield b'{"source": "x = 1; '
-            release.wait(0.8)  # in flight while the body comes (within body_timeout_seconds)
+            sent.release()  # the first part is on its way: the request holds its slot
+            release.wait(3.0)  # in flight while the body comes (within body_timeout_seconds)
             yield b'y = x"}'
 
         with client_from(ATTACKER, timeout=30) as attacker:
@@ -202,7 +204,8 @@ def test_one_client_cannot_take_every_request_slot(impatient: Server) -> None:
     for upload in uploads:
         upload.start()
     try:
-        assert eventually(lambda: _refused(impatient), 10)
+        assert sent.acquire(timeout=20) and sent.acquire(timeout=20), "the uploads did not start"
+        assert eventually(lambda: _refused(impatient), 2.5)
         with client_from(GOOD, timeout=30) as good:
             assert good.post(f"{impatient.base}/api/graph", json=TINY).status_code == 200
     finally:

@@ -1,4 +1,5 @@
-// The graph drawn as SVG: nodes, edges, composite boxes, and the animation overlay.
+// The graph drawn as SVG: nodes, edges and composite boxes (the animation's pulses: overlay.js; far
+// zooms: overview.js).
 // All text goes in through textContent.
 //
 // Only what can be seen is in the DOM (a 5,000-node graph drawn whole, ~128k elements, took the browser
@@ -17,8 +18,9 @@
 import { setText } from './dom.js';
 import { createPanZoom, FAR_K, VERY_FAR_K, OVERVIEW_K } from './panzoom.js';
 import { createOverview } from './overview.js';
+import { createOverlay } from './overlay.js';
 import { nodeText, edgeText, nodeTooltip, edgeFlow, shortNote } from '../model/graph-model.js';
-import { edgePath, edgeGeometry, LABEL_H, labelWidth, groupBoxes } from '../model/geometry.js';
+import { edgePath, LABEL_H, labelWidth, groupBoxes } from '../model/geometry.js';
 import { logScale, magnitude, formatValue } from '../model/format.js';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
@@ -99,7 +101,6 @@ export function createGraphView(root, handlers = {}) {
   let badged = new Set();
   let clearing = new Set();
   let clearQueued = false;
-  let pulseEls = [];
   let hoverNode = null;
   let hoverEdge = null;
   let foundTimer = null;
@@ -108,6 +109,7 @@ export function createGraphView(root, handlers = {}) {
   const deferZoom = (from, to) => drawn > DEFER_ZOOM_ELEMENTS && from >= OVERVIEW_K && to >= OVERVIEW_K;
   const pz = createPanZoom(svg, viewport, { onChange: scheduleSync, onResize: scheduleSync, deferZoom });
   const overview = createOverview(root);
+  const overlay = createOverlay(gOverlay, { edge: (id) => edges.get(id), follow: (x, y) => pz.ensureVisible(x, y) });
   root.prepend(overview.canvas);
   let overviewQueued = false;
   // How the overview colours what the marks single out.
@@ -493,8 +495,7 @@ export function createGraphView(root, handlers = {}) {
     gEdges.replaceChildren();
     gLabels.replaceChildren();
     gNodes.replaceChildren();
-    gOverlay.replaceChildren();
-    pulseEls = [];
+    overlay.clear();
     nodes = new Map();
     edges = new Map();
     nodeList = [];
@@ -701,39 +702,8 @@ export function createGraphView(root, handlers = {}) {
         queueMicrotask(flushBadges);
       }
     },
-    /**
-     * Pulses travelling along edges: [{edge, frac, text?, reverse?, follow?}]. Each shows a dot and, with
-     * text, a label that follows it.
-     */
-    setPulses(list) {
-      const want = list ?? [];
-      while (pulseEls.length > want.length) pulseEls.pop().g.remove();
-      want.forEach((p, i) => {
-        let pe = pulseEls[i];
-        if (!pe) {
-          const g = mk('g', 'pulse');
-          const bg = mk('rect', 'pulse-bg', { x: 10, y: -24, width: 0, height: 20, rx: 6 });
-          const text = mk('text', 'pulse-text', { x: 16, y: -9 });
-          g.append(mk('circle', null, { r: 7 }), bg, text);
-          gOverlay.append(g);
-          pe = { g, bg, text };
-          pulseEls.push(pe);
-        }
-        const it = edges.get(p.edge);
-        if (!it) {
-          setAttr(pe.g, 'visibility', 'hidden');
-          return;
-        }
-        if (pe.g.hasAttribute('visibility')) pe.g.removeAttribute('visibility');
-        it.geo ??= edgeGeometry(it.pts); // the drawing does not change until the next render
-        const pt = it.geo.at(p.reverse ? 1 - p.frac : p.frac);
-        setAttr(pe.g, 'transform', `translate(${pt.x.toFixed(1)},${pt.y.toFixed(1)})`);
-        setText(pe.text, p.text ?? '');
-        setAttr(pe.bg, 'width', p.text ? String(p.text.length * 7 + 12) : '0');
-        pe.g.classList.toggle('has-text', !!p.text);
-        if (i === 0 && p.follow) pz.ensureVisible(pt.x, pt.y);
-      });
-    },
+    /** Pulses travelling along edges: [{edge, frac, text?, reverse?, follow?}] (overlay.js). */
+    setPulses: (list) => overlay.setPulses(list),
     nodeElement: (id) => ensure(nodes.get(id), drawNode)?.g ?? null,
     edgeElement: (id) => ensure(edges.get(id), drawEdge)?.g ?? null,
   };

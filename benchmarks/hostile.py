@@ -43,6 +43,10 @@ from typing import Any
 
 import httpx
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from load import wait_started
+
 ROOT = Path(__file__).resolve().parent.parent
 GOOD, ATTACKER = "127.0.0.1", "127.0.0.2"
 REFERENCE_SECONDS = 10.0
@@ -169,14 +173,7 @@ def server(source: Path | None) -> Iterator[Served]:
         )
         base = f"http://{GOOD}:{port}"
         try:
-            deadline = time.monotonic() + 60
-            while True:
-                with contextlib.suppress(httpx.HTTPError):
-                    if httpx.get(base + "/api/health", timeout=1).status_code == 200:
-                        break
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise RuntimeError("pathgrad serve did not start")
-                time.sleep(0.1)
+            wait_started(base, process, 60)
             time.sleep(1.0)  # both workers up
             yield Served(base, port, process)
         finally:

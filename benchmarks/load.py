@@ -142,6 +142,18 @@ def cpu_seconds(pids: list[int]) -> float:
     return total / os.sysconf("SC_CLK_TCK")
 
 
+def wait_started(base: str, process: subprocess.Popen[bytes], seconds: float) -> None:
+    """Wait until `pathgrad serve` at `base` answers /api/health; raise if it exits or takes longer."""
+    deadline = time.monotonic() + seconds
+    while True:
+        with contextlib.suppress(httpx.HTTPError):
+            if httpx.get(base + "/api/health", timeout=1).status_code == 200:
+                return
+        if time.monotonic() > deadline or process.poll() is not None:
+            raise RuntimeError("pathgrad serve did not start")
+        time.sleep(0.1)
+
+
 @contextlib.contextmanager
 def server(workers: int = WORKERS) -> Iterator[Served]:
     """`pathgrad serve --workers N` on a free loopback port, its access log in a temporary file."""
@@ -157,14 +169,7 @@ def server(workers: int = WORKERS) -> Iterator[Served]:
         )
         base = f"http://127.0.0.1:{port}"
         try:
-            deadline = time.monotonic() + 30
-            while True:
-                with contextlib.suppress(httpx.HTTPError):
-                    if httpx.get(base + "/api/health", timeout=1).status_code == 200:
-                        break
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise RuntimeError("pathgrad serve did not start")
-                time.sleep(0.1)
+            wait_started(base, process, 30)
             yield Served(base, process.pid)
         finally:
             process.terminate()

@@ -110,3 +110,15 @@ def raw_get(port: int, target: str) -> tuple[int, bytes]:
             data += chunk
     head, _, body = data.partition(b"\r\n\r\n")
     return int(head.split(b" ", 2)[1]), body
+
+
+def require_tool(available: bool, what: str) -> None:
+    """Skip a test whose tool this machine lacks; on CI (CI=true), where `.ci/run` installs the
+    tools, fail instead: a missing tool there must not pass unnoticed."""
+    import pytest
+
+    if available:
+        return
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{what}, but CI installs it (.ci/run)")
+    pytest.skip(what)

@@ -12,10 +12,9 @@ import re
 import shutil
 import subprocess
 
-import pytest
 import yaml
 
-from .helpers import ROOT
+from .helpers import ROOT, require_tool
 
 SCRIPT = ROOT / "deploy" / "image-test.sh"
 TEXT = SCRIPT.read_text()
@@ -25,8 +24,7 @@ STANDINS = ROOT / "deploy" / "standins"
 
 def test_the_script_parses_and_passes_shellcheck() -> None:
     subprocess.run(["bash", "-n", str(SCRIPT)], check=True, timeout=30)
-    if shutil.which("shellcheck") is None:
-        pytest.skip("shellcheck is not installed (apt-get install shellcheck)")
+    require_tool(shutil.which("shellcheck") is not None, "shellcheck is not installed (apt-get install it)")
     done = subprocess.run(["shellcheck", str(SCRIPT), str(ROOT / ".ci" / "run")],
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stdout + done.stderr

@@ -1,7 +1,7 @@
 """deploy/kubernetes/pathgrad.yaml: valid against the Kubernetes schemas, and in step with the image.
 
 The schema check uses kubernetes-validate from the virtual environment that `make k8s-validate` makes
-(CI runs that target before `make test`); without it that one test skips. The rest needs only PyYAML.
+(CI runs that target before `make test`); without it that one test skips (fails on CI). The rest needs only PyYAML.
 The memory figures behind the limits are checked on the real image by deploy/image-test.sh (step 6).
 """
 
@@ -13,12 +13,11 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-import pytest
 import yaml
 
 from pathgrad.settings import Settings
 
-from .helpers import ROOT
+from .helpers import ROOT, require_tool
 
 MANIFEST = ROOT / "deploy" / "kubernetes" / "pathgrad.yaml"
 DOCKERFILE = (ROOT / "Dockerfile").read_text()
@@ -35,8 +34,8 @@ def container() -> dict[str, Any]:
     return result
 
 
-@pytest.mark.skipif(not VALIDATE.exists(), reason="kubernetes-validate is not installed: make k8s-validate")
 def test_the_manifests_pass_the_kubernetes_schemas_strictly(tmp_path: Path) -> None:
+    require_tool(VALIDATE.exists(), "kubernetes-validate is not installed: make k8s-validate")
     for version in ("1.29.0", "1.37.0"):
         done = subprocess.run([str(VALIDATE), "--strict", "-k", version, str(MANIFEST)],
                               capture_output=True, text=True, timeout=120)

@@ -7,7 +7,7 @@ at start without it) passes `nginx -t` whole; and the file as it is fails on tha
 else. With 1.27.3 or newer it checks the file as it is.
 
 The binary: $PATHGRAD_NGINX, /tmp/pathgrad-nginx/root/usr/sbin/nginx (.ci/run unpacks Debian's
-package there, without installing or starting it), or nginx on PATH; without one, these tests skip.
+package there, without installing or starting it), or nginx on PATH; without one, these tests skip (fail on CI).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from .helpers import ROOT
+from .helpers import ROOT, require_tool
 
 CONF = (ROOT / "deploy" / "nginx.conf").read_text()
 
@@ -33,7 +33,11 @@ def nginx() -> str | None:
 
 
 BINARY = nginx()
-pytestmark = pytest.mark.skipif(BINARY is None, reason="no nginx binary (see this module's docstring)")
+
+
+@pytest.fixture(autouse=True)
+def _needs_nginx() -> None:
+    require_tool(BINARY is not None, "no nginx binary (see this module's docstring)")
 
 
 def version() -> tuple[int, ...]:

@@ -1,7 +1,8 @@
 """deploy/kubernetes/pathgrad.yaml: valid against the Kubernetes schemas, and in step with the image.
 
 The schema check uses kubernetes-validate from the virtual environment that `make k8s-validate` makes
-(CI runs that target before `make test`); without it that one test skips (fails on CI). The rest needs only PyYAML.
+(CI runs that target before `make test`); without it that one test skips (fails on CI). The rest
+needs only PyYAML.
 The memory figures behind the limits are checked on the real image by deploy/image-test.sh (step 6).
 """
 

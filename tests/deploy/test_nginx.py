@@ -7,7 +7,8 @@ at start without it) passes `nginx -t` whole; and the file as it is fails on tha
 else. With 1.27.3 or newer it checks the file as it is.
 
 The binary: $PATHGRAD_NGINX, /tmp/pathgrad-nginx/root/usr/sbin/nginx (.ci/run unpacks Debian's
-package there, without installing or starting it), or nginx on PATH; without one, these tests skip (fail on CI).
+package there, without installing or starting it), or nginx on PATH; without one, these tests skip
+(fail on CI).
 """
 
 from __future__ import annotations

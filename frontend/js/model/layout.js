@@ -388,8 +388,13 @@ function chooseBands(L, layerX, layerW, top, bottom, across, o) {
     }
     if (l0 >= L) continue;
     bands.push([l0, L]);
-    // A band of one or two layers reads as a stray piece, not as a line of the chain.
-    if (bands.some(([a, z]) => z - a < 3)) continue;
+    // A band of one or two layers reads as a stray piece, not as a line of the chain: then try the
+    // same number of bands with (nearly) equal numbers of layers.
+    if (bands.some(([a, z]) => z - a < 3)) {
+      bands.length = 0;
+      for (let b = 0; b < r; b++) bands.push([Math.round((b * L) / r), Math.round(((b + 1) * L) / r)]);
+      if (bands.some(([a, z]) => z - a < 3)) continue;
+    }
     const sc = scaleOf(bands);
     if (sc > bestScale * 1.15) {
       best = bands;

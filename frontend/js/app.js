@@ -367,8 +367,7 @@ export function createApp(els, api, opts = {}) {
     if (!cur.graphJson || !a) return;
     if (cur.layoutAspect && Math.max(a / cur.layoutAspect, cur.layoutAspect / a) > RELAYOUT_ASPECT) {
       cur.key = null; // a new layout for the new shape
-      applyGraph(cur.graphJson);
-      applyPaths(cur.pathsJson);
+      redraw();
     } else {
       graphView.fit();
       els.graph.dataset.zoom = graphView.zoom.toFixed(3);
@@ -585,16 +584,20 @@ export function createApp(els, api, opts = {}) {
     refresh();
   }
 
+  /** Draw the last answers again, for a view option that needs no new request (groups, constants, focus). */
+  function redraw() {
+    if (!cur.graphJson) return;
+    applyGraph(cur.graphJson);
+    applyPaths(cur.pathsJson);
+  }
+
   function onGroupToggle(groupId) {
     const set = new Set(state.collapsed);
     if (set.has(groupId)) set.delete(groupId);
     else set.add(groupId);
     state.collapsed = [...set];
     saveHash();
-    if (cur.graphJson) {
-      applyGraph(cur.graphJson);
-      applyPaths(cur.pathsJson);
-    }
+    redraw();
   }
 
   function hoverPath(i) {
@@ -740,19 +743,13 @@ export function createApp(els, api, opts = {}) {
     setConstants(on) {
       state.constants = !!on;
       saveHash();
-      if (cur.graphJson) {
-        applyGraph(cur.graphJson);
-        applyPaths(cur.pathsJson);
-      }
+      redraw();
     },
     /** Only the paths from the selected input to the output (on), or the whole graph (off). */
     setFocus(on) {
       state.focus = !!on;
       saveHash();
-      if (cur.graphJson) {
-        applyGraph(cur.graphJson);
-        applyPaths(cur.pathsJson);
-      }
+      redraw();
     },
     /** Centre and zoom on the node of that name (or id); false when there is none. */
     findNode(name) {

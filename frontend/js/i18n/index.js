@@ -1,0 +1,4 @@
+// The catalog areas. A new area of the page adds one module here (see ../i18n.js).
+import core from './core.js';
+
+export const AREAS = { core };

@@ -1,7 +1,12 @@
 """Load test on loopback: concurrent clients against `pathgrad serve --workers 2`.
 
-An httpx asyncio driver keeps CLIENTS requests in flight for SECONDS (and at most MAX_REQUESTS),
-each client posting the next body as soon as its answer is in. Runs:
+Two drivers. wrk (Debian's `wrk`, when installed: a C load generator that costs the machine a few
+percent of what the server does) keeps CLIENTS connections busy for SECONDS, from one address, so
+its server lets one client have them all (PATHGRAD_MAX_REQUESTS_PER_CLIENT=CLIENTS): these are the
+figures of the goal. An httpx asyncio driver keeps CLIENTS requests in flight for SECONDS (and at
+most MAX_REQUESTS), each client posting the next body as soon as its answer is in, each from an
+address of its own; it costs about as much CPU per request as the server, on the same two cores, so
+its rates are lower. Runs:
 
 - a mix of POST /api/graph and POST /api/paths over every preset (paths from the preset's
   `view_input`): zero errors expected;
@@ -27,6 +32,7 @@ import contextlib
 import importlib.util
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -69,16 +75,21 @@ class Result:
     server_cpu: float = 0.0  # seconds, all workers, warm-up included
     driver_cpu: float = 0.0
     load_average: float = 0.0  # the machine's, over the last minute, at the end
+    # wrk reports a count and percentiles, not each latency: when set, these stand for `latencies`.
+    reported_count: int = 0
+    reported_percentiles: dict[float, float] = field(default_factory=dict)
 
     @property
     def count(self) -> int:
-        return len(self.latencies)
+        return self.reported_count or len(self.latencies)
 
     @property
     def rate(self) -> float:
         return self.count / self.seconds if self.seconds else 0.0
 
     def percentile(self, q: float) -> float:
+        if q in self.reported_percentiles:
+            return self.reported_percentiles[q]
         ordered = sorted(self.latencies)
         return ordered[min(len(ordered) - 1, int(len(ordered) * q))] if ordered else float("nan")
 
@@ -155,15 +166,16 @@ def wait_started(base: str, process: subprocess.Popen[bytes], seconds: float) ->
 
 
 @contextlib.contextmanager
-def server(workers: int = WORKERS) -> Iterator[Served]:
-    """`pathgrad serve --workers N` on a free loopback port, its access log in a temporary file."""
+def server(workers: int = WORKERS, env: dict[str, str] | None = None) -> Iterator[Served]:
+    """`pathgrad serve --workers N` on a free loopback port, its access log in a temporary file
+    (``env``: more PATHGRAD_* settings)."""
     port = free_port()
     with tempfile.TemporaryFile() as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "pathgrad.cli", "serve", "--host", "127.0.0.1", "--port", str(port),
              "--workers", str(workers)],
             cwd=ROOT,
-            env=dict(os.environ),
+            env={**os.environ, **(env or {})},
             stdout=log,
             stderr=subprocess.DEVNULL,
         )
@@ -252,6 +264,77 @@ async def drive(
     result.driver_cpu = time.process_time() - driver_before
     result.load_average = os.getloadavg()[0]
     return result
+
+
+# wrk's script: the requests in turn on each connection; at the end, one line of JSON.
+WRK_SCRIPT = """
+local requests = {%s}
+local turn = 0
+request = function()
+  turn = turn %% #requests + 1
+  local r = requests[turn]
+  return wrk.format(r[1], r[2], {["Content-Type"] = "application/json"}, r[3])
+end
+done = function(summary, latency, requests)
+  local s = summary
+  io.write(string.format(
+    '\\nWRK {"requests": %%d, "seconds": %%f, "non2xx": %%d, "socket": %%d, ' ..
+    '"p50": %%d, "p99": %%d}\\n',
+    s.requests, s.duration / 1e6, s.errors.status,
+    s.errors.connect + s.errors.read + s.errors.write + s.errors.timeout,
+    latency:percentile(50), latency:percentile(99)))
+end
+"""
+
+
+def _lua_string(text: str) -> str:
+    return "[==[" + text + "]==]"
+
+
+def wrk(served: Served, requests: list[Request], seconds: float, clients: int = CLIENTS) -> Result:
+    """``clients`` connections of wrk (two threads) sending ``requests`` in turn for ``seconds``."""
+    entries = ", ".join(
+        "{" + ", ".join(_lua_string(x) for x in (m, p, (b or b"").decode())) + "}"
+        for m, p, b in requests
+    )
+    with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
+        script.write(WRK_SCRIPT % entries)
+        script.flush()
+        command = ["wrk", "-t2", f"-c{clients}", f"-d{seconds:g}s", "--timeout", "10s", "-s", script.name,
+                   served.base]
+        # Warm up first (connections, the compute processes' first requests).
+        warm = [*command[:3], f"-d{WARMUP_SECONDS:g}s", *command[4:]]
+        subprocess.run(warm, capture_output=True, check=True)
+        workers = served.worker_pids()
+        server_before = cpu_seconds(workers)
+        children_before = os.times().children_user + os.times().children_system
+        done = subprocess.run(command, capture_output=True, check=True, text=True)
+        after = os.times()
+    line = next(x for x in done.stdout.splitlines() if x.startswith("WRK "))
+    figures = json.loads(line[4:])
+    result = Result(seconds=figures["seconds"])
+    result.sent = figures["requests"]
+    result.server_cpu = cpu_seconds(workers) - server_before
+    result.driver_cpu = after.children_user + after.children_system - children_before
+    result.load_average = os.getloadavg()[0]
+    errors = Counter({"HTTP non-2xx": figures["non2xx"], "socket errors": figures["socket"]})
+    result.errors = +errors
+    result.reported_count = figures["requests"] - sum(result.errors.values())
+    result.reported_percentiles = {0.50: figures["p50"] / 1e6, 0.99: figures["p99"] / 1e6}
+    return result
+
+
+def wrk_measure(seconds: float = SECONDS) -> dict[str, Result] | None:
+    """The neuron run and its reference, driven by wrk (None when wrk is not installed)."""
+    if shutil.which("wrk") is None:
+        return None
+    # wrk's connections all come from 127.0.0.1: one client that may use every slot.
+    with server(env={"PATHGRAD_MAX_REQUESTS_PER_CLIENT": str(CLIENTS)}) as served:
+        neuron, _ = preset_requests(served.base, ["neuron"])
+        return {
+            "neuron": wrk(served, neuron, seconds),
+            "health": wrk(served, [("GET", "/api/health", None)], min(seconds, REFERENCE_SECONDS)),
+        }
 
 
 def slowest_requests() -> list[tuple[str, str, bytes]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import lru_cache
 from typing import Literal
 
@@ -51,6 +52,16 @@ class Settings(BaseSettings):
     max_task_memory_bytes: int = Field(1024 * 1024 * 1024, ge=64 * 1024 * 1024)
     # Answers estimated (or measured) above this get 422 naming the option that makes them big.
     max_response_bytes: int = Field(32 * 1024 * 1024, ge=64 * 1024)
+    # Small requests are answered in a thread of the server process, not a compute process (the hop
+    # to a process costs more than their work): a body and a program text of at most
+    # small_request_bytes, a program of at most small_request_nodes nodes holding at most
+    # small_request_elements numbers, an answer estimated at most small_request_answer_bytes.
+    # Bounded so, one takes a few milliseconds at most and cannot hold the event loop (see
+    # benchmarks/load.py). Anything larger goes to a compute process; 0 nodes: everything does.
+    small_request_bytes: int = Field(4 * 1024, ge=0, le=64 * 1024)
+    small_request_nodes: int = Field(256, ge=0, le=2_000)
+    small_request_elements: int = Field(4_096, ge=1, le=100_000)
+    small_request_answer_bytes: int = Field(64 * 1024, ge=1024, le=1024 * 1024)
     # Programs (see pathgrad.language.limits.Limits)
     max_source_chars: int = Field(64_000, ge=1)
     max_statements: int = Field(5_000, ge=1)
@@ -104,6 +115,16 @@ class Settings(BaseSettings):
             max_array_elements=self.max_array_elements,
             max_total_elements=self.max_total_elements,
             max_number_abs=self.max_number_abs,
+        )
+
+    def small_limits(self) -> Limits:
+        """The language's bounds for a small request (see ``small_request_nodes``)."""
+        return replace(
+            self.limits(),
+            max_source_chars=min(self.max_source_chars, self.small_request_bytes),
+            max_nodes=min(self.max_nodes, self.small_request_nodes),
+            max_array_elements=min(self.max_array_elements, self.small_request_elements),
+            max_total_elements=min(self.max_total_elements, self.small_request_elements),
         )
 
 

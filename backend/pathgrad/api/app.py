@@ -5,7 +5,7 @@ connections), the access log (request id), the security headers, the server-erro
 concurrency limit (503), the request timeout (504), the body limits (413, 408), then the routes. The
 first three sit outside the error page so that a 500 is logged and has headers too. The routes
 compute nothing themselves: graph, paths and training runs go to compute processes
-(:mod:`pathgrad.api.pool`).
+(:mod:`pathgrad.api.pool`), small graph and paths requests to one thread (:mod:`pathgrad.api.inline`).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from starlette.types import ASGIApp, Scope
 from pathgrad import __version__
 from pathgrad.api.access_log import AccessLog
 from pathgrad.api.errors import language_error_handler, request_error_handler, validation_error_handler
+from pathgrad.api.inline import SmallLane
 from pathgrad.api.limits import BodySizeLimit
 from pathgrad.api.middleware import ClientGuard, ConcurrencyLimit, RequestTimeout
 from pathgrad.api.pool import Pools
@@ -81,7 +82,7 @@ class PathgradAPI(FastAPI):
         return stack
 
 
-def _lifespan(settings: Settings, pools: Pools) -> Callable[[FastAPI], Any]:
+def _lifespan(settings: Settings, pools: Pools, small: SmallLane) -> Callable[[FastAPI], Any]:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # Sync endpoints run in anyio's thread pool (40 threads by default). Keep threads to spare
@@ -99,6 +100,7 @@ def _lifespan(settings: Settings, pools: Pools) -> Callable[[FastAPI], Any]:
             yield
         finally:
             pools.close()
+            small.close()
 
     return lifespan
 
@@ -107,15 +109,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app; ``settings`` default to the ``PATHGRAD_*`` environment."""
     settings = settings or get_settings()
     pools = Pools.create(settings)
+    small = SmallLane(settings)
     app = PathgradAPI(
         title="pathgrad",
         version=__version__,
         description="Computation graphs, gradients and the chain rule as a sum over paths.",
         docs_url=None,
         redoc_url=None,
-        lifespan=_lifespan(settings, pools),
+        lifespan=_lifespan(settings, pools, small),
     )
     app.state.pools = pools
+    app.state.small = small
     page = frontend_dir(settings)
     csp = page_csp(page if page.is_dir() else None)
     docs_csp = add_docs(app)

@@ -3,6 +3,11 @@
 Each task takes the settings and the validated request model and returns ``(status, JSON bytes)``:
 the answer, or the error in the API's shape (so a program error looks the same as before). The
 answer is estimated before it is built (:mod:`pathgrad.api.cost`) and measured once encoded.
+
+With ``small=True`` (:mod:`pathgrad.api.inline`: in a thread of the server process) the program is
+built under the small-request bounds (``Settings.small_limits``) and its answer estimated against
+``small_request_answer_bytes``; past either, :class:`NotSmall` is raised before anything large is
+made, and the request goes to a compute process, which answers it as if it had never been tried.
 """
 
 from __future__ import annotations
@@ -44,21 +49,32 @@ def _errors(work: Callable[[], Answer]) -> Answer:
         return error.status, encode({"detail": [request_error_detail(error)]})
 
 
+class NotSmall(Exception):
+    """The request is over the small-request bounds: run it in a compute process instead."""
+
+
 class _TooLarge(RequestError):
     def __init__(self, message: str) -> None:
         super().__init__("options", message, limit="max_response_bytes")
 
 
-def _build(request: GraphRequest | PathsRequest, settings: Settings) -> Program:
+def _build(request: GraphRequest | PathsRequest, settings: Settings, small: bool) -> Program:
     """The request's program: its source, or a preset's (whose default output is its view)."""
     source, preset = service.request_source(request.source, request.preset, request.seed)
     output = request.output or (preset.view_output if preset else None)
-    return service.build(
-        source, request.values, output, limits=settings.limits(), expand=request.options.expand
-    )
+    limits = settings.small_limits() if small else settings.limits()
+    try:
+        return service.build(source, request.values, output, limits=limits, expand=request.options.expand)
+    except LanguageError as error:
+        if small and error.limit is not None:
+            # A small bound (or a real one: the compute process will say which) was passed.
+            raise NotSmall from None
+        raise
 
 
-def _check_size(size: AnswerSize, settings: Settings) -> None:
+def _check_size(size: AnswerSize, settings: Settings, small: bool) -> None:
+    if small and size.total > settings.small_request_answer_bytes:
+        raise NotSmall
     if size.total > settings.max_response_bytes:
         raise _TooLarge(refusal(size, settings.max_response_bytes))
 
@@ -73,9 +89,9 @@ def _measured(content: dict[str, Any], settings: Settings) -> bytes:
     return body
 
 
-def graph(settings: Settings, request: GraphRequest) -> Answer:
+def graph(settings: Settings, request: GraphRequest, small: bool = False) -> Answer:
     def work() -> Answer:
-        program = _build(request, settings)
+        program = _build(request, settings, small)
         _check_size(
             graph_size(
                 program.output,
@@ -84,6 +100,7 @@ def graph(settings: Settings, request: GraphRequest) -> Answer:
                 max_jacobian_total=settings.max_jacobian_total,
             ),
             settings,
+            small,
         )
         content = service.graph_for(
             program,
@@ -97,7 +114,7 @@ def graph(settings: Settings, request: GraphRequest) -> Answer:
     return _errors(work)
 
 
-def paths(settings: Settings, request: PathsRequest) -> Answer:
+def paths(settings: Settings, request: PathsRequest, small: bool = False) -> Answer:
     def work() -> Answer:
         if request.limit > settings.max_paths_limit:
             raise RequestError(
@@ -105,7 +122,7 @@ def paths(settings: Settings, request: PathsRequest) -> Answer:
                 f"limit is at most max_paths_limit={settings.max_paths_limit:,}",
                 limit="max_paths_limit",
             )
-        program = _build(request, settings)
+        program = _build(request, settings, small)
         order = topological_order([program.output])
         size = graph_size(
             program.output,
@@ -117,7 +134,7 @@ def paths(settings: Settings, request: PathsRequest) -> Answer:
         # The listed paths hold at most max_path_edges edges in all (see service.paths_for), and a
         # path has fewer edges than the graph has nodes.
         size.paths = PATH_EDGE_BYTES * min(settings.max_path_edges, request.limit * len(order))
-        _check_size(size, settings)
+        _check_size(size, settings, small)
         content = service.paths_for(
             program,
             request.input,
@@ -260,4 +277,4 @@ def train(sock: socket.socket, settings: Settings, request: TrainRequest) -> Non
     wire.send_frame(sock, wire.END)
 
 
-__all__ = ["TASKS", "limit_detail", "prepare", "train"]
+__all__ = ["TASKS", "NotSmall", "limit_detail", "prepare", "train"]

@@ -54,14 +54,15 @@ class Settings(BaseSettings):
     max_response_bytes: int = Field(32 * 1024 * 1024, ge=64 * 1024)
     # Small requests are answered in a thread of the server process, not a compute process (the hop
     # to a process costs more than their work): a body and a program text of at most
-    # small_request_bytes, a program of at most small_request_nodes nodes holding at most
-    # small_request_elements numbers, an answer estimated at most small_request_answer_bytes.
+    # small_request_bytes, a program of at most small_request_nodes nodes in at most a quarter as many
+    # statements holding at most small_request_elements numbers, an answer estimated at most
+    # small_request_answer_bytes.
     # Bounded so, one takes a few milliseconds at most and cannot hold the event loop (see
     # benchmarks/load.py). Anything larger goes to a compute process; 0 nodes: everything does.
-    small_request_bytes: int = Field(4 * 1024, ge=0, le=64 * 1024)
-    small_request_nodes: int = Field(256, ge=0, le=2_000)
-    small_request_elements: int = Field(4_096, ge=1, le=100_000)
-    small_request_answer_bytes: int = Field(64 * 1024, ge=1024, le=1024 * 1024)
+    small_request_bytes: int = Field(2 * 1024, ge=0, le=64 * 1024)
+    small_request_nodes: int = Field(64, ge=0, le=2_000)
+    small_request_elements: int = Field(1_024, ge=1, le=100_000)
+    small_request_answer_bytes: int = Field(16 * 1024, ge=1024, le=1024 * 1024)
     # Programs (see pathgrad.language.limits.Limits)
     max_source_chars: int = Field(64_000, ge=1)
     max_statements: int = Field(5_000, ge=1)
@@ -123,6 +124,8 @@ class Settings(BaseSettings):
             self.limits(),
             max_source_chars=min(self.max_source_chars, self.small_request_bytes),
             max_nodes=min(self.max_nodes, self.small_request_nodes),
+            # The values view records each statement again: its work grows with their number.
+            max_statements=min(self.max_statements, max(1, self.small_request_nodes // 4)),
             max_array_elements=min(self.max_array_elements, self.small_request_elements),
             max_total_elements=min(self.max_total_elements, self.small_request_elements),
         )

@@ -23,9 +23,14 @@ NEURON_PATHS = {"preset": "neuron", "input": PRESETS["neuron"].view_input}
 
 @pytest.fixture(scope="module")
 def lanes() -> Iterator[tuple[TestClient, TestClient]]:
-    """A client whose small-request thread takes answers of up to 1 MiB (so that every body below is
-    answered there) and one that sends every request to a compute process (small_request_nodes=0)."""
-    generous = Settings(small_request_answer_bytes=1024 * 1024)
+    """A client whose small-request thread takes far more than by default (so that every body below
+    is answered there) and one that sends every request to a compute process (small_request_nodes=0)."""
+    generous = Settings(
+        small_request_bytes=64 * 1024,
+        small_request_nodes=2_000,
+        small_request_elements=100_000,
+        small_request_answer_bytes=1024 * 1024,
+    )
     with (
         TestClient(create_app(generous), raise_server_exceptions=False) as small,
         TestClient(create_app(Settings(small_request_nodes=0)), raise_server_exceptions=False) as pooled,

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from pathgrad import defaults
 from pathgrad.backends import ARRAY, SCALAR, sum_to_shape
 from pathgrad.primitives import PRIMITIVES, Primitive
 
@@ -974,7 +975,7 @@ def recompute(order: Sequence[Node]) -> None:
 
 
 def local_derivative(
-    child: Node, index: int, max_entries: int = 4096
+    child: Node, index: int, max_entries: int = defaults.MAX_JACOBIAN_ENTRIES
 ) -> tuple[Value | None, str | None]:
     """d(child)/d(child.parents[index]) at the current values, and why it is absent if it is.
 

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from pathgrad.defaults import LEARNING_RATE
+
 XOR_SAMPLES = (((0, 0), 0), ((0, 1), 1), ((1, 0), 1), ((1, 1), 0))
 
 
@@ -20,7 +22,7 @@ class TrainingDefaults:
     """How the seed trained this experiment."""
 
     optimizer: str = "sgd"
-    learning_rate: float = 0.1
+    learning_rate: float = LEARNING_RATE
     steps: int = 1_000
 
 

@@ -8,6 +8,7 @@ from typing import Any, cast
 
 import numpy as np
 
+from pathgrad import defaults
 from pathgrad.engine import Node, tangents, topological_order
 from pathgrad.gradcheck import FiniteDifference, finite_difference
 from pathgrad.graph_json import GraphIds, graph_to_dict, paths_to_dict, to_json_kind, to_json_number
@@ -93,8 +94,8 @@ def graph_for(
     program: Program,
     *,
     forward: str | None = None,
-    max_jacobian_entries: int = 4096,
-    max_jacobian_total: int = 200_000,
+    max_jacobian_entries: int = defaults.MAX_JACOBIAN_ENTRIES,
+    max_jacobian_total: int = defaults.MAX_JACOBIAN_TOTAL,
     view: str = "operations",
 ) -> dict[str, Any]:
     """The graph JSON of a built program: one node per operation, or with ``view="values"`` one
@@ -136,9 +137,9 @@ def paths_for(
     source_name: str,
     limit: int,
     *,
-    max_jacobian_entries: int = 4096,
-    max_jacobian_total: int = 200_000,
-    max_path_edges: int = 200_000,
+    max_jacobian_entries: int = defaults.MAX_JACOBIAN_ENTRIES,
+    max_jacobian_total: int = defaults.MAX_JACOBIAN_TOTAL,
+    max_path_edges: int = defaults.MAX_PATH_EDGES,
     view: str = "operations",
 ) -> dict[str, Any]:
     """The paths JSON (with the graph) for d(output)/d(source_name).

@@ -9,7 +9,8 @@ from typing import Literal
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from pathgrad.language.limits import Limits
+from pathgrad import defaults
+from pathgrad.language.limits import DEFAULT_LIMITS, Limits
 
 
 class Settings(BaseSettings):
@@ -63,21 +64,21 @@ class Settings(BaseSettings):
     small_request_nodes: int = Field(64, ge=0, le=2_000)
     small_request_elements: int = Field(1_024, ge=1, le=100_000)
     small_request_answer_bytes: int = Field(16 * 1024, ge=1024, le=1024 * 1024)
-    # Programs (see pathgrad.language.limits.Limits)
-    max_source_chars: int = Field(64_000, ge=1)
-    max_statements: int = Field(5_000, ge=1)
-    max_nodes: int = Field(20_000, ge=1)
-    max_depth: int = Field(200, ge=1)
-    max_names: int = Field(5_000, ge=1)
-    max_array_elements: int = Field(100_000, ge=1)
-    max_total_elements: int = Field(2_000_000, ge=1)
+    # Programs (the defaults are pathgrad.language.limits.Limits', shared with the CLI)
+    max_source_chars: int = Field(DEFAULT_LIMITS.max_source_chars, ge=1)
+    max_statements: int = Field(DEFAULT_LIMITS.max_statements, ge=1)
+    max_nodes: int = Field(DEFAULT_LIMITS.max_nodes, ge=1)
+    max_depth: int = Field(DEFAULT_LIMITS.max_depth, ge=1)
+    max_names: int = Field(DEFAULT_LIMITS.max_names, ge=1)
+    max_array_elements: int = Field(DEFAULT_LIMITS.max_array_elements, ge=1)
+    max_total_elements: int = Field(DEFAULT_LIMITS.max_total_elements, ge=1)
     # Largest |number| in the text or in values; below float64's 1.8e308 so that 1e309 is refused.
-    max_number_abs: float = Field(1e300, gt=0, le=1e308)
-    # Answers
+    max_number_abs: float = Field(DEFAULT_LIMITS.max_number_abs, gt=0, le=1e308)
+    # Answers (the defaults are pathgrad.defaults', shared with the core and the CLI)
     max_paths_limit: int = Field(1_000, ge=1)
-    max_jacobian_entries: int = Field(4_096, ge=0)  # per edge
-    max_jacobian_total: int = Field(200_000, ge=0)  # over all the edges of one graph
-    max_path_edges: int = Field(200_000, ge=1)  # over all the paths /api/paths lists
+    max_jacobian_entries: int = Field(defaults.MAX_JACOBIAN_ENTRIES, ge=0)  # per edge
+    max_jacobian_total: int = Field(defaults.MAX_JACOBIAN_TOTAL, ge=0)  # over all the edges of one graph
+    max_path_edges: int = Field(defaults.MAX_PATH_EDGES, ge=1)  # over all the paths /api/paths lists
     # Training streams
     max_train_steps: int = Field(200_000, ge=0)
     max_train_events: int = Field(2_000, ge=3)

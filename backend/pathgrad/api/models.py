@@ -6,6 +6,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from pathgrad.defaults import LEARNING_RATE, PATHS_LIMIT
+
 # A value for a name: a number or a (nested) list of numbers. JSON has no infinity; 1e309 is refused.
 LeafValue = float | list[Any]
 
@@ -67,7 +69,7 @@ class PathsRequest(ProgramRequest):
     )
 
     input: str = Field(..., description="the name of the node to take paths from (usually a leaf)")
-    limit: int = Field(20, ge=0, description="how many paths to list, largest |product| first")
+    limit: int = Field(PATHS_LIMIT, ge=0, description="how many paths to list, largest |product| first")
     options: GraphOptions = Field(default_factory=GraphOptions)
 
 
@@ -306,7 +308,7 @@ class PresetModel(BaseModel):
 
 class OptimizerModel(_Strict):
     kind: Literal["sgd", "momentum", "adam"] = "sgd"
-    lr: float = Field(0.1, gt=0, le=1e6)
+    lr: float = Field(LEARNING_RATE, gt=0, le=1e6)
     momentum: float = Field(0.9, ge=0, lt=1)
     beta1: float = Field(0.9, ge=0, lt=1)
     beta2: float = Field(0.999, ge=0, lt=1)

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from dataclasses import replace
 from functools import lru_cache
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from pathgrad import defaults
 from pathgrad.language.limits import DEFAULT_LIMITS, Limits
+
+if TYPE_CHECKING:
+    from pathgrad.service import TrainingBounds
 
 
 class Settings(BaseSettings):
@@ -117,6 +120,17 @@ class Settings(BaseSettings):
             max_array_elements=self.max_array_elements,
             max_total_elements=self.max_total_elements,
             max_number_abs=self.max_number_abs,
+        )
+
+    def training_bounds(self) -> TrainingBounds:
+        """How much one training run may ask for."""
+        from pathgrad.service import TrainingBounds  # the service (numpy and all) only when needed
+
+        return TrainingBounds(
+            max_steps=self.max_train_steps,
+            max_events=self.max_train_events,
+            max_stream_bytes=self.max_train_stream_bytes,
+            max_seconds=self.max_train_seconds,
         )
 
     def small_limits(self) -> Limits:

@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from pydantic import BaseModel
 
 from pathgrad.api.models import PresetModel, TrainDone, TrainStart, TrainStep
-from pathgrad.api.routes.train import ACTIVE_RUNS
+from pathgrad.api.pool import ACTIVE_RUNS
 from pathgrad.presets import PRESETS
 
 EVENT_MODELS: dict[str, type[BaseModel]] = {"start": TrainStart, "step": TrainStep, "done": TrainDone}

@@ -27,7 +27,7 @@ from pathgrad.api.access_log import AccessLog
 from pathgrad.api.errors import language_error_handler, request_error_handler, validation_error_handler
 from pathgrad.api.inline import SmallLane
 from pathgrad.api.limits import BodySizeLimit
-from pathgrad.api.middleware import ClientGuard, ConcurrencyLimit, RequestTimeout
+from pathgrad.api.middleware import ClientGuard, ConcurrencyLimit, RequestTimeout, app_path
 from pathgrad.api.pool import Pools
 from pathgrad.api.routes import graph, meta, presets, train
 from pathgrad.api.security import SecurityHeaders, add_docs, page_csp
@@ -61,10 +61,7 @@ class PageMount(Mount):
     """
 
     def matches(self, scope: Scope) -> tuple[Match, Scope]:
-        path = scope.get("path", "")
-        root = scope.get("root_path", "")
-        if root and path.startswith(root):
-            path = path[len(root) :]
+        path = app_path(scope)
         if path == "/api" or path.startswith("/api/"):
             return Match.NONE, {}
         return super().matches(scope)

@@ -6,7 +6,10 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from pathgrad.defaults import LEARNING_RATE, PATHS_LIMIT
+from pathgrad.defaults import PATHS_LIMIT
+from pathgrad.training import OptimizerSettings
+
+_OPTIMIZER = OptimizerSettings()
 
 # A value for a name: a number or a (nested) list of numbers. JSON has no infinity; 1e309 is refused.
 LeafValue = float | list[Any]
@@ -307,12 +310,13 @@ class PresetModel(BaseModel):
 
 
 class OptimizerModel(_Strict):
+    # The defaults are training.OptimizerSettings' (the learning rate: pathgrad.defaults').
     kind: Literal["sgd", "momentum", "adam"] = "sgd"
-    lr: float = Field(LEARNING_RATE, gt=0, le=1e6)
-    momentum: float = Field(0.9, ge=0, lt=1)
-    beta1: float = Field(0.9, ge=0, lt=1)
-    beta2: float = Field(0.999, ge=0, lt=1)
-    eps: float = Field(1e-8, gt=0, le=1)
+    lr: float = Field(_OPTIMIZER.lr, gt=0, le=1e6)
+    momentum: float = Field(_OPTIMIZER.momentum, ge=0, lt=1)
+    beta1: float = Field(_OPTIMIZER.beta1, ge=0, lt=1)
+    beta2: float = Field(_OPTIMIZER.beta2, ge=0, lt=1)
+    eps: float = Field(_OPTIMIZER.eps, gt=0, le=1)
 
 
 class TrainRequest(_Strict):

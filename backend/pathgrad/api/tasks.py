@@ -13,7 +13,6 @@ made, and the request goes to a compute process, which answers it as if it had n
 from __future__ import annotations
 
 import json
-import math
 import socket
 from collections.abc import Callable
 from typing import Any
@@ -22,13 +21,13 @@ from pathgrad import service
 from pathgrad.api import wire
 from pathgrad.api.cost import PATH_EDGE_BYTES, AnswerSize, graph_size, refusal
 from pathgrad.api.errors import language_error_detail, limit_detail, request_error_detail
-from pathgrad.api.models import GraphRequest, OptimizerModel, PathsRequest, TrainRequest
+from pathgrad.api.models import GraphRequest, PathsRequest, TrainRequest
 from pathgrad.engine import topological_order
 from pathgrad.graph_json import to_json_number
 from pathgrad.language import LanguageError, Program
 from pathgrad.service import RequestError
 from pathgrad.settings import Settings
-from pathgrad.training import OptimizerSettings, TrainingRun
+from pathgrad.training import TrainingRun
 
 Answer = tuple[int, bytes]
 
@@ -154,79 +153,26 @@ TASKS: dict[str, Callable[..., Answer]] = {"graph": graph, "paths": paths}
 
 # --- training ------------------------------------------------------------------------------------
 
-EVENT_OVERHEAD_BYTES = 200
-
-
 def sse(kind: str, data: dict[str, Any]) -> bytes:
     return f"event: {kind}\ndata: {json.dumps(data, separators=(',', ':'))}\n\n".encode()
 
 
 def prepare(request: TrainRequest, settings: Settings) -> tuple[TrainingRun, dict[str, Any]]:
     """The run a training request asks for and its ``start`` event (raises the API's errors)."""
-    source, preset = service.request_source(request.source, request.preset, request.seed)
-    loss_name = request.loss or (preset.loss if preset else None)
-    program = service.build(source, request.values, loss_name, limits=settings.limits())
-    loss_name = loss_name or program.output.name or "output"
-    if request.params is not None:
-        unknown = [n for n in request.params if n not in program.leaves]
-        if unknown:
-            raise RequestError("params", f"{unknown[0]!r} is not a leaf of the program")
-        names = list(request.params)
-    else:
-        names = [n for n, leaf in program.leaves.items() if leaf.kind == "param"]
-    if not names:
-        raise RequestError(
-            "params", "the program has no parameters: name them w…, b…, or list them in params"
-        )
-    layers = [list(layer) for layer in preset.layers] if preset and request.params is None else []
-    if type(program.output.value) is not float:
-        raise RequestError("loss", "the loss must be a number; reduce it with sum() or mean()")
-    default_steps = preset.training.steps if preset else 1_000
-    steps = default_steps if request.steps is None else request.steps
-    if steps > settings.max_train_steps:
-        raise RequestError("steps", f"steps is at most {settings.max_train_steps:,} (max_train_steps)")
-    every = request.sample_every or max(1, steps // 200)
-    events = steps // every + 2
-    if events > settings.max_train_events:
-        raise RequestError(
-            "sample_every",
-            f"{steps:,} steps sampled every {every} would send more than "
-            f"{settings.max_train_events:,} events (max_train_events)",
-        )
-    # Each step event carries every parameter and its gradient.
-    elements = sum(math.prod(program.leaves[n].shape) for n in names)
-    estimate = events * (EVENT_OVERHEAD_BYTES + 2 * 20 * elements)
-    if estimate > settings.max_train_stream_bytes:
-        raise RequestError(
-            "sample_every",
-            f"{events:,} events of {elements:,} parameters and their gradients would be about "
-            f"{estimate / 1e6:,.1f} MB, more than "
-            f"max_train_stream_bytes={settings.max_train_stream_bytes:,}: "
-            "sample fewer steps (sample_every) or train fewer parameters",
-            limit="max_train_stream_bytes",
-        )
-    optimizer = request.optimizer or OptimizerModel(
-        lr=preset.training.learning_rate if preset else 0.1
+    plan = service.prepare_training(
+        source=request.source,
+        preset=request.preset,
+        seed=request.seed,
+        values=request.values,
+        loss=request.loss,
+        params=request.params,
+        steps=request.steps,
+        sample_every=request.sample_every,
+        optimizer=request.optimizer.model_dump() if request.optimizer is not None else None,
+        limits=settings.limits(),
+        bounds=settings.training_bounds(),
     )
-    run = TrainingRun(
-        program.output,
-        {n: program.leaves[n] for n in names},
-        OptimizerSettings(**optimizer.model_dump()),
-        steps,
-        every,
-        layers,
-        max_seconds=settings.max_train_seconds,
-    )
-    start = {
-        "source": source,
-        "loss": loss_name,
-        "params": names,
-        "layers": run.layers,
-        "steps": steps,
-        "sample_every": every,
-        "optimizer": optimizer.model_dump(),
-    }
-    return run, start
+    return plan.run, plan.start
 
 
 def train(sock: socket.socket, settings: Settings, request: TrainRequest) -> None:

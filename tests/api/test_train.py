@@ -134,10 +134,9 @@ def test_bad_training_requests_are_422s_naming_the_field(
 
 def test_wall_time_is_bounded_by_settings(make_client: Callable[..., TestClient]) -> None:
     client = make_client(max_train_seconds=0.3)
-    start = time.perf_counter()
     events = validated(client.post("/api/train", json={"preset": "xor", "steps": 200_000}).text)
-    assert time.perf_counter() - start < 10
     assert "max_train_seconds" in events[-1][1]["stopped"]
+    assert events[-1][1]["steps_run"] < 200_000  # stopped by the clock, not by its steps
 
 
 def test_closing_the_stream_cancels_the_run(live_server: str) -> None:

@@ -55,11 +55,12 @@ function boot() {
     onHash: (hash) => writeHash(hash),
     onGraph: (g, info) => {
       gallery.update(preActivations(g));
-      presets?.programNames(new Set(g.nodes.map((n) => n.name).filter(Boolean)));
+      presets?.programSource(app.state.source ?? '');
       panel?.graphChanged(info.deadRelus.length);
     },
     onProgram: () => panel?.programChanged(),
     onView: (view, st) => showViewControls(view, st),
+    exportName: () => (presets?.current ? `${presets.current.name}-seed${presets.current.seed}` : null),
   });
   if (embedded) document.documentElement.classList.add('offline');
 

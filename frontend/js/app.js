@@ -7,7 +7,7 @@ import {
 import { foldConstants, focusOnPaths, nodeTitles, symbolTable, markParallelEdges } from './model/view-graph.js';
 import { LABEL_H, labelWidth } from './model/geometry.js';
 import { createLayouts, WORKER_MIN_NODES } from './view/layouts.js';
-import { costs, reverseSweep, forwardSweep } from './model/paths.js';
+import { costs, reverseSweep, forwardSweep, collapsePaths } from './model/paths.js';
 import { pathTimeline, pathStateAt, sweepTimeline, sweepStateAt, pathStartTime } from './model/schedule.js';
 import { encodeState, decodeState, graphRequest, pathsRequest, cleanValues, DEFAULT_STATE } from './model/state.js';
 import { parseApiError } from './model/errors.js';
@@ -68,7 +68,9 @@ export function createApp(els, api, opts = {}) {
     layoutToken: 0,
     drawnToken: 0,
     roomKey: null, // the layout key the side panels last made room for
-    pathsJson: null, // the last POST /api/paths answer (null: no input selected)
+    pathsRaw: null, // the last POST /api/paths answer (null: no input selected)
+    pathsJson: null, // the paths as listed: pathsRaw with collapsed composites' inner paths merged
+    counts: null, // nodes and edges of the graph as drawn (collapsed composites count once)
     costs: null, // multiplication counts for the selected input and for all inputs
     mode: 'paths', // what Play animates: 'paths' | 'reverse' | 'forward'
     sweepDrawn: false, // a sweep rewrote the nodes' gradient lines (undone by restoreGraph)
@@ -235,6 +237,7 @@ export function createApp(els, api, opts = {}) {
     cur.graphJson = json;
     cur.g = indexGraph(json);
     let view = collapseGroups(cur.g, state.collapsed);
+    cur.counts = { nodes: view.nodes.length, edges: view.edges.length }; // what the header says: collapsed boxes count once
     if (!state.constants) view = foldConstants(view);
     const focusInput = state.focus ? findNode(cur.g, state.input) : null;
     if (focusInput) view = focusOnPaths(view, view.rep.get(focusInput.id) ?? focusInput.id, view.output);
@@ -300,7 +303,7 @@ export function createApp(els, api, opts = {}) {
     const output = cur.g.byId.get(cur.g.output);
     const what = json.view === 'values' ? 'values' : 'nodes';
     const hidden = cur.view.hidden ? ` · ${groupThousands(String(cur.view.hidden))} off the paths hidden` : '';
-    setText(els.graphInfo, `${groupThousands(String(json.nodes.length))} ${what} · ${groupThousands(String(json.edges.length))} edges · output ${output?.name ?? output?.id ?? '?'} = ${fmt(output?.value)}${hidden}`);
+    setText(els.graphInfo, `${groupThousands(String(cur.counts.nodes))} ${what} · ${groupThousands(String(cur.counts.edges))} edges · output ${output?.name ?? output?.id ?? '?'} = ${fmt(output?.value)}${hidden}`);
     els.graph.dataset.view = json.view === 'values' ? 'values' : 'operations';
     opts.onView?.(shownView(), state);
     fillSelects();
@@ -422,6 +425,7 @@ export function createApp(els, api, opts = {}) {
 
   // ---- paths
   function applyPaths(pj) {
+    cur.pathsRaw = pj; // as the server sent it; cur.pathsJson is what the panel lists (composites collapsed)
     cur.pathsJson = pj;
     if (!pj) {
       const leafNames = new Set(cur.g ? gradLeaves(cur.g).map((n) => n.name ?? n.id) : []);
@@ -430,7 +434,10 @@ export function createApp(els, api, opts = {}) {
       loadTimeline();
       return;
     }
-    panel.show(pj, cur.g.byId, exprLabels(cur.g, 16, cur.symbols));
+    const shown = collapsePaths(pj, cur.view);
+    cur.pathsJson = shown;
+    const byId = shown === pj ? cur.g.byId : new Map([...cur.g.byId, ...cur.vg.byId]);
+    panel.show(shown, byId, exprLabels(cur.g, 16, cur.symbols));
     const inputNode = cur.g.byId.get(pj.input) ?? findNode(cur.g, state.input);
     setText(els.pathsTitle, `Paths from ${inputNode?.name ?? pj.input} to ${cur.g.byId.get(pj.output)?.name ?? pj.output}`);
     loadTimeline();
@@ -588,7 +595,7 @@ export function createApp(els, api, opts = {}) {
   function redraw() {
     if (!cur.graphJson) return;
     applyGraph(cur.graphJson);
-    applyPaths(cur.pathsJson);
+    applyPaths(cur.pathsRaw);
   }
 
   function onGroupToggle(groupId) {
@@ -628,7 +635,7 @@ export function createApp(els, api, opts = {}) {
     return {
       state: { ...state },
       graph: cur.graphJson,
-      pathsByInput: cur.pathsJson ? { [state.input]: cur.pathsJson } : {},
+      pathsByInput: cur.pathsRaw ? { [state.input]: cur.pathsRaw } : {},
       ops: cur.ops,
     };
   }
@@ -693,7 +700,10 @@ export function createApp(els, api, opts = {}) {
     },
     /** Replace the whole state (a shared link was opened). */
     load(next) {
-      Object.assign(state, { ...DEFAULT_STATE, values: {}, collapsed: [] }, next);
+      // The reader's view options stay unless `next` (a shared link) sets them: another example is
+      // another program, not another way of looking.
+      const kept = { expand: state.expand, constants: state.constants, focus: state.focus, limit: state.limit };
+      Object.assign(state, { ...DEFAULT_STATE, ...kept, values: {}, collapsed: [] }, next);
       editor.value = state.source;
       els.expand.checked = !!state.expand;
       els.limit.value = String(state.limit);

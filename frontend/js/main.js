@@ -11,6 +11,7 @@ import { createGallery } from './view/gallery.js';
 import { createCompareView } from './view/compare.js';
 import { preActivations } from './model/training.js';
 import { createPanels } from './view/panels.js';
+import { createTeach } from './view/teach.js';
 
 const $ = (sel) => document.querySelector(sel);
 const SPEEDS = [0.25, 0.5, 1, 2, 4, 8];
@@ -39,20 +40,25 @@ function boot() {
   const trainingApi = embedded ? null : createTrainingApi('');
   const gallery = createGallery($('#gallery'));
   let panel = null;
+  let teach = null; // the Lab, Exercises and lesson (view/teach.js), made once the tabs exist
   const panels = createPanels($('#layout'), { left: $('#toggle-left'), right: $('#toggle-right') });
   const app = createApp(els, api, {
     panels,
     initialState,
     onHash: (hash) => {
-      if (embedded) return;
+      if (embedded || teach?.ownsHash()) return;
       lastHash = hash;
       if (location.hash !== hash) history.replaceState(null, '', hash);
     },
     onGraph: (g, info) => {
       gallery.update(preActivations(g));
       panel?.graphChanged(info.deadRelus.length);
+      teach?.graphChanged();
     },
-    onProgram: () => panel?.programChanged(),
+    onProgram: () => {
+      panel?.programChanged();
+      teach?.programChanged();
+    },
     onView: (view, st) => showViewControls(view, st),
   });
   if (embedded) document.documentElement.classList.add('offline');
@@ -162,7 +168,7 @@ function boot() {
     if (ok) compare?.load(n);
   };
   on(compareSeed, 'change', loadCompare);
-  const tabs = ['paths', 'train', 'compare'];
+  const tabs = ['paths', 'train', 'compare', ...(embedded ? [] : ['lab', 'exercises'])];
   const showTab = (name) => {
     for (const t of tabs) {
       const active = t === name;
@@ -172,6 +178,7 @@ function boot() {
     }
     els.app.dataset.tab = name;
     if (name === 'compare' && compare && compare.loadedSeed === null) loadCompare();
+    teach?.tabShown(name);
   };
   for (const t of tabs) on($(`#tab-${t}`), 'click', () => showTab(t));
   on($('#fit'), 'click', () => app.fit());
@@ -235,7 +242,9 @@ function boot() {
     fn();
   });
 
+  if (!embedded) teach = createTeach({ app, showTab, flash: (text) => app.flash(text) });
   app.start();
+  teach?.start();
 }
 
 function readEmbedded() {

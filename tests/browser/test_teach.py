@@ -25,6 +25,7 @@ def test_an_exercise_is_solved_with_a_wrong_answer_a_hint_and_the_reveal(
     assert page.evaluate("location.hash") == "#exercise=2:0"  # the link, with no answer in it
     # Gradients are hidden until the exercise is solved: every node's gradient line reads "?".
     expect(page.locator("#graph g.node text.grad tspan.v").first).to_have_text("?")
+    expect(page.locator("#leaves .leaf-grad").first).to_be_hidden()  # the inputs' ∂ would give it away
     gradient = page.locator('#ex-questions li[data-kind="gradient"]')
     answer = gradient.locator("input.ex-answer")
     answer.fill("0.25")  # one branch of x's fan-out only

@@ -16,6 +16,7 @@ import { formatNumber, groupThousands, toBigInt } from './model/format.js';
 import { EXAMPLES } from './model/examples.js';
 import { deadRelus } from './model/training.js';
 import { h, setText } from './view/dom.js';
+import { t } from './i18n.js';
 import { createGraphView } from './view/render.js';
 import { createEditor } from './view/editor.js';
 import { createLeafControls } from './view/leaves.js';
@@ -68,6 +69,7 @@ export function createApp(els, api, opts = {}) {
     layoutToken: 0,
     drawnToken: 0,
     roomKey: null, // the layout key the side panels last made room for
+    retryArray: null, // an input whose paths were refused: selected again if it is an array leaf
     pathsRaw: null, // the last POST /api/paths answer (null: no input selected)
     pathsJson: null, // the paths as listed: pathsRaw with collapsed composites' inner paths merged
     counts: null, // nodes and edges of the graph as drawn (collapsed composites count once)
@@ -100,7 +102,7 @@ export function createApp(els, api, opts = {}) {
   const panel = createPathsPanel(
     {
       count: els.pathCount, list: els.pathsList, listedSum: els.listedSum, gradient: els.gradient, fd: els.fd, forward: els.forward,
-      check: els.check, product: els.product, sigma: els.sigma,
+      check: els.check, product: els.product, sigma: els.sigma, arrayGrad: els.arrayGrad,
     },
     { onHover: hoverPath, onPick: pickPath },
   );
@@ -145,12 +147,15 @@ export function createApp(els, api, opts = {}) {
     try {
       let res;
       let pathsJson = null;
-      if (state.input) {
+      // An array leaf has no paths (its edges carry Jacobians): the panel shows its gradient instead.
+      const arrayInput = isArrayInput(state.input);
+      if (state.input && !arrayInput) {
         res = await api.paths(pathsRequest(requestState()), ctl.signal);
         if (seq !== cur.seq) return;
         if (!res.ok && isInputError(res)) {
           // The selected input no longer exists (the program changed), or has no paths to list: forget it.
           cur.noPaths.set(state.input, res.body?.detail?.find?.((d) => d?.loc?.join?.('.') === 'body.input')?.msg ?? '');
+          cur.retryArray = state.input; // kept if the new graph shows it is an array leaf
           state.input = null;
           res = await api.graph(graphRequest(requestState()), ctl.signal);
         } else if (res.ok) {
@@ -182,6 +187,14 @@ export function createApp(els, api, opts = {}) {
         }
       }
       applyGraph(res.body);
+      if (cur.retryArray) {
+        if (isArrayInput(cur.retryArray)) state.input = cur.retryArray;
+        cur.retryArray = null;
+      }
+      if (arrayInput && !isArrayInput(state.input)) {
+        schedule(0); // the leaf is a number again: list its paths
+        return;
+      }
       if (!state.input) {
         const pick = defaultInput(cur.g);
         if (pick) {
@@ -209,6 +222,12 @@ export function createApp(els, api, opts = {}) {
   function showErrors(list) {
     editor.setErrors(list);
     els.graph.classList.add('stale');
+  }
+
+  /** Whether `name` is an array leaf of the graph drawn now. */
+  function isArrayInput(name) {
+    const n = name && cur.g ? findNode(cur.g, name) : null;
+    return !!n && n.op === 'leaf' && Array.isArray(n.value);
   }
 
   function setBusy(on) {
@@ -427,10 +446,19 @@ export function createApp(els, api, opts = {}) {
   function applyPaths(pj) {
     cur.pathsRaw = pj; // as the server sent it; cur.pathsJson is what the panel lists (composites collapsed)
     cur.pathsJson = pj;
+    const outName = cur.g ? (cur.g.byId.get(cur.g.output)?.name ?? cur.g.output) : '?';
     if (!pj) {
+      if (isArrayInput(state.input)) {
+        const input = findNode(cur.g, state.input);
+        panel.showArray(input, outName);
+        setText(els.pathsTitle, t('paths.titleArray', { input: input.name ?? input.id, output: outName }));
+        loadTimeline();
+        return;
+      }
       const leafNames = new Set(cur.g ? gradLeaves(cur.g).map((n) => n.name ?? n.id) : []);
-      const why = [...cur.noPaths].find(([name, msg]) => msg && leafNames.has(name))?.[1];
-      panel.clear(state.input ? '' : why ? `No paths listed: ${why}` : 'Click an input (a leaf) to list its paths.');
+      const why = [...cur.noPaths].find(([name, msg]) => msg && leafNames.has(name) && !isArrayInput(name))?.[1];
+      panel.clear(state.input ? '' : why ? t('paths.notListed', { why }) : t('paths.pickInput'));
+      setText(els.pathsTitle, t('paths.titleNoInput', { output: outName }));
       loadTimeline();
       return;
     }
@@ -439,7 +467,7 @@ export function createApp(els, api, opts = {}) {
     const byId = shown === pj ? cur.g.byId : new Map([...cur.g.byId, ...cur.vg.byId]);
     panel.show(shown, byId, exprLabels(cur.g, 16, cur.symbols));
     const inputNode = cur.g.byId.get(pj.input) ?? findNode(cur.g, state.input);
-    setText(els.pathsTitle, `Paths from ${inputNode?.name ?? pj.input} to ${cur.g.byId.get(pj.output)?.name ?? pj.output}`);
+    setText(els.pathsTitle, t('paths.title', { input: inputNode?.name ?? pj.input, output: cur.g.byId.get(pj.output)?.name ?? pj.output }));
     loadTimeline();
   }
 

@@ -58,7 +58,9 @@ def test_an_exercise_is_solved_with_a_wrong_answer_a_hint_and_the_reveal(
     expect(page.locator("#timeline")).not_to_have_value("0", timeout=5_000)
 
 
-def test_the_lab_runs_on_x_times_x(page: Page, live_server: str, screenshot: Callable[[Page, str], Path]) -> None:
+def test_the_lab_runs_on_x_times_x(
+    page: Page, live_server: str, screenshot: Callable[[Page, str], Path]
+) -> None:
     open_app(page, live_server)
     type_program(page, "x = 3\ny = x * x")
     expect(page.locator("#graph-info")).to_contain_text("output y = 9")

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from typing import Any
 
 from pathgrad import service
-from pathgrad.api import wire
+from pathgrad.api import teach_tasks, wire
 from pathgrad.api.cost import PATH_EDGE_BYTES, AnswerSize, graph_size, refusal
 from pathgrad.api.errors import language_error_detail, limit_detail, request_error_detail
 from pathgrad.api.models import GraphRequest, PathsRequest, TrainRequest
@@ -148,7 +148,7 @@ def paths(settings: Settings, request: PathsRequest, small: bool = False) -> Ans
     return _errors(work)
 
 
-TASKS: dict[str, Callable[..., Answer]] = {"graph": graph, "paths": paths}
+TASKS: dict[str, Callable[..., Answer]] = {"graph": graph, "paths": paths, **teach_tasks.TASKS}
 
 
 # --- training ------------------------------------------------------------------------------------

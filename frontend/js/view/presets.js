@@ -1,6 +1,8 @@
 // The Examples menu: the seed's experiments (from GET /api/presets) and a few small examples; the
 // seed field that regenerates a preset's program; the bar that says what to look at.
 import { h, setText } from './dom.js';
+import { definesName } from '../model/training.js';
+import { createLatest } from '../model/latest.js';
 
 const PRESET = 'preset:';
 const EXAMPLE = 'example:';
@@ -13,7 +15,9 @@ const EXAMPLE = 'example:';
 export function createPresetMenu(els, { api, examples, onPreset, onExample, onError }) {
   let presets = [];
   let current = null;
-  let seq = 0;
+  let lastSource = null; // the program of the last graph drawn
+  let matches = true; // whether the editor's program is still the current preset's (perhaps edited)
+  const latest = createLatest();
 
   function fill() {
     const groups = [];
@@ -32,9 +36,9 @@ export function createPresetMenu(els, { api, examples, onPreset, onExample, onEr
   }
 
   function showInfo() {
-    els.info.hidden = !current;
-    els.seed.disabled = !current;
-    if (!current) {
+    els.info.hidden = !current || !matches;
+    els.seed.disabled = !current || !matches;
+    if (!current || !matches) {
       els.seed.value = '';
       els.select.value = '';
       return;
@@ -48,15 +52,16 @@ export function createPresetMenu(els, { api, examples, onPreset, onExample, onEr
   }
 
   async function open(name, seed = null) {
-    const my = ++seq;
+    const my = latest.start();
     const res = await api.preset(name, seed);
-    if (my !== seq) return;
+    if (!latest.isLatest(my)) return;
     if (!res.ok) {
       onError?.(res.body?.detail?.[0]?.msg ?? res.body?.detail ?? `cannot load the preset (HTTP ${res.status})`);
       showInfo();
       return;
     }
     current = res.body;
+    matches = true;
     showInfo();
     onPreset(current);
   }
@@ -81,7 +86,7 @@ export function createPresetMenu(els, { api, examples, onPreset, onExample, onEr
   });
 
   function clear() {
-    seq++;
+    latest.cancel();
     current = null;
     showInfo();
   }
@@ -103,10 +108,42 @@ export function createPresetMenu(els, { api, examples, onPreset, onExample, onEr
   return {
     /** The preset whose program the editor holds (perhaps edited since), or null. */
     get current() {
+      return matches ? current : null;
+    },
+    /**
+     * The editor's program was drawn: it is still the preset's while it defines the preset's loss and
+     * every one of its parameters. Otherwise the banner goes (and comes back if an undo restores them)
+     * and training treats the program as the user's own.
+     */
+    programSource(source) {
+      lastSource = source;
+      if (!current) return;
+      const next = isPresetsProgram(current, source);
+      if (next === matches) return;
+      matches = next;
+      showInfo();
+    },
+    /**
+     * A shared link named a preset: take its title, text and settings without replacing the link's
+     * program (which may be an edited version of it). Resolves to the preset, or null.
+     */
+    async restore(name, seed = null) {
+      const my = latest.start();
+      const res = await api?.preset(name, seed);
+      if (!latest.isLatest(my) || !res?.ok) return null;
+      current = res.body;
+      matches = lastSource === null ? true : isPresetsProgram(current, lastSource);
+      showInfo();
       return current;
     },
     open,
     /** Another program was loaded (an example, a shared link): no preset any more. */
     clear,
   };
+}
+
+/** Whether a program is (an edit of) the preset's: it defines the preset's loss and parameters. */
+function isPresetsProgram(preset, source) {
+  const needed = [preset.loss, ...(preset.layers ?? []).flat()].filter(Boolean);
+  return needed.every((n) => definesName(source, n));
 }

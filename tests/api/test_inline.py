@@ -184,3 +184,11 @@ def test_the_small_limits_lower_the_language_limits_and_never_raise_them() -> No
     assert small.max_array_elements == small.max_total_elements == 50_000
     assert small.max_source_chars == settings.small_request_bytes
     assert small.max_depth == settings.max_depth and small.max_number_abs == settings.max_number_abs
+
+
+def test_the_teaching_endpoints_are_never_tried_in_the_thread(make_client: Callable[..., TestClient]) -> None:
+    client = make_client()
+    response = client.post("/api/lab", json={"source": "x = 1; y = x*x"})
+    assert response.status_code == 200, response.text[:300]
+    assert client.get("/api/exercises", params={"level": 1}).status_code == 200
+    assert counts(client) == (0, 0)

@@ -43,9 +43,10 @@ class SmallLane:
         self.answered = 0  # requests answered here (for the tests)
         self.passed_on = 0  # requests tried here and sent to a compute process
 
-    def may_be_small(self, content_length: str | None) -> bool:
-        """Whether a body of this Content-Length may hold a small request (nothing built yet)."""
-        if not self.enabled or content_length is None:
+    def may_be_small(self, task: str, content_length: str | None) -> bool:
+        """Whether a ``task`` request whose body has this Content-Length may be small (nothing is
+        built yet): /api/graph and /api/paths only."""
+        if not self.enabled or content_length is None or task not in tasks.SMALL_TASKS:
             return False
         try:
             return 0 <= int(content_length) <= self.settings.small_request_bytes

@@ -149,6 +149,8 @@ def paths(settings: Settings, request: PathsRequest, small: bool = False) -> Ans
 
 
 TASKS: dict[str, Callable[..., Answer]] = {"graph": graph, "paths": paths, **teach_tasks.TASKS}
+# The tasks that take ``small=True`` (the small-request bounds are theirs).
+SMALL_TASKS = frozenset({"graph", "paths"})
 
 
 # --- training ------------------------------------------------------------------------------------
@@ -223,4 +225,4 @@ def train(sock: socket.socket, settings: Settings, request: TrainRequest) -> Non
     wire.send_frame(sock, wire.END)
 
 
-__all__ = ["TASKS", "NotSmall", "limit_detail", "prepare", "train"]
+__all__ = ["SMALL_TASKS", "TASKS", "NotSmall", "limit_detail", "prepare", "train"]

@@ -37,7 +37,7 @@ def stopped_response(stopped: Stopped) -> JSONResponse:
 
 async def computed(request: Request, task: str, body: Any) -> Response:
     small: SmallLane = request.app.state.small
-    if small.may_be_small(request.headers.get("content-length")):
+    if small.may_be_small(task, request.headers.get("content-length")):
         inline = await small.answer(task, body)
         if inline is not None:
             return Response(inline[1], status_code=inline[0], media_type="application/json")

@@ -14,9 +14,12 @@ small-request bounds of :class:`~pathgrad.settings.Settings` runs here instead:
 
 Past any bound, the request goes to a compute process, which answers it as if it had never been
 tried here (:class:`~pathgrad.api.tasks.NotSmall`). Within them, a request's work is bounded by
-construction rather than by a deadline (a thread cannot be stopped), a few milliseconds at most
-(benchmarks/load.py measures the heaviest). One thread runs them one at a time, so at most one
-computes beside the event loop, which waits for the GIL at most one switch interval (5 ms).
+construction rather than by a deadline (a thread cannot be stopped): about a millisecond
+(benchmarks/load.py times the slowest it finds). The bounds are that tight on purpose: while this
+thread computes, the event loop gets the GIL back after each of its system calls only when the thread
+lets go of it, at the end of its task or after the switch interval (5 ms), so longer tasks would
+make every request on the loop wait. One thread runs them one at a time, so at most one computes
+beside the event loop.
 """
 
 from __future__ import annotations

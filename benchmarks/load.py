@@ -181,7 +181,7 @@ def server(workers: int = WORKERS, env: dict[str, str] | None = None) -> Iterato
         )
         base = f"http://127.0.0.1:{port}"
         try:
-            wait_started(base, process, 30)
+            wait_started(base, process, 60)  # it warms its compute processes first
             yield Served(base, process.pid)
         finally:
             process.terminate()

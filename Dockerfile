@@ -9,8 +9,10 @@ ARG PYTHON_IMAGE=python:3.11.11-slim-bookworm
 FROM node:20.18.1-bookworm-slim AS frontend
 WORKDIR /src
 COPY package.json package-lock.json ./
-# --omit=dev: the browser needs the dependencies, not the test tools. An empty node_modules is fine.
-RUN npm ci --omit=dev --no-audit --no-fund && mkdir -p node_modules
+# --omit=dev: the browser needs the dependencies, not the test tools; --ignore-scripts: they are files
+# to serve, and none needs an install script (swagger-ui-dist's would send usage telemetry). The wheel
+# takes only the files that pyproject.toml lists from here.
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && mkdir -p node_modules
 
 # --- 2. the wheel: the package, the page (frontend/) and its libraries (node_modules/) --------------
 FROM ${PYTHON_IMAGE} AS build

@@ -16,8 +16,9 @@ $(VENV)/.installed: pyproject.toml requirements/dev.lock
 	$(PY) -m pip install --quiet --no-deps -e .
 	touch $@
 
+# The API docs' libraries (swagger-ui-dist, redoc): files to serve; no install script runs.
 node_modules/.installed: package.json package-lock.json
-	npm ci --no-audit --no-fund
+	npm ci --ignore-scripts --no-audit --no-fund
 	mkdir -p node_modules
 	touch $@
 

@@ -13,6 +13,7 @@ import os
 import re
 import subprocess
 import sys
+import tomllib
 import zipfile
 from pathlib import Path
 
@@ -52,9 +53,13 @@ def test_the_wheel_installs_and_serves_the_whole_app(tmp_path: Path) -> None:
     assert "pathgrad/api/app.py" in names
     assert not [n for n in names if n.startswith(("pathgrad/frontend/tests/", "pathgrad/frontend/bench/"))]
     assert not [n for n in names if "__pycache__" in n or n.endswith(".pyc")]
-    node_modules = [p for p in (ROOT / "node_modules").glob("*") if not p.name.startswith(".")]
-    if node_modules:  # the page's npm libraries, when it has any, travel as frontend/vendor
-        assert any(n.startswith("pathgrad/frontend/vendor/") for n in names)
+    # Of node_modules, only the files the pages load (and their licences) travel, as frontend/vendor.
+    vendor = sorted(n.removeprefix("pathgrad/frontend/vendor/") for n in names
+                    if n.startswith("pathgrad/frontend/vendor/"))
+    assert vendor == sorted(path.removeprefix("node_modules/") for path in tomllib.loads(
+        (ROOT / "pyproject.toml").read_text())["tool"]["hatch"]["build"]["targets"]["wheel"]["only-include"]
+        if path.startswith("node_modules/")), vendor
+    assert wheel.stat().st_size < 2_000_000, f"the wheel is {wheel.stat().st_size:,} bytes"
 
     run(sys.executable, "-m", "venv", "--without-pip", venv, cwd=tmp_path)
     python = venv / "bin" / "python"
@@ -95,7 +100,13 @@ def test_the_wheel_installs_and_serves_the_whole_app(tmp_path: Path) -> None:
             assert graph.status_code == 200 and graph.json()["stats"]["nodes"] == 6
             paths = http.post("/api/paths", json={"preset": "neuron", "input": "w"})
             assert paths.status_code == 200 and paths.json()["gradient"] == 0.25
-            assert http.get("/docs").status_code == 200
+            # The API docs, from the wheel's vendor files alone (tests/deploy/test_docs.py, in process).
+            for docs_page in ("/docs", "/redoc"):
+                html = http.get(docs_page)
+                assert html.status_code == 200 and "text/html" in html.headers["content-type"]
+                for url in re.findall(r'(?:src|href|spec-url)="([^"]+)"', html.text):
+                    asset = http.get("/" + url)
+                    assert asset.status_code == 200 and len(asset.content) > 50, url
         # The packaged page's parent is the package itself: nothing of it is reachable.
         for target in ("/%2e%2e/settings.py", "/js/..%2f..%2fsettings.py", "/../api/app.py"):
             status, body = raw_get(server.port, target)

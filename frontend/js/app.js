@@ -7,7 +7,7 @@ import {
 import { foldConstants, focusOnPaths, nodeTitles, symbolTable, markParallelEdges } from './model/view-graph.js';
 import { LABEL_H, labelWidth } from './model/geometry.js';
 import { createLayouts, WORKER_MIN_NODES } from './view/layouts.js';
-import { costs, reverseSweep, forwardSweep } from './model/paths.js';
+import { costs, reverseSweep, forwardSweep, collapsePaths } from './model/paths.js';
 import { pathTimeline, pathStateAt, sweepTimeline, sweepStateAt, pathStartTime } from './model/schedule.js';
 import { encodeState, decodeState, graphRequest, pathsRequest, cleanValues, DEFAULT_STATE } from './model/state.js';
 import { parseApiError } from './model/errors.js';
@@ -16,6 +16,7 @@ import { formatNumber, groupThousands, toBigInt } from './model/format.js';
 import { EXAMPLES } from './model/examples.js';
 import { deadRelus } from './model/training.js';
 import { h, setText } from './view/dom.js';
+import { t } from './i18n.js';
 import { createGraphView } from './view/render.js';
 import { createEditor } from './view/editor.js';
 import { createLeafControls } from './view/leaves.js';
@@ -68,7 +69,10 @@ export function createApp(els, api, opts = {}) {
     layoutToken: 0,
     drawnToken: 0,
     roomKey: null, // the layout key the side panels last made room for
-    pathsJson: null, // the last POST /api/paths answer (null: no input selected)
+    retryArray: null, // an input whose paths were refused: selected again if it is an array leaf
+    pathsRaw: null, // the last POST /api/paths answer (null: no input selected)
+    pathsJson: null, // the paths as listed: pathsRaw with collapsed composites' inner paths merged
+    counts: null, // nodes and edges of the graph as drawn (collapsed composites count once)
     costs: null, // multiplication counts for the selected input and for all inputs
     mode: 'paths', // what Play animates: 'paths' | 'reverse' | 'forward'
     sweepDrawn: false, // a sweep rewrote the nodes' gradient lines (undone by restoreGraph)
@@ -98,7 +102,7 @@ export function createApp(els, api, opts = {}) {
   const panel = createPathsPanel(
     {
       count: els.pathCount, list: els.pathsList, listedSum: els.listedSum, gradient: els.gradient, fd: els.fd, forward: els.forward,
-      check: els.check, product: els.product, sigma: els.sigma,
+      check: els.check, product: els.product, sigma: els.sigma, arrayGrad: els.arrayGrad,
     },
     { onHover: hoverPath, onPick: pickPath },
   );
@@ -143,12 +147,15 @@ export function createApp(els, api, opts = {}) {
     try {
       let res;
       let pathsJson = null;
-      if (state.input) {
+      // An array leaf has no paths (its edges carry Jacobians): the panel shows its gradient instead.
+      const arrayInput = isArrayInput(state.input);
+      if (state.input && !arrayInput) {
         res = await api.paths(pathsRequest(requestState()), ctl.signal);
         if (seq !== cur.seq) return;
         if (!res.ok && isInputError(res)) {
           // The selected input no longer exists (the program changed), or has no paths to list: forget it.
           cur.noPaths.set(state.input, res.body?.detail?.find?.((d) => d?.loc?.join?.('.') === 'body.input')?.msg ?? '');
+          cur.retryArray = state.input; // kept if the new graph shows it is an array leaf
           state.input = null;
           res = await api.graph(graphRequest(requestState()), ctl.signal);
         } else if (res.ok) {
@@ -180,6 +187,14 @@ export function createApp(els, api, opts = {}) {
         }
       }
       applyGraph(res.body);
+      if (cur.retryArray) {
+        if (isArrayInput(cur.retryArray)) state.input = cur.retryArray;
+        cur.retryArray = null;
+      }
+      if (arrayInput && !isArrayInput(state.input)) {
+        schedule(0); // the leaf is a number again: list its paths
+        return;
+      }
       if (!state.input) {
         const pick = defaultInput(cur.g);
         if (pick) {
@@ -209,6 +224,12 @@ export function createApp(els, api, opts = {}) {
     els.graph.classList.add('stale');
   }
 
+  /** Whether `name` is an array leaf of the graph drawn now. */
+  function isArrayInput(name) {
+    const n = name && cur.g ? findNode(cur.g, name) : null;
+    return !!n && n.op === 'leaf' && Array.isArray(n.value);
+  }
+
   function setBusy(on) {
     els.app.classList.toggle('busy', on);
   }
@@ -235,6 +256,7 @@ export function createApp(els, api, opts = {}) {
     cur.graphJson = json;
     cur.g = indexGraph(json);
     let view = collapseGroups(cur.g, state.collapsed);
+    cur.counts = { nodes: view.nodes.length, edges: view.edges.length }; // what the header says: collapsed boxes count once
     if (!state.constants) view = foldConstants(view);
     const focusInput = state.focus ? findNode(cur.g, state.input) : null;
     if (focusInput) view = focusOnPaths(view, view.rep.get(focusInput.id) ?? focusInput.id, view.output);
@@ -300,7 +322,7 @@ export function createApp(els, api, opts = {}) {
     const output = cur.g.byId.get(cur.g.output);
     const what = json.view === 'values' ? 'values' : 'nodes';
     const hidden = cur.view.hidden ? ` · ${groupThousands(String(cur.view.hidden))} off the paths hidden` : '';
-    setText(els.graphInfo, `${groupThousands(String(json.nodes.length))} ${what} · ${groupThousands(String(json.edges.length))} edges · output ${output?.name ?? output?.id ?? '?'} = ${fmt(output?.value)}${hidden}`);
+    setText(els.graphInfo, `${groupThousands(String(cur.counts.nodes))} ${what} · ${groupThousands(String(cur.counts.edges))} edges · output ${output?.name ?? output?.id ?? '?'} = ${fmt(output?.value)}${hidden}`);
     els.graph.dataset.view = json.view === 'values' ? 'values' : 'operations';
     opts.onView?.(shownView(), state);
     fillSelects();
@@ -422,17 +444,30 @@ export function createApp(els, api, opts = {}) {
 
   // ---- paths
   function applyPaths(pj) {
+    cur.pathsRaw = pj; // as the server sent it; cur.pathsJson is what the panel lists (composites collapsed)
     cur.pathsJson = pj;
+    const outName = cur.g ? (cur.g.byId.get(cur.g.output)?.name ?? cur.g.output) : '?';
     if (!pj) {
+      if (isArrayInput(state.input)) {
+        const input = findNode(cur.g, state.input);
+        panel.showArray(input, outName);
+        setText(els.pathsTitle, t('paths.titleArray', { input: input.name ?? input.id, output: outName }));
+        loadTimeline();
+        return;
+      }
       const leafNames = new Set(cur.g ? gradLeaves(cur.g).map((n) => n.name ?? n.id) : []);
-      const why = [...cur.noPaths].find(([name, msg]) => msg && leafNames.has(name))?.[1];
-      panel.clear(state.input ? '' : why ? `No paths listed: ${why}` : 'Click an input (a leaf) to list its paths.');
+      const why = [...cur.noPaths].find(([name, msg]) => msg && leafNames.has(name) && !isArrayInput(name))?.[1];
+      panel.clear(state.input ? '' : why ? t('paths.notListed', { why }) : t('paths.pickInput'));
+      setText(els.pathsTitle, t('paths.titleNoInput', { output: outName }));
       loadTimeline();
       return;
     }
-    panel.show(pj, cur.g.byId, exprLabels(cur.g, 16, cur.symbols));
+    const shown = collapsePaths(pj, cur.view);
+    cur.pathsJson = shown;
+    const byId = shown === pj ? cur.g.byId : new Map([...cur.g.byId, ...cur.vg.byId]);
+    panel.show(shown, byId, exprLabels(cur.g, 16, cur.symbols));
     const inputNode = cur.g.byId.get(pj.input) ?? findNode(cur.g, state.input);
-    setText(els.pathsTitle, `Paths from ${inputNode?.name ?? pj.input} to ${cur.g.byId.get(pj.output)?.name ?? pj.output}`);
+    setText(els.pathsTitle, t('paths.title', { input: inputNode?.name ?? pj.input, output: cur.g.byId.get(pj.output)?.name ?? pj.output }));
     loadTimeline();
   }
 
@@ -588,7 +623,7 @@ export function createApp(els, api, opts = {}) {
   function redraw() {
     if (!cur.graphJson) return;
     applyGraph(cur.graphJson);
-    applyPaths(cur.pathsJson);
+    applyPaths(cur.pathsRaw);
   }
 
   function onGroupToggle(groupId) {
@@ -628,7 +663,7 @@ export function createApp(els, api, opts = {}) {
     return {
       state: { ...state },
       graph: cur.graphJson,
-      pathsByInput: cur.pathsJson ? { [state.input]: cur.pathsJson } : {},
+      pathsByInput: cur.pathsRaw ? { [state.input]: cur.pathsRaw } : {},
       ops: cur.ops,
     };
   }
@@ -693,7 +728,10 @@ export function createApp(els, api, opts = {}) {
     },
     /** Replace the whole state (a shared link was opened). */
     load(next) {
-      Object.assign(state, { ...DEFAULT_STATE, values: {}, collapsed: [] }, next);
+      // The reader's view options stay unless `next` (a shared link) sets them: another example is
+      // another program, not another way of looking.
+      const kept = { expand: state.expand, constants: state.constants, focus: state.focus, limit: state.limit };
+      Object.assign(state, { ...DEFAULT_STATE, ...kept, values: {}, collapsed: [] }, next);
       editor.value = state.source;
       els.expand.checked = !!state.expand;
       els.limit.value = String(state.limit);

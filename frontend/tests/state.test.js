@@ -62,3 +62,17 @@ test('the view options: defaults are left out of the hash, unknown views fall ba
   assert.equal(graphRequest({ source: 'x', view: 'operations' }).view, undefined);
   assert.equal(pathsRequest({ source: 'x', input: 'x', view: 'values' }).view, 'values');
 });
+
+test('the page state (preset, seed, tab) travels after the app state and ignores what is malformed', async () => {
+  const { encodePageState, decodePageState, encodeState, decodeState } = await import('../js/model/state.js');
+  const app = encodeState({ source: 'w = 1\nC = w^2', input: 'w' });
+  const hash = app + encodePageState({ preset: 'xor', seed: 7, tab: 'train' });
+  assert.match(hash, /&preset=xor&seed=7&tab=train$/);
+  assert.deepEqual(decodePageState(hash), { preset: 'xor', seed: 7, tab: 'train' });
+  assert.equal(decodeState(hash).source, 'w = 1\nC = w^2');
+  assert.equal(encodePageState({}), '');
+  assert.equal(encodePageState({ preset: 'neuron', seed: null, tab: 'paths' }), '&preset=neuron');
+  assert.deepEqual(decodePageState('#src=x&preset=../etc&seed=-1&tab=admin'), { preset: null, seed: null, tab: 'paths' });
+  assert.deepEqual(decodePageState('#preset=xor&seed=3.5'), { preset: 'xor', seed: null, tab: 'paths' });
+  assert.deepEqual(decodePageState('#preset=xor&seed=99999999999'), { preset: 'xor', seed: null, tab: 'paths' });
+});

@@ -1,7 +1,7 @@
 // A tiny bundler for this frontend's own ES modules, used to inline the scripts into an exported,
 // self-contained HTML file. It understands the forms this code base uses:
-//   import { a, b as c } from './x.js';   import * as ns from './x.js';
-//   export function / async function / class / const / let;   export { a, b };
+//   import { a, b as c } from './x.js';   import * as ns from './x.js';   import d from './x.js';
+//   export function / async function / class / const / let;   export { a, b };   export default <expr>;
 // Each module becomes a function scope returning its exports. Pure: no DOM.
 
 const IMPORT_RE = /^\s*import\s+([\s\S]*?)\s+from\s+['"]([^'"]+)['"]\s*;?/gm;
@@ -34,6 +34,8 @@ export function transformModule(path, source) {
     const target = JSON.stringify(resolvePath(path, spec));
     const c = clause.trim();
     if (c.startsWith('* as ')) return `const ${c.slice(5).trim()} = __modules[${target}];`;
+    if (/^[A-Za-z_$][\w$]*$/.test(c)) return `const ${c} = __modules[${target}].default;`;
+    if (!c.startsWith('{')) throw new Error(`unsupported import form in ${path}: import ${c}`);
     const inner = c.replace(/^\{/, '').replace(/\}$/, '');
     const names = inner
       .split(',')
@@ -55,6 +57,10 @@ export function transformModule(path, source) {
       exports.push(b ? `${b.trim()}: ${a.trim()}` : a.trim());
     }
     return '';
+  });
+  body = body.replace(/^(\s*)export\s+default\s+/m, (_, indent) => {
+    exports.push('default: __default');
+    return `${indent}const __default = `;
   });
   if (/^\s*export\s/m.test(body)) throw new Error(`unsupported export form in ${path}`);
   return `${body}\nreturn { ${exports.join(', ')} };`;

@@ -113,3 +113,35 @@ export function pathsRequest(state) {
   if (state.view === 'values') body.view = 'values';
   return body;
 }
+
+export const TABS = ['paths', 'train', 'compare'];
+const PRESET_NAME = /^[a-z0-9-]{1,64}$/;
+
+/**
+ * What the page adds to the app's hash: the preset the program came from with its seed, and the open
+ * tab ("&preset=xor&seed=3&tab=train"). "" when there is nothing to add.
+ */
+export function encodePageState({ preset = null, seed = null, tab = 'paths' } = {}) {
+  const p = new URLSearchParams();
+  if (preset && PRESET_NAME.test(preset)) {
+    p.set('preset', preset);
+    if (Number.isInteger(seed) && seed >= 0) p.set('seed', String(seed));
+  }
+  if (tab && tab !== 'paths' && TABS.includes(tab)) p.set('tab', tab);
+  const s = p.toString();
+  return s ? `&${s}` : '';
+}
+
+/** The page's part of a hash: {preset, seed, tab}; anything malformed is left out. */
+export function decodePageState(hash) {
+  const p = new URLSearchParams(String(hash ?? '').replace(/^#/, ''));
+  const preset = p.get('preset');
+  const seedText = p.get('seed');
+  const seed = seedText !== null && /^\d{1,10}$/.test(seedText) && Number(seedText) <= 2 ** 32 - 1 ? Number(seedText) : null;
+  const tab = p.get('tab');
+  return {
+    preset: preset && PRESET_NAME.test(preset) ? preset : null,
+    seed: preset && PRESET_NAME.test(preset) ? seed : null,
+    tab: TABS.includes(tab) ? tab : 'paths',
+  };
+}

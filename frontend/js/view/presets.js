@@ -13,6 +13,8 @@ const EXAMPLE = 'example:';
 export function createPresetMenu(els, { api, examples, onPreset, onExample, onError }) {
   let presets = [];
   let current = null;
+  let lastNames = null; // the names of the last graph drawn
+  let matches = true; // whether the editor's program is still the current preset's (perhaps edited)
   let seq = 0;
 
   function fill() {
@@ -32,9 +34,9 @@ export function createPresetMenu(els, { api, examples, onPreset, onExample, onEr
   }
 
   function showInfo() {
-    els.info.hidden = !current;
-    els.seed.disabled = !current;
-    if (!current) {
+    els.info.hidden = !current || !matches;
+    els.seed.disabled = !current || !matches;
+    if (!current || !matches) {
       els.seed.value = '';
       els.select.value = '';
       return;
@@ -57,6 +59,7 @@ export function createPresetMenu(els, { api, examples, onPreset, onExample, onEr
       return;
     }
     current = res.body;
+    matches = true;
     showInfo();
     onPreset(current);
   }
@@ -103,10 +106,42 @@ export function createPresetMenu(els, { api, examples, onPreset, onExample, onEr
   return {
     /** The preset whose program the editor holds (perhaps edited since), or null. */
     get current() {
+      return matches ? current : null;
+    },
+    /**
+     * A graph of the editor's program was drawn, with these names: it is still the preset's while it
+     * defines the preset's loss and every one of its parameters. Otherwise the banner goes (and comes
+     * back if an undo restores them) and training treats the program as the user's own.
+     */
+    programNames(names) {
+      lastNames = names;
+      if (!current) return;
+      const next = isPresetsProgram(current, names);
+      if (next === matches) return;
+      matches = next;
+      showInfo();
+    },
+    /**
+     * A shared link named a preset: take its title, text and settings without replacing the link's
+     * program (which may be an edited version of it). Resolves to the preset, or null.
+     */
+    async restore(name, seed = null) {
+      const my = ++seq;
+      const res = await api?.preset(name, seed);
+      if (my !== seq || !res?.ok) return null;
+      current = res.body;
+      matches = lastNames ? isPresetsProgram(current, lastNames) : true;
+      showInfo();
       return current;
     },
     open,
     /** Another program was loaded (an example, a shared link): no preset any more. */
     clear,
   };
+}
+
+/** Whether a program with these names is (an edit of) the preset's: it defines its loss and parameters. */
+function isPresetsProgram(preset, names) {
+  const needed = [preset.loss, ...(preset.layers ?? []).flat()].filter(Boolean);
+  return needed.every((n) => names.has(n));
 }

@@ -9,10 +9,10 @@ import { LABEL_H, labelWidth } from './model/geometry.js';
 import { createLayouts, WORKER_MIN_NODES } from './view/layouts.js';
 import { costs, reverseSweep, forwardSweep, collapsePaths } from './model/paths.js';
 import { pathTimeline, pathStateAt, sweepTimeline, sweepStateAt, pathStartTime } from './model/schedule.js';
-import { encodeState, decodeState, graphRequest, pathsRequest, cleanValues, DEFAULT_STATE } from './model/state.js';
+import { encodeState, decodeState, graphRequest, pathsRequest, cleanValues, readLimit, DEFAULT_STATE } from './model/state.js';
 import { parseApiError } from './model/errors.js';
 import { toDot } from './model/dot.js';
-import { formatNumber, groupThousands, toBigInt } from './model/format.js';
+import { formatNumber, groupThousands, toBigInt, fileBaseName } from './model/format.js';
 import { EXAMPLES } from './model/examples.js';
 import { deadRelus } from './model/training.js';
 import { h, setText } from './view/dom.js';
@@ -235,9 +235,14 @@ export function createApp(els, api, opts = {}) {
   }
 
   function defaultInput(g) {
-    // Paths are listed for numbers only: an array leaf is never a default (the user may still pick one).
+    // Paths are listed for numbers only: an array leaf is the default only when there is no number.
     const ls = gradLeaves(g).filter((n) => !cur.noPaths.has(n.name ?? n.id) && !Array.isArray(n.value));
-    if (!ls.length) return null;
+    if (!ls.length) {
+      // Arrays only (XOR on arrays): the first parameter's element gradients are what applies.
+      const arrays = gradLeaves(g).filter((n) => Array.isArray(n.value));
+      const first = arrays.find((n) => n.kind === 'param') ?? arrays[0];
+      return first ? first.name ?? first.id : null;
+    }
     let best = ls[0];
     let bestCount = -1n;
     for (const n of ls) {
@@ -465,7 +470,8 @@ export function createApp(els, api, opts = {}) {
     const shown = collapsePaths(pj, cur.view);
     cur.pathsJson = shown;
     const byId = shown === pj ? cur.g.byId : new Map([...cur.g.byId, ...cur.vg.byId]);
-    panel.show(shown, byId, exprLabels(cur.g, 16, cur.symbols));
+    const twins = new Map(cur.view.edges.filter((e) => e.twin).map((e) => [e.id, e.twin]));
+    panel.show(shown, byId, exprLabels(cur.g, 16, cur.symbols), twins);
     const inputNode = cur.g.byId.get(pj.input) ?? findNode(cur.g, state.input);
     setText(els.pathsTitle, t('paths.title', { input: inputNode?.name ?? pj.input, output: cur.g.byId.get(pj.output)?.name ?? pj.output }));
     loadTimeline();
@@ -565,7 +571,8 @@ export function createApp(els, api, opts = {}) {
     graphView.mark('pending', ss.done ? [] : pending);
     for (const n of cur.view.nodes) {
       if (ss.completed.has(n.id)) graphView.setNodeLine(n.id, key, formatNumber(ss.completed.get(n.id), 4));
-      else if (ss.partial.has(n.id)) graphView.setNodeLine(n.id, key, `${formatNumber(ss.partial.get(n.id), 4)} …`);
+      // A partial sum: more edges are still to add to it ("2 + …").
+      else if (ss.partial.has(n.id)) graphView.setNodeLine(n.id, key, `${formatNumber(ss.partial.get(n.id), 4)} + …`);
       else graphView.setNodeLine(n.id, key, n.kind === 'const' ? '' : '?');
     }
     graphView.setPulses(ss.pulses.map((p) => ({ edge: p.edge, frac: p.frac, reverse: tl.kind === 'reverse' })));
@@ -573,7 +580,8 @@ export function createApp(els, api, opts = {}) {
     const what = tl.kind === 'reverse' ? 'reverse mode, one per edge' : 'forward mode, one per edge reached';
     const paths = tl.kind === 'reverse' ? cur.costs?.all.enumerate : cur.costs?.c.enumerate;
     const vs = paths === undefined ? '' : ` · summing every path instead: ${groupThousands(paths)}`;
-    setText(els.sweepCount, `multiplications: ${groupThousands(String(ss.mults))} of ${groupThousands(String(total))} (${what})${vs}`);
+    const open = ss.partial.size && !ss.done ? ' · “+ …”: a sum still waiting for edges' : '';
+    setText(els.sweepCount, `multiplications: ${groupThousands(String(ss.mults))} of ${groupThousands(String(total))} (${what})${vs}${open}`);
   }
 
   function showStatus(s) {
@@ -670,12 +678,14 @@ export function createApp(els, api, opts = {}) {
 
   async function exportAll(kind) {
     if (!cur.graphJson) return;
-    const name = 'pathgrad';
+    // Named after the preset (and its seed) or the output: "pathgrad-xor-seed3.svg", "pathgrad-e.dot".
+    const outName = cur.g.byId.get(cur.g.output)?.name ?? null;
+    const name = fileBaseName('pathgrad', opts.exportName?.() ?? outName);
     try {
       if (kind === 'svg') await exportSvg(graphView.fullCopy(), cur.layout, name);
       else if (kind === 'png') await exportPng(graphView.fullCopy(), cur.layout, name);
       else if (kind === 'json') exportJson(cur.graphJson, name);
-      else if (kind === 'dot') exportDot(toDot({ ...cur.view, groups: cur.view.groups }), name);
+      else if (kind === 'dot') exportDot(toDot({ ...cur.view, groups: cur.view.groups }, { name, titles: cur.titles }), name);
       else if (kind === 'html') {
         const data = exportData();
         // Paths for every input, so that a reader of the file can pick any leaf.
@@ -705,6 +715,19 @@ export function createApp(els, api, opts = {}) {
   return {
     state,
     player,
+    // ---- for the teaching panels (view/teach.js): the graph as drawn, and ways to write on it
+    /** The last graph, indexed (model/graph-model.js); null before the first. */
+    get graph() {
+      return cur.g;
+    },
+    /** Mark nodes and edges (ids of the graph JSON) with a class; no ids clears it. */
+    markTeach(cls, nodeIds = [], edgeIds = []) {
+      graphView.mark(cls, [...new Set(nodeIds.map(repOf))], edgeIds.map(edgeRepOf).filter(Boolean));
+    },
+    /** Write a node's gradient line (a graph JSON id); the next drawing of the graph resets it. */
+    setNodeLine(id, key, text) {
+      graphView.setNodeLine(repOf(id), key, text);
+    },
     start() {
       editor.value = state.source;
       els.expand.checked = !!state.expand;
@@ -816,10 +839,16 @@ export function createApp(els, api, opts = {}) {
       refresh();
     },
     selectInput,
+    /** The "top" field: a bad number is refused with a message and the field shows the limit in use. */
     setLimit(n) {
-      const v = Number.parseInt(n, 10);
-      if (!Number.isFinite(v) || v < 1) return;
-      state.limit = Math.min(1000, v);
+      const r = readLimit(n);
+      els.limit.classList.toggle('invalid', !r.ok);
+      if (!r.ok) {
+        flash(r.message, true);
+        els.limit.value = String(state.limit);
+        return;
+      }
+      state.limit = r.value;
       saveHash();
       refresh();
     },

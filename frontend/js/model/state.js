@@ -19,7 +19,16 @@ export const DEFAULT_STATE = Object.freeze({
 
 export const VIEWS = ['auto', 'operations', 'values'];
 
-const MAX_LIMIT = 1000;
+export const MAX_LIMIT = 1000;
+
+/** The "top" field: a whole number of paths from 1 to MAX_LIMIT, as {ok, value} or {ok: false, message}. */
+export function readLimit(text) {
+  const t = String(text ?? '').trim().replace(/[,_\s]/g, '');
+  if (!/^\d+$/.test(t)) return { ok: false, message: `top: a whole number of paths from 1 to ${MAX_LIMIT.toLocaleString('en')}` };
+  const v = Number(t);
+  if (v < 1 || v > MAX_LIMIT) return { ok: false, message: `top: from 1 to ${MAX_LIMIT.toLocaleString('en')} paths (the server lists at most ${MAX_LIMIT.toLocaleString('en')}), not ${v.toLocaleString('en')}` };
+  return { ok: true, value: v };
+}
 
 /** State -> hash string (with the leading '#'). Default fields are left out. */
 export function encodeState(state) {
@@ -114,7 +123,7 @@ export function pathsRequest(state) {
   return body;
 }
 
-export const TABS = ['paths', 'train', 'compare'];
+export const TABS = ['paths', 'train', 'compare', 'lab'];
 const PRESET_NAME = /^[a-z0-9-]{1,64}$/;
 
 /**
@@ -144,4 +153,35 @@ export function decodePageState(hash) {
     seed: preset && PRESET_NAME.test(preset) ? seed : null,
     tab: TABS.includes(tab) ? tab : 'paths',
   };
+}
+
+/**
+ * Why a value typed into an array leaf's field cannot be used (null when it can): numbers only,
+ * nested to a rectangular shape ([[1, 2], [3]] is ragged: the server could only point at the program).
+ */
+export function arrayValueError(v) {
+  if (typeof v === 'number') return Number.isFinite(v) ? null : 'numbers must be finite';
+  if (!Array.isArray(v)) return 'an array of numbers, like [1, 2] or [[1, 2], [3, 4]]';
+  if (v.length === 0) return 'an array needs at least one entry';
+  const shapeOfEntry = (x) => (Array.isArray(x) ? JSON.stringify(shape(x)) : 'number');
+  const first = shapeOfEntry(v[0]);
+  for (let i = 0; i < v.length; i++) {
+    const inner = Array.isArray(v[i]) ? arrayValueError(v[i]) : typeof v[i] === 'number' && Number.isFinite(v[i]) ? null : `entry ${i + 1} is not a finite number`;
+    if (inner) return inner;
+    if (shapeOfEntry(v[i]) !== first) {
+      const len = (x) => (Array.isArray(x) ? `${x.length} entr${x.length === 1 ? 'y' : 'ies'}` : 'a number');
+      return `ragged: row ${i + 1} has ${len(v[i])}, row 1 has ${len(v[0])} — every row needs the same length`;
+    }
+  }
+  return null;
+}
+
+function shape(v) {
+  const out = [];
+  let cur = v;
+  while (Array.isArray(cur)) {
+    out.push(cur.length);
+    cur = cur[0];
+  }
+  return out;
 }

@@ -138,7 +138,7 @@ export function createPathsPanel(els, handlers = {}) {
    * @param {Map<string, object>} byId node lookup (full graph)
    * @param {Map<string, string>} [labels] readable expression per node id
    */
-  function show(pj, byId, labels = null) {
+  function show(pj, byId, labels = null, twins = null) {
     const paths = pj.paths ?? [];
     setText(els.count, pathCountText(pj.count, paths.length));
     els.count.dataset.count = String(pj.count);
@@ -148,9 +148,16 @@ export function createPathsPanel(els, handlers = {}) {
     items = paths.map((p, i) => {
       const chain = h('span', { class: 'chain' });
       const name = (id) => labels?.get(id) ?? nodeShort(byId.get(id));
-      elide(p.nodes, MAX_SHOWN).forEach((id, k) => {
+      // Parallel edges (x*x): the step says which argument it enters, so two paths never read alike.
+      const steps = p.nodes.map((id, k) => ({ id, twin: k ? twins?.get(p.edges?.[k - 1]) ?? null : null }));
+      elide(steps, MAX_SHOWN).forEach((st, k) => {
         if (k) chain.append(h('span', { class: 'arrow', text: ' → ' }));
-        chain.append(id === null ? h('span', { class: 'elided', text: `${p.nodes.length - MAX_SHOWN + 1} more` }) : h('span', { class: 'pnode', text: name(id) }));
+        if (st === null) {
+          chain.append(h('span', { class: 'elided', text: `${p.nodes.length - MAX_SHOWN + 1} more` }));
+          return;
+        }
+        chain.append(h('span', { class: 'pnode', text: name(st.id) }));
+        if (st.twin) chain.append(h('span', { class: 'arg-of muted', text: ` (${t('paths.asArgument', { n: st.twin })})` }));
       });
       // Factors with their kinds (∞, −∞, NaN); elide() marks the elided middle with null.
       const kinds = p.factor_kinds ?? [];

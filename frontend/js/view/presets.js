@@ -1,6 +1,7 @@
 // The Examples menu: the seed's experiments (from GET /api/presets) and a few small examples; the
 // seed field that regenerates a preset's program; the bar that says what to look at.
 import { h, setText } from './dom.js';
+import { definesName } from '../model/training.js';
 
 const PRESET = 'preset:';
 const EXAMPLE = 'example:';
@@ -13,7 +14,7 @@ const EXAMPLE = 'example:';
 export function createPresetMenu(els, { api, examples, onPreset, onExample, onError }) {
   let presets = [];
   let current = null;
-  let lastNames = null; // the names of the last graph drawn
+  let lastSource = null; // the program of the last graph drawn
   let matches = true; // whether the editor's program is still the current preset's (perhaps edited)
   let seq = 0;
 
@@ -109,14 +110,14 @@ export function createPresetMenu(els, { api, examples, onPreset, onExample, onEr
       return matches ? current : null;
     },
     /**
-     * A graph of the editor's program was drawn, with these names: it is still the preset's while it
-     * defines the preset's loss and every one of its parameters. Otherwise the banner goes (and comes
-     * back if an undo restores them) and training treats the program as the user's own.
+     * The editor's program was drawn: it is still the preset's while it defines the preset's loss and
+     * every one of its parameters. Otherwise the banner goes (and comes back if an undo restores them)
+     * and training treats the program as the user's own.
      */
-    programNames(names) {
-      lastNames = names;
+    programSource(source) {
+      lastSource = source;
       if (!current) return;
-      const next = isPresetsProgram(current, names);
+      const next = isPresetsProgram(current, source);
       if (next === matches) return;
       matches = next;
       showInfo();
@@ -130,7 +131,7 @@ export function createPresetMenu(els, { api, examples, onPreset, onExample, onEr
       const res = await api?.preset(name, seed);
       if (my !== seq || !res?.ok) return null;
       current = res.body;
-      matches = lastNames ? isPresetsProgram(current, lastNames) : true;
+      matches = lastSource === null ? true : isPresetsProgram(current, lastSource);
       showInfo();
       return current;
     },
@@ -140,8 +141,8 @@ export function createPresetMenu(els, { api, examples, onPreset, onExample, onEr
   };
 }
 
-/** Whether a program with these names is (an edit of) the preset's: it defines its loss and parameters. */
-function isPresetsProgram(preset, names) {
+/** Whether a program is (an edit of) the preset's: it defines the preset's loss and parameters. */
+function isPresetsProgram(preset, source) {
   const needed = [preset.loss, ...(preset.layers ?? []).flat()].filter(Boolean);
-  return needed.every((n) => names.has(n));
+  return needed.every((n) => definesName(source, n));
 }

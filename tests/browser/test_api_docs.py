@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -55,8 +55,9 @@ class Watched:
 
 
 @pytest.fixture
-def watched(context: BrowserContext) -> Iterator[Callable[[], Watched]]:
-    yield lambda: Watched(context)
+def watched(context: BrowserContext) -> Callable[[], Watched]:
+    """``watched()``: a page of the test's browser context, kept offline and watched."""
+    return lambda: Watched(context)
 
 
 def operations(base: str) -> list[tuple[str, str]]:
@@ -69,15 +70,8 @@ def sha256(text: str) -> str:
     return base64.b64encode(hashlib.sha256(text.encode()).digest()).decode()
 
 
-def save(page: Page, name: str) -> Path:
-    directory = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
-    directory.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(directory / f"{name}.png"))
-    return directory / f"{name}.png"
-
-
 def test_swagger_ui_lists_every_operation_and_calls_the_api_offline(
-    watched: Callable[[], Watched], live_server: str
+    watched: Callable[[], Watched], live_server: str, screenshot: Callable[[Page, str], Path]
 ) -> None:
     docs = watched()
     page = docs.page
@@ -92,7 +86,7 @@ def test_swagger_ui_lists_every_operation_and_calls_the_api_offline(
     # Its stylesheet applied: the GET badge is Swagger UI's blue, not an unstyled span.
     badge = page.locator(".opblock-get .opblock-summary-method").first
     assert badge.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(97, 175, 254)"
-    save(page, "api-docs-swagger-laptop")
+    screenshot(page, "-laptop")
     # Try it out: GET /api/health from the page, answered by this server (connect-src 'self').
     health = page.locator(".opblock-get", has=page.locator('[data-path="/api/health"]'))
     health.locator(".opblock-summary").click()
@@ -101,13 +95,13 @@ def test_swagger_ui_lists_every_operation_and_calls_the_api_offline(
     expect(health.locator(".live-responses-table tr.response .response-col_status")).to_have_text("200")
     expect(health.locator(".live-responses-table .microlight").first).to_contain_text('"status": "ok"')
     page.set_viewport_size(PHONE)
-    save(page, "api-docs-swagger-phone")
+    screenshot(page, "-phone")
     assert docs.off_machine == []
     assert docs.errors == []
 
 
 def test_redoc_renders_every_operation_offline_under_the_page_policy(
-    watched: Callable[[], Watched], live_server: str
+    watched: Callable[[], Watched], live_server: str, screenshot: Callable[[Page, str], Path]
 ) -> None:
     docs = watched()
     page = docs.page
@@ -125,9 +119,9 @@ def test_redoc_renders_every_operation_offline_under_the_page_policy(
     assert rules > 100, rules
     sidebar = page.locator(".menu-content")
     assert sidebar.evaluate("e => getComputedStyle(e).position") in ("sticky", "fixed")
-    save(page, "api-docs-redoc-laptop")
+    screenshot(page, "-laptop")
     page.set_viewport_size(PHONE)
-    save(page, "api-docs-redoc-phone")
+    screenshot(page, "-phone")
 
     # The refusals: exactly ReDoc's CDN logo, and its scrollbar sheet, identified by the hash of its text.
     sheets = page.evaluate("[...document.querySelectorAll('style')].map(s => s.textContent)")

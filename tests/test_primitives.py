@@ -79,18 +79,20 @@ class Case:
 class Domain:
     """Where a row is smooth (one sampler per argument) and the shapes to check it at.
 
-    ``reference`` is, for a one-argument elementwise row, its formula in mpmath: the independent
-    reference of test_primitives_reference.py (which keeps the older rows' formulas itself), so
-    that a new row's tests are this one entry.
+    ``reference(mp, x)`` is, for a one-argument elementwise row, its formula in mpmath (``mp`` is
+    mpmath's context): the independent reference of test_primitives_reference.py, which keeps the
+    older rows' formulas itself, so that a new row's tests are this one entry.
     """
 
     args: tuple[Sampler, ...]
     scalar: Case
     array: Case
-    reference: Callable[[Any], Any] | None = None
+    reference: Callable[[Any, Any], Any] | None = None
 
 
-def elementwise(*args: Sampler, reference: Callable[[Any], Any] | None = None, **params: Any) -> Domain:
+def elementwise(
+    *args: Sampler, reference: Callable[[Any, Any], Any] | None = None, **params: Any
+) -> Domain:
     """Scalars, then arrays; binary rows broadcast (3, 1) against (4,)."""
     if len(args) == 1:
         return Domain(args, Case(((),), params), Case(((3, 4),), params), reference)

@@ -32,6 +32,7 @@ import sys
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import mpmath
@@ -103,7 +104,9 @@ UNARY_REFERENCE: dict[str, Callable[[Any], Any]] = {
 }
 # A newer row brings its mpmath formula in its DOMAINS entry (test_primitives.py).
 UNARY_REFERENCE |= {
-    name: _elementwise(domain.reference) for name, domain in DOMAINS.items() if domain.reference is not None
+    name: _elementwise(partial(domain.reference, mp))
+    for name, domain in DOMAINS.items()
+    if domain.reference is not None
 }
 BINARY_REFERENCE: dict[str, Callable[[Any, Any], Any]] = {
     "add": lambda a, b: a + b,

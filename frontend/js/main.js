@@ -11,6 +11,7 @@ import { createGallery } from './view/gallery.js';
 import { createCompareView } from './view/compare.js';
 import { preActivations } from './model/training.js';
 import { createPanels } from './view/panels.js';
+import { createTeach } from './view/teach.js';
 
 const $ = (sel) => document.querySelector(sel);
 const SPEEDS = [0.25, 0.5, 1, 2, 4, 8];
@@ -39,7 +40,7 @@ function boot() {
   // The link holds the app's state, then the page's: the preset (and seed) and the open tab.
   const pageHash = () => encodePageState({ preset: presets?.current?.name ?? null, seed: presets?.current?.seed ?? null, tab: tabNow });
   function writeHash(appHash) {
-    if (embedded) return;
+    if (embedded || teach?.ownsHash()) return; // an exercise or lesson link stays in the address bar
     const hash = appHash + pageHash();
     lastHash = hash;
     if (location.hash !== hash) history.replaceState(null, '', hash);
@@ -48,6 +49,7 @@ function boot() {
   const trainingApi = embedded ? null : createTrainingApi('');
   const gallery = createGallery($('#gallery'));
   let panel = null;
+  let teach = null; // the Lab, Exercises and lesson (view/teach.js), made once the tabs exist
   const panels = createPanels($('#layout'), { left: $('#toggle-left'), right: $('#toggle-right') });
   const app = createApp(els, api, {
     panels,
@@ -57,8 +59,12 @@ function boot() {
       gallery.update(preActivations(g));
       presets?.programSource(app.state.source ?? '');
       panel?.graphChanged(info.deadRelus.length);
+      teach?.graphChanged();
     },
-    onProgram: () => panel?.programChanged(),
+    onProgram: () => {
+      panel?.programChanged();
+      teach?.programChanged();
+    },
     onView: (view, st) => showViewControls(view, st),
     exportName: () => (presets?.current ? `${presets.current.name}-seed${presets.current.seed}` : null),
   });
@@ -169,7 +175,7 @@ function boot() {
     if (ok) compare?.load(n);
   };
   on(compareSeed, 'change', loadCompare);
-  const tabs = ['paths', 'train', 'compare'];
+  const tabs = ['paths', 'train', 'compare', ...(embedded ? [] : ['lab', 'exercises'])];
   const showTab = (name) => {
     for (const t of tabs) {
       const active = t === name;
@@ -181,6 +187,7 @@ function boot() {
     tabNow = name;
     writeHash(app.hashNow());
     if (name === 'compare' && compare && compare.loadedSeed === null) loadCompare();
+    teach?.tabShown(name);
   };
   for (const t of tabs) on($(`#tab-${t}`), 'click', () => showTab(t));
   on($('#fit'), 'click', () => app.fit());
@@ -244,7 +251,9 @@ function boot() {
     fn();
   });
 
+  if (!embedded) teach = createTeach({ app, showTab, flash: (text) => app.flash(text) });
   app.start();
+  teach?.start();
   // A shared link of a preset: its banner and training settings, and the tab it was on.
   const page = fromHash ? decodePageState(location.hash) : null;
   if (page?.preset && trainingApi) {

@@ -120,7 +120,7 @@ class Primitive:
             "curve": self.curve() if self.activation else None,
         }
 
-    def curve(self, low: float = -5.0, high: float = 5.0, points: int = 201) -> dict[str, list[float]]:
+    def curve(self, low: float = -5.0, high: float = 5.0, points: int = 101) -> dict[str, list[float]]:
         """f and f′ of a one-argument row sampled over [low, high] at the default parameters.
 
         Computed with the row's own rules on numpy (what the engine computes on arrays), so the

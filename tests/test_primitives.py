@@ -125,6 +125,7 @@ DOMAINS: dict[str, Domain] = {
     "relu": elementwise(OFF_KINK),
     "leaky_relu": elementwise(OFF_KINK, slope=0.1),
     "softplus": elementwise(WIDE),
+    "silu": elementwise(WIDE, reference=lambda mp, x: x / (1 + mp.exp(-x))),
     # np.matmul takes no 0-d operands: the "scalar" check is a dot product of vectors.
     "matmul": Domain((ANY, ANY), Case(((3,), (3,))), Case(((3, 4), (4, 2)))),
     "sum": Domain((ANY,), Case(((),)), Case(((3, 4),))),

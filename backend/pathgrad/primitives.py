@@ -317,6 +317,13 @@ _ROWS: list[Primitive] = [
         partials=rule("F, ans, x: (F.sigmoid(x),)"),
     ),
     Primitive(
+        "silu", 1, "SiLU", "silu'(x) = σ(x) + silu(x)·(1 − σ(x))",
+        "x·σ(x), the sigmoid-weighted linear unit (swish)",
+        forward=rule("F, x: x * F.sigmoid(x)"),
+        partials=rule("F, ans, x: (F.sigmoid(x) * (1.0 - ans) + ans,)"),
+        activation=True,
+    ),
+    Primitive(
         "matmul", 2, "@", "d(A@B) = dA@B + A@dB; grads g@Bᵀ and Aᵀ@g", "matrix product",
         forward=rule("F, a, b: F.matmul(a, b)"),
         vjp=_matmul_vjp,

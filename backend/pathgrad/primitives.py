@@ -1,8 +1,9 @@
 """The table of primitives: one row per operation, forward and derivative together.
 
-This table drives everything: the engine evaluates and differentiates with it, the expression language
-reads its function list from it, ``GET /api/ops`` lists it and the page's legend shows it. Adding a
-primitive is one row here plus its test.
+This table drives everything: the engine evaluates and differentiates with it and makes each row a
+function (``pathgrad.exp``), the expression language reads its functions, operators and precedence
+from it, ``GET /api/ops`` lists it and the page's legend and activation gallery show it. Adding a
+primitive is one row here plus its entry in ``DOMAINS`` of tests/test_primitives.py.
 
 Rules are written once against a backend ``F`` (see :mod:`pathgrad.backends`), so the same row serves
 Python floats, numpy arrays and graph nodes (for higher-order derivatives).

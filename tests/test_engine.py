@@ -54,6 +54,7 @@ from pathgrad import (
 )
 from pathgrad import sum as total
 from pathgrad.engine.compiled import RuleNamesError, make_maker, rule_names
+from pathgrad.engine.nodes import NODE_FIELDS, new_node
 from pathgrad.primitives import Primitive, rule
 
 # --- fan-out ----------------------------------------------------------------------------------------
@@ -845,3 +846,17 @@ def test_rule_texts_that_disagree_on_names_are_an_error_not_a_slow_path() -> Non
     assert good.__code__.co_filename == "<pathgrad maker for twice>"  # the fast path
     y = good(Var(3.0))
     assert (y.value, y.d0) == (6.0, 2.0)
+
+
+def test_the_compiled_makers_build_nodes_as_the_one_constructor_does() -> None:
+    # The makers inline new_node's statements (generated from NODE_FIELDS): the same fields, set alike.
+    x = Var(0.3)
+    for fast in (engine.exp(x), x * 2.0, 2.0 - x, -x):
+        made = new_node(fast.value, fast.prim, fast.p0, fast.p1, fast.d0, fast.d1, fast.requires_grad, "op")
+        assert [getattr(fast, f) for f in NODE_FIELDS] == [getattr(made, f) for f in NODE_FIELDS]
+        assert fast.serial > x.serial and fast.kind == "op"
+    literal = (x * 2.0).p1
+    assert literal is not None
+    leaf = new_node(2.0, None, None, None, None, None, False, "const")
+    assert [getattr(literal, f) for f in NODE_FIELDS] == [getattr(leaf, f) for f in NODE_FIELDS]
+    assert set(NODE_FIELDS) | {"serial", "__dict__"} == set(Node.__slots__)  # every slot is set

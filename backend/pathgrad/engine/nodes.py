@@ -132,6 +132,10 @@ class Node:
         return self
 
 
+NODE_FIELDS = ("value", "prim", "p0", "p1", "d0", "d1", "requires_grad", "_kind")
+"""What :func:`new_node` sets, in its arguments' order (then the serial number)."""
+
+
 def new_node(
     value: Value, prim: Primitive | None, p0: Node | None, p1: Node | None, d0: float | None,
     d1: float | None, requires_grad: bool, kind: str,
@@ -139,7 +143,9 @@ def new_node(
     """The one constructor of nodes: leaves (``prim`` None) and operations alike.
 
     ``d0``/``d1`` are the edge-local derivatives on numbers, None on arrays (computed lazily by
-    reverse mode). Every field is set, so no node reads a missing slot.
+    reverse mode). Every field is set, so no node reads a missing slot. The compiled makers
+    (:mod:`pathgrad.engine.compiled`) inline these same statements, generated from
+    :data:`NODE_FIELDS`, rather than call this function.
     """
     node: Node = _new(Node)
     node.value = value

@@ -3,8 +3,8 @@
 Recording a graph of numbers is the hot loop of the scalar path. A generic maker pays three Python
 calls per operation (itself, the row's forward, the row's partials); a row whose two rules are texts
 (see :func:`pathgrad.primitives.rule`) gets a maker compiled from them, so the value and its
-edge-local derivatives are computed inline, in one call plus the node's constructor. Rows whose rules
-are functions, take extra parameters or have no partials get the generic maker
+edge-local derivatives are computed inline and the node is built in place, in one call. Rows whose
+rules are functions, take extra parameters or have no partials get the generic maker
 (:func:`pathgrad.engine.recording.apply`).
 
 The compiled source is registered in :mod:`linecache` under its file name

@@ -282,19 +282,19 @@ _ROWS: list[Primitive] = [
         partials=rule("F, ans, x: (-F.sin(x),)"),
     ),
     Primitive(
-        "tanh", 1, "tanh", "tanh'(x) = 1 − tanh(x)²", "hyperbolic tangent, range (−1, 1)",
-        forward=rule("F, x: F.tanh(x)"),
-        partials=rule("F, ans, x: (1.0 - ans * ans,)"),
-        expansion=lambda E, z: _tanh_composition(E.exp(-2.0 * z)),
-        array_vjp=backends.tanh_vjp,
-        activation=True,
-    ),
-    Primitive(
         "sigmoid", 1, "σ", "sigmoid'(x) = s(1−s), at most 0.25", "1 / (1 + e⁻ˣ), range (0, 1)",
         forward=rule("F, x: F.sigmoid(x)"),
         partials=rule("F, ans, x: (ans * (1.0 - ans),)"),
         expansion=lambda E, z: E.inv(1.0 + E.exp(-z)),
         array_vjp=backends.sigmoid_vjp,
+        activation=True,
+    ),
+    Primitive(
+        "tanh", 1, "tanh", "tanh'(x) = 1 − tanh(x)²", "hyperbolic tangent, range (−1, 1)",
+        forward=rule("F, x: F.tanh(x)"),
+        partials=rule("F, ans, x: (1.0 - ans * ans,)"),
+        expansion=lambda E, z: _tanh_composition(E.exp(-2.0 * z)),
+        array_vjp=backends.tanh_vjp,
         activation=True,
     ),
     Primitive(

@@ -11,38 +11,25 @@
 
 __version__ = "0.1.0"
 
+from typing import TYPE_CHECKING
+
 from pathgrad.engine import (
+    MAKERS,
     Const,
     Group,
     Node,
     Var,
     absolute,
     apply,
-    cos,
     evaluate,
-    exp,
     expand_composites,
     grad,
     gradients,
-    inv,
-    leaky_relu,
     local_derivative,
-    log,
-    matmul,
-    mean,
     nonfinite_reason,
     recompute,
-    relu,
-    sigmoid,
-    sin,
-    softplus,
-    sqrt,
-    square,
-    sum,
     tangents,
-    tanh,
     topological_order,
-    transpose,
 )
 from pathgrad.gc_tuning import tune_gc
 from pathgrad.gradcheck import (
@@ -55,6 +42,16 @@ from pathgrad.gradcheck import (
 )
 from pathgrad.paths import Path, PathReport, count_paths, path_counts_to, paths
 from pathgrad.primitives import FUNCTIONS, PRIMITIVES, Param, Primitive
+
+# One function per row of the table, under the row's name: pathgrad.exp, pathgrad.leaky_relu, ...
+globals().update(MAKERS)
+
+if TYPE_CHECKING:
+    from pathgrad.engine import Maker
+
+    # The makers come from the table, so a type checker cannot list them: any other name is one.
+    def __getattr__(name: str) -> Maker: ...
+
 
 __all__ = [
     "FUNCTIONS",
@@ -72,36 +69,21 @@ __all__ = [
     "absolute",
     "apply",
     "check_gradients",
-    "cos",
     "count_paths",
     "evaluate",
-    "exp",
     "expand_composites",
     "finite_difference",
     "finite_differences",
     "grad",
     "gradients",
-    "inv",
-    "leaky_relu",
     "local_derivative",
-    "log",
-    "matmul",
-    "mean",
     "nonfinite_reason",
     "numeric_gradient",
     "path_counts_to",
     "paths",
     "recompute",
-    "relu",
-    "sigmoid",
-    "sin",
-    "softplus",
-    "sqrt",
-    "square",
-    "sum",
     "tangents",
-    "tanh",
     "topological_order",
-    "transpose",
     "tune_gc",
 ]
+__all__ += list(MAKERS)  # and every row's function, by the row's name

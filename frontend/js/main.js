@@ -56,11 +56,12 @@ function boot() {
     initialState,
     onHash: (hash) => writeHash(hash),
     onGraph: (g, info) => {
-      gallery.update(preActivations(g));
+      gallery.update(preActivations(g, gallery.activations));
       presets?.programSource(app.state.source ?? '');
       panel?.graphChanged(info.deadRelus.length);
       teach?.graphChanged();
     },
+    onOps: (ops) => gallery.setOps(ops),
     onProgram: () => {
       panel?.programChanged();
       teach?.programChanged();

@@ -267,6 +267,12 @@ class OpParam(BaseModel):
     default: float
 
 
+class OpCurve(BaseModel):
+    x: list[float] = Field(description="evenly spaced points over [−5, 5], 0 among them")
+    f: list[float] = Field(description="the row's value at each point (default parameters)")
+    df: list[float] = Field(description="its derivative at each point, as the engine computes it")
+
+
 class Op(BaseModel):
     name: str
     arity: int
@@ -277,6 +283,11 @@ class Op(BaseModel):
     function: bool
     elementwise: bool
     expandable: bool
+    operator: str | None = Field(description="the language's token when written as an operator: + - * / ^ @")
+    infix: bool = Field(description="written between its two arguments (a + b)")
+    precedence: int | None = Field(description="how tightly the operator binds; higher binds tighter")
+    activation: bool = Field(description="an activation function: the legend and the gallery show it")
+    curve: OpCurve | None = Field(description="an activation's f and f′ sampled by the engine, else null")
 
 
 class Health(BaseModel):

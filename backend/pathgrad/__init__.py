@@ -53,8 +53,20 @@ from pathgrad.gradcheck import (
     finite_differences,
     numeric_gradient,
 )
+from pathgrad.micrograd import from_micrograd
 from pathgrad.paths import Path, PathReport, count_paths, path_counts_to, paths
 from pathgrad.primitives import FUNCTIONS, PRIMITIVES, Param, Primitive
+
+
+def show(what: Node | str, **options: object) -> object:
+    """An interactive notebook widget of a graph (``show(y)``) or a program text (``show("a = 2; ...")``).
+
+    See :func:`pathgrad.notebook.show`; needs ``pip install 'pathgrad[notebook]'``. Imported only when
+    called, so that ``import pathgrad`` stays numpy and the standard library.
+    """
+    from pathgrad.notebook import show as notebook_show
+
+    return notebook_show(what, **options)  # type: ignore[arg-type]
 
 __all__ = [
     "FUNCTIONS",
@@ -79,6 +91,7 @@ __all__ = [
     "expand_composites",
     "finite_difference",
     "finite_differences",
+    "from_micrograd",
     "grad",
     "gradients",
     "inv",
@@ -93,6 +106,7 @@ __all__ = [
     "paths",
     "recompute",
     "relu",
+    "show",
     "sigmoid",
     "sin",
     "softplus",

@@ -1,12 +1,13 @@
 // A tiny bundler for this frontend's own ES modules, used to inline the scripts into an exported,
 // self-contained HTML file. It understands the forms this code base uses:
-//   import { a, b as c } from './x.js';   import * as ns from './x.js';
-//   export function / async function / class / const / let;   export { a, b };
+//   import { a, b as c } from './x.js';   import * as ns from './x.js';   import x from './x.js';
+//   export function / async function / class / const / let;   export { a, b };   export default …;
 // Each module becomes a function scope returning its exports. Pure: no DOM.
 
 const IMPORT_RE = /^\s*import\s+([\s\S]*?)\s+from\s+['"]([^'"]+)['"]\s*;?/gm;
 const EXPORT_DECL_RE = /^(\s*)export\s+(async\s+function\*?|function\*?|class|const|let|var)\s+([A-Za-z_$][\w$]*)/gm;
 const EXPORT_LIST_RE = /^\s*export\s*\{([^}]*)\}\s*;?/gm;
+const EXPORT_DEFAULT_RE = /^(\s*)export\s+default\s+/gm;
 
 /** Join a relative import specifier onto the importing module's path ("js/a/b.js" + "../c.js"). */
 export function resolvePath(from, spec) {
@@ -34,6 +35,7 @@ export function transformModule(path, source) {
     const target = JSON.stringify(resolvePath(path, spec));
     const c = clause.trim();
     if (c.startsWith('* as ')) return `const ${c.slice(5).trim()} = __modules[${target}];`;
+    if (!c.startsWith('{')) return `const ${c} = __modules[${target}].default;`; // a default import
     const inner = c.replace(/^\{/, '').replace(/\}$/, '');
     const names = inner
       .split(',')
@@ -55,6 +57,10 @@ export function transformModule(path, source) {
       exports.push(b ? `${b.trim()}: ${a.trim()}` : a.trim());
     }
     return '';
+  });
+  body = body.replace(EXPORT_DEFAULT_RE, (_, indent) => {
+    exports.push('default: __default');
+    return `${indent}const __default = `;
   });
   if (/^\s*export\s/m.test(body)) throw new Error(`unsupported export form in ${path}`);
   return `${body}\nreturn { ${exports.join(', ')} };`;

@@ -48,13 +48,17 @@ def _inline_script_hashes(html: str) -> list[str]:
     return [_hash_source(text.encode()) for text in re.findall(r"<script>(.*?)</script>", html, re.DOTALL)]
 
 
-def page_csp(frontend: Path | None = None) -> str:
-    """:data:`PAGE_CSP`, with ``style-src`` also allowing the text of the page's ``css/*.css``."""
+def page_csp(frontend: Path | None = None, frame_ancestors: str = "") -> str:
+    """:data:`PAGE_CSP`, with ``style-src`` also allowing the text of the page's ``css/*.css``, and
+    ``frame-ancestors`` the origins that may embed the page (``Settings.frame_ancestors``)."""
+    csp = PAGE_CSP
+    if frame_ancestors.strip():
+        csp = csp.replace("frame-ancestors 'none'", f"frame-ancestors {' '.join(frame_ancestors.split())}")
     sheets = sorted(frontend.glob("css/*.css")) if frontend is not None else []
     if not sheets:
-        return PAGE_CSP
+        return csp
     hashes = " ".join(_hash_source(sheet.read_bytes()) for sheet in sheets)
-    return PAGE_CSP.replace("style-src 'self';", f"style-src 'self' {hashes};")
+    return csp.replace("style-src 'self';", f"style-src 'self' {hashes};")
 
 
 def _text(response: HTMLResponse) -> str:
@@ -107,12 +111,19 @@ class SecurityHeaders:
     """Add the CSP and the other security headers to every answer (replacing any the app set)."""
 
     def __init__(
-        self, app: ASGIApp, csp: str = PAGE_CSP, csp_by_path: dict[str, str] | None = None
+        self,
+        app: ASGIApp,
+        csp: str = PAGE_CSP,
+        csp_by_path: dict[str, str] | None = None,
+        framed: bool = False,
     ) -> None:
         self.app = app
         common = [(name.encode(), value.encode()) for name, value in COMMON_HEADERS.items()]
         self.names = {name.encode() for name in COMMON_HEADERS} | {b"content-security-policy"}
-        self.default = [*common, (b"content-security-policy", csp.encode())]
+        # A page that some origins may embed (framed) says so in its CSP's frame-ancestors alone:
+        # X-Frame-Options can only deny all or allow the same origin.
+        page = [h for h in common if h[0] != b"x-frame-options"] if framed else common
+        self.default = [*page, (b"content-security-policy", csp.encode())]
         self.by_path = {
             path: [*common, (b"content-security-policy", csp.encode())]
             for path, csp in (csp_by_path or {}).items()

@@ -1,4 +1,4 @@
-"""pathgrad.from_micrograd on a Value class that behaves like micrograd's (tests/notebook/micrograd_value.py)."""
+"""pathgrad.from_micrograd on a Value class that behaves like micrograd's (notebook/micrograd_value.py)."""
 
 from __future__ import annotations
 

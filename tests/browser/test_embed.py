@@ -22,7 +22,7 @@ from deploy.helpers import free_port, wait_healthy
 from pathgrad.notebook import embed_data, embed_snippet
 from pathgrad.notebook.assets import element_script
 
-from .helpers import DIAMOND, play_to_end, state_hash
+from .helpers import DIAMOND, state_hash
 
 pytestmark = pytest.mark.browser
 
@@ -116,7 +116,8 @@ def blog(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "<body style='max-width: 1150px; margin: 20px auto; font-family: serif'>"
         "<h1>Backpropagation by hand</h1><p>The diamond: b reaches e along two paths.</p>"
         f'<div id="diamond">{embed_snippet(DIAMOND, height=600)}</div>'
-        '<p>A neuron:</p><div id="neuron"><pathgrad-graph src="neuron.json" height="560"></pathgrad-graph></div>'
+        '<p>A neuron:</p>'
+        '<div id="neuron"><pathgrad-graph src="neuron.json" height="560"></pathgrad-graph></div>'
         '<p>And a broken one:</p><div id="broken"><pathgrad-graph src="broken.json"></pathgrad-graph></div>'
         "</body></html>",
         encoding="utf-8",

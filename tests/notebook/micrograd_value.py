@@ -11,7 +11,9 @@ from typing import Any
 
 
 class Value:
-    def __init__(self, data: float, _children: tuple[Value, ...] = (), _op: str = "", label: str = "") -> None:
+    def __init__(
+        self, data: float, _children: tuple[Value, ...] = (), _op: str = "", label: str = ""
+    ) -> None:
         self.data = data
         self.grad = 0.0
         self._backward = lambda: None

@@ -16,11 +16,12 @@ from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
+from fastapi.encoders import jsonable_encoder
 from pydantic import ValidationError
 
 from pathgrad import service
 from pathgrad.api import tasks
-from pathgrad.api.errors import request_error_detail
+from pathgrad.api.errors import json_safe, request_error_detail
 from pathgrad.api.models import GraphRequest, PathsRequest
 from pathgrad.engine import Node, recompute, topological_order
 from pathgrad.graph_json import GraphIds
@@ -30,7 +31,7 @@ from pathgrad.service import RequestError
 from pathgrad.settings import Settings, get_settings
 
 Answer = tuple[int, Any]
-MODELS = {"graph": GraphRequest, "paths": PathsRequest}
+MODELS: dict[str, type[GraphRequest] | type[PathsRequest]] = {"graph": GraphRequest, "paths": PathsRequest}
 
 
 def ops() -> list[dict[str, Any]]:
@@ -39,12 +40,9 @@ def ops() -> list[dict[str, Any]]:
 
 
 def _invalid(error: ValidationError) -> Answer:
-    """A body the API's models refuse: 422 in FastAPI's shape (``loc`` starts with ``"body"``)."""
-    detail = [
-        {"type": e["type"], "loc": ["body", *e["loc"]], "msg": e["msg"], "input": None}
-        for e in error.errors(include_url=False)
-    ]
-    return 422, {"detail": detail}
+    """A body the API's models refuse: 422 as the API writes it (``loc`` starts with ``"body"``)."""
+    errors = [{**e, "loc": ("body", *e["loc"])} for e in error.errors(include_url=False)]
+    return 422, {"detail": json_safe(jsonable_encoder(errors))}
 
 
 def _decode(answer: tuple[int, bytes]) -> Answer:
@@ -89,9 +87,9 @@ class Session:
         except ValidationError as error:
             return _invalid(error)
         if not self.python_graph:
-            if kind == "graph":
-                return _decode(tasks.graph(self.settings, request))  # type: ignore[arg-type]
-            return _decode(tasks.paths(self.settings, request))  # type: ignore[arg-type]
+            if isinstance(request, PathsRequest):
+                return _decode(tasks.paths(self.settings, request))
+            return _decode(tasks.graph(self.settings, request))
         try:
             return 200, self._python_answer(kind, request)
         except RequestError as error:
@@ -129,9 +127,13 @@ class Session:
         changed = False
         for name, leaf in self.leaves.items():
             value = values.get(name, self.original[name])
-            new = float(value) if type(self.original[name]) is float else np.asarray(value, dtype=np.float64)
-            if isinstance(new, float) and not isinstance(value, (int, float)):
+            scalar = type(self.original[name]) is float
+            if scalar and not isinstance(value, (int, float)):
                 raise RequestError(f"values.{name}", f"{name} is a number, not {type(value).__name__}")
+            try:
+                new = float(value) if scalar else np.asarray(value, dtype=np.float64)
+            except (TypeError, ValueError):
+                raise RequestError(f"values.{name}", f"{name} is an array of numbers") from None
             if isinstance(new, np.ndarray) and new.shape != np.shape(self.original[name]):
                 raise RequestError(
                     f"values.{name}", f"{name} has shape {np.shape(self.original[name])}, not {new.shape}"

@@ -91,7 +91,8 @@ def graph_svg(graph: dict[str, Any], *, title: str = "pathgrad graph") -> str:
             w = widths[node_id]
             box[node_id] = (x_at[c] + (column_w[c] - w) / 2, top + k * (NODE_H + ROW_GAP), w)
     out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="pathgrad-static" viewBox="0 0 {width:.0f} {height:.0f}" '
+        '<svg xmlns="http://www.w3.org/2000/svg" class="pathgrad-static" '
+        f'viewBox="0 0 {width:.0f} {height:.0f}" '
         f'width="{width:.0f}" height="{height:.0f}" role="img" aria-label="{escape(title)}" '
         'font-family="system-ui, -apple-system, Segoe UI, sans-serif" font-size="12.5">',
         f"<title>{escape(title)}</title>",
@@ -112,7 +113,8 @@ def graph_svg(graph: dict[str, Any], *, title: str = "pathgrad graph") -> str:
             local = number(edge.get("local"), edge.get("local_kind"), 4)
             mx, my = (x1 + x2) / 2, (y1 + y2) / 2 - 3
             labels.append(
-                f'<text class="local" data-edge="{edge["id"]}" x="{mx:.1f}" y="{my:.1f}" text-anchor="middle" '
+                f'<text class="local" data-edge="{edge["id"]}" x="{mx:.1f}" y="{my:.1f}" '
+                'text-anchor="middle" '
                 f'fill="#7c3aed" font-size="11" stroke="#ffffff" stroke-width="3" paint-order="stroke">'
                 f"{escape(local)}</text>"
             )
@@ -127,9 +129,11 @@ def graph_svg(graph: dict[str, Any], *, title: str = "pathgrad graph") -> str:
         radius = NODE_H / 2 if leaf else 8
         title_text, value_text, grad_text = lines[node_id]
         out.append(
-            f'<g class="node" data-id="{node_id}"><rect x="{x:.1f}" y="{y:.1f}" width="{w:.1f}" height="{NODE_H}" '
+            f'<g class="node" data-id="{node_id}">'
+            f'<rect x="{x:.1f}" y="{y:.1f}" width="{w:.1f}" height="{NODE_H}" '
             f'rx="{min(radius, w / 2):.1f}" fill="{fill}" stroke="{stroke}" stroke-width="1.4"/>'
-            f'<text x="{x + w / 2:.1f}" y="{y + 17:.1f}" text-anchor="middle" font-weight="650" fill="#0f172a" '
+            f'<text x="{x + w / 2:.1f}" y="{y + 17:.1f}" text-anchor="middle" font-weight="650" '
+            'fill="#0f172a" '
             f'class="title">{escape(title_text)}</text>'
             f'<text x="{x + w / 2:.1f}" y="{y + 32:.1f}" text-anchor="middle" fill="#334155" class="value">'
             f"{escape(value_text)}</text>"
@@ -144,13 +148,15 @@ def static_html(graph: dict[str, Any], paths: dict[str, Any] | None = None) -> s
     """The notebook's ``text/html`` fallback: the SVG and, with a paths answer, its sum of paths."""
     output = next((n for n in graph["nodes"] if n["id"] == graph["output"]), None)
     name = (output or {}).get("name") or "output"
-    caption = f"{escape(name)} = {escape(number((output or {}).get('value'), (output or {}).get('value_kind')))}"
+    out = output or {}
+    caption = f"{escape(name)} = {escape(number(out.get('value'), out.get('value_kind')))}"
     if paths is not None:
-        source = next((n for n in graph["nodes"] if n["id"] == paths.get("input")), {})
+        source: dict[str, Any] = next((n for n in graph["nodes"] if n["id"] == paths.get("input")), {})
+        wrt = source.get("name") or str(paths.get("input"))
         count = paths.get("count", "?")
         gradient = number(paths.get("gradient"), paths.get("gradient_kind"))
         caption += (
-            f" · ∂{escape(name)}/∂{escape(source.get('name') or str(paths.get('input')))} = {escape(gradient)}"
+            f" · ∂{escape(name)}/∂{escape(wrt)} = {escape(gradient)}"
             f", the sum over {escape(str(count))} path{'s' if count != '1' else ''}"
         )
     nodes = graph.get("stats", {}).get("nodes", len(graph["nodes"]))

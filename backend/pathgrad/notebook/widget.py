@@ -23,7 +23,7 @@ PATHS_LIMIT = 20
 SNAPSHOT_INPUTS = 8
 
 
-class PathgradWidget(anywidget.AnyWidget):  # type: ignore[misc]
+class PathgradWidget(anywidget.AnyWidget):
     """One graph in a notebook. Use :func:`pathgrad.show` to make one.
 
     Synced traits: ``values`` (leaf overrides, name → number; set it from Python to move the

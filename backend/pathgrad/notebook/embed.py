@@ -32,7 +32,9 @@ def embed_data(
     base: dict[str, Any] = {"source": session.source, "values": dict(values or {}), "view": "operations"}
     status, graph = session.answer("graph", base)
     if status != 200:
-        raise ValueError(f"the program does not build: {json.dumps(graph, ensure_ascii=False)}")
+        detail = graph.get("detail")
+        why = "; ".join(d["msg"] for d in detail) if isinstance(detail, list) else json.dumps(detail)
+        raise ValueError(f"the program does not build: {why}")
     counts = graph["stats"]["path_counts"]
     leaves = [n for n in graph["nodes"] if n["op"] == "leaf" and n["kind"] != "const" and not n["shape"]]
     leaves.sort(key=lambda n: -int(counts.get(n["id"], "0")))

@@ -1,5 +1,6 @@
 // The catalog areas. A new area of the page adds one module here (see ../i18n.js).
 import core from './core.js';
 import embed from './embed.js';
+import numbers from './numbers.js';
 
-export const AREAS = { core, embed };
+export const AREAS = { core, embed, numbers };

@@ -1,6 +1,6 @@
 // The graph JSON of docs/contracts.md, indexed for the view. Pure: no DOM.
 import { formatValue, formatNumber, magnitude, textWidth, shapeOf } from './format.js';
-import { statementTitle } from './view-graph.js';
+import { statementTitle, applySymbol } from './view-graph.js';
 
 /**
  * Index a graph JSON object.
@@ -332,13 +332,13 @@ export function exprLabels(g, maxLen = 16, symbols = new Map()) {
         text = `${wrap(args[0])} ${sym(n.op)} ${wrap(args[1])}`;
         bin = true;
       } else if (n.op === 'neg' && args.length === 1) text = `−${wrap(args[0])}`;
-      else text = `${sym(n.op)}(${args.map((a) => out.get(a)).join(', ')})`;
+      else text = applySymbol(sym(n.op), args.map((a) => out.get(a)));
       if (text.length > maxLen) {
         // Too long: keep one level, with long arguments elided.
         const short = (a) => (out.get(a).length <= 6 ? wrap(a) : '…');
         if (INFIX.has(n.op) && args.length === 2) text = `${short(args[0])} ${sym(n.op)} ${short(args[1])}`;
         else if (n.op === 'neg' && args.length === 1) text = `−${short(args[0])}`;
-        else text = `${sym(n.op)}(${args.map(short).join(', ')})`;
+        else text = applySymbol(sym(n.op), args.map(short));
       }
     }
     out.set(id, text);

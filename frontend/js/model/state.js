@@ -19,7 +19,16 @@ export const DEFAULT_STATE = Object.freeze({
 
 export const VIEWS = ['auto', 'operations', 'values'];
 
-const MAX_LIMIT = 1000;
+export const MAX_LIMIT = 1000;
+
+/** The "top" field: a whole number of paths from 1 to MAX_LIMIT, as {ok, value} or {ok: false, message}. */
+export function readLimit(text) {
+  const t = String(text ?? '').trim().replace(/[,_\s]/g, '');
+  if (!/^\d+$/.test(t)) return { ok: false, message: `top: a whole number of paths from 1 to ${MAX_LIMIT.toLocaleString('en')}` };
+  const v = Number(t);
+  if (v < 1 || v > MAX_LIMIT) return { ok: false, message: `top: from 1 to ${MAX_LIMIT.toLocaleString('en')} paths (the server lists at most ${MAX_LIMIT.toLocaleString('en')}), not ${v.toLocaleString('en')}` };
+  return { ok: true, value: v };
+}
 
 /** State -> hash string (with the leading '#'). Default fields are left out. */
 export function encodeState(state) {
@@ -112,4 +121,67 @@ export function pathsRequest(state) {
   if (state.expand) body.options = { expand: true };
   if (state.view === 'values') body.view = 'values';
   return body;
+}
+
+export const TABS = ['paths', 'train', 'compare'];
+const PRESET_NAME = /^[a-z0-9-]{1,64}$/;
+
+/**
+ * What the page adds to the app's hash: the preset the program came from with its seed, and the open
+ * tab ("&preset=xor&seed=3&tab=train"). "" when there is nothing to add.
+ */
+export function encodePageState({ preset = null, seed = null, tab = 'paths' } = {}) {
+  const p = new URLSearchParams();
+  if (preset && PRESET_NAME.test(preset)) {
+    p.set('preset', preset);
+    if (Number.isInteger(seed) && seed >= 0) p.set('seed', String(seed));
+  }
+  if (tab && tab !== 'paths' && TABS.includes(tab)) p.set('tab', tab);
+  const s = p.toString();
+  return s ? `&${s}` : '';
+}
+
+/** The page's part of a hash: {preset, seed, tab}; anything malformed is left out. */
+export function decodePageState(hash) {
+  const p = new URLSearchParams(String(hash ?? '').replace(/^#/, ''));
+  const preset = p.get('preset');
+  const seedText = p.get('seed');
+  const seed = seedText !== null && /^\d{1,10}$/.test(seedText) && Number(seedText) <= 2 ** 32 - 1 ? Number(seedText) : null;
+  const tab = p.get('tab');
+  return {
+    preset: preset && PRESET_NAME.test(preset) ? preset : null,
+    seed: preset && PRESET_NAME.test(preset) ? seed : null,
+    tab: TABS.includes(tab) ? tab : 'paths',
+  };
+}
+
+/**
+ * Why a value typed into an array leaf's field cannot be used (null when it can): numbers only,
+ * nested to a rectangular shape ([[1, 2], [3]] is ragged: the server could only point at the program).
+ */
+export function arrayValueError(v) {
+  if (typeof v === 'number') return Number.isFinite(v) ? null : 'numbers must be finite';
+  if (!Array.isArray(v)) return 'an array of numbers, like [1, 2] or [[1, 2], [3, 4]]';
+  if (v.length === 0) return 'an array needs at least one entry';
+  const shapeOfEntry = (x) => (Array.isArray(x) ? JSON.stringify(shape(x)) : 'number');
+  const first = shapeOfEntry(v[0]);
+  for (let i = 0; i < v.length; i++) {
+    const inner = Array.isArray(v[i]) ? arrayValueError(v[i]) : typeof v[i] === 'number' && Number.isFinite(v[i]) ? null : `entry ${i + 1} is not a finite number`;
+    if (inner) return inner;
+    if (shapeOfEntry(v[i]) !== first) {
+      const len = (x) => (Array.isArray(x) ? `${x.length} entr${x.length === 1 ? 'y' : 'ies'}` : 'a number');
+      return `ragged: row ${i + 1} has ${len(v[i])}, row 1 has ${len(v[0])} — every row needs the same length`;
+    }
+  }
+  return null;
+}
+
+function shape(v) {
+  const out = [];
+  let cur = v;
+  while (Array.isArray(cur)) {
+    out.push(cur.length);
+    cur = cur[0];
+  }
+  return out;
 }

@@ -114,7 +114,7 @@ export function nodeTitles(view, folded = new Map(), symbols = new Map()) {
     const infix = INFIX.has(p.op) || p.op === 'pow';
     const e = exprs.get(id);
     if (e && e.length <= MAX_ARG) return infix && p.op !== 'pow' && !bare ? `(${e})` : e;
-    return infix ? (bare ? '…' : '(…)') : `${symbolOf(p)}(…)`;
+    return infix ? (bare ? '…' : '(…)') : applySymbol(symbolOf(p), ['…']);
   };
   for (const n of view.nodes) {
     if (n.expr !== undefined && n.expr !== null) {
@@ -136,7 +136,7 @@ export function nodeTitles(view, folded = new Map(), symbols = new Map()) {
     for (let i = 0; i < count; i++) parts.push(f.has(i) ? String(f.get(i)) : a.has(i) ? argText(a.get(i), bare) : '…');
     const sym = symbolOf(n);
     const expr = opExpr(n, sym, parts);
-    const short = expr.length <= MAX_EXPR ? expr : INFIX.has(n.op) ? `… ${sym} …` : n.op === 'pow' ? '(…)^…' : `${sym}(…)`;
+    const short = expr.length <= MAX_EXPR ? expr : INFIX.has(n.op) ? `… ${sym} …` : n.op === 'pow' ? '(…)^…' : applySymbol(sym, ['…']);
     if (!n.name) exprs.set(n.id, expr);
     titles.set(n.id, n.name ? `${n.name} = ${short}` : short);
   }
@@ -150,7 +150,7 @@ function opExpr(n, sym, parts) {
     return `${base}${superscript(parts[1]) ?? `^${parts[1]}`}`;
   }
   if (n.op === 'neg' && parts.length === 1) return `−${parts[0]}`;
-  return `${sym}(${parts.join(', ')})`;
+  return applySymbol(sym, parts);
 }
 
 /** "h1 = σ(w1·x)": a values-view node's statement, written the way the graphs are drawn. */
@@ -192,4 +192,18 @@ export function markParallelEdges(view) {
   }
   if (!twin.size) return view;
   return { ...view, edges: view.edges.map((e) => (twin.has(e.id) ? { ...e, twin: twin.get(e.id) } : e)) };
+}
+
+/**
+ * An operation applied to its arguments' texts. A symbol written with an x in it ("1/x", "x²", "|x|",
+ * as the legend shows it) is a template: its x is replaced by the argument, so that the inverse of
+ * 1 + exp(−x) reads 1/(1 + exp(−x)), never 1/x(…) with an x that is not the program's.
+ */
+export function applySymbol(sym, args) {
+  if (args.length === 1 && /(^|[^A-Za-z])x([^A-Za-z]|$)/.test(sym)) {
+    const a = args[0];
+    const plain = /^[\w.]+$/.test(a) || sym.startsWith('|');
+    return sym.replace(/(^|[^A-Za-z])x(?=[^A-Za-z]|$)/, (m, pre) => `${pre}${plain ? a : `(${a})`}`);
+  }
+  return `${sym}(${args.join(', ')})`;
 }

@@ -1,6 +1,7 @@
 // The Examples menu: the seed's experiments (from GET /api/presets) and a few small examples; the
 // seed field that regenerates a preset's program; the bar that says what to look at.
 import { h, setText } from './dom.js';
+import { definesName } from '../model/training.js';
 
 const PRESET = 'preset:';
 const EXAMPLE = 'example:';
@@ -13,6 +14,8 @@ const EXAMPLE = 'example:';
 export function createPresetMenu(els, { api, examples, onPreset, onExample, onError }) {
   let presets = [];
   let current = null;
+  let lastSource = null; // the program of the last graph drawn
+  let matches = true; // whether the editor's program is still the current preset's (perhaps edited)
   let seq = 0;
 
   function fill() {
@@ -32,9 +35,9 @@ export function createPresetMenu(els, { api, examples, onPreset, onExample, onEr
   }
 
   function showInfo() {
-    els.info.hidden = !current;
-    els.seed.disabled = !current;
-    if (!current) {
+    els.info.hidden = !current || !matches;
+    els.seed.disabled = !current || !matches;
+    if (!current || !matches) {
       els.seed.value = '';
       els.select.value = '';
       return;
@@ -57,6 +60,7 @@ export function createPresetMenu(els, { api, examples, onPreset, onExample, onEr
       return;
     }
     current = res.body;
+    matches = true;
     showInfo();
     onPreset(current);
   }
@@ -103,10 +107,42 @@ export function createPresetMenu(els, { api, examples, onPreset, onExample, onEr
   return {
     /** The preset whose program the editor holds (perhaps edited since), or null. */
     get current() {
+      return matches ? current : null;
+    },
+    /**
+     * The editor's program was drawn: it is still the preset's while it defines the preset's loss and
+     * every one of its parameters. Otherwise the banner goes (and comes back if an undo restores them)
+     * and training treats the program as the user's own.
+     */
+    programSource(source) {
+      lastSource = source;
+      if (!current) return;
+      const next = isPresetsProgram(current, source);
+      if (next === matches) return;
+      matches = next;
+      showInfo();
+    },
+    /**
+     * A shared link named a preset: take its title, text and settings without replacing the link's
+     * program (which may be an edited version of it). Resolves to the preset, or null.
+     */
+    async restore(name, seed = null) {
+      const my = ++seq;
+      const res = await api?.preset(name, seed);
+      if (my !== seq || !res?.ok) return null;
+      current = res.body;
+      matches = lastSource === null ? true : isPresetsProgram(current, lastSource);
+      showInfo();
       return current;
     },
     open,
     /** Another program was loaded (an example, a shared link): no preset any more. */
     clear,
   };
+}
+
+/** Whether a program is (an edit of) the preset's: it defines the preset's loss and parameters. */
+function isPresetsProgram(preset, source) {
+  const needed = [preset.loss, ...(preset.layers ?? []).flat()].filter(Boolean);
+  return needed.every((n) => definesName(source, n));
 }

@@ -11,6 +11,7 @@ import { createGallery } from './view/gallery.js';
 import { createCompareView } from './view/compare.js';
 import { preActivations } from './model/training.js';
 import { createPanels } from './view/panels.js';
+import { createTeach } from './view/teach.js';
 
 const $ = (sel) => document.querySelector(sel);
 const SPEEDS = [0.25, 0.5, 1, 2, 4, 8];
@@ -43,7 +44,7 @@ function boot() {
   // The link holds the app's state, then the page's: the preset (and seed) and the open tab.
   const pageHash = () => encodePageState({ preset: presets?.current?.name ?? null, seed: presets?.current?.seed ?? null, tab: tabNow });
   function writeHash(appHash) {
-    if (embedded) return;
+    if (embedded || teach?.ownsHash()) return; // an exercise or lesson link stays in the address bar
     const hash = appHash + pageHash();
     lastHash = hash;
     if (location.hash !== hash) history.replaceState(null, '', hash);
@@ -52,6 +53,7 @@ function boot() {
   const trainingApi = embedded ? null : createTrainingApi('');
   const gallery = createGallery($('#gallery'));
   let panel = null;
+  let teach = null; // the Lab, Exercises and lesson (view/teach.js), made once the tabs exist
   const panels = createPanels($('#layout'), { left: $('#toggle-left'), right: $('#toggle-right') });
   const app = createApp(els, api, {
     panels,
@@ -62,8 +64,12 @@ function boot() {
       gallery.update(preActivations(g));
       presets?.programSource(app.state.source ?? '');
       panel?.graphChanged(info.deadRelus.length);
+      teach?.graphChanged();
     },
-    onProgram: () => panel?.programChanged(),
+    onProgram: () => {
+      panel?.programChanged();
+      teach?.programChanged();
+    },
     onView: (view, st) => showViewControls(view, st),
     exportName: () => (presets?.current ? `${presets.current.name}-seed${presets.current.seed}` : null),
   });
@@ -174,7 +180,7 @@ function boot() {
     if (ok) compare?.load(n);
   };
   on(compareSeed, 'change', loadCompare);
-  const tabs = ['paths', 'train', 'compare'];
+  const tabs = ['paths', 'train', 'compare', ...(embedded ? [] : ['lab', 'exercises'])];
   const showTab = (name) => {
     for (const t of tabs) {
       const active = t === name;
@@ -186,6 +192,7 @@ function boot() {
     tabNow = name;
     writeHash(app.hashNow());
     if (name === 'compare' && compare && compare.loadedSeed === null) loadCompare();
+    teach?.tabShown(name);
   };
   for (const t of tabs) on($(`#tab-${t}`), 'click', () => showTab(t));
   on($('#fit'), 'click', () => app.fit());
@@ -249,7 +256,9 @@ function boot() {
     fn();
   });
 
+  if (!embedded) teach = createTeach({ app, showTab, flash: (text) => app.flash(text) });
   app.start();
+  teach?.start();
   // A shared link of a preset: its banner and training settings, and the tab it was on.
   const page = fromHash ? decodePageState(location.hash) : null;
   if (page?.preset && trainingApi) {

@@ -1,4 +1,4 @@
-// Test helpers: fixtures and generated graphs that follow docs/contracts.md.
+// Test helpers: fixtures (answers of the real API, tests/test_frontend_fixtures.py) and generated graphs.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';

@@ -2,5 +2,6 @@
 import core from './core.js';
 import embed from './embed.js';
 import numbers from './numbers.js';
+import teach from './teach.js';
 
-export const AREAS = { core, embed, numbers };
+export const AREAS = { core, embed, numbers, teach };

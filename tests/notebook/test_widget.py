@@ -102,3 +102,14 @@ def test_what_show_refuses_says_what_to_do() -> None:
         pathgrad.show(Var(1.0, name="x") * 2, view="values")
     broken = pathgrad.show("a = 2; e = a +")
     assert broken.snapshot["graph"] is None and "pathgrad:" in broken._repr_mimebundle_()[0]["text/html"]
+
+
+def test_a_program_edited_in_the_widget_is_the_one_python_redraws() -> None:
+    widget = pathgrad.show(DIAMOND)
+    wire = Wire(widget)
+    edited = "a = 2; b = 1; e = (a+b)*(b+3)"
+    assert wire.request("paths", {"source": edited, "input": "b"})["body"]["gradient"] == 7.0
+    assert widget.source == edited
+    widget.values = {"a": 4}
+    snapshot = wire.updates()["snapshot"]
+    assert snapshot["state"]["source"] == edited and snapshot["pathsByInput"]["b"]["gradient"] == 9.0

@@ -126,6 +126,8 @@ class PathgradWidget(anywidget.AnyWidget):
             # The widget's leaves are Python's to read (w.values), without drawing them again.
             self._from_front = True
             try:
+                if not self.session.python_graph and isinstance(request.get("source"), str):
+                    self.session.source = request["source"]  # the program as edited in the widget
                 self.values = dict(request.get("values") or {})
                 if isinstance(request.get("input"), str):
                     self.input = request["input"]
@@ -147,6 +149,11 @@ class PathgradWidget(anywidget.AnyWidget):
             return f"<pre>pathgrad: {json.dumps(snap.get('error'))}</pre>"
         paths = snap["pathsByInput"].get(snap["state"].get("input") or "")
         return static_html(snap["graph"], paths)
+
+    @property
+    def source(self) -> str:
+        """The program text, as last edited in the widget ("" for a graph built in Python)."""
+        return self.session.source
 
     @property
     def graph(self) -> dict[str, Any] | None:

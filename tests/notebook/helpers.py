@@ -46,7 +46,7 @@ def svg_numbers(html: str) -> dict[str, dict[str, str]]:
     root = ET.fromstring(match.group(0))
     nodes: dict[str, dict[str, str]] = {}
     for g in root.iter(f"{SVG}g"):
-        if g.get("class") != "node":
+        if g.get("class") != "node":  # (a constant, class "node const", has no value or gradient line)
             continue
         texts = {t.get("class"): (t.text or "") for t in g.iter(f"{SVG}text")}
         nodes[texts["title"]] = {

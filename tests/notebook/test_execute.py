@@ -32,7 +32,7 @@ def test_a_python_graph_shows_as_a_widget_with_its_numbers(executed: list) -> No
     assert data[WIDGET_VIEW]["model_id"]
     nodes = svg_numbers(data["text/html"])
     t = math.tanh(-1.0)
-    assert close(nodes["y = tanh"]["value"], t)
+    assert close(nodes["y = tanh(w × x)"]["value"], t)
     assert close(nodes["x"]["grad"], -2.0 * (1 - t * t))  # dy/dx = w (1 − tanh²)
     assert close(nodes["w"]["grad"], 0.5 * (1 - t * t))
 
@@ -41,7 +41,7 @@ def test_a_program_text_shows_as_a_widget_with_its_numbers(executed: list) -> No
     data = result(executed[3])
     assert data[WIDGET_VIEW]["model_id"]
     nodes = svg_numbers(data["text/html"])
-    assert nodes["e = ×"]["value"] == "6"
+    assert nodes["e = (a + b) × (b + 1)"]["value"] == "6"
     assert nodes["a"]["grad"] == "2"
     assert nodes["b"]["grad"] == "5"
     assert "∂e/∂b = 5, the sum over 2 paths" in data["text/html"]

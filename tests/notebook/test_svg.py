@@ -38,10 +38,13 @@ def test_the_svg_is_valid_and_carries_every_node_and_edge() -> None:
     graph = graph_to_dict(y)
     root = ET.fromstring(graph_svg(graph))
     ns = "{http://www.w3.org/2000/svg}"
-    assert len([g for g in root.iter(f"{ns}g") if g.get("class") == "node"]) == len(graph["nodes"])
+    drawn = [g for g in root.iter(f"{ns}g") if g.get("class", "").split()[:1] == ["node"]]
+    assert len(drawn) == len(graph["nodes"])
+    (const,) = [g for g in drawn if "const" in g.get("class", "")]
+    assert [t.text for t in const.iter(f"{ns}text")] == ["7"]  # a literal: its number alone
     assert len([p for p in root.iter(f"{ns}path") if p.get("class") == "edge"]) == len(graph["edges"])
     nodes = svg_numbers(graph_svg(graph))
-    assert nodes["y = ln"]["value"] == "0"  # log(1)
+    assert nodes["y = ln((w × x) + 7)"]["value"] == "0"  # log(1)
     assert nodes["x"]["grad"] == "−2" and nodes["w"]["grad"] == "3"
     locals_ = {t.get("data-edge"): t.text for t in root.iter(f"{ns}text") if t.get("class") == "local"}
     ids = {n["op"] if n["op"] == "mul" else n["name"]: n["id"] for n in graph["nodes"]}
@@ -54,7 +57,7 @@ def test_names_are_escaped_and_non_finite_values_named() -> None:
     y = log(x)
     nodes = svg_numbers(graph_svg(graph_to_dict(y)))
     assert nodes["<x & y>"]["value"] == "0"
-    assert nodes["ln"]["value"] == "−∞"
+    assert nodes["ln(<x & y>)"]["value"] == "−∞"
     assert nodes["<x & y>"]["grad"] == "∞"
 
 

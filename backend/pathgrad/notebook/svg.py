@@ -17,6 +17,7 @@ ROW_GAP = 18
 MARGIN = 16
 CHAR_W = 7.4  # a 12.5 px sans-serif character, on average: enough to size a box
 MIN_W = 76
+CONST_W, CONST_H = 34, 24  # a literal number: a small box with the number alone
 
 
 def number(value: Any, kind: Any = None, digits: int = 6) -> str:
@@ -38,11 +39,43 @@ def number(value: Any, kind: Any = None, digits: int = 6) -> str:
     return "—"
 
 
-def _title(node: dict[str, Any]) -> str:
-    label, name = node.get("label") or "", node.get("name")
+MAX_EXPRESSION = 28  # longer expressions are written as their operation's symbol alone
+
+
+def _expressions(graph: dict[str, Any]) -> dict[str, str]:
+    """Each operation as the expression it computes from named values (``(a + b) × (b + 1)``)."""
+    args: dict[str, list[tuple[int, str]]] = {}
+    for edge in graph["edges"]:
+        args.setdefault(edge["target"], []).append((edge["arg"], edge["source"]))
+    text: dict[str, str] = {}  # how a node reads inside its children's expressions
+    infix: dict[str, bool] = {}
+    out: dict[str, str] = {}
+    for node in graph["nodes"]:
+        node_id, label = node["id"], node.get("label") or ""
+        operands = [text[source] for _, source in sorted(args.get(node_id, []))]
+        wrapped = [f"({x})" if infix[source] else x for x, (_, source) in zip(
+            operands, sorted(args.get(node_id, [])), strict=True)]
+        symbol = not label[:1].isalnum()
+        if not operands:
+            expression = node.get("name") or label
+        elif len(operands) == 2 and symbol:
+            expression = f"{wrapped[0]} {label} {wrapped[1]}"
+        elif len(operands) == 1 and symbol:
+            expression = f"{label}{wrapped[0]}"  # −x
+        else:
+            expression = f"{label}({', '.join(operands)})"
+        long = len(expression) > MAX_EXPRESSION
+        out[node_id] = label if long else expression
+        text[node_id] = node.get("name") or ("…" if long else expression)
+        infix[node_id] = not node.get("name") and not long and len(operands) == 2 and symbol
+    return out
+
+
+def _title(node: dict[str, Any], expression: str) -> str:
+    name = node.get("name")
     if node.get("op") in ("leaf", "const"):
-        return name or label
-    return f"{name} = {label}" if name and name != label else label
+        return name or node.get("label") or ""
+    return f"{name} = {expression}" if name and name != expression else expression
 
 
 def _columns(graph: dict[str, Any]) -> dict[str, int]:
@@ -53,6 +86,13 @@ def _columns(graph: dict[str, Any]) -> dict[str, int]:
     column: dict[str, int] = {}
     for node in graph["nodes"]:
         column[node["id"]] = 1 + max((column[p] for p in parents.get(node["id"], ())), default=-1)
+    # A constant sits just before the first operation that uses it, not with the inputs.
+    users: dict[str, list[str]] = {}
+    for edge in graph["edges"]:
+        users.setdefault(edge["source"], []).append(edge["target"])
+    for node in graph["nodes"]:
+        if node.get("kind") == "const" and node["id"] in users:
+            column[node["id"]] = max(0, min(column[u] for u in users[node["id"]]) - 1)
     return column
 
 
@@ -73,12 +113,17 @@ def graph_svg(graph: dict[str, Any], *, title: str = "pathgrad graph") -> str:
         members.sort(key=lambda i: sum(row[p] for p in parents.get(i, [])) / max(1, len(parents.get(i, []))))
         for k, node_id in enumerate(members):
             row[node_id] = k
+    expressions = _expressions(graph)
     lines = {
-        i: (_title(n), f"value {number(n.get('value'), n.get('value_kind'))}",
-            "" if n.get("kind") == "const" else f"grad {number(n.get('grad'), n.get('grad_kind'))}")
+        i: (_title(n, expressions[i]), f"value {number(n.get('value'), n.get('value_kind'))}",
+            f"grad {number(n.get('grad'), n.get('grad_kind'))}")
+        if n.get("kind") != "const" else (number(n.get("value"), n.get("value_kind")), "", "")
         for i, n in nodes.items()
     }
-    widths = {i: max(MIN_W, 16 + CHAR_W * max(len(t) for t in text)) for i, text in lines.items()}
+    widths = {
+        i: max(CONST_W if nodes[i].get("kind") == "const" else MIN_W, 16 + CHAR_W * max(len(t) for t in text))
+        for i, text in lines.items()
+    }
     column_w = [max((widths[i] for i in members), default=MIN_W) for members in by_column]
     x_at = [MARGIN + sum(column_w[:c]) + COLUMN_GAP * c for c in range(count)]
     tallest = max((len(m) for m in by_column), default=1)
@@ -128,6 +173,15 @@ def graph_svg(graph: dict[str, Any], *, title: str = "pathgrad graph") -> str:
         stroke = "#2563eb" if node_id == graph.get("output") else "#cbd5e1"
         radius = NODE_H / 2 if leaf else 8
         title_text, value_text, grad_text = lines[node_id]
+        if node.get("kind") == "const":
+            top = y + (NODE_H - CONST_H) / 2
+            out.append(
+                f'<g class="node const" data-id="{node_id}"><rect x="{x:.1f}" y="{top:.1f}" width="{w:.1f}" '
+                f'height="{CONST_H}" rx="{CONST_H / 2}" fill="#f1f5f9" stroke="#cbd5e1"/>'
+                f'<text x="{x + w / 2:.1f}" y="{top + 16:.1f}" text-anchor="middle" fill="#475569" '
+                f'class="title">{escape(title_text)}</text></g>'
+            )
+            continue
         out.append(
             f'<g class="node" data-id="{node_id}">'
             f'<rect x="{x:.1f}" y="{y:.1f}" width="{w:.1f}" height="{NODE_H}" '

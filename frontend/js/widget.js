@@ -5,6 +5,7 @@
 // with {type: 'answer', id, status, body}: the API's answers, from the same engine.
 import { createOfflineApi } from './api.js';
 import { mountGraph } from './embed.js';
+import { t } from './i18n.js';
 
 /** How long a request waits for the kernel (a dead or busy kernel answers nothing). */
 export const KERNEL_TIMEOUT_MS = 30_000;
@@ -29,8 +30,13 @@ export function createKernelApi(model, timeoutMs = KERNEL_TIMEOUT_MS) {
   model.on('msg:custom', onMessage);
   const ask = (kind, body, signal) =>
     new Promise((resolve, reject) => {
+      // Superseded already (while the snapshot was looked at): the kernel need not compute it.
+      if (signal?.aborted) {
+        reject(new DOMException('the request was superseded', 'AbortError'));
+        return;
+      }
       const id = `${view}:${++next}`;
-      const timer = setTimeout(() => finish({ ok: false, status: 0, body: null }), timeoutMs);
+      const timer = setTimeout(() => finish({ ok: false, status: 0, body: { detail: t('embed.kernelGone') } }), timeoutMs);
       const abort = () => {
         clearTimeout(timer);
         waiting.delete(id);

@@ -327,3 +327,15 @@ def test_serving_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPa
 def test_inconsistent_serving_settings_are_refused(bad: dict[str, object]) -> None:
     with pytest.raises(ValidationError):
         Settings(**bad)  # type: ignore[arg-type]
+
+
+def test_the_page_may_be_framed_by_the_origins_a_setting_names() -> None:
+    framed = TestClient(create_app(Settings(frame_ancestors="https://course.example.edu  'self'")))
+    page = framed.get("/")
+    assert csp_directives(page.headers["content-security-policy"])["frame-ancestors"] == [
+        "https://course.example.edu", "'self'"
+    ]
+    assert "x-frame-options" not in page.headers
+    # The API documentation keeps its own policy, which no page frames.
+    assert "frame-ancestors 'none'" in framed.get("/docs").headers["content-security-policy"]
+    assert framed.get("/docs").headers["x-frame-options"] == "DENY"

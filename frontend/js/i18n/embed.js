@@ -37,7 +37,6 @@ export default {
     'embed.animation': 'animation',
     'embed.kernelGone': 'the kernel did not answer: run the cell again to recompute',
     'embed.noData': 'pathgrad-graph: no graph data (put the JSON in a <script type="application/json"> inside the element, or give src="…json")',
-    'embed.snapshot': 'this graph is a snapshot: its program and values are fixed',
   },
   zh: {
     'embed.program': '程序',
@@ -76,6 +75,5 @@ export default {
     'embed.animation': '动画',
     'embed.kernelGone': '内核没有应答：请重新运行该单元格以重新计算',
     'embed.noData': 'pathgrad-graph：没有计算图数据（把 JSON 放进元素内的 <script type="application/json">，或给出 src="…json"）',
-    'embed.snapshot': '这是计算图的快照：程序和取值是固定的',
   },
 };

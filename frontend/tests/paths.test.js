@@ -4,8 +4,7 @@ import { indexGraph, gradLeaves } from '../js/model/graph-model.js';
 import {
   countPaths, pathsThroughEdges, costs, leafPathCounts, reverseSweep, forwardSweep, enumeratePaths, runningSums, checkPaths,
 } from '../js/model/paths.js';
-import { fixture, ladderGraph } from './helpers.js';
-import { randomLayeredDag } from '../js/model/layout.js';
+import { fixture, ladderGraph, randomLayeredDag } from './helpers.js';
 
 test('diamond: two paths from b, one from a; counts match stats.path_counts', () => {
   const raw = fixture('diamond.graph.json');

@@ -5,6 +5,7 @@ import { createLogChart } from './charts.js';
 import { COMPARE_COLUMNS, CHAIN_LENGTH, leakySource, presetGraphRequest, chainGrads, compareTable, ratioText } from '../model/compare.js';
 import { logDomain } from '../model/charts.js';
 import { parseApiError, errorText } from '../model/errors.js';
+import { createLatest } from '../model/latest.js';
 
 /**
  * @param {{table, chart, seed, status, summary}} els
@@ -17,7 +18,7 @@ export function createCompareView(els, { graphApi, trainingApi }) {
     h('p', { class: 'series-legend small' }, ...COMPARE_COLUMNS.map((c) => h('span', { class: `key act-${c.key}` }, h('span', { class: 'key-line' }), ` ${c.label}`))),
     floorNote,
   );
-  let seq = 0;
+  const latest = createLatest();
   let loadedSeed = null;
 
   async function column(col, seed) {
@@ -33,11 +34,11 @@ export function createCompareView(els, { graphApi, trainingApi }) {
   }
 
   async function load(seed) {
-    const my = ++seq;
+    const my = latest.start();
     els.root?.setAttribute('data-state', 'loading');
     setText(els.status, `computing the four chains for seed ${seed}…`);
     const cols = await Promise.all(COMPARE_COLUMNS.map((c) => column(c, seed)));
-    if (my !== seq) return;
+    if (!latest.isLatest(my)) return;
     loadedSeed = seed;
     show(cols, seed);
     els.root?.setAttribute('data-state', 'ready');

@@ -2,6 +2,7 @@
 // seed field that regenerates a preset's program; the bar that says what to look at.
 import { h, setText } from './dom.js';
 import { definesName } from '../model/training.js';
+import { createLatest } from '../model/latest.js';
 
 const PRESET = 'preset:';
 const EXAMPLE = 'example:';
@@ -16,7 +17,7 @@ export function createPresetMenu(els, { api, examples, onPreset, onExample, onEr
   let current = null;
   let lastSource = null; // the program of the last graph drawn
   let matches = true; // whether the editor's program is still the current preset's (perhaps edited)
-  let seq = 0;
+  const latest = createLatest();
 
   function fill() {
     const groups = [];
@@ -51,9 +52,9 @@ export function createPresetMenu(els, { api, examples, onPreset, onExample, onEr
   }
 
   async function open(name, seed = null) {
-    const my = ++seq;
+    const my = latest.start();
     const res = await api.preset(name, seed);
-    if (my !== seq) return;
+    if (!latest.isLatest(my)) return;
     if (!res.ok) {
       onError?.(res.body?.detail?.[0]?.msg ?? res.body?.detail ?? `cannot load the preset (HTTP ${res.status})`);
       showInfo();
@@ -85,7 +86,7 @@ export function createPresetMenu(els, { api, examples, onPreset, onExample, onEr
   });
 
   function clear() {
-    seq++;
+    latest.cancel();
     current = null;
     showInfo();
   }
@@ -127,9 +128,9 @@ export function createPresetMenu(els, { api, examples, onPreset, onExample, onEr
      * program (which may be an edited version of it). Resolves to the preset, or null.
      */
     async restore(name, seed = null) {
-      const my = ++seq;
+      const my = latest.start();
       const res = await api?.preset(name, seed);
-      if (my !== seq || !res?.ok) return null;
+      if (!latest.isLatest(my) || !res?.ok) return null;
       current = res.body;
       matches = lastSource === null ? true : isPresetsProgram(current, lastSource);
       showInfo();

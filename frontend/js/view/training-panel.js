@@ -8,6 +8,7 @@ import { logDomain } from '../model/charts.js';
 import { parseApiError, errorText } from '../model/errors.js';
 import { formatNumber, groupThousands } from '../model/format.js';
 import { t } from '../i18n.js';
+import { createLatest } from '../model/latest.js';
 
 const GRAPH_INTERVAL_MS = 100; // at most ~10 graph refreshes a second
 const DRAW_INTERVAL_MS = 100; // and as many chart redraws
@@ -21,7 +22,7 @@ export function createTrainingPanel(els, { api, app, currentPreset }) {
   const history = createHistory();
   const chart = createLogChart(els.lossChart, { label: 'loss over the training steps (log scale)', xTitle: 'step', yTitle: 'loss (log)' });
   const strip = createHeatStrip(els.strip);
-  const run = { ctl: null, seq: 0, running: false, localMinima: false, preset: null };
+  const run = { ctl: null, runs: createLatest(), running: false, localMinima: false, preset: null };
   const view = { index: -1, following: true, graphDead: null, stale: false }; // stale: the shown run is an earlier program's
   const sync = { want: null, inFlight: false, last: -Infinity, timer: null, pushedJson: null };
   const draw = { timer: null, last: -Infinity };
@@ -163,7 +164,7 @@ export function createTrainingPanel(els, { api, app, currentPreset }) {
     base = { ...values };
     const body = trainRequest({ source: app.state.source ?? '', values, preset, optimizer: form.optimizer, steps: form.steps });
     const ctl = new AbortController();
-    const my = ++run.seq;
+    const my = run.runs.start();
     Object.assign(run, { ctl, running: true, preset, localMinima: !!preset?.name?.startsWith('xor') });
     history.clear();
     view.index = -1;
@@ -173,7 +174,7 @@ export function createTrainingPanel(els, { api, app, currentPreset }) {
     setState('running');
     redraw();
     const onEvent = (type, data) => {
-      if (my !== run.seq) return;
+      if (!run.runs.isLatest(my)) return;
       if (type === 'start') {
         history.start(data);
         const what = preset && body.preset ? `${preset.title} · seed ${preset.seed} · ` : '';
@@ -188,7 +189,7 @@ export function createTrainingPanel(els, { api, app, currentPreset }) {
     };
     try {
       const res = await api.train(body, { signal: ctl.signal, onEvent });
-      if (my !== run.seq) return;
+      if (!run.runs.isLatest(my)) return;
       run.running = false;
       if (!res.ok) {
         const errs = parseApiError(res.status, res.body);
@@ -200,7 +201,7 @@ export function createTrainingPanel(els, { api, app, currentPreset }) {
       if (!history.done) history.finish({ steps_run: history.last()?.step ?? 0, stopped: 'the stream ended early', elapsed: null });
       setState('done');
     } catch (e) {
-      if (my !== run.seq) return;
+      if (!run.runs.isLatest(my)) return;
       run.running = false;
       if (e?.name === 'AbortError') {
         setState('stopped');
@@ -228,7 +229,7 @@ export function createTrainingPanel(els, { api, app, currentPreset }) {
     if (!run.running) return;
     run.ctl?.abort();
     if (!userAsked) {
-      run.seq++;
+      run.runs.cancel();
       run.running = false;
     }
   }

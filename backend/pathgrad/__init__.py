@@ -40,6 +40,7 @@ from pathgrad.gradcheck import (
     finite_differences,
     numeric_gradient,
 )
+from pathgrad.micrograd import from_micrograd
 from pathgrad.paths import Path, PathReport, count_paths, path_counts_to, paths
 from pathgrad.primitives import FUNCTIONS, PRIMITIVES, Param, Primitive
 
@@ -51,6 +52,17 @@ if TYPE_CHECKING:
 
     # The makers come from the table, so a type checker cannot list them: any other name is one.
     def __getattr__(name: str) -> Maker: ...
+
+
+def show(what: Node | str, **options: object) -> object:
+    """An interactive notebook widget of a graph (``show(y)``) or a program text (``show("a = 2; ...")``).
+
+    See :func:`pathgrad.notebook.show`; needs ``pip install 'pathgrad[notebook]'``. Imported only when
+    called, so that ``import pathgrad`` stays numpy and the standard library.
+    """
+    from pathgrad.notebook import show as notebook_show
+
+    return notebook_show(what, **options)  # type: ignore[arg-type]
 
 
 __all__ = [
@@ -74,6 +86,7 @@ __all__ = [
     "expand_composites",
     "finite_difference",
     "finite_differences",
+    "from_micrograd",
     "grad",
     "gradients",
     "local_derivative",
@@ -82,6 +95,7 @@ __all__ = [
     "path_counts_to",
     "paths",
     "recompute",
+    "show",
     "tangents",
     "topological_order",
     "tune_gc",

@@ -30,6 +30,9 @@ class Settings(BaseSettings):
     # Proxies whose X-Forwarded-For / X-Forwarded-Proto are believed (comma-separated IPs, or "*").
     forwarded_allow_ips: str = "127.0.0.1"
     frontend_dir: str | None = None  # default: the page shipped with the package
+    # Origins (space-separated) whose pages may show the page in an iframe (the embed mode, ?embed=1),
+    # e.g. "https://course.example.edu"; empty: no page may (frame-ancestors 'none').
+    frame_ancestors: str = Field("", pattern=r"^[A-Za-z0-9 :/*.\-']*$")
 
     # Freeze start-up objects and collect the young generation less often (fewer tail-latency pauses).
     gc_tuning: bool = True

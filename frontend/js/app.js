@@ -44,7 +44,7 @@ const fmt = (x) => formatNumber(x, 6);
 /**
  * @param {Record<string, HTMLElement>} els elements of index.html, by role
  * @param {ReturnType<import('./api.js').createApi>} api
- * @param {{initialState?: object, embedded?: object, onHash?: (hash: string) => void,
+ * @param {{initialState?: object, embedded?: object, locked?: boolean, onHash?: (hash: string) => void,
  *   onGraph?: (g: object, info: {deadRelus: string[]}) => void, onProgram?: () => void,
  *   onOps?: (ops: object[] | null) => void}} opts
  *   onGraph: after each graph is drawn (new layout or in place); onProgram: the program text changed
@@ -735,8 +735,9 @@ export function createApp(els, api, opts = {}) {
       editor.value = state.source;
       els.expand.checked = !!state.expand;
       els.limit.value = String(state.limit);
-      editor.setReadOnly(!!api.offline);
-      leaves.setDisabled(!!api.offline);
+      // An offline copy cannot recompute; a locked embed (?lock=1, a locked widget) must not.
+      editor.setReadOnly(!!api.offline || !!opts.locked);
+      leaves.setDisabled(!!api.offline || !!opts.locked);
       // The operations' symbols name the drawn nodes: the first graph waits for them.
       const opsLoaded = api.ops().then((r) => {
         cur.ops = r.ok ? r.body : null;

@@ -119,14 +119,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.pools = pools
     app.state.small = small
     page = frontend_dir(settings)
-    csp = page_csp(page if page.is_dir() else None)
+    csp = page_csp(page if page.is_dir() else None, settings.frame_ancestors)
     add_docs(app)
     app.edge = (
         lambda inner: ClientGuard(
             inner, max_requests=settings.max_requests_per_client, stall_seconds=settings.send_stall_seconds
         ),
         lambda inner: AccessLog(inner, enabled=settings.access_log),
-        lambda inner: SecurityHeaders(inner, csp),
+        lambda inner: SecurityHeaders(inner, csp, framed=bool(settings.frame_ancestors.strip())),
     )
 
     async def these_settings() -> Settings:

@@ -23,6 +23,8 @@ import { createPathsPanel, showCosts } from './view/paths-panel.js';
 import { createPlayer } from './view/player.js';
 import { showOps, showScale } from './view/legend.js';
 import { exportSvg, exportPng, exportJson, exportDot, exportHtml } from './view/export.js';
+// `tr`, not `t`: t is the animation's time in this file.
+import { t as tr, getLocale } from './i18n.js';
 
 const TYPE_DEBOUNCE_MS = 220;
 // "auto" view: a program whose operations graph (constants folded) has more nodes than this, and at
@@ -84,6 +86,7 @@ export function createApp(els, api, opts = {}) {
     noPaths: new Map(),
     // The view picked for state.view = 'auto' (null: not decided yet for this program).
     autoView: null,
+    errors: null, // the errors the editor shows (drawn again in another language), or null
   };
   const layouts = createLayouts();
 
@@ -170,6 +173,7 @@ export function createApp(els, api, opts = {}) {
         return;
       }
       editor.setErrors([]);
+      cur.errors = null;
       els.graph.classList.remove('stale');
       if (state.view === 'auto' && cur.autoView === null) {
         const pick = res.body.view === 'values' ? 'values' : autoViewFor(res.body);
@@ -193,7 +197,7 @@ export function createApp(els, api, opts = {}) {
       saveHash();
     } catch (e) {
       if (e?.name === 'AbortError') return;
-      showErrors([{ message: `unexpected error: ${e?.message ?? e}`, line: null, column: null, span: null }]);
+      showErrors([{ message: tr('err.unexpected', { message: e?.message ?? e }), line: null, column: null, span: null }]);
       console.error(e);
     } finally {
       if (seq === cur.seq) setBusy(false);
@@ -205,6 +209,7 @@ export function createApp(els, api, opts = {}) {
   const isOutputError = (res) => detailLocs(res).some((l) => l === 'body.output');
 
   function showErrors(list) {
+    cur.errors = list;
     editor.setErrors(list);
     els.graph.classList.add('stale');
   }
@@ -285,7 +290,7 @@ export function createApp(els, api, opts = {}) {
       // A big graph is laid out in the worker: the page (the editor) stays responsive meanwhile.
       els.graph.classList.add('laying-out');
       els.graph.dataset.settled = 'false';
-      layouts.run(job).then(draw, (e) => showErrors([{ message: `layout failed: ${e?.message ?? e}`, line: null, column: null, span: null }]));
+      layouts.run(job).then(draw, (e) => showErrors([{ message: tr('err.layout', { message: e?.message ?? e }), line: null, column: null, span: null }]));
       return;
     }
     if (cur.layoutToken !== cur.drawnToken) return; // values for a drawing still being laid out: it draws them
@@ -298,9 +303,9 @@ export function createApp(els, api, opts = {}) {
     const json = cur.graphJson;
     cur.drawnToken = cur.layoutToken;
     const output = cur.g.byId.get(cur.g.output);
-    const what = json.view === 'values' ? 'values' : 'nodes';
-    const hidden = cur.view.hidden ? ` · ${groupThousands(String(cur.view.hidden))} off the paths hidden` : '';
-    setText(els.graphInfo, `${groupThousands(String(json.nodes.length))} ${what} · ${groupThousands(String(json.edges.length))} edges · output ${output?.name ?? output?.id ?? '?'} = ${fmt(output?.value)}${hidden}`);
+    const what = tr(json.view === 'values' ? 'graph.info.values' : 'graph.info.nodes');
+    const hidden = cur.view.hidden ? tr('graph.info.hidden', { n: groupThousands(String(cur.view.hidden)) }) : '';
+    setText(els.graphInfo, tr('graph.info', { nodes: groupThousands(String(json.nodes.length)), what, edges: groupThousands(String(json.edges.length)), name: output?.name ?? output?.id ?? '?', value: fmt(output?.value) }) + hidden);
     els.graph.dataset.view = json.view === 'values' ? 'values' : 'operations';
     opts.onView?.(shownView(), state);
     fillSelects();
@@ -350,8 +355,7 @@ export function createApp(els, api, opts = {}) {
     const legible = graphView.zoom * Math.min(NODE_FONT.title, NODE_FONT.value) >= MIN_TEXT_PX;
     if (!legible && cur.view.nodes.length <= READABLE_NODES && panels.makeRoom()) {
       els.graph.dataset.settled = 'false'; // a new layout follows for the bigger pane
-      const which = panels.madeRoom.includes('right') ? 'Side panels' : 'Program panel';
-      flash(`${which} hidden to give the graph room (the buttons in its corners show it)`);
+      flash(tr(panels.madeRoom.includes('right') ? 'room.right' : 'room.left'));
     }
   }
 
@@ -401,8 +405,8 @@ export function createApp(els, api, opts = {}) {
     els.outputSelect.replaceChildren(...outOptions);
     els.outputSelect.value = outName;
     els.inputSelect.replaceChildren(
-      h('option', { value: '', text: '(choose)' }),
-      ...ins.map((n) => h('option', { value: n.name ?? n.id, text: `${n.name ?? n.id} (${groupThousands(String(g.stats?.path_counts?.[n.id] ?? '?'))} paths)` })),
+      h('option', { value: '', text: tr('paths.choose') }),
+      ...ins.map((n) => h('option', { value: n.name ?? n.id, text: tr('paths.inputOption', { name: n.name ?? n.id, n: groupThousands(String(g.stats?.path_counts?.[n.id] ?? '?')) }) })),
     );
     els.inputSelect.value = state.input ?? '';
   }
@@ -413,7 +417,7 @@ export function createApp(els, api, opts = {}) {
     const leafIds = gradLeaves(g).map((n) => n.id);
     if (!input) {
       cur.costs = null;
-      els.costs.replaceChildren(h('p', { class: 'muted small', text: 'Pick an input to compare the costs.' }));
+      els.costs.replaceChildren(h('p', { class: 'muted small', text: tr('paths.pickForCosts') }));
       return;
     }
     cur.costs = { c: costs(g, [input.id], g.output), all: costs(g, leafIds, g.output) };
@@ -426,13 +430,13 @@ export function createApp(els, api, opts = {}) {
     if (!pj) {
       const leafNames = new Set(cur.g ? gradLeaves(cur.g).map((n) => n.name ?? n.id) : []);
       const why = [...cur.noPaths].find(([name, msg]) => msg && leafNames.has(name))?.[1];
-      panel.clear(state.input ? '' : why ? `No paths listed: ${why}` : 'Click an input (a leaf) to list its paths.');
+      panel.clear(state.input ? '' : why ? tr('paths.noneListed', { why }) : tr('paths.clickInput'));
       loadTimeline();
       return;
     }
     panel.show(pj, cur.g.byId, exprLabels(cur.g, 16, cur.symbols));
     const inputNode = cur.g.byId.get(pj.input) ?? findNode(cur.g, state.input);
-    setText(els.pathsTitle, `Paths from ${inputNode?.name ?? pj.input} to ${cur.g.byId.get(pj.output)?.name ?? pj.output}`);
+    setText(els.pathsTitle, tr('paths.fromTo', { input: inputNode?.name ?? pj.input, output: cur.g.byId.get(pj.output)?.name ?? pj.output }));
     loadTimeline();
   }
 
@@ -493,7 +497,7 @@ export function createApp(els, api, opts = {}) {
     // The running sum stays in sight over the graph (on a phone the Paths panel is below it).
     if (els.sigmaFloat) {
       els.sigmaFloat.hidden = t <= 0;
-      setText(els.sigmaFloat, `Σ = ${formatNumber(st.sum, 5)} · path ${Math.min(st.path + 1, pj.paths.length)} of ${pj.paths.length}`);
+      setText(els.sigmaFloat, tr('anim.sigmaFloat', { sum: formatNumber(st.sum, 5), i: Math.min(st.path + 1, pj.paths.length), n: pj.paths.length }));
     }
     const p = pj.paths[st.path];
     graphView.clearBadges();
@@ -535,10 +539,10 @@ export function createApp(els, api, opts = {}) {
     }
     graphView.setPulses(ss.pulses.map((p) => ({ edge: p.edge, frac: p.frac, reverse: tl.kind === 'reverse' })));
     const total = tl.events.at(-1).mults;
-    const what = tl.kind === 'reverse' ? 'reverse mode, one per edge' : 'forward mode, one per edge reached';
+    const what = tr(tl.kind === 'reverse' ? 'anim.sweep.reverse' : 'anim.sweep.forward');
     const paths = tl.kind === 'reverse' ? cur.costs?.all.enumerate : cur.costs?.c.enumerate;
-    const vs = paths === undefined ? '' : ` · summing every path instead: ${groupThousands(paths)}`;
-    setText(els.sweepCount, `multiplications: ${groupThousands(String(ss.mults))} of ${groupThousands(String(total))} (${what})${vs}`);
+    const vs = paths === undefined ? '' : tr('anim.sweep.vs', { n: groupThousands(paths) });
+    setText(els.sweepCount, tr('anim.sweep.count', { done: groupThousands(String(ss.mults)), total: groupThousands(String(total)), what }) + vs);
   }
 
   function showStatus(s) {
@@ -626,7 +630,7 @@ export function createApp(els, api, opts = {}) {
 
   function exportData() {
     return {
-      state: { ...state },
+      state: { ...state, lang: getLocale() },
       graph: cur.graphJson,
       pathsByInput: cur.pathsJson ? { [state.input]: cur.pathsJson } : {},
       ops: cur.ops,
@@ -652,9 +656,9 @@ export function createApp(els, api, opts = {}) {
         }
         await exportHtml(data, name);
       }
-      flash(`Exported ${kind.toUpperCase()}`);
+      flash(tr('export.done', { kind: kind.toUpperCase() }));
     } catch (e) {
-      flash(`Export failed: ${e?.message ?? e}`, true);
+      flash(tr('export.failed', { message: e?.message ?? e }), true);
     }
   }
 
@@ -808,7 +812,18 @@ export function createApp(els, api, opts = {}) {
       refresh();
     },
     exportAll,
-    hashNow: () => encodeState(state),
+    /** The page's language changed: every text this app wrote is written again (a new layout: node keys too). */
+    relocalize(lang) {
+      state.lang = lang;
+      cur.selectNames = null;
+      cur.key = null;
+      showOps(els.ops, cur.ops);
+      if (cur.errors) showErrors(cur.errors);
+      else redraw();
+      saveHash();
+    },
+    /** The share link: the state and the page's language. */
+    hashNow: () => encodeState({ ...state, lang: getLocale() }),
     decodeState,
     flash,
     get current() {

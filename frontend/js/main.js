@@ -11,6 +11,8 @@ import { createGallery } from './view/gallery.js';
 import { createCompareView } from './view/compare.js';
 import { preActivations } from './model/training.js';
 import { createPanels } from './view/panels.js';
+import { applyLocale, initialLocale, storeLocale } from './view/i18n-dom.js';
+import { t } from './i18n.js';
 
 const $ = (sel) => document.querySelector(sel);
 const SPEEDS = [0.25, 0.5, 1, 2, 4, 8];
@@ -23,6 +25,10 @@ function boot() {
   const fromHash = hasProgram(location.hash) ? decodeState(location.hash) : null;
   const first = EXAMPLES[0];
   const initialState = embedded?.state ?? fromHash ?? { source: first.source, input: first.input };
+  // The language: the link's, else the stored choice, else the browser's (before anything is drawn).
+  const locale = applyLocale(initialLocale(initialState.lang));
+  const langSelect = $('#lang');
+  if (langSelect) langSelect.value = locale;
 
   const els = {
     app: $('#app'), editor: $('#editor'), error: $('#error'), graph: $('#graph'), graphInfo: $('#graph-info'),
@@ -102,7 +108,7 @@ function boot() {
   const findNow = () => {
     const ok = !find.value.trim() || app.findNode(find.value);
     find.classList.toggle('not-found', !ok);
-    if (!ok) app.flash(`No node named “${find.value.trim()}”`, true);
+    if (!ok) app.flash(t('find.none', { name: find.value.trim() }), true);
   };
   on(find, 'change', findNow);
   on(find, 'keydown', (ev) => {
@@ -182,9 +188,9 @@ function boot() {
     const url = location.href.split('#')[0] + app.hashNow();
     try {
       await navigator.clipboard.writeText(url);
-      app.flash('Link copied: it restores the program, values and selection');
+      app.flash(t('share.copied'));
     } catch {
-      app.flash('Copy the address bar: it holds the whole state');
+      app.flash(t('share.manual'));
     }
   });
   for (const kind of ['svg', 'png', 'json', 'dot', 'html']) on($(`#export-${kind}`), 'click', () => app.exportAll(kind));
@@ -222,6 +228,10 @@ function boot() {
         app.play();
       },
       p: () => app.setMode('paths'),
+      t: () => {
+        app.setMode('forward');
+        app.play();
+      },
       v: () => app.toggleView(),
       o: () => app.setFocus(focusBtn.getAttribute('aria-pressed') !== 'true'),
       g: graphOnly,
@@ -233,6 +243,17 @@ function boot() {
     // Space on a focused button would click it as well.
     ev.preventDefault();
     fn();
+  });
+
+  // The language switch: stored, written into the link, and every text drawn again in place.
+  on(langSelect, 'change', () => {
+    const loc = applyLocale(langSelect.value);
+    storeLocale(loc);
+    app.relocalize(loc);
+    presets.relocalize?.();
+    panel?.relocalize?.();
+    compare?.relocalize?.();
+    gallery.relocalize?.();
   });
 
   app.start();

@@ -1,4 +1,5 @@
 // The catalog areas. A new area of the page adds one module here (see ../i18n.js).
 import core from './core.js';
+import graph from './graph.js';
 
-export const AREAS = { core };
+export const AREAS = { core, graph };

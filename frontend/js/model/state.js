@@ -2,7 +2,7 @@
 //
 // Hash format (URLSearchParams, readable and robust to hand editing):
 //   #src=<program>&val=<JSON object of leaf overrides>&in=<leaf name>&out=<name>&expand=1&collapsed=g0,g1&limit=20
-//   &view=values|operations&consts=1&focus=1
+//   &view=values|operations&consts=1&focus=1&lang=zh
 
 export const DEFAULT_STATE = Object.freeze({
   source: '',
@@ -15,9 +15,11 @@ export const DEFAULT_STATE = Object.freeze({
   view: 'auto', // 'operations' | 'values' | 'auto' (the page picks: see app.js)
   constants: false, // literal constants drawn as nodes of their own
   focus: false, // only the paths from the input to the output
+  lang: null, // the page's language ('en' | 'zh'), when the link chose one
 });
 
 export const VIEWS = ['auto', 'operations', 'values'];
+export const LANGS = ['en', 'zh'];
 
 const MAX_LIMIT = 1000;
 
@@ -36,6 +38,7 @@ export function encodeState(state) {
   if (s.view !== DEFAULT_STATE.view && VIEWS.includes(s.view)) p.set('view', s.view);
   if (s.constants) p.set('consts', '1');
   if (s.focus) p.set('focus', '1');
+  if (LANGS.includes(s.lang)) p.set('lang', s.lang);
   // URLSearchParams writes spaces as '+'; '%20' survives more copy-paste paths.
   return `#${p.toString().replace(/\+/g, '%20')}`;
 }
@@ -62,6 +65,7 @@ export function decodeState(hash) {
   out.view = VIEWS.includes(p.get('view')) ? p.get('view') : DEFAULT_STATE.view;
   out.constants = p.get('consts') === '1';
   out.focus = p.get('focus') === '1';
+  out.lang = LANGS.includes(p.get('lang')) ? p.get('lang') : null;
   return out;
 }
 

@@ -21,6 +21,8 @@ import { createOverview } from './overview.js';
 import { createOverlay } from './overlay.js';
 import { nodeText, edgeText, nodeTooltip, edgeFlow, shortNote } from '../model/graph-model.js';
 import { edgePath, LABEL_H, labelWidth, groupBoxes } from '../model/geometry.js';
+// `tr`, not `t`: t is a transform or a gradient scale in this file.
+import { t as tr } from '../i18n.js';
 import { logScale, magnitude, formatValue } from '../model/format.js';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
@@ -64,7 +66,7 @@ const label = (n) => (n ? (n.name ?? n.label ?? n.id) : '?');
  * @param {{onNodeClick?, onNodeHover?, onEdgeHover?, onGroupToggle?}} handlers
  */
 export function createGraphView(root, handlers = {}) {
-  const svg = mk('svg', 'graph-svg', { role: 'img', 'aria-label': 'computation graph' });
+  const svg = mk('svg', 'graph-svg', { role: 'img', 'aria-label': tr('graph.svg') });
   const defs = mk('defs');
   // Arrowheads: the edges take theirs from graph.css (marker-end), so that the far zooms can drop them.
   for (const [id, cls] of [['arrow', 'arrowhead'], ['arrow-hl', 'arrowhead-hl'], ['arrow-dim', 'arrowhead-dim']]) {
@@ -149,7 +151,7 @@ export function createGraphView(root, handlers = {}) {
   let titles = new Map(); // node id -> title (view-graph.js)
   const nodeTxt = (it) => (it.txt ??= nodeText(it.n, titles.get(it.id)));
   const fillOf = (it) => (it.t === null ? '#ffffff' : mix(GRAD_LOW, GRAD_HIGH, it.t));
-  const gradLine = (it) => (it.line ? [`${it.line[0]} `, it.line[1]] : ['grad ', nodeTxt(it).grad]);
+  const gradLine = (it) => (it.line ? [`${tr(`node.key.${it.line[0]}`)} `, it.line[1]] : [`${tr('node.key.grad')} `, nodeTxt(it).grad]);
 
   /** The elements of a node, with the details for zoom level `level` (0, 1, 2). Registers nothing. */
   function buildNode(it, level) {
@@ -197,7 +199,7 @@ export function createGraphView(root, handlers = {}) {
     }
     if (level >= 2 && !it.compact && !el.val) {
       el.val = mk('text', 'val', { x: p.width / 2, y: 30.5, 'text-anchor': 'middle' });
-      el.val.append(mkText('k', null, 'value ', 'tspan'), mkText('v', null, nodeTxt(it).value, 'tspan'));
+      el.val.append(mkText('k', null, `${tr('node.key.value')} `, 'tspan'), mkText('v', null, nodeTxt(it).value, 'tspan'));
       const [k, v] = gradLine(it);
       el.grad = mk('text', 'grad', { x: p.width / 2, y: 44, 'text-anchor': 'middle' });
       el.grad.append(mkText('k', null, k, 'tspan'), mkText('v', null, v, 'tspan'));
@@ -514,11 +516,11 @@ export function createGraphView(root, handlers = {}) {
       const boxes = groupBoxes(lay, gr.nodes);
       if (!boxes.length) continue;
       const g = mk('g', 'group', { 'data-id': gr.id, 'data-group': gr.id });
-      g.append(mkText(null, {}, `${gr.op} (expanded): click to draw it as one node`, 'title'));
+      g.append(mkText(null, {}, tr('group.expanded', { op: gr.op }), 'title'));
       for (const b of boxes) g.append(mk('rect', 'group-edge', { x: b.x, y: b.y, width: b.width, height: b.height, rx: 6 }));
       for (const b of boxes) g.append(mk('rect', 'group-box', { x: b.x, y: b.y, width: b.width, height: b.height, rx: 6 }));
       const first = boxes[0];
-      const toggle = mk('g', 'group-toggle', { 'data-testid': `group-toggle-${gr.id}`, 'data-group': gr.id, tabindex: '0', role: 'button', 'aria-label': `collapse ${gr.op}` });
+      const toggle = mk('g', 'group-toggle', { 'data-testid': `group-toggle-${gr.id}`, 'data-group': gr.id, tabindex: '0', role: 'button', 'aria-label': tr('group.collapse', { op: gr.op }) });
       toggle.append(mk('rect', null, { x: first.x - 7, y: first.y - 7, width: 14, height: 14, rx: 3 }), mkText(null, { x: first.x, y: first.y + 4, 'text-anchor': 'middle' }, '−'));
       g.append(toggle);
       gGroups.append(g);

@@ -2,5 +2,8 @@
 import core from './core.js';
 import graph from './graph.js';
 import paths from './paths.js';
+import presets from './presets.js';
+import train from './train.js';
+import errors from './errors.js';
 
-export const AREAS = { core, graph, paths };
+export const AREAS = { core, graph, paths, presets, train, errors };

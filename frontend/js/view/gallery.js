@@ -2,7 +2,8 @@
 // current graph marked at its pre-activation (the value flowing into it).
 import { h, setText } from './dom.js';
 import { functionPlot } from './charts.js';
-import { ACTIVATIONS, sampleCurve, markers } from '../model/activations.js';
+import { ACTIVATIONS, sampleCurve, markers, LEAKY_SLOPE } from '../model/activations.js';
+import { t, tOr } from '../i18n.js';
 
 const X_RANGE = [-5, 5];
 const Y_RANGE = [-1.1, 1.6];
@@ -23,13 +24,13 @@ export function createGallery(root) {
       { class: 'gallery-cell', dataset: { op } },
       h('figcaption', {}, h('strong', { text: a.title }), ' ', count),
       plot,
-      h('p', { class: 'gallery-note', text: a.note }),
+      h('p', { class: 'gallery-note', dataset: { op }, text: tOr(`act.${op}`, a.note, { slope: LEAKY_SLOPE }) }),
     );
     cells.set(op, { plot, count, cell });
     grid.append(cell);
   }
   root.replaceChildren(
-    h('p', { class: 'gallery-legend small' }, h('span', { class: 'key-f' }), ' f ', h('span', { class: 'key-df' }), ' f′ ', h('span', { class: 'key-mark' }), ' a unit of this graph at its input'),
+    h('p', { class: 'gallery-legend small' }, h('span', { class: 'key-f' }), ' f ', h('span', { class: 'key-df' }), ' f′ ', h('span', { class: 'key-mark' }), ' ', h('span', { class: 'gallery-key', text: t('gallery.key') })),
     grid,
     summary,
   );
@@ -42,14 +43,28 @@ export function createGallery(root) {
       const marks = markers(op, units, X_RANGE);
       total += marks.length;
       c.plot.replaceChildren(functionPlot({ f: a.f, df: a.df, xRange: X_RANGE, yRange: Y_RANGE, curveF: curves[op].f, curveDf: curves[op].df, marks, title: a.title }));
-      setText(c.count, marks.length ? `${marks.length} unit${marks.length === 1 ? '' : 's'}` : 'none in this graph');
+      setText(c.count, marks.length ? t(marks.length === 1 ? 'gallery.units.one' : 'gallery.units', { n: marks.length }) : t('gallery.none'));
       c.cell.classList.toggle('empty', marks.length === 0);
       c.cell.dataset.units = String(marks.length);
     }
     root.dataset.units = String(total);
-    setText(summary, total ? 'Hover a dot for the unit, its input, f and f′. Inputs beyond ±5 are drawn at the edge, hollow.' : 'No sigmoid, tanh, ReLU or leaky ReLU in this graph.');
+    setText(summary, t(total ? 'gallery.hover' : 'gallery.empty'));
   }
 
+  let lastUnits = [];
+  const show = update;
   update([]);
-  return { update };
+  return {
+    update(units) {
+      lastUnits = units;
+      show(units);
+    },
+    /** The page's language changed. */
+    relocalize() {
+      for (const el of root.querySelectorAll('.gallery-note')) el.textContent = tOr(`act.${el.dataset.op}`, ACTIVATIONS[el.dataset.op]?.note ?? '', { slope: LEAKY_SLOPE });
+      const key = root.querySelector('.gallery-key');
+      if (key) key.textContent = t('gallery.key');
+      show(lastUnits);
+    },
+  };
 }

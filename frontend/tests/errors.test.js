@@ -44,7 +44,7 @@ test('in Chinese: the position from ctx, known messages by their pattern, the re
     assert.equal(at('sigmoid() takes 1 argument (sigmoid(x)), got 2'), '第 3 行第 7 列：sigmoid() 需要 1 个参数（sigmoid(x)），实际给了 2 个');
     // A message the catalog does not know keeps the server's words behind the name of its type.
     assert.equal(at('something new'), '第 3 行第 7 列：程序错误：something new');
-    assert.equal(at('too many nodes', 'limit_exceeded', { limit: 'max_nodes' }), '超出限制（max_nodes）：too many nodes');
+    assert.equal(at('too many nodes', 'limit_exceeded', { limit: 'max_nodes' }), '超出限制（max_nodes）：source: too many nodes');
     assert.equal(localizeMessage('stopped after 20 s (max_train_seconds)'), '20 秒后停止（max_train_seconds）');
     assert.equal(parseApiError(0, null)[0].message, '无法连接服务器');
   } finally {

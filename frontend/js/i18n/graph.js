@@ -2,6 +2,16 @@
 // paths panel's prompts, export and room messages.
 export default {
   en: {
+    'leaf.select': 'differentiate with respect to {name}',
+    'leaf.value': 'value of {name}',
+    'leaf.slider': 'slider for {name}',
+    'leaf.grad': 'gradient of the output with respect to this leaf',
+    'leaf.none': 'No inputs: a line like x = 2 defines one.',
+    'offline.snapshot': 'this exported file is a snapshot: open it in pathgrad to change the program or values',
+    'export.cannotRead': 'cannot read {path}',
+    'export.noSvg': 'the browser could not draw the SVG',
+    'export.noPng': 'the browser could not encode the PNG',
+    'export.noPage': 'cannot read the page',
     'node.key.value': 'value',
     'node.key.grad': 'grad',
     'node.key.adj': 'adj',
@@ -41,6 +51,16 @@ export default {
     'find.none': 'No node named “{name}”',
   },
   zh: {
+    'leaf.select': '对 {name} 求导',
+    'leaf.value': '{name} 的值',
+    'leaf.slider': '{name} 的滑块',
+    'leaf.grad': '输出对这个叶节点的梯度',
+    'leaf.none': '没有输入：像 x = 2 这样的一行就定义了一个输入。',
+    'offline.snapshot': '这个导出的文件是一份快照：要修改程序或数值，请在 pathgrad 中打开',
+    'export.cannotRead': '无法读取 {path}',
+    'export.noSvg': '浏览器无法绘制这个 SVG',
+    'export.noPng': '浏览器无法编码 PNG',
+    'export.noPage': '无法读取页面',
     'node.key.value': '值',
     'node.key.grad': '梯度',
     'node.key.adj': '伴随',

@@ -5,5 +5,6 @@ import paths from './paths.js';
 import presets from './presets.js';
 import train from './train.js';
 import errors from './errors.js';
+import compare from './compare.js';
 
-export const AREAS = { core, graph, paths, presets, train, errors };
+export const AREAS = { core, graph, paths, presets, train, errors, compare };

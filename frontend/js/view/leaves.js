@@ -2,6 +2,7 @@
 // Rows are rebuilt only when the set of leaves changes, so a slider being dragged is never replaced.
 import { h, setText } from './dom.js';
 import { formatNumber } from '../model/format.js';
+import { t } from '../i18n.js';
 
 function sliderRange(v) {
   const span = Math.max(2, Math.abs(v) * 2);
@@ -25,11 +26,11 @@ export function createLeafControls(root, handlers) {
       const name = n.name ?? n.id;
       const isArray = Array.isArray(n.value);
       const row = h('div', { class: 'leaf-row', dataset: { leafRow: name } });
-      const label = h('button', { type: 'button', class: 'leaf-name', title: `differentiate with respect to ${name}`, text: name });
+      const label = h('button', { type: 'button', class: 'leaf-name', title: t('leaf.select', { name }), text: name });
       label.addEventListener('click', () => handlers.onSelect?.(name));
       row.append(label);
       if (isArray) {
-        const text = h('input', { type: 'text', class: 'leaf-array', 'data-leaf': name, spellcheck: 'false', 'aria-label': `value of ${name}` });
+        const text = h('input', { type: 'text', class: 'leaf-array', 'data-leaf': name, spellcheck: 'false', 'aria-label': t('leaf.value', { name }) });
         text.value = JSON.stringify(n.value);
         text.addEventListener('change', () => {
           try {
@@ -45,11 +46,11 @@ export function createLeafControls(root, handlers) {
       } else {
         const v = typeof n.value === 'number' ? n.value : 0;
         const r = sliderRange(v);
-        const num = h('input', { type: 'number', class: 'leaf-number', 'data-leaf': name, step: 'any', 'aria-label': `value of ${name}` });
-        const range = h('input', { type: 'range', class: 'leaf-range', 'data-leaf': name, min: r.lo, max: r.hi, step: r.step, 'aria-label': `slider for ${name}` });
+        const num = h('input', { type: 'number', class: 'leaf-number', 'data-leaf': name, step: 'any', 'aria-label': t('leaf.value', { name }) });
+        const range = h('input', { type: 'range', class: 'leaf-range', 'data-leaf': name, min: r.lo, max: r.hi, step: r.step, 'aria-label': t('leaf.slider', { name }) });
         num.value = String(v);
         range.value = String(v);
-        const grad = h('span', { class: 'leaf-grad', title: 'gradient of the output with respect to this leaf' });
+        const grad = h('span', { class: 'leaf-grad', title: t('leaf.grad') });
         num.addEventListener('input', () => {
           const x = Number(num.value);
           if (num.value.trim() === '' || !Number.isFinite(x)) return;
@@ -68,7 +69,7 @@ export function createLeafControls(root, handlers) {
       }
       return row;
     });
-    root.replaceChildren(...(items.length ? items : [h('p', { class: 'muted', text: 'No inputs: a line like x = 2 defines one.' })]));
+    root.replaceChildren(...(items.length ? items : [h('p', { class: 'muted', text: t('leaf.none') })]));
   }
 
   return {

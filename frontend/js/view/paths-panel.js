@@ -187,8 +187,8 @@ export function createPathsPanel(els, handlers = {}) {
     clear,
     show,
     /** Animation readout: which path, the running product as an expression, Σ so far. */
-    setAnim(state, paths, t = 1) {
-      if (t <= 0) {
+    setAnim(state, paths, time = 1) {
+      if (time <= 0) {
         this.resetAnim();
         return;
       }

@@ -70,7 +70,7 @@ export default {
     'node.tip.tangent': '切向量 = {v}',
     'node.tip.shape': '形状 = [{v}]',
     'node.tip.nonfinite': '非有限值：{v}',
-    'edge.arg': '第 {n} 个参数：{text}',
+    'edge.arg': '参数{n}: {text}',
     'graph.svg': '计算图',
     'group.expanded': '{op}（已展开）：点击把它画成一个节点',
     'group.collapse': '折叠 {op}',

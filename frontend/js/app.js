@@ -7,7 +7,7 @@ import {
 import { foldConstants, focusOnPaths, nodeTitles, symbolTable, markParallelEdges } from './model/view-graph.js';
 import { LABEL_H, labelWidth } from './model/geometry.js';
 import { createLayouts, WORKER_MIN_NODES } from './view/layouts.js';
-import { costs, reverseSweep, forwardSweep } from './model/paths.js';
+import { costs, reverseSweep, forwardSweep, collapsePaths } from './model/paths.js';
 import { pathTimeline, pathStateAt, sweepTimeline, sweepStateAt, pathStartTime } from './model/schedule.js';
 import { encodeState, decodeState, graphRequest, pathsRequest, cleanValues, DEFAULT_STATE } from './model/state.js';
 import { parseApiError } from './model/errors.js';
@@ -70,7 +70,9 @@ export function createApp(els, api, opts = {}) {
     layoutToken: 0,
     drawnToken: 0,
     roomKey: null, // the layout key the side panels last made room for
-    pathsJson: null, // the last POST /api/paths answer (null: no input selected)
+    pathsRaw: null, // the last POST /api/paths answer (null: no input selected)
+    pathsJson: null, // the paths as listed: pathsRaw with collapsed composites' inner paths merged
+    counts: null, // nodes and edges of the graph as drawn (collapsed composites count once)
     costs: null, // multiplication counts for the selected input and for all inputs
     mode: 'paths', // what Play animates: 'paths' | 'reverse' | 'forward'
     sweepDrawn: false, // a sweep rewrote the nodes' gradient lines (undone by restoreGraph)
@@ -240,6 +242,7 @@ export function createApp(els, api, opts = {}) {
     cur.graphJson = json;
     cur.g = indexGraph(json);
     let view = collapseGroups(cur.g, state.collapsed);
+    cur.counts = { nodes: view.nodes.length, edges: view.edges.length }; // what the header says: collapsed boxes count once
     if (!state.constants) view = foldConstants(view);
     const focusInput = state.focus ? findNode(cur.g, state.input) : null;
     if (focusInput) view = focusOnPaths(view, view.rep.get(focusInput.id) ?? focusInput.id, view.output);
@@ -305,7 +308,7 @@ export function createApp(els, api, opts = {}) {
     const output = cur.g.byId.get(cur.g.output);
     const what = tr(json.view === 'values' ? 'graph.info.values' : 'graph.info.nodes');
     const hidden = cur.view.hidden ? tr('graph.info.hidden', { n: groupThousands(String(cur.view.hidden)) }) : '';
-    setText(els.graphInfo, tr('graph.info', { nodes: groupThousands(String(json.nodes.length)), what, edges: groupThousands(String(json.edges.length)), name: output?.name ?? output?.id ?? '?', value: fmt(output?.value) }) + hidden);
+    setText(els.graphInfo, tr('graph.info', { nodes: groupThousands(String(cur.counts.nodes)), what, edges: groupThousands(String(cur.counts.edges)), name: output?.name ?? output?.id ?? '?', value: fmt(output?.value) }) + hidden);
     els.graph.dataset.view = json.view === 'values' ? 'values' : 'operations';
     opts.onView?.(shownView(), state);
     fillSelects();
@@ -426,6 +429,7 @@ export function createApp(els, api, opts = {}) {
 
   // ---- paths
   function applyPaths(pj) {
+    cur.pathsRaw = pj; // as the server sent it; cur.pathsJson is what the panel lists (composites collapsed)
     cur.pathsJson = pj;
     if (!pj) {
       const leafNames = new Set(cur.g ? gradLeaves(cur.g).map((n) => n.name ?? n.id) : []);
@@ -434,7 +438,10 @@ export function createApp(els, api, opts = {}) {
       loadTimeline();
       return;
     }
-    panel.show(pj, cur.g.byId, exprLabels(cur.g, 16, cur.symbols));
+    const shown = collapsePaths(pj, cur.view);
+    cur.pathsJson = shown;
+    const byId = shown === pj ? cur.g.byId : new Map([...cur.g.byId, ...cur.vg.byId]);
+    panel.show(shown, byId, exprLabels(cur.g, 16, cur.symbols));
     const inputNode = cur.g.byId.get(pj.input) ?? findNode(cur.g, state.input);
     setText(els.pathsTitle, tr('paths.fromTo', { input: inputNode?.name ?? pj.input, output: cur.g.byId.get(pj.output)?.name ?? pj.output }));
     loadTimeline();
@@ -592,7 +599,7 @@ export function createApp(els, api, opts = {}) {
   function redraw() {
     if (!cur.graphJson) return;
     applyGraph(cur.graphJson);
-    applyPaths(cur.pathsJson);
+    applyPaths(cur.pathsRaw);
   }
 
   function onGroupToggle(groupId) {
@@ -632,7 +639,7 @@ export function createApp(els, api, opts = {}) {
     return {
       state: { ...state, lang: getLocale() },
       graph: cur.graphJson,
-      pathsByInput: cur.pathsJson ? { [state.input]: cur.pathsJson } : {},
+      pathsByInput: cur.pathsRaw ? { [state.input]: cur.pathsRaw } : {},
       ops: cur.ops,
     };
   }
@@ -697,7 +704,10 @@ export function createApp(els, api, opts = {}) {
     },
     /** Replace the whole state (a shared link was opened). */
     load(next) {
-      Object.assign(state, { ...DEFAULT_STATE, values: {}, collapsed: [] }, next);
+      // The reader's view options stay unless `next` (a shared link) sets them: another example is
+      // another program, not another way of looking.
+      const kept = { expand: state.expand, constants: state.constants, focus: state.focus, limit: state.limit };
+      Object.assign(state, { ...DEFAULT_STATE, ...kept, values: {}, collapsed: [] }, next);
       editor.value = state.source;
       els.expand.checked = !!state.expand;
       els.limit.value = String(state.limit);

@@ -236,6 +236,12 @@ def test_expand_composites_boxes_sigmoid_and_collapses(page: Page, live_server: 
     )
     assert ops == 4  # neg, exp, add, 1/x
     assert boxes_hold_exactly_their_members(page), "a group's box holds a node not its own, or misses one"
+    # The last member is the inverse of 1 + exp(…): its title says so, not "y = 1/x" with a stray x.
+    expect(node_named(page, "y = 1/(…)")).to_have_count(1)
+    expect(page.locator("#graph-info")).to_have_text(re.compile(r"^8 nodes · 7 edges · "))
+    page.click('#graph g.node[data-id="n0"]')  # x: its one path runs through the box
+    expect(page.locator("#paths-list li")).to_have_count(1)
+    expect(page.locator("#paths-list li .chain .pnode")).to_have_count(6)
     gradient = page.text_content("#gradient")
 
     page.click('[data-testid="group-toggle-g0"]')
@@ -245,12 +251,22 @@ def test_expand_composites_boxes_sigmoid_and_collapses(page: Page, live_server: 
     for member in members:
         expect(page.locator(f'#graph g.node[data-id="{member}"]')).to_have_count(0)
     expect(page.locator("#gradient")).to_have_text(gradient)
+    # The header counts what is drawn (x, w, w*x and the box), and the path list runs through the box.
+    expect(page.locator("#graph-info")).to_have_text(re.compile(r"^4 nodes · 3 edges · "))
+    expect(page.locator("#paths-list li")).to_have_count(1)
+    expect(page.locator("#paths-list li .chain .pnode")).to_have_text(["x", "w × x", "y"])
 
     page.click('[data-testid="group-toggle-g0"]')
     expect(group).to_be_visible()
     expect(collapsed).to_have_count(0)
 
+    # Another example is another program, seen the same way: "expand composites" stays ticked.
+    page.select_option("#examples", "example:two-paths")
+    wait_for_diamond(page)
+    expect(page.locator("#expand")).to_be_checked()
+    page.fill("#source", source)
+    expect(group).to_be_visible()
+
     open_menu(page, "options-menu")
     page.uncheck("#expand")
     expect(page.locator("#graph g.group")).to_have_count(0)
-    expect(page.locator("#graph-info")).to_have_text(re.compile(r"^4 nodes · "))

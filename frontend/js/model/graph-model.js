@@ -308,6 +308,20 @@ export function nodeSize(node, text = nodeText(node)) {
   };
 }
 
+/**
+ * An operation applied to its arguments' texts. A symbol written with an x in it ("1/x", "x²", "|x|",
+ * as the legend shows it) is a template: its x is replaced by the argument, so that the inverse of
+ * 1 + exp(−x) reads 1/(1 + exp(−x)), never 1/x(…) with an x that is not the program's.
+ */
+export function applySymbol(sym, args) {
+  if (args.length === 1 && /(^|[^A-Za-z])x([^A-Za-z]|$)/.test(sym)) {
+    const a = args[0];
+    const plain = /^[\w.]+$/.test(a) || sym.startsWith('|');
+    return sym.replace(/(^|[^A-Za-z])x(?=[^A-Za-z]|$)/, (m, pre) => `${pre}${plain ? a : `(${a})`}`);
+  }
+  return `${sym}(${args.join(', ')})`;
+}
+
 // Which operations are written between their arguments (their symbols come from GET /api/ops).
 const INFIX = new Set(['add', 'sub', 'mul', 'div', 'pow', 'matmul']);
 
@@ -333,13 +347,13 @@ export function exprLabels(g, maxLen = 16, symbols = new Map()) {
         text = `${wrap(args[0])} ${sym(n.op)} ${wrap(args[1])}`;
         bin = true;
       } else if (n.op === 'neg' && args.length === 1) text = `−${wrap(args[0])}`;
-      else text = `${sym(n.op)}(${args.map((a) => out.get(a)).join(', ')})`;
+      else text = applySymbol(sym(n.op), args.map((a) => out.get(a)));
       if (text.length > maxLen) {
         // Too long: keep one level, with long arguments elided.
         const short = (a) => (out.get(a).length <= 6 ? wrap(a) : '…');
         if (INFIX.has(n.op) && args.length === 2) text = `${short(args[0])} ${sym(n.op)} ${short(args[1])}`;
         else if (n.op === 'neg' && args.length === 1) text = `−${short(args[0])}`;
-        else text = `${sym(n.op)}(${args.map(short).join(', ')})`;
+        else text = applySymbol(sym(n.op), args.map(short));
       }
     }
     out.set(id, text);

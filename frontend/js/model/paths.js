@@ -204,3 +204,37 @@ export function checkPaths(pathsJson, rtol = 1e-6, fdTol = 1e-4, fdFloor = 1e-8)
     fdAgree: close(gradient, fd, fdTol, fdFloor),
   };
 }
+
+/**
+ * The listed paths as the drawing shows them when composites are collapsed (`view` from
+ * collapseGroups: its `rep`, `edgeRep` and merged edges). Paths that differ only inside a collapsed
+ * box become one row whose factors are the drawn edges' composite derivatives, so the row's product
+ * is the sum of the inner paths' products. A truncated list is returned as it is: rows merged from
+ * an incomplete list would not be the drawing's paths.
+ */
+export function collapsePaths(pj, view) {
+  if (!pj?.paths || pj.truncated || !view?.edgeRep || !view.nodes.some((n) => n.collapsed)) return pj;
+  const drawnEdges = new Map(view.edges.map((e) => [e.id, e]));
+  const rows = new Map();
+  for (const p of pj.paths) {
+    const edges = p.edges.map((id) => (view.edgeRep.has(id) ? view.edgeRep.get(id) : id)).filter(Boolean);
+    const key = edges.join(',');
+    if (rows.has(key)) continue;
+    const nodes = [];
+    for (const id of p.nodes) {
+      const r = view.rep.get(id) ?? id;
+      if (nodes[nodes.length - 1] !== r) nodes.push(r);
+    }
+    const factors = edges.map((id) => drawnEdges.get(id)?.local ?? null);
+    const known = factors.every((f) => typeof f === 'number');
+    const product = known ? factors.reduce((a, f) => a * f, 1) : null;
+    rows.set(key, {
+      nodes, edges, factors, factor_kinds: null, product: Number.isFinite(product) ? product : null,
+      product_kind: product === null || Number.isFinite(product) ? null : Number.isNaN(product) ? 'nan' : product > 0 ? 'inf' : '-inf',
+      product_reason: null,
+    });
+  }
+  const paths = [...rows.values()].sort((a, b) => Math.abs(b.product ?? 0) - Math.abs(a.product ?? 0));
+  const listed = paths.reduce((s, p) => (s === null || p.product === null ? null : s + p.product), 0);
+  return { ...pj, paths, count: String(paths.length), listed_sum: listed, collapsed_from: pj.count };
+}

@@ -1,6 +1,7 @@
 // What the page draws of a graph JSON: literal constants folded into their consumers, an optional
 // focus on the paths of one input, and each node's title as a short expression. Pure: no DOM.
 import { formatNumber } from './format.js';
+import { applySymbol } from './graph-model.js';
 
 const INFIX = new Set(['add', 'sub', 'mul', 'div', 'matmul']);
 const SUPERSCRIPT = { 0: '⁰', 1: '¹', 2: '²', 3: '³', 4: '⁴', 5: '⁵', 6: '⁶', 7: '⁷', 8: '⁸', 9: '⁹', '-': '⁻', '.': '·' };
@@ -114,7 +115,7 @@ export function nodeTitles(view, folded = new Map(), symbols = new Map()) {
     const infix = INFIX.has(p.op) || p.op === 'pow';
     const e = exprs.get(id);
     if (e && e.length <= MAX_ARG) return infix && p.op !== 'pow' && !bare ? `(${e})` : e;
-    return infix ? (bare ? '…' : '(…)') : `${symbolOf(p)}(…)`;
+    return infix ? (bare ? '…' : '(…)') : applySymbol(symbolOf(p), ['…']);
   };
   for (const n of view.nodes) {
     if (n.expr !== undefined && n.expr !== null) {
@@ -136,7 +137,7 @@ export function nodeTitles(view, folded = new Map(), symbols = new Map()) {
     for (let i = 0; i < count; i++) parts.push(f.has(i) ? String(f.get(i)) : a.has(i) ? argText(a.get(i), bare) : '…');
     const sym = symbolOf(n);
     const expr = opExpr(n, sym, parts);
-    const short = expr.length <= MAX_EXPR ? expr : INFIX.has(n.op) ? `… ${sym} …` : n.op === 'pow' ? '(…)^…' : `${sym}(…)`;
+    const short = expr.length <= MAX_EXPR ? expr : INFIX.has(n.op) ? `… ${sym} …` : n.op === 'pow' ? '(…)^…' : applySymbol(sym, ['…']);
     if (!n.name) exprs.set(n.id, expr);
     titles.set(n.id, n.name ? `${n.name} = ${short}` : short);
   }
@@ -150,7 +151,7 @@ function opExpr(n, sym, parts) {
     return `${base}${superscript(parts[1]) ?? `^${parts[1]}`}`;
   }
   if (n.op === 'neg' && parts.length === 1) return `−${parts[0]}`;
-  return `${sym}(${parts.join(', ')})`;
+  return applySymbol(sym, parts);
 }
 
 /** "h1 = σ(w1·x)": a values-view node's statement, written the way the graphs are drawn. */

@@ -6,5 +6,6 @@ import presets from './presets.js';
 import train from './train.js';
 import errors from './errors.js';
 import compare from './compare.js';
+import ops from './ops.js';
 
-export const AREAS = { core, graph, paths, presets, train, errors, compare };
+export const AREAS = { core, graph, paths, presets, train, errors, compare, ops };

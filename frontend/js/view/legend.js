@@ -2,7 +2,7 @@
 // (from GET /api/ops, the backend's table of primitives).
 import { h } from './dom.js';
 import { formatNumber } from '../model/format.js';
-import { t } from '../i18n.js';
+import { t, tOr } from '../i18n.js';
 
 /** Colour scale readout for the current graph. */
 export function showScale(el, { gradMin, gradMax }) {
@@ -25,8 +25,8 @@ export function showOps(el, ops) {
       'tr',
       { dataset: { op: op.name } },
       h('td', { class: 'sym', text: op.symbol ?? op.name }),
-      h('td', {}, h('code', { text: op.name }), op.params?.length ? h('span', { class: 'muted small', text: ` (${op.params.map((p) => `${p.name}=${p.default}`).join(', ')})` }) : null, h('div', { class: 'muted small', text: op.doc ?? '' })),
-      h('td', { class: 'formula', text: op.formula ?? '' }),
+      h('td', {}, h('code', { text: op.name }), op.params?.length ? h('span', { class: 'muted small', text: ` (${op.params.map((p) => `${p.name}=${p.default}`).join(', ')})` }) : null, h('div', { class: 'muted small', text: tOr(`op.${op.name}.doc`, op.doc ?? '') })),
+      h('td', { class: 'formula', text: tOr(`op.${op.name}.formula`, op.formula ?? '') }),
     ),
   );
   el.replaceChildren(h('table', { class: 'ops' }, h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, h('span', { class: 'visually-hidden', text: t('legend.symbol') })), h('th', { scope: 'col', text: t('legend.operation') }), h('th', { scope: 'col', text: t('legend.local') }))), h('tbody', {}, ...rows)));

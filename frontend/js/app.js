@@ -828,6 +828,7 @@ export function createApp(els, api, opts = {}) {
       cur.selectNames = null;
       cur.key = null;
       showOps(els.ops, cur.ops);
+      els.graph.querySelector('svg.graph-svg')?.setAttribute('aria-label', tr('graph.svg'));
       if (cur.errors) showErrors(cur.errors);
       else redraw();
       saveHash();

@@ -12,7 +12,7 @@ import { createCompareView } from './view/compare.js';
 import { preActivations } from './model/training.js';
 import { createPanels } from './view/panels.js';
 import { applyLocale, initialLocale, storeLocale } from './view/i18n-dom.js';
-import { t } from './i18n.js';
+import { t, getLocale } from './i18n.js';
 
 const $ = (sel) => document.querySelector(sel);
 const SPEEDS = [0.25, 0.5, 1, 2, 4, 8];
@@ -198,7 +198,11 @@ function boot() {
 
   window.addEventListener('hashchange', () => {
     if (embedded || location.hash === lastHash) return;
-    if (hasProgram(location.hash)) app.load(decodeState(location.hash));
+    if (!hasProgram(location.hash)) return;
+    const next = decodeState(location.hash);
+    // A link that names a language opens in it (without making it the stored choice).
+    if (next.lang && next.lang !== getLocale()) switchLocale(next.lang);
+    app.load(next);
   });
 
   document.addEventListener('keydown', (ev) => {
@@ -246,15 +250,17 @@ function boot() {
   });
 
   // The language switch: stored, written into the link, and every text drawn again in place.
-  on(langSelect, 'change', () => {
-    const loc = applyLocale(langSelect.value);
-    storeLocale(loc);
+  const switchLocale = (next) => {
+    const loc = applyLocale(next);
+    if (langSelect) langSelect.value = loc;
     app.relocalize(loc);
-    presets.relocalize?.();
-    panel?.relocalize?.();
-    compare?.relocalize?.();
-    gallery.relocalize?.();
-  });
+    presets.relocalize();
+    panel?.relocalize();
+    compare?.relocalize();
+    gallery.relocalize();
+    return loc;
+  };
+  on(langSelect, 'change', () => storeLocale(switchLocale(langSelect.value)));
 
   app.start();
 }

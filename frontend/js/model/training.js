@@ -148,7 +148,7 @@ export function createHistory() {
 
 /** Labels for layers given as lists of parameter names (input side first): "w1", or "layer 2 (6)" for 6 parameters. */
 export function layerLabels(layers) {
-  return layers.map((names, i) => (names.length === 1 ? names[0] : `layer ${i + 1} (${names.length})`));
+  return layers.map((names, i) => (names.length === 1 ? names[0] : t('train.layer', { i: i + 1, n: names.length })));
 }
 
 /** "step 1,500, loss 0.01234" for a record (and "step 0, loss NaN" for a non-finite loss). */

@@ -2,7 +2,7 @@
 // Rows are rebuilt only when the set of leaves changes, so a slider being dragged is never replaced.
 import { h, setText } from './dom.js';
 import { formatNumber } from '../model/format.js';
-import { t } from '../i18n.js';
+import { t, getLocale } from '../i18n.js';
 
 function sliderRange(v) {
   const span = Math.max(2, Math.abs(v) * 2);
@@ -75,7 +75,8 @@ export function createLeafControls(root, handlers) {
   return {
     /** Show the current leaves; keeps rows (and any active drag) when the names are unchanged. */
     update(leaves, selected = null) {
-      const k = leaves.map((n) => `${n.name ?? n.id}:${Array.isArray(n.value)}`).join(',');
+      // Another language is another key too: the rows' labels are written again.
+      const k = `${getLocale()}|${leaves.map((n) => `${n.name ?? n.id}:${Array.isArray(n.value)}`).join(',')}`;
       if (k !== key) {
         key = k;
         build(leaves);

@@ -10,6 +10,9 @@ import { formatNumber, groupThousands } from '../model/format.js';
 import { t } from '../i18n.js';
 import { presetTitle } from './presets.js';
 
+/** An optimizer as the form's menu names it (SGD, momentum (0.9), Adam). */
+const optimizerName = (kind) => ({ sgd: 'SGD', adam: 'Adam', momentum: t('train.momentum') })[kind] ?? kind;
+
 const GRAPH_INTERVAL_MS = 100; // at most ~10 graph refreshes a second
 const DRAW_INTERVAL_MS = 100; // and as many chart redraws
 
@@ -180,7 +183,7 @@ export function createTrainingPanel(els, { api, app, currentPreset }) {
         programText = () => {
           const what = preset && body.preset ? t('train.run.preset', { title: presetTitle(preset), seed: preset.seed }) : '';
           const every = data.sample_every > 1 ? t('train.run.sampled', { n: groupThousands(String(data.sample_every)) }) : t('train.run.every');
-          return what + t(data.params.length === 1 ? 'train.run.one' : 'train.run', { loss: data.loss, n: data.params.length, names: data.params.join(', '), optimizer: data.optimizer.kind, lr: formatNumber(data.optimizer.lr, 4), every });
+          return what + t(data.params.length === 1 ? 'train.run.one' : 'train.run', { loss: data.loss, n: data.params.length, names: data.params.join(', '), optimizer: optimizerName(data.optimizer.kind), lr: formatNumber(data.optimizer.lr, 4), every });
         };
         setText(els.program, programText());
       } else if (type === 'step') {

@@ -19,7 +19,8 @@ pytestmark = pytest.mark.browser
 # keys), not words of English. Identifiers of the program on show (and words with digits or
 # underscores, like w1 or leaky_relu) are allowed too: they are program text.
 ALLOWED = {
-    "pathgrad", "ReLU", "LReLU", "relu", "sigmoid", "tanh", "leaky", "Leaky", "softplus", "SGD", "Adam", "XOR",
+    "pathgrad", "ReLU", "LReLU", "relu", "sigmoid", "tanh", "leaky", "Leaky", "softplus", "SGD", "Adam",
+    "XOR",
     "HTML", "SVG", "PNG", "JSON", "DOT", "HTTP", "NaN", "Home", "End", "Space", "Esc", "Tab", "Enter",
     "max", "exp", "ln", "log", "sin", "cos", "sign", "mean", "sum", "slope", "shape", "dC", "dw", "dy",
     "dx", "df", "da", "db", "dA", "dB", "Markdown", "CSV", "English",
@@ -31,7 +32,9 @@ SCAN = """
   const source = document.querySelector('#source')?.value ?? '';
   for (const m of source.matchAll(/[A-Za-z_]\\w*/g)) allow.add(m[0]);
   const found = [];
-  const skip = (el) => el.closest('textarea, code, kbd, pre, math, .formula, .sym, [lang="en"], #editor, [data-i18n-skip]');
+  // Program text, keys and formulas are not words of a language.
+  const skip = (el) => el.closest(
+    'textarea, code, kbd, pre, .formula, .sym, [lang="en"], #editor, [data-i18n-skip]');
   const visible = (el) => el.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true });
   const check = (text, where) => {
     for (const m of String(text).matchAll(/[A-Za-z_][A-Za-z0-9_']*/g)) {
@@ -49,7 +52,9 @@ SCAN = """
   }
   for (const el of document.querySelectorAll('[title], [aria-label], [placeholder]')) {
     if (skip(el) || !visible(el)) continue;
-    for (const a of ['title', 'aria-label', 'placeholder']) if (el.hasAttribute(a)) check(el.getAttribute(a), `${el.id || el.tagName.toLowerCase()}[${a}]`);
+    for (const a of ['title', 'aria-label', 'placeholder']) {
+      if (el.hasAttribute(a)) check(el.getAttribute(a), `${el.id || el.tagName.toLowerCase()}[${a}]`);
+    }
   }
   for (const el of document.querySelectorAll('option, optgroup')) {
     if (skip(el)) continue;
@@ -88,7 +93,9 @@ def wait_graph(page: Page) -> None:
     expect(page.locator("#graph")).to_have_attribute("data-settled", "true")
 
 
-def test_a_chinese_browser_gets_the_chinese_page_with_nothing_left_in_english(zh_page: Page, live_server: str, screenshot: Callable[[Page, str], object]) -> None:
+def test_a_chinese_browser_gets_the_chinese_page_with_nothing_left_in_english(
+    zh_page: Page, live_server: str, screenshot: Callable[[Page, str], object]
+) -> None:
     page = zh_page
     page.goto(f"{live_server}/")
     wait_graph(page)

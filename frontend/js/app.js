@@ -9,10 +9,10 @@ import { LABEL_H, labelWidth } from './model/geometry.js';
 import { createLayouts, WORKER_MIN_NODES } from './view/layouts.js';
 import { costs, reverseSweep, forwardSweep, collapsePaths } from './model/paths.js';
 import { pathTimeline, pathStateAt, sweepTimeline, sweepStateAt, pathStartTime } from './model/schedule.js';
-import { encodeState, decodeState, graphRequest, pathsRequest, cleanValues, DEFAULT_STATE } from './model/state.js';
+import { encodeState, decodeState, graphRequest, pathsRequest, cleanValues, readLimit, DEFAULT_STATE } from './model/state.js';
 import { parseApiError } from './model/errors.js';
 import { toDot } from './model/dot.js';
-import { formatNumber, groupThousands, toBigInt } from './model/format.js';
+import { formatNumber, groupThousands, toBigInt, fileBaseName } from './model/format.js';
 import { EXAMPLES } from './model/examples.js';
 import { deadRelus } from './model/training.js';
 import { h, setText } from './view/dom.js';
@@ -70,6 +70,7 @@ export function createApp(els, api, opts = {}) {
     layoutToken: 0,
     drawnToken: 0,
     roomKey: null, // the layout key the side panels last made room for
+    retryArray: null, // an input whose paths were refused: selected again if it is an array leaf
     pathsRaw: null, // the last POST /api/paths answer (null: no input selected)
     pathsJson: null, // the paths as listed: pathsRaw with collapsed composites' inner paths merged
     counts: null, // nodes and edges of the graph as drawn (collapsed composites count once)
@@ -103,7 +104,7 @@ export function createApp(els, api, opts = {}) {
   const panel = createPathsPanel(
     {
       count: els.pathCount, list: els.pathsList, listedSum: els.listedSum, gradient: els.gradient, fd: els.fd, forward: els.forward,
-      check: els.check, product: els.product, sigma: els.sigma,
+      check: els.check, product: els.product, sigma: els.sigma, arrayGrad: els.arrayGrad,
     },
     { onHover: hoverPath, onPick: pickPath },
   );
@@ -148,12 +149,15 @@ export function createApp(els, api, opts = {}) {
     try {
       let res;
       let pathsJson = null;
-      if (state.input) {
+      // An array leaf has no paths (its edges carry Jacobians): the panel shows its gradient instead.
+      const arrayInput = isArrayInput(state.input);
+      if (state.input && !arrayInput) {
         res = await api.paths(pathsRequest(requestState()), ctl.signal);
         if (seq !== cur.seq) return;
         if (!res.ok && isInputError(res)) {
           // The selected input no longer exists (the program changed), or has no paths to list: forget it.
           cur.noPaths.set(state.input, res.body?.detail?.find?.((d) => d?.loc?.join?.('.') === 'body.input')?.msg ?? '');
+          cur.retryArray = state.input; // kept if the new graph shows it is an array leaf
           state.input = null;
           res = await api.graph(graphRequest(requestState()), ctl.signal);
         } else if (res.ok) {
@@ -186,6 +190,14 @@ export function createApp(els, api, opts = {}) {
         }
       }
       applyGraph(res.body);
+      if (cur.retryArray) {
+        if (isArrayInput(cur.retryArray)) state.input = cur.retryArray;
+        cur.retryArray = null;
+      }
+      if (arrayInput && !isArrayInput(state.input)) {
+        schedule(0); // the leaf is a number again: list its paths
+        return;
+      }
       if (!state.input) {
         const pick = defaultInput(cur.g);
         if (pick) {
@@ -216,14 +228,25 @@ export function createApp(els, api, opts = {}) {
     els.graph.classList.add('stale');
   }
 
+  /** Whether `name` is an array leaf of the graph drawn now. */
+  function isArrayInput(name) {
+    const n = name && cur.g ? findNode(cur.g, name) : null;
+    return !!n && n.op === 'leaf' && Array.isArray(n.value);
+  }
+
   function setBusy(on) {
     els.app.classList.toggle('busy', on);
   }
 
   function defaultInput(g) {
-    // Paths are listed for numbers only: an array leaf is never a default (the user may still pick one).
+    // Paths are listed for numbers only: an array leaf is the default only when there is no number.
     const ls = gradLeaves(g).filter((n) => !cur.noPaths.has(n.name ?? n.id) && !Array.isArray(n.value));
-    if (!ls.length) return null;
+    if (!ls.length) {
+      // Arrays only (XOR on arrays): the first parameter's element gradients are what applies.
+      const arrays = gradLeaves(g).filter((n) => Array.isArray(n.value));
+      const first = arrays.find((n) => n.kind === 'param') ?? arrays[0];
+      return first ? first.name ?? first.id : null;
+    }
     let best = ls[0];
     let bestCount = -1n;
     for (const n of ls) {
@@ -431,19 +454,29 @@ export function createApp(els, api, opts = {}) {
   function applyPaths(pj) {
     cur.pathsRaw = pj; // as the server sent it; cur.pathsJson is what the panel lists (composites collapsed)
     cur.pathsJson = pj;
+    const outName = cur.g ? (cur.g.byId.get(cur.g.output)?.name ?? cur.g.output) : '?';
     if (!pj) {
+      if (isArrayInput(state.input)) {
+        const input = findNode(cur.g, state.input);
+        panel.showArray(input, outName);
+        setText(els.pathsTitle, tr('paths.titleArray', { input: input.name ?? input.id, output: outName }));
+        loadTimeline();
+        return;
+      }
       const leafNames = new Set(cur.g ? gradLeaves(cur.g).map((n) => n.name ?? n.id) : []);
-      const why = [...cur.noPaths].find(([name, msg]) => msg && leafNames.has(name))?.[1];
-      panel.clear(state.input ? '' : why ? tr('paths.noneListed', { why }) : tr('paths.clickInput'));
+      const why = [...cur.noPaths].find(([name, msg]) => msg && leafNames.has(name) && !isArrayInput(name))?.[1];
+      panel.clear(state.input ? '' : why ? tr('paths.notListed', { why }) : tr('paths.pickInput'));
+      setText(els.pathsTitle, tr('paths.titleNoInput', { output: outName }));
       loadTimeline();
       return;
     }
     const shown = collapsePaths(pj, cur.view);
     cur.pathsJson = shown;
     const byId = shown === pj ? cur.g.byId : new Map([...cur.g.byId, ...cur.vg.byId]);
-    panel.show(shown, byId, exprLabels(cur.g, 16, cur.symbols));
+    const twins = new Map(cur.view.edges.filter((e) => e.twin).map((e) => [e.id, e.twin]));
+    panel.show(shown, byId, exprLabels(cur.g, 16, cur.symbols), twins);
     const inputNode = cur.g.byId.get(pj.input) ?? findNode(cur.g, state.input);
-    setText(els.pathsTitle, tr('paths.fromTo', { input: inputNode?.name ?? pj.input, output: cur.g.byId.get(pj.output)?.name ?? pj.output }));
+    setText(els.pathsTitle, tr('paths.title', { input: inputNode?.name ?? pj.input, output: cur.g.byId.get(pj.output)?.name ?? pj.output }));
     loadTimeline();
   }
 
@@ -541,7 +574,8 @@ export function createApp(els, api, opts = {}) {
     graphView.mark('pending', ss.done ? [] : pending);
     for (const n of cur.view.nodes) {
       if (ss.completed.has(n.id)) graphView.setNodeLine(n.id, key, formatNumber(ss.completed.get(n.id), 4));
-      else if (ss.partial.has(n.id)) graphView.setNodeLine(n.id, key, `${formatNumber(ss.partial.get(n.id), 4)} …`);
+      // A partial sum: more edges are still to add to it ("2 + …").
+      else if (ss.partial.has(n.id)) graphView.setNodeLine(n.id, key, `${formatNumber(ss.partial.get(n.id), 4)} + …`);
       else graphView.setNodeLine(n.id, key, n.kind === 'const' ? '' : '?');
     }
     graphView.setPulses(ss.pulses.map((p) => ({ edge: p.edge, frac: p.frac, reverse: tl.kind === 'reverse' })));
@@ -549,7 +583,8 @@ export function createApp(els, api, opts = {}) {
     const what = tr(tl.kind === 'reverse' ? 'anim.sweep.reverse' : 'anim.sweep.forward');
     const paths = tl.kind === 'reverse' ? cur.costs?.all.enumerate : cur.costs?.c.enumerate;
     const vs = paths === undefined ? '' : tr('anim.sweep.vs', { n: groupThousands(paths) });
-    setText(els.sweepCount, tr('anim.sweep.count', { done: groupThousands(String(ss.mults)), total: groupThousands(String(total)), what }) + vs);
+    const open = ss.partial.size && !ss.done ? tr('anim.sweep.open') : '';
+    setText(els.sweepCount, tr('anim.sweep.count', { done: groupThousands(String(ss.mults)), total: groupThousands(String(total)), what }) + vs + open);
   }
 
   function showStatus(s) {
@@ -646,12 +681,14 @@ export function createApp(els, api, opts = {}) {
 
   async function exportAll(kind) {
     if (!cur.graphJson) return;
-    const name = 'pathgrad';
+    // Named after the preset (and its seed) or the output: "pathgrad-xor-seed3.svg", "pathgrad-e.dot".
+    const outName = cur.g.byId.get(cur.g.output)?.name ?? null;
+    const name = fileBaseName('pathgrad', opts.exportName?.() ?? outName);
     try {
       if (kind === 'svg') await exportSvg(graphView.fullCopy(), cur.layout, name);
       else if (kind === 'png') await exportPng(graphView.fullCopy(), cur.layout, name);
       else if (kind === 'json') exportJson(cur.graphJson, name);
-      else if (kind === 'dot') exportDot(toDot({ ...cur.view, groups: cur.view.groups }), name);
+      else if (kind === 'dot') exportDot(toDot({ ...cur.view, groups: cur.view.groups }, { name, titles: cur.titles }), name);
       else if (kind === 'html') {
         const data = exportData();
         // Paths for every input, so that a reader of the file can pick any leaf.
@@ -792,10 +829,16 @@ export function createApp(els, api, opts = {}) {
       refresh();
     },
     selectInput,
+    /** The "top" field: a bad number is refused with a message and the field shows the limit in use. */
     setLimit(n) {
-      const v = Number.parseInt(n, 10);
-      if (!Number.isFinite(v) || v < 1) return;
-      state.limit = Math.min(1000, v);
+      const r = readLimit(n);
+      els.limit.classList.toggle('invalid', !r.ok);
+      if (!r.ok) {
+        flash(r.message, true);
+        els.limit.value = String(state.limit);
+        return;
+      }
+      state.limit = r.value;
       saveHash();
       refresh();
     },

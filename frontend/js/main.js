@@ -2,7 +2,7 @@
 import { createApi, createOfflineApi } from './api.js';
 import { createTrainingApi } from './training-api.js';
 import { createApp } from './app.js';
-import { decodeState, hasProgram } from './model/state.js';
+import { decodeState, hasProgram, encodePageState, decodePageState } from './model/state.js';
 import { EXAMPLES } from './model/examples.js';
 import { typingInField } from './view/dom.js';
 import { createPresetMenu } from './view/presets.js';
@@ -33,7 +33,7 @@ function boot() {
   const els = {
     app: $('#app'), editor: $('#editor'), error: $('#error'), graph: $('#graph'), graphInfo: $('#graph-info'),
     leaves: $('#leaves'), pathCount: $('#path-count'), pathsList: $('#paths-list'), pathsTitle: $('#paths-title'),
-    listedSum: $('#listed-sum'), gradient: $('#gradient'), fd: $('#fd'), forward: $('#forward'), check: $('#check'),
+    listedSum: $('#listed-sum'), arrayGrad: $('#array-grad'), gradient: $('#gradient'), fd: $('#fd'), forward: $('#forward'), check: $('#check'),
     product: $('#product'), sigma: $('#sigma'), costs: $('#costs'), sweepCount: $('#sweep-count'),
     inputSelect: $('#input-select'), outputSelect: $('#output-select'), limit: $('#limit'), expand: $('#expand'),
     examples: $('#examples'), ops: $('#ops'), scale: $('#scale'), toast: $('#toast'), timeline: $('#timeline'),
@@ -41,6 +41,15 @@ function boot() {
     speed: $('#speed'), sigmaFloat: $('#sigma-float'), modePaths: $('#mode-paths'), reverseSweep: $('#reverse-sweep'), forwardSweep: $('#forward-sweep'),
   };
   let lastHash = null;
+  let tabNow = 'paths';
+  // The link holds the app's state, then the page's: the preset (and seed) and the open tab.
+  const pageHash = () => encodePageState({ preset: presets?.current?.name ?? null, seed: presets?.current?.seed ?? null, tab: tabNow });
+  function writeHash(appHash) {
+    if (embedded) return;
+    const hash = appHash + pageHash();
+    lastHash = hash;
+    if (location.hash !== hash) history.replaceState(null, '', hash);
+  }
   // The training side of the page (presets, training, gallery, comparison) needs the server.
   const trainingApi = embedded ? null : createTrainingApi('');
   const gallery = createGallery($('#gallery'));
@@ -49,17 +58,15 @@ function boot() {
   const app = createApp(els, api, {
     panels,
     initialState,
-    onHash: (hash) => {
-      if (embedded) return;
-      lastHash = hash;
-      if (location.hash !== hash) history.replaceState(null, '', hash);
-    },
+    onHash: (hash) => writeHash(hash),
     onGraph: (g, info) => {
       gallery.update(preActivations(g));
+      presets?.programSource(app.state.source ?? '');
       panel?.graphChanged(info.deadRelus.length);
     },
     onProgram: () => panel?.programChanged(),
     onView: (view, st) => showViewControls(view, st),
+    exportName: () => (presets?.current ? `${presets.current.name}-seed${presets.current.seed}` : null),
   });
   if (embedded) document.documentElement.classList.add('offline');
 
@@ -177,6 +184,8 @@ function boot() {
       $(`#panel-${t}`).hidden = !active;
     }
     els.app.dataset.tab = name;
+    tabNow = name;
+    writeHash(app.hashNow());
     if (name === 'compare' && compare && compare.loadedSeed === null) loadCompare();
   };
   for (const t of tabs) on($(`#tab-${t}`), 'click', () => showTab(t));
@@ -185,7 +194,7 @@ function boot() {
   on($('#zoom-out'), 'click', () => app.zoomBy(0.8));
   on($('#reset-values'), 'click', () => app.resetValues());
   on($('#share'), 'click', async () => {
-    const url = location.href.split('#')[0] + app.hashNow();
+    const url = location.href.split('#')[0] + app.hashNow() + pageHash();
     try {
       await navigator.clipboard.writeText(url);
       app.flash(t('share.copied'));
@@ -263,6 +272,14 @@ function boot() {
   on(langSelect, 'change', () => storeLocale(switchLocale(langSelect.value)));
 
   app.start();
+  // A shared link of a preset: its banner and training settings, and the tab it was on.
+  const page = fromHash ? decodePageState(location.hash) : null;
+  if (page?.preset && trainingApi) {
+    presets.restore(page.preset, page.seed).then((preset) => {
+      if (preset) panel?.setDefaults(preset.training);
+    });
+  }
+  if (page && page.tab !== 'paths') showTab(page.tab);
 }
 
 function readEmbedded() {

@@ -44,3 +44,15 @@ test('markers: one per unit entry of that op, clamped into the plot', () => {
   assert.equal(m[2].x, 9);
   assert.equal(markers('nope', units, [-5, 5]).length, 0);
 });
+
+test('each activation gets its own y-range: ReLU reaches 5, sigmoid stays near [0, 1]', async () => {
+  const { plotYRange } = await import('../js/model/activations.js');
+  const [sLo, sHi] = plotYRange(ACTIVATIONS.sigmoid, [-5, 5]);
+  assert.ok(sLo < 0 && sLo > -0.2 && sHi > 1 && sHi < 1.2, `${sLo} ${sHi}`);
+  const [rLo, rHi] = plotYRange(ACTIVATIONS.relu, [-5, 5]);
+  assert.ok(rHi >= 5 && rHi < 5.6 && rLo < 0, `${rLo} ${rHi}`);
+  const [tLo, tHi] = plotYRange(ACTIVATIONS.tanh, [-5, 5]);
+  assert.ok(tLo < -1 && tLo > -1.3 && tHi > 1 && tHi < 1.3, `${tLo} ${tHi}`);
+  const [lLo] = plotYRange(ACTIVATIONS.leaky_relu, [-5, 5]);
+  assert.ok(lLo < -0.05, `${lLo}`);
+});

@@ -43,6 +43,38 @@ test('the real model modules bundle and run', () => {
   assert.deepEqual(run(), [0, '1,000,000', '2 条路径']);
 });
 
+test('default imports and exports', () => {
+  const s = new Map([
+    ['js/a.js', "import cat from './b.js';\nexport const hi = cat.en.hi;"],
+    ['js/b.js', "export default {\n  en: { hi: 'hello' },\n};\n"],
+  ]);
+  const run = new Function(`${bundle('js/a.js', s)}\nreturn __modules["js/a.js"].hi;`);
+  assert.equal(run(), 'hello');
+  assert.throws(() => transformModule('x.js', "import a, { b } from './y.js';"), /unsupported import form/);
+});
+
+/** Every module under js/, by its path relative to frontend/. */
+function pageSources() {
+  const sources = new Map();
+  const walk = (rel) => {
+    for (const entry of readdirSync(join(root, rel), { withFileTypes: true })) {
+      const path = `${rel}/${entry.name}`;
+      if (entry.isDirectory()) walk(path);
+      else if (entry.name.endsWith('.js')) sources.set(path, readFileSync(join(root, path), 'utf8'));
+    }
+  };
+  walk('js');
+  return sources;
+}
+
+test('the whole page bundles (every import and export form it uses), and its words run', () => {
+  const sources = pageSources();
+  assert.ok(bundle('js/main.js', sources).length > 1000);
+  sources.set('js/entry.js', "import { t, setLocale } from './i18n.js';\nsetLocale('zh');\nexport const out = t('locale.name');\n");
+  const run = new Function(`${bundle('js/entry.js', sources)}\nreturn __modules["js/entry.js"].out;`);
+  assert.equal(run(), '简体中文');
+});
+
 test('cycles and missing modules are reported', () => {
   const s = new Map([['a.js', "import { b } from './b.js';\nexport const a = 1;"], ['b.js', "import { a } from './a.js';\nexport const b = 1;"]]);
   assert.throws(() => bundle('a.js', s), /cycle/);

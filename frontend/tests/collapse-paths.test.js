@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { indexGraph, collapseGroups, applySymbol } from '../js/model/graph-model.js';
+import { indexGraph, collapseGroups } from '../js/model/graph-model.js';
+import { applySymbol } from '../js/model/view-graph.js';
 import { collapsePaths } from '../js/model/paths.js';
 
 // POST /api/paths for `x = 0.5; y = tanh(x)` with expand: tanh's box has two inner paths from x.

@@ -38,3 +38,22 @@ test('hostile labels cannot break out of the quoted ID', () => {
   assert.equal(dot.split('\n').filter((l) => /^\s*"n\d+" -> "n\d+" \[/.test(l)).length, 6);
   assert.equal(dot.split('\n').filter((l) => /^\s*"n0" \[label=/.test(l)).length, 1);
 });
+
+test('DOT keeps the assigned names: the drawing\'s titles, else name = operation', () => {
+  const g = fixture('diamond.graph.json');
+  const named = g.nodes.find((n) => n.name && n.op !== 'leaf');
+  assert.ok(named, 'the diamond assigns e');
+  const plain = toDot(g);
+  assert.ok(plain.includes(`label="${named.name} = ${named.label}`), plain);
+  const titles = new Map([[named.id, 'e = (a + b) × (b + 1)']]);
+  assert.ok(toDot(g, { titles, name: 'pathgrad-e' }).includes('label="e = (a + b) × (b + 1)\\nvalue'));
+  assert.ok(toDot(g, { name: 'pathgrad-e' }).startsWith('digraph "pathgrad-e" {'));
+});
+
+test('fileBaseName: after the preset or the output, safe on every file system', async () => {
+  const { fileBaseName } = await import('../js/model/format.js');
+  assert.equal(fileBaseName('pathgrad', 'xor-seed3'), 'pathgrad-xor-seed3');
+  assert.equal(fileBaseName('pathgrad', 'e'), 'pathgrad-e');
+  assert.equal(fileBaseName('pathgrad', null), 'pathgrad');
+  assert.equal(fileBaseName('pathgrad', '../a b/c'), 'pathgrad-a-b-c');
+});

@@ -70,3 +70,36 @@ test('the language travels in the link; an unknown one is dropped', () => {
   assert.equal(decodeState('#src=x&lang=fr').lang, null);
   assert.ok(!encodeState({ source: 'x = 1', lang: 'fr' }).includes('lang'));
 });
+
+test('the page state (preset, seed, tab) travels after the app state and ignores what is malformed', async () => {
+  const { encodePageState, decodePageState, encodeState, decodeState } = await import('../js/model/state.js');
+  const app = encodeState({ source: 'w = 1\nC = w^2', input: 'w' });
+  const hash = app + encodePageState({ preset: 'xor', seed: 7, tab: 'train' });
+  assert.match(hash, /&preset=xor&seed=7&tab=train$/);
+  assert.deepEqual(decodePageState(hash), { preset: 'xor', seed: 7, tab: 'train' });
+  assert.equal(decodeState(hash).source, 'w = 1\nC = w^2');
+  assert.equal(encodePageState({}), '');
+  assert.equal(encodePageState({ preset: 'neuron', seed: null, tab: 'paths' }), '&preset=neuron');
+  assert.deepEqual(decodePageState('#src=x&preset=../etc&seed=-1&tab=admin'), { preset: null, seed: null, tab: 'paths' });
+  assert.deepEqual(decodePageState('#preset=xor&seed=3.5'), { preset: 'xor', seed: null, tab: 'paths' });
+  assert.deepEqual(decodePageState('#preset=xor&seed=99999999999'), { preset: 'xor', seed: null, tab: 'paths' });
+});
+
+test('readLimit refuses 0, negatives, fractions and more than the server lists', async () => {
+  const { readLimit } = await import('../js/model/state.js');
+  assert.deepEqual(readLimit('20'), { ok: true, value: 20 });
+  assert.deepEqual(readLimit(' 1,000 '), { ok: true, value: 1000 });
+  for (const bad of ['0', '-5', '5000', '2.5', '', 'abc', '1e3']) assert.equal(readLimit(bad).ok, false, bad);
+  assert.match(readLimit('5000').message, /from 1 to 1,000 .*not 5,000/);
+});
+
+test('arrayValueError says what is wrong with a typed array, ragged rows included', async () => {
+  const { arrayValueError } = await import('../js/model/state.js');
+  assert.equal(arrayValueError([[1, 2], [3, 4]]), null);
+  assert.equal(arrayValueError([1, 2, 3]), null);
+  assert.match(arrayValueError([[1, 2], [3]]), /ragged: row 2 has 1 entry, row 1 has 2 entries/);
+  assert.match(arrayValueError([[1, 2], 3]), /ragged: row 2 has a number/);
+  assert.match(arrayValueError([1, 'a']), /entry 2 is not a finite number/);
+  assert.match(arrayValueError([]), /at least one entry/);
+  assert.match(arrayValueError({ a: 1 }), /an array of numbers/);
+});

@@ -92,6 +92,39 @@ test('runVerdict: a plateau near 0.5 on XOR is a local minimum; other verdicts',
   assert.match(runVerdict(run([0.3, 0.2], { steps_run: 1, stopped: 'stopped after 60 s' })).text, /stopped early: stopped after 60 s/);
 });
 
+// Records shaped like measured XOR runs (SGD, 3,000 steps): each step's largest layer |gradient|.
+function measured(losses, grads, lr) {
+  const h = createHistory();
+  h.start({ steps: losses.length - 1, layers: [['w1'], ['w2']], optimizer: { kind: 'sgd', lr } });
+  losses.forEach((l, i) => h.add(step(i, l, { layer_grad: [grads[i], grads[i] / 2] })));
+  h.finish({ steps_run: losses.length - 1, stopped: null });
+  return h;
+}
+const flatAt = (v, n) => Array(n).fill(v);
+
+test('runVerdict tells saturation, divergence, a stall and success apart', () => {
+  // Learning rate 1000: the loss jumps from 1.25 to 2 and the gradient is exactly 0 (σ pinned at 0/1).
+  const lr1000 = measured([1.2547, 2.3, 2, ...flatAt(2, 12)], [0.3, 1e-3, 0, ...flatAt(0, 12)], 1000);
+  const sat = runVerdict(lr1000, { localMinima: true });
+  assert.equal(sat.kind, 'saturated');
+  assert.match(sat.text, /saturated near 2: the gradient has vanished/);
+  assert.match(sat.text, /learning rate 1000\) was too large/);
+  assert.doesNotMatch(sat.text, /local minimum/);
+  // Learning rate 50: 2e-8 at a loss of 2, also saturated.
+  assert.equal(runVerdict(measured([1.25, 1.9, ...flatAt(1.99999994, 12)], [0.3, 1e-4, ...flatAt(2.2e-8, 12)], 50)).kind, 'saturated');
+  // XOR's local minimum (rate 0.5): loss 0.5 with a gradient of 5e-5 left: a stall, not saturation.
+  const local = measured([1.157, 0.8, 0.6, ...flatAt(0.5003, 12)], [0.2, 0.01, 1e-3, ...flatAt(5.2e-5, 12)], 0.5);
+  assert.equal(runVerdict(local, { localMinima: true }).kind, 'stalled');
+  assert.equal(runVerdict(local, { localMinima: true }).text, 'stalled near 0.5: a local minimum — try another seed');
+  // Rising and still moving: diverging.
+  const rising = measured([1.2, 0.6, 0.4, 0.5, 0.9, 1.4, 2.1, 2.9, 3.8, 4.9], [0.2, 0.2, 0.3, 0.4, 0.6, 0.8, 1, 1.2, 1.4, 1.6], 5);
+  const div = runVerdict(rising);
+  assert.equal(div.kind, 'diverging');
+  assert.match(div.text, /rose from 0.4 to 4.9 — the step \(learning rate 5\) is too large/);
+  // Success.
+  assert.equal(runVerdict(measured([1.25, 0.3, 0.01, ...flatAt(0.0003, 12)], [0.2, 0.1, 1e-3, ...flatAt(2.5e-5, 12)], 0.5)).kind, 'learned');
+});
+
 const n = (id, op, value, extra = {}) => ({ id, op, value, name: null, kind: op === 'leaf' ? 'param' : 'op', grad: 0, ...extra });
 const e = (id, source, target, arg = 0) => ({ id, source, target, arg, local: 1 });
 

@@ -40,7 +40,7 @@ def export(page: Page, kind: str, folder: Path) -> Path:
 def test_export_svg_is_valid_and_has_the_nodes(page: Page, live_server: str, tmp_path: Path) -> None:
     diamond_page(page, live_server)
     path = export(page, "svg", tmp_path)
-    assert path.name == "pathgrad.svg"
+    assert path.name == "pathgrad-e.svg"  # named after the output
     root = ET.parse(path).getroot()
     assert root.tag == f"{SVG}svg"
     # What the page draws: the constant 1 is written inside b + 1, so the drawing has 5 nodes, 5 edges.
@@ -79,7 +79,7 @@ def test_export_html_works_offline(
 ) -> None:
     diamond_page(page, live_server)
     path = export(page, "html", tmp_path)
-    assert path.name == "pathgrad.html"
+    assert path.name == "pathgrad-e.html"
 
     offline = new_page()
     blocked: list[str] = []
@@ -107,3 +107,30 @@ def test_export_html_works_offline(
     expect(offline.locator("#gradient")).to_have_text("2")
     screenshot(offline, "-offline")
     assert blocked == [], f"the exported file asked the network for {blocked}"
+
+
+def test_exports_are_named_after_the_preset_and_dot_keeps_the_names(page: Page, live_server: str, tmp_path: Path) -> None:
+    open_app(page, live_server, None)
+    page.select_option("#examples", "preset:neuron")
+    expect(page.locator("#preset-info")).to_have_attribute("data-preset", "neuron")
+    expect(page.locator("#graph-info")).to_contain_text("output y = 0.5")
+    path = export(page, "dot", tmp_path)
+    assert path.name == "pathgrad-neuron-seed0.dot", path.name
+    dot = path.read_text()
+    assert dot.startswith('digraph "pathgrad-neuron-seed0" {')
+    # The output y keeps its assigned name (the drawn graph runs from the leaves to y).
+    assert re.search(r'"n5" \[label="y = σ\(', dot), dot
+
+
+def test_top_refuses_what_the_server_would_not_list(page: Page, live_server: str) -> None:
+    diamond_page(page, live_server)
+    for bad in ["0", "-5", "5000"]:
+        page.fill("#limit", bad)
+        page.press("#limit", "Enter")
+        expect(page.locator("#toast")).to_contain_text("top: ")
+        expect(page.locator("#limit")).to_have_class(re.compile(r"\binvalid\b"))
+        expect(page.locator("#limit")).to_have_value("20")
+    page.fill("#limit", "1")
+    page.press("#limit", "Enter")
+    expect(page.locator("#paths-list li")).to_have_count(1)
+    expect(page.locator("#limit")).not_to_have_class(re.compile(r"\binvalid\b"))

@@ -270,3 +270,46 @@ def test_expand_composites_boxes_sigmoid_and_collapses(page: Page, live_server: 
     open_menu(page, "options-menu")
     page.uncheck("#expand")
     expect(page.locator("#graph g.group")).to_have_count(0)
+
+
+def test_an_array_program_offers_element_gradients_and_says_why_no_paths(page: Page, live_server: str) -> None:
+    """XOR on arrays after colah's example: the title follows, W1's gradient is listed element by element."""
+    open_app(page, live_server, None)
+    expect(page.locator("#paths-title")).to_have_text("Paths from b to e")
+    page.select_option("#examples", "preset:xor-batched")
+    expect(page.locator("#paths-title")).to_have_text("Gradient of C with respect to W1")
+    table = page.locator('#array-grad table[data-testid="array-grad"]')
+    expect(table.locator("tbody tr")).to_have_count(4)
+    expect(table.locator("tbody tr").first.locator("td").first).to_have_text("W1[0, 0]")
+    expect(page.locator("#check")).to_contain_text("an edge between arrays carries a Jacobian")
+    # The table's numbers are the graph's gradient of W1.
+    api = page.request.post(f"{live_server}/api/graph", data={"source": page.input_value("#source"), "view": "values"})
+    w1 = next(n for n in api.json()["nodes"] if n["name"] == "W1")
+    shown = [float(x.replace("−", "-")) for x in table.locator("tbody td.grad").all_text_contents()]
+    expected = [g for row in w1["grad"] for g in row]
+    assert all(abs(a - b) <= 1e-5 * max(1.0, abs(b)) for a, b in zip(shown, expected, strict=True)), (shown, expected)
+    # Another array input: b1 (a vector).
+    page.select_option("#input-select", "b1")
+    expect(page.locator("#paths-title")).to_have_text("Gradient of C with respect to b1")
+    expect(table.locator("tbody tr")).to_have_count(2)
+    # A ragged array in W1's field is refused at the field.
+    field = page.locator('input.leaf-array[data-leaf="W1"]')
+    if not field.is_visible():
+        page.click("#toggle-left")  # the page may have hidden the program panel to give the graph room
+    field.fill("[[1, 2], [3]]")
+    field.press("Enter")
+    field.blur()
+    expect(field).to_have_attribute("aria-invalid", "true")
+    expect(page.locator(".leaf-error").filter(has_text="ragged")).to_have_text(re.compile(r"^W1: ragged: row 2 has 1 entry"))
+    expect(page.locator("#error")).to_be_hidden()
+
+
+def test_x_times_x_lists_its_two_paths_by_argument(page: Page, live_server: str) -> None:
+    open_app(page, live_server)
+    page.fill("#source", "x = 3\ny = x * x")
+    expect(page.locator("#paths-list li")).to_have_count(2)
+    chains = page.locator("#paths-list li .chain").all_text_contents()
+    assert chains == ["x → y (as argument 1)", "x → y (as argument 2)"], chains
+    # The leaf's number field keeps the whole value in reach.
+    page.fill("#source", "x = 2.0409191213851825\ny = x * x")
+    expect(page.locator('input.leaf-number[data-leaf="x"]')).to_have_attribute("title", "2.0409191213851825")

@@ -126,3 +126,58 @@ def test_comparison_of_four_activations(page: Page, live_server: str) -> None:
     page.press("#compare-seed", "Enter")
     expect(svg).to_have_attribute("data-seed", "5")
     assert cell("w1", "sigmoid") < cell("w10", "sigmoid")
+
+
+def test_a_too_large_step_is_called_saturation_and_an_edit_keeps_the_run(page: Page, live_server: str) -> None:
+    """SGD at learning rate 1000 on XOR pins the sigmoids: the verdict says so (not "a local minimum").
+    Then an edit of the program keeps the run's curve and strip visible, marked as the old program's."""
+    open_app(page, live_server, None)
+    open_preset(page, "xor")
+    page.click("#tab-train")
+    page.select_option("#train-optimizer", "sgd")
+    page.fill("#train-lr", "1000")
+    page.fill("#train-steps", "3000")
+    page.click("#train-start")
+    expect(page.locator("#train-panel")).to_have_attribute("data-state", "done", timeout=20_000)
+    note = page.locator("#train-note")
+    expect(note).to_have_attribute("data-kind", "saturated")
+    expect(note).to_contain_text("learning rate 1000) was too large")
+    expect(note).not_to_contain_text("local minimum")
+    points = page.locator("#loss-chart svg").get_attribute("data-points")
+
+    page.locator("#source").press("End")
+    page.locator("#source").press_sequentially("\nD = C + 1")
+    expect(page.locator("#train-panel")).to_have_attribute("data-state", "stale")
+    expect(note).to_have_attribute("data-kind", "stale")
+    expect(note).to_contain_text("previous program")
+    expect(page.locator("#loss-chart svg")).to_have_attribute("data-points", points or "")
+    expect(page.locator("#train-step")).to_have_attribute("data-step", "3000")
+    expect(page.locator("#scrubber")).to_be_disabled()
+    expect(page.locator("#train-start")).to_be_enabled()
+
+
+def test_a_preset_link_restores_preset_seed_and_tab_and_the_banner_goes_with_the_program(page: Page, live_server: str) -> None:
+    open_app(page, live_server, None)
+    open_preset(page, "relu-chain")
+    page.fill("#preset-seed", "5")
+    page.press("#preset-seed", "Enter")
+    expect(page.locator("#preset-info")).to_have_attribute("data-seed", "5")
+    page.click("#tab-train")
+    page.wait_for_function("() => location.hash.includes('tab=train') && location.hash.includes('seed=5')")
+    link = page.evaluate("location.href")
+    assert "preset=relu-chain" in link
+
+    other = page.context.new_page()
+    other.goto(link)
+    expect(other.locator("#preset-info")).to_have_attribute("data-preset", "relu-chain")
+    expect(other.locator("#preset-info")).to_have_attribute("data-seed", "5")
+    expect(other.locator("#preset-info")).to_be_visible()
+    expect(other.locator("#panel-train")).to_be_visible()
+    expect(other.locator("#source")).to_have_value(re.compile(r"seed 5\)"))
+
+    # Replaced by an unrelated program: no banner, and the link no longer names the preset.
+    other.fill("#source", "u = 2\nv = u*u")
+    expect(other.locator("#graph-info")).to_contain_text("output v = 4")
+    expect(other.locator("#preset-info")).to_be_hidden()
+    other.wait_for_function("() => !location.hash.includes('preset=')")
+    other.close()

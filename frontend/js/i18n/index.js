@@ -1,5 +1,6 @@
 // The catalog areas. A new area of the page adds one module here (see ../i18n.js).
 import core from './core.js';
+import numbers from './numbers.js';
 import graph from './graph.js';
 import paths from './paths.js';
 import presets from './presets.js';
@@ -8,4 +9,4 @@ import errors from './errors.js';
 import compare from './compare.js';
 import ops from './ops.js';
 
-export const AREAS = { core, graph, paths, presets, train, errors, compare, ops };
+export const AREAS = { core, numbers, graph, paths, presets, train, errors, compare, ops };

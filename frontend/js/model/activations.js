@@ -32,6 +32,24 @@ export const ACTIVATIONS = {
   },
 };
 
+/**
+ * The y-range of one activation's plot over xRange: its f and f′ with a margin, and always 0 and 1
+ * (the lines drawn). Each function gets its own: ReLU over [−5, 5] reaches 5, sigmoid stays in [0, 1].
+ */
+export function plotYRange(act, xRange, n = 200) {
+  let lo = 0;
+  let hi = 1;
+  for (const fn of [act.f, act.df]) {
+    for (const [, y] of sampleCurve(fn, xRange, n)) {
+      if (!Number.isFinite(y)) continue;
+      lo = Math.min(lo, y);
+      hi = Math.max(hi, y);
+    }
+  }
+  const pad = 0.08 * (hi - lo);
+  return [lo - pad, hi + pad];
+}
+
 /** n + 1 evenly spaced samples [x, fn(x)] over [x0, x1], with the kink at 0 sampled exactly. */
 export function sampleCurve(fn, [x0, x1], n = 120) {
   const xs = [];

@@ -1,14 +1,12 @@
 // A tiny bundler for this frontend's own ES modules, used to inline the scripts into an exported,
 // self-contained HTML file. It understands the forms this code base uses:
-//   import { a, b as c } from './x.js';   import * as ns from './x.js';
-//   import x from './x.js' (a default export);
-//   export function / async function / class / const / let;   export { a, b };   export default <expression>;
+//   import { a, b as c } from './x.js';   import * as ns from './x.js';   import d from './x.js';
+//   export function / async function / class / const / let;   export { a, b };   export default <expr>;
 // Each module becomes a function scope returning its exports. Pure: no DOM.
 
 const IMPORT_RE = /^\s*import\s+([\s\S]*?)\s+from\s+['"]([^'"]+)['"]\s*;?/gm;
 const EXPORT_DECL_RE = /^(\s*)export\s+(async\s+function\*?|function\*?|class|const|let|var)\s+([A-Za-z_$][\w$]*)/gm;
 const EXPORT_LIST_RE = /^\s*export\s*\{([^}]*)\}\s*;?/gm;
-const EXPORT_DEFAULT_RE = /^export\s+default\s+/m;
 
 /** Join a relative import specifier onto the importing module's path ("js/a/b.js" + "../c.js"). */
 export function resolvePath(from, spec) {
@@ -37,6 +35,7 @@ export function transformModule(path, source) {
     const c = clause.trim();
     if (c.startsWith('* as ')) return `const ${c.slice(5).trim()} = __modules[${target}];`;
     if (/^[A-Za-z_$][\w$]*$/.test(c)) return `const ${c} = __modules[${target}].default;`;
+    if (!c.startsWith('{')) throw new Error(`unsupported import form in ${path}: import ${c}`);
     const inner = c.replace(/^\{/, '').replace(/\}$/, '');
     const names = inner
       .split(',')
@@ -59,10 +58,10 @@ export function transformModule(path, source) {
     }
     return '';
   });
-  if (EXPORT_DEFAULT_RE.test(body)) {
-    body = body.replace(EXPORT_DEFAULT_RE, 'const __default = ');
+  body = body.replace(/^(\s*)export\s+default\s+/m, (_, indent) => {
     exports.push('default: __default');
-  }
+    return `${indent}const __default = `;
+  });
   if (/^\s*export\s/m.test(body)) throw new Error(`unsupported export form in ${path}`);
   return `${body}\nreturn { ${exports.join(', ')} };`;
 }

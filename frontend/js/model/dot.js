@@ -12,7 +12,7 @@ export function dotQuote(s) {
  * left-to-right, one box per node with label, value and gradient, edges labelled with their local
  * derivative, expanded composites as clusters.
  */
-export function toDot(graph, { name = 'pathgrad', highlight = null } = {}) {
+export function toDot(graph, { name = 'pathgrad', highlight = null, titles = null } = {}) {
   const nodes = graph.nodes ?? [];
   const edges = graph.edges ?? [];
   const groups = graph.groups ?? [];
@@ -24,7 +24,9 @@ export function toDot(graph, { name = 'pathgrad', highlight = null } = {}) {
   lines.push('  node [shape=box, style="rounded,filled", fillcolor="#ffffff", fontname="Helvetica"];');
   lines.push('  edge [fontname="Helvetica", fontsize=10];');
   const nodeLine = (n, indent) => {
-    const title = n.label ?? n.name ?? n.op;
+    // The drawing's title ("e = (a + b) × (b + 1)"), else the assigned name beside the operation.
+    const named = n.name && n.op !== 'leaf' && n.kind !== 'const' ? `${n.name} = ${n.label ?? n.op}` : null;
+    const title = titles?.get(n.id) ?? named ?? n.label ?? n.name ?? n.op;
     const parts = [title, `value ${formatValue(n.value)}`];
     if (n.kind !== 'const' && n.grad !== null && n.grad !== undefined) parts.push(`grad ${formatValue(n.grad)}`);
     const attrs = [`label=${dotQuote(parts.join('\n'))}`];

@@ -163,3 +163,12 @@ export function textWidth(text, fontSize = 13) {
   }
   return w * fontSize;
 }
+
+/** A file name's base from its parts: "pathgrad-xor-seed3", "pathgrad-e"; safe on every file system. */
+export function fileBaseName(...parts) {
+  const clean = parts
+    .filter((x) => x !== null && x !== undefined && String(x).trim() !== '')
+    .map((x) => String(x).trim().replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^-+|-+$/g, ''))
+    .filter(Boolean);
+  return clean.join('-').slice(0, 80) || 'pathgrad';
+}

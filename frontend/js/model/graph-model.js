@@ -1,6 +1,6 @@
 // The graph JSON of docs/contracts.md, indexed for the view. Pure: no DOM.
 import { formatValue, formatNumber, magnitude, textWidth, shapeOf } from './format.js';
-import { statementTitle } from './view-graph.js';
+import { statementTitle, applySymbol } from './view-graph.js';
 import { t } from '../i18n.js';
 
 /**
@@ -306,20 +306,6 @@ export function nodeSize(node, text = nodeText(node)) {
     height: NODE_HEIGHT.full + (text.note ? NOTE_LINE : 0),
     compact: false,
   };
-}
-
-/**
- * An operation applied to its arguments' texts. A symbol written with an x in it ("1/x", "x²", "|x|",
- * as the legend shows it) is a template: its x is replaced by the argument, so that the inverse of
- * 1 + exp(−x) reads 1/(1 + exp(−x)), never 1/x(…) with an x that is not the program's.
- */
-export function applySymbol(sym, args) {
-  if (args.length === 1 && /(^|[^A-Za-z])x([^A-Za-z]|$)/.test(sym)) {
-    const a = args[0];
-    const plain = /^[\w.]+$/.test(a) || sym.startsWith('|');
-    return sym.replace(/(^|[^A-Za-z])x(?=[^A-Za-z]|$)/, (m, pre) => `${pre}${plain ? a : `(${a})`}`);
-  }
-  return `${sym}(${args.join(', ')})`;
 }
 
 // Which operations are written between their arguments (their symbols come from GET /api/ops).

@@ -4,6 +4,9 @@
 //   #src=<program>&val=<JSON object of leaf overrides>&in=<leaf name>&out=<name>&expand=1&collapsed=g0,g1&limit=20
 //   &view=values|operations&consts=1&focus=1&lang=zh
 
+// `tr`, not `t`: t is the typed text in readLimit.
+import { t as tr } from '../i18n.js';
+
 export const DEFAULT_STATE = Object.freeze({
   source: '',
   values: {},
@@ -21,7 +24,16 @@ export const DEFAULT_STATE = Object.freeze({
 export const VIEWS = ['auto', 'operations', 'values'];
 export const LANGS = ['en', 'zh'];
 
-const MAX_LIMIT = 1000;
+export const MAX_LIMIT = 1000;
+
+/** The "top" field: a whole number of paths from 1 to MAX_LIMIT, as {ok, value} or {ok: false, message}. */
+export function readLimit(text) {
+  const t = String(text ?? '').trim().replace(/[,_\s]/g, '');
+  if (!/^\d+$/.test(t)) return { ok: false, message: tr('state.limitWhole', { max: MAX_LIMIT.toLocaleString('en') }) };
+  const v = Number(t);
+  if (v < 1 || v > MAX_LIMIT) return { ok: false, message: tr('state.limitRange', { max: MAX_LIMIT.toLocaleString('en'), v: v.toLocaleString('en') }) };
+  return { ok: true, value: v };
+}
 
 /** State -> hash string (with the leading '#'). Default fields are left out. */
 export function encodeState(state) {
@@ -116,4 +128,67 @@ export function pathsRequest(state) {
   if (state.expand) body.options = { expand: true };
   if (state.view === 'values') body.view = 'values';
   return body;
+}
+
+export const TABS = ['paths', 'train', 'compare'];
+const PRESET_NAME = /^[a-z0-9-]{1,64}$/;
+
+/**
+ * What the page adds to the app's hash: the preset the program came from with its seed, and the open
+ * tab ("&preset=xor&seed=3&tab=train"). "" when there is nothing to add.
+ */
+export function encodePageState({ preset = null, seed = null, tab = 'paths' } = {}) {
+  const p = new URLSearchParams();
+  if (preset && PRESET_NAME.test(preset)) {
+    p.set('preset', preset);
+    if (Number.isInteger(seed) && seed >= 0) p.set('seed', String(seed));
+  }
+  if (tab && tab !== 'paths' && TABS.includes(tab)) p.set('tab', tab);
+  const s = p.toString();
+  return s ? `&${s}` : '';
+}
+
+/** The page's part of a hash: {preset, seed, tab}; anything malformed is left out. */
+export function decodePageState(hash) {
+  const p = new URLSearchParams(String(hash ?? '').replace(/^#/, ''));
+  const preset = p.get('preset');
+  const seedText = p.get('seed');
+  const seed = seedText !== null && /^\d{1,10}$/.test(seedText) && Number(seedText) <= 2 ** 32 - 1 ? Number(seedText) : null;
+  const tab = p.get('tab');
+  return {
+    preset: preset && PRESET_NAME.test(preset) ? preset : null,
+    seed: preset && PRESET_NAME.test(preset) ? seed : null,
+    tab: TABS.includes(tab) ? tab : 'paths',
+  };
+}
+
+/**
+ * Why a value typed into an array leaf's field cannot be used (null when it can): numbers only,
+ * nested to a rectangular shape ([[1, 2], [3]] is ragged: the server could only point at the program).
+ */
+export function arrayValueError(v) {
+  if (typeof v === 'number') return Number.isFinite(v) ? null : tr('state.finite');
+  if (!Array.isArray(v)) return tr('state.notArray');
+  if (v.length === 0) return tr('state.emptyArray');
+  const shapeOfEntry = (x) => (Array.isArray(x) ? JSON.stringify(shape(x)) : 'number');
+  const first = shapeOfEntry(v[0]);
+  for (let i = 0; i < v.length; i++) {
+    const inner = Array.isArray(v[i]) ? arrayValueError(v[i]) : typeof v[i] === 'number' && Number.isFinite(v[i]) ? null : tr('state.entry', { i: i + 1 });
+    if (inner) return inner;
+    if (shapeOfEntry(v[i]) !== first) {
+      const len = (x) => (Array.isArray(x) ? tr(x.length === 1 ? 'state.entries.one' : 'state.entries', { n: x.length }) : tr('state.aNumber'));
+      return tr('state.ragged', { i: i + 1, a: len(v[i]), b: len(v[0]) });
+    }
+  }
+  return null;
+}
+
+function shape(v) {
+  const out = [];
+  let cur = v;
+  while (Array.isArray(cur)) {
+    out.push(cur.length);
+    cur = cur[0];
+  }
+  return out;
 }

@@ -160,14 +160,25 @@ export function stepText(record) {
 const PLATEAU_FRACTION = 0.25; // the last quarter of the run…
 const PLATEAU_CHANGE = 0.02; // …changed the loss by less than 2 %
 const LEARNED = 0.01;
+// Saturated: on the plateau the largest per-layer |gradient| is below this fraction of the loss
+// (XOR by SGD at learning rate 50 or 1000: 2e-8 and exactly 0 at a loss of 2, its units pinned at 0
+// or 1; at its local minimum, loss 0.5 at rate 0.5 after 20,000 steps: 5e-5, 100 times this bound).
+const SATURATED_GRAD = 1e-6;
+// Diverging: the last loss is this many times its lowest and above where the run started.
+const DIVERGING_RISE = 1.5;
 
 /**
- * What the end of a run says, for the note under the chart: {kind, text}.
- * kind: 'diverged' (loss not finite), 'frozen' (no gradient at all: every layer exactly 0),
- * 'learned' (loss < 0.01), 'stalled' (a plateau above that, in the last quarter), 'running' or null.
- * With `localMinima` (the XOR presets) a plateau is called what it is there: a local minimum.
+ * The verdict on a run, as {kind, text}: its kinds are told apart by tested criteria, in this order:
+ * - diverged: the loss is no longer finite;
+ * - frozen: no gradient at all reached a parameter, at any step (dead ReLUs);
+ * - learned: the loss is below LEARNED;
+ * - saturated: the loss stopped falling and the gradient vanished (≤ SATURATED_GRAD × loss): the
+ *   units sit where their derivative is ≈ 0 — after a rise of the loss, a too-large step put them there;
+ * - diverging: the loss rose well above its lowest and its start (the step is too large);
+ * - stalled: the loss stopped falling with a gradient still there (XOR: a local minimum);
+ * - ended: none of these (still falling when the steps ran out).
  */
-export function runVerdict(history, { localMinima = false } = {}) {
+export function runVerdict(history, { localMinima = false, lr = null } = {}) {
   const recs = history.records;
   const done = history.done;
   if (!recs.length) return { kind: null, text: '' };
@@ -188,10 +199,24 @@ export function runVerdict(history, { localMinima = false } = {}) {
     };
   }
   if (last.loss < LEARNED) return { kind: 'learned', text: t('train.v.learned', { loss: formatNumber(last.loss, 3), bound: LEARNED }) + stopped };
+  const first = recs[0].loss;
+  const lowest = Math.min(...recs.map((r) => (Number.isFinite(r.loss) ? r.loss : Infinity)));
+  const rose = last.loss > first;
   const from = recs[Math.min(recs.length - 1, Math.floor(recs.length * (1 - PLATEAU_FRACTION)))];
   const change = Math.abs(from.loss - last.loss) / Math.max(Math.abs(last.loss), 1e-300);
-  if (recs.length >= 8 && change < PLATEAU_CHANGE) {
-    const near = formatNumber(Number(last.loss.toPrecision(2)), 2);
+  const flat = recs.length >= 8 && change < PLATEAU_CHANGE;
+  const near = formatNumber(Number(last.loss.toPrecision(2)), 2);
+  const grad = Math.max(0, ...(last.layer_grad ?? []).map((g) => (Number.isFinite(g) ? Math.abs(g) : 0)));
+  lr ??= history.info?.optimizer?.lr ?? null;
+  const step = lr === null ? t('train.v.theStep') : t('train.v.theStepLr', { lr: formatNumber(lr, 4) });
+  if (flat && grad <= SATURATED_GRAD * Math.max(last.loss, LEARNED)) {
+    const why = rose ? t('train.v.saturatedRose', { first: formatNumber(first, 3), step }) : t('train.v.saturatedFlat');
+    return { kind: 'saturated', text: t('train.v.saturated', { near, grad: formatNumber(grad, 2), why }) + stopped };
+  }
+  if (rose && last.loss > DIVERGING_RISE * lowest) {
+    return { kind: 'diverging', text: t('train.v.diverging', { lowest: formatNumber(lowest, 3), last: formatNumber(last.loss, 3), step }) + stopped };
+  }
+  if (flat) {
     const why = t(localMinima ? 'train.v.localMin' : 'train.v.plateau');
     return { kind: 'stalled', text: t('train.v.stalled', { near, why }) + stopped };
   }

@@ -1,7 +1,6 @@
 // What the page draws of a graph JSON: literal constants folded into their consumers, an optional
 // focus on the paths of one input, and each node's title as a short expression. Pure: no DOM.
 import { formatNumber } from './format.js';
-import { applySymbol } from './graph-model.js';
 
 const INFIX = new Set(['add', 'sub', 'mul', 'div', 'matmul']);
 const SUPERSCRIPT = { 0: '⁰', 1: '¹', 2: '²', 3: '³', 4: '⁴', 5: '⁵', 6: '⁶', 7: '⁷', 8: '⁸', 9: '⁹', '-': '⁻', '.': '·' };
@@ -193,4 +192,18 @@ export function markParallelEdges(view) {
   }
   if (!twin.size) return view;
   return { ...view, edges: view.edges.map((e) => (twin.has(e.id) ? { ...e, twin: twin.get(e.id) } : e)) };
+}
+
+/**
+ * An operation applied to its arguments' texts. A symbol written with an x in it ("1/x", "x²", "|x|",
+ * as the legend shows it) is a template: its x is replaced by the argument, so that the inverse of
+ * 1 + exp(−x) reads 1/(1 + exp(−x)), never 1/x(…) with an x that is not the program's.
+ */
+export function applySymbol(sym, args) {
+  if (args.length === 1 && /(^|[^A-Za-z])x([^A-Za-z]|$)/.test(sym)) {
+    const a = args[0];
+    const plain = /^[\w.]+$/.test(a) || sym.startsWith('|');
+    return sym.replace(/(^|[^A-Za-z])x(?=[^A-Za-z]|$)/, (m, pre) => `${pre}${plain ? a : `(${a})`}`);
+  }
+  return `${sym}(${args.join(', ')})`;
 }

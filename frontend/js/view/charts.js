@@ -199,6 +199,12 @@ export function createHeatStrip(root, { width = 340, maxCols = 160 } = {}) {
   return { svg, update, setCursor, clear, relocalize };
 }
 
+/** The y ticks of a function plot: 1, and the top integer when the range reaches 2 or more. */
+function yTicks([, y1]) {
+  const top = Math.floor(y1);
+  return top >= 2 ? [1, top] : [1];
+}
+
 /**
  * A small plot of an activation f (solid) and its derivative f′ (dashed) over [x0, x1], with markers
  * at given inputs: [{shownX, f, df, clipped, label, x}].
@@ -214,8 +220,11 @@ export function functionPlot({ f, df, xRange, yRange, curveF, curveDf, marks, wi
     s('line', { class: 'axis', x1: xs(0), x2: xs(0), y1: ys(yRange[0]), y2: ys(yRange[1]) }),
     s('text', { class: 'tick', x: xs(xRange[0]), y: height - 3, text: String(xRange[0]) }),
     s('text', { class: 'tick', x: xs(xRange[1]), y: height - 3, 'text-anchor': 'end', text: String(xRange[1]) }),
-    s('text', { class: 'tick', x: xs(0) + 3, y: ys(1) + 3.5, text: '1' }),
-    s('line', { class: 'gridline', x1: xs(xRange[0]), x2: xs(xRange[1]), y1: ys(1), y2: ys(1) }),
+    ...yTicks(yRange).flatMap((t) => [
+      // At the left edge, above its line: the curves are near 0 there (at x = −5), never at a tick.
+      s('text', { class: 'tick y-tick', x: m.l + 1, y: ys(t) - 2, text: String(t) }),
+      s('line', { class: 'gridline', x1: xs(xRange[0]), x2: xs(xRange[1]), y1: ys(t), y2: ys(t) }),
+    ]),
     s('path', { class: 'f', d: linePath(curveF.map(([x, y]) => [xs(x), ys(clampY(y))])) }),
     s('path', { class: 'df', d: linePath(curveDf.map(([x, y]) => [xs(x), ys(clampY(y))])) }),
   );

@@ -2,16 +2,15 @@
 // current graph marked at its pre-activation (the value flowing into it).
 import { h, setText } from './dom.js';
 import { functionPlot } from './charts.js';
-import { ACTIVATIONS, sampleCurve, markers, LEAKY_SLOPE } from '../model/activations.js';
+import { ACTIVATIONS, sampleCurve, markers, plotYRange, LEAKY_SLOPE } from '../model/activations.js';
 import { t, tOr } from '../i18n.js';
 
 const X_RANGE = [-5, 5];
-const Y_RANGE = [-1.1, 1.6];
 
 /** @param {HTMLElement} root #gallery */
 export function createGallery(root) {
   const curves = Object.fromEntries(
-    Object.entries(ACTIVATIONS).map(([op, a]) => [op, { f: sampleCurve(a.f, X_RANGE), df: sampleCurve(a.df, X_RANGE) }]),
+    Object.entries(ACTIVATIONS).map(([op, a]) => [op, { f: sampleCurve(a.f, X_RANGE), df: sampleCurve(a.df, X_RANGE), yRange: plotYRange(a, X_RANGE) }]),
   );
   const cells = new Map();
   const summary = h('p', { class: 'muted small gallery-summary' });
@@ -42,7 +41,7 @@ export function createGallery(root) {
       const c = cells.get(op);
       const marks = markers(op, units, X_RANGE);
       total += marks.length;
-      c.plot.replaceChildren(functionPlot({ f: a.f, df: a.df, xRange: X_RANGE, yRange: Y_RANGE, curveF: curves[op].f, curveDf: curves[op].df, marks, title: a.title }));
+      c.plot.replaceChildren(functionPlot({ f: a.f, df: a.df, xRange: X_RANGE, yRange: curves[op].yRange, curveF: curves[op].f, curveDf: curves[op].df, marks, title: a.title }));
       setText(c.count, marks.length ? t(marks.length === 1 ? 'gallery.units.one' : 'gallery.units', { n: marks.length }) : t('gallery.none'));
       c.cell.classList.toggle('empty', marks.length === 0);
       c.cell.dataset.units = String(marks.length);

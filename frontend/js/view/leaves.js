@@ -2,6 +2,7 @@
 // Rows are rebuilt only when the set of leaves changes, so a slider being dragged is never replaced.
 import { h, setText } from './dom.js';
 import { formatNumber } from '../model/format.js';
+import { arrayValueError } from '../model/state.js';
 import { t, getLocale } from '../i18n.js';
 
 function sliderRange(v) {
@@ -26,22 +27,32 @@ export function createLeafControls(root, handlers) {
       const name = n.name ?? n.id;
       const isArray = Array.isArray(n.value);
       const row = h('div', { class: 'leaf-row', dataset: { leafRow: name } });
-      const label = h('button', { type: 'button', class: 'leaf-name', title: t('leaf.select', { name }), text: name });
+      // The naming rule, visible: w…, b…, weight…, bias…, theta… are parameters (what Train changes).
+      const kindText = n.kind === 'param' ? t('leaves.param') : t('leaves.input');
+      const label = h('button', { type: 'button', class: `leaf-name kind-${n.kind ?? 'input'}`, title: `${t('leaves.select', { name })} · ${kindText}`, text: name });
       label.addEventListener('click', () => handlers.onSelect?.(name));
       row.append(label);
       if (isArray) {
         const text = h('input', { type: 'text', class: 'leaf-array', 'data-leaf': name, spellcheck: 'false', 'aria-label': t('leaf.value', { name }) });
         text.value = JSON.stringify(n.value);
         text.addEventListener('change', () => {
+          // What is wrong is said at the field, not at the program's line the server would point to.
+          let why;
+          let v;
           try {
-            const v = JSON.parse(text.value);
-            text.classList.remove('invalid');
-            handlers.onChange(name, v);
+            v = JSON.parse(text.value);
+            why = arrayValueError(v);
           } catch {
-            text.classList.add('invalid');
+            why = 'not an array: write it like [1, 2] or [[1, 2], [3, 4]]';
           }
+          text.classList.toggle('invalid', !!why);
+          text.setAttribute('aria-invalid', String(!!why));
+          text.title = why ? `${name}: ${why}` : '';
+          setText(fieldError, why ? `${name}: ${why}` : '');
+          if (!why) handlers.onChange(name, v);
         });
-        row.append(text);
+        const fieldError = h('span', { class: 'leaf-error', role: 'alert' });
+        row.append(text, fieldError);
         rows.set(name, { text, isArray });
       } else {
         const v = typeof n.value === 'number' ? n.value : 0;
@@ -49,6 +60,7 @@ export function createLeafControls(root, handlers) {
         const num = h('input', { type: 'number', class: 'leaf-number', 'data-leaf': name, step: 'any', 'aria-label': t('leaf.value', { name }) });
         const range = h('input', { type: 'range', class: 'leaf-range', 'data-leaf': name, min: r.lo, max: r.hi, step: r.step, 'aria-label': t('leaf.slider', { name }) });
         num.value = String(v);
+        num.title = String(v); // the whole number, when the field is too narrow to show it
         range.value = String(v);
         const grad = h('span', { class: 'leaf-grad', title: t('leaf.grad') });
         num.addEventListener('input', () => {
@@ -69,7 +81,8 @@ export function createLeafControls(root, handlers) {
       }
       return row;
     });
-    root.replaceChildren(...(items.length ? items : [h('p', { class: 'muted', text: t('leaf.none') })]));
+    const rule = leaves.some((n) => n.kind === 'param') ? [h('p', { class: 'muted small leaf-rule', text: t('leaves.rule') })] : [];
+    root.replaceChildren(...(items.length ? [...items, ...rule] : [h('p', { class: 'muted', text: t('leaf.none') })]));
   }
 
   return {
@@ -90,6 +103,7 @@ export function createLeafControls(root, handlers) {
         } else {
           const v = typeof n.value === 'number' ? n.value : null;
           if (v !== null && document.activeElement !== r.num && Number(r.num.value) !== v) r.num.value = String(v);
+          if (v !== null) r.num.title = String(v);
           if (v !== null && document.activeElement !== r.range && Number(r.range.value) !== v) {
             if (v < Number(r.range.min) || v > Number(r.range.max)) {
               const rr = sliderRange(v);

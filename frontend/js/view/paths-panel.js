@@ -1,12 +1,13 @@
 // The paths panel: count, the listed paths with their factors and products, running sums, the
 // gradient and its checks, and what each method costs.
 import { h, setText } from './dom.js';
-import { formatNumber, pathCountText, groupThousands } from '../model/format.js';
+import { formatNumber, pathCountText, groupThousands, flatten, shapeOf } from '../model/format.js';
 import { runningSums, checkPaths } from '../model/paths.js';
 import { t } from '../i18n.js';
 
 const fmt = (x, kind = null) => formatNumber(x, 6, 'NaN', kind);
 const MAX_SHOWN = 8;
+const MAX_ARRAY_ROWS = 64; // elements of an array input listed with their gradient
 const FORWARD_RTOL = 1e-9; // forward and reverse mode add the same products in another order
 
 const finite = (x) => typeof x === 'number' && Number.isFinite(x);
@@ -120,6 +121,11 @@ export function createPathsPanel(els, handlers = {}) {
 
   function clear(message = '') {
     items = [];
+    if (els.arrayGrad) {
+      els.arrayGrad.closest('section')?.classList.remove('array-input');
+      els.arrayGrad.hidden = true;
+      els.arrayGrad.replaceChildren();
+    }
     setText(els.count, message);
     els.list.replaceChildren();
     for (const k of ['listedSum', 'gradient', 'fd', 'check', 'product', 'forward']) if (els[k]) setText(els[k], '');
@@ -132,7 +138,7 @@ export function createPathsPanel(els, handlers = {}) {
    * @param {Map<string, object>} byId node lookup (full graph)
    * @param {Map<string, string>} [labels] readable expression per node id
    */
-  function show(pj, byId, labels = null) {
+  function show(pj, byId, labels = null, twins = null) {
     const paths = pj.paths ?? [];
     setText(els.count, pathCountText(pj.count, paths.length));
     els.count.dataset.count = String(pj.count);
@@ -142,9 +148,16 @@ export function createPathsPanel(els, handlers = {}) {
     items = paths.map((p, i) => {
       const chain = h('span', { class: 'chain' });
       const name = (id) => labels?.get(id) ?? nodeShort(byId.get(id));
-      elide(p.nodes, MAX_SHOWN).forEach((id, k) => {
+      // Parallel edges (x*x): the step says which argument it enters, so two paths never read alike.
+      const steps = p.nodes.map((id, k) => ({ id, twin: k ? twins?.get(p.edges?.[k - 1]) ?? null : null }));
+      elide(steps, MAX_SHOWN).forEach((st, k) => {
         if (k) chain.append(h('span', { class: 'arrow', text: ' → ' }));
-        chain.append(id === null ? h('span', { class: 'elided', text: t('paths.more', { n: p.nodes.length - MAX_SHOWN + 1 }) }) : h('span', { class: 'pnode', text: name(id) }));
+        if (st === null) {
+          chain.append(h('span', { class: 'elided', text: t('paths.more', { n: p.nodes.length - MAX_SHOWN + 1 }) }));
+          return;
+        }
+        chain.append(h('span', { class: 'pnode', text: name(st.id) }));
+        if (st.twin) chain.append(h('span', { class: 'arg-of muted', text: ` (${t('paths.asArgument', { n: st.twin })})` }));
       });
       // Factors with their kinds (∞, −∞, NaN); elide() marks the elided middle with null.
       const kinds = p.factor_kinds ?? [];
@@ -183,9 +196,45 @@ export function createPathsPanel(els, handlers = {}) {
     setText(els.product, '');
   }
 
+  /**
+   * An array input: no paths (an edge between arrays carries a Jacobian), but its gradient element by
+   * element, from reverse mode, and why.
+   */
+  function showArray(input, outputName) {
+    clear(t('paths.arrayCount', { input: input.name ?? input.id, n: flatCount(input.value) }));
+    const name = input.name ?? input.id;
+    const values = flatten(input.value);
+    const grads = Array.isArray(input.grad) ? flatten(input.grad) : [];
+    const kinds = Array.isArray(input.grad_kind) ? flatten(input.grad_kind) : [];
+    const shape = shapeOf(input.value);
+    const shown = Math.min(values.length, MAX_ARRAY_ROWS);
+    const rows = [];
+    for (let i = 0; i < shown; i++) {
+      rows.push(h('tr', {},
+        h('td', { class: 'mono', text: `${name}[${unravel(i, shape).join(', ')}]` }),
+        h('td', { class: 'mono', text: formatNumber(values[i], 6) }),
+        h('td', { class: 'mono grad', text: formatNumber(grads[i] ?? null, 6, 'NaN', kinds[i] ?? null) })));
+    }
+    els.arrayGrad.replaceChildren(
+      h('table', { class: 'array-grad-table', dataset: { testid: 'array-grad' } },
+        h('thead', {}, h('tr', {},
+          h('th', { scope: 'col', text: t('paths.arrayElement') }),
+          h('th', { scope: 'col', text: t('paths.arrayValue') }),
+          h('th', { scope: 'col', text: t('paths.arrayGrad', { output: outputName, input: name }) }))),
+        h('tbody', {}, ...rows)),
+      ...(shown < values.length ? [h('p', { class: 'muted small', text: t('paths.arrayMore', { shown, n: values.length }) })] : []),
+    );
+    els.arrayGrad.hidden = false;
+    // The running product and the sums are about paths: hidden while an array is the input.
+    els.arrayGrad.closest('section')?.classList.add('array-input');
+    setText(els.check, t('paths.arrayWhy'));
+    els.check.className = 'check info';
+  }
+
   return {
     clear,
     show,
+    showArray,
     /** Animation readout: which path, the running product as an expression, Σ so far. */
     setAnim(state, paths, time = 1) {
       if (time <= 0) {
@@ -232,4 +281,18 @@ export function showCosts(el, { inputName, c, all, nInputs }) {
     h('div', { class: 'cost-row' }, h('span', { text: t('cost.reverse') }), h('strong', { id: 'mult-reverse', text: groupThousands(all.reverse) })),
     h('div', { class: 'cost-row' }, h('span', { text: t('cost.forward', { name: inputName }) }), h('strong', { id: 'mult-forward', text: groupThousands(c.forward) })),
   );
+}
+
+function flatCount(v) {
+  return Array.isArray(v) ? flatten(v).length : 1;
+}
+
+/** Flat index -> the element's index in an array of that shape (row-major). */
+export function unravel(i, shape) {
+  const out = [];
+  for (let k = shape.length - 1; k >= 0; k--) {
+    out.unshift(i % shape[k]);
+    i = Math.floor(i / shape[k]);
+  }
+  return out;
 }

@@ -6,6 +6,7 @@ import { t, tOr } from '../i18n.js';
 /** A preset's title and what to look at, in the page's language (the API's English when not in the catalog). */
 export const presetTitle = (p) => tOr(`preset.${p.name}.title`, p.title);
 export const presetDescription = (p) => tOr(`preset.${p.name}.description`, p.description);
+import { definesName } from '../model/training.js';
 
 const PRESET = 'preset:';
 const EXAMPLE = 'example:';
@@ -18,6 +19,8 @@ const EXAMPLE = 'example:';
 export function createPresetMenu(els, { api, examples, onPreset, onExample, onError }) {
   let presets = [];
   let current = null;
+  let lastSource = null; // the program of the last graph drawn
+  let matches = true; // whether the editor's program is still the current preset's (perhaps edited)
   let seq = 0;
 
   function fill() {
@@ -37,9 +40,9 @@ export function createPresetMenu(els, { api, examples, onPreset, onExample, onEr
   }
 
   function showInfo() {
-    els.info.hidden = !current;
-    els.seed.disabled = !current;
-    if (!current) {
+    els.info.hidden = !current || !matches;
+    els.seed.disabled = !current || !matches;
+    if (!current || !matches) {
       els.seed.value = '';
       els.select.value = '';
       return;
@@ -62,6 +65,7 @@ export function createPresetMenu(els, { api, examples, onPreset, onExample, onEr
       return;
     }
     current = res.body;
+    matches = true;
     showInfo();
     onPreset(current);
   }
@@ -108,6 +112,32 @@ export function createPresetMenu(els, { api, examples, onPreset, onExample, onEr
   return {
     /** The preset whose program the editor holds (perhaps edited since), or null. */
     get current() {
+      return matches ? current : null;
+    },
+    /**
+     * The editor's program was drawn: it is still the preset's while it defines the preset's loss and
+     * every one of its parameters. Otherwise the banner goes (and comes back if an undo restores them)
+     * and training treats the program as the user's own.
+     */
+    programSource(source) {
+      lastSource = source;
+      if (!current) return;
+      const next = isPresetsProgram(current, source);
+      if (next === matches) return;
+      matches = next;
+      showInfo();
+    },
+    /**
+     * A shared link named a preset: take its title, text and settings without replacing the link's
+     * program (which may be an edited version of it). Resolves to the preset, or null.
+     */
+    async restore(name, seed = null) {
+      const my = ++seq;
+      const res = await api?.preset(name, seed);
+      if (my !== seq || !res?.ok) return null;
+      current = res.body;
+      matches = lastSource === null ? true : isPresetsProgram(current, lastSource);
+      showInfo();
       return current;
     },
     open,
@@ -119,4 +149,10 @@ export function createPresetMenu(els, { api, examples, onPreset, onExample, onEr
     /** Another program was loaded (an example, a shared link): no preset any more. */
     clear,
   };
+}
+
+/** Whether a program is (an edit of) the preset's: it defines the preset's loss and parameters. */
+function isPresetsProgram(preset, source) {
+  const needed = [preset.loss, ...(preset.layers ?? []).flat()].filter(Boolean);
+  return needed.every((n) => definesName(source, n));
 }

@@ -27,7 +27,7 @@ export function createTrainingPanel(els, { api, app, currentPreset }) {
   const strip = createHeatStrip(els.strip);
   let programText = null; // what the program line says about the run (drawn again in another language)
   const run = { ctl: null, seq: 0, running: false, localMinima: false, preset: null };
-  const view = { index: -1, following: true, graphDead: null };
+  const view = { index: -1, following: true, graphDead: null, stale: false }; // stale: the shown run is an earlier program's
   const sync = { want: null, inFlight: false, last: -Infinity, timer: null, pushedJson: null };
   const draw = { timer: null, last: -Infinity };
   let base = null; // the values the last run started from
@@ -102,7 +102,7 @@ export function createTrainingPanel(els, { api, app, currentPreset }) {
     strip.update({ rows: history.layerRows(), steps: history.records.map((r) => r.step), labels: history.layerLabels(), maxStep: Math.max(1, info.steps) });
     strip.setCursor(view.index >= 0 ? history.at(view.index).step : null);
     els.scrubber.max = String(history.length - 1);
-    els.scrubber.disabled = history.length < 2;
+    els.scrubber.disabled = history.length < 2 || view.stale;
     els.scrubber.value = String(Math.max(0, view.index));
   }
 
@@ -173,6 +173,7 @@ export function createTrainingPanel(els, { api, app, currentPreset }) {
     history.clear();
     view.index = -1;
     view.following = true;
+    view.stale = false;
     els.note.hidden = true;
     setState('running');
     redraw();
@@ -249,6 +250,7 @@ export function createTrainingPanel(els, { api, app, currentPreset }) {
   els.start.addEventListener('click', () => start());
   els.stop.addEventListener('click', () => stop(true));
   els.scrubber.addEventListener('input', () => {
+    if (view.stale) return;
     const i = Number(els.scrubber.value);
     view.following = i >= history.length - 1;
     show(i);
@@ -269,22 +271,40 @@ export function createTrainingPanel(els, { api, app, currentPreset }) {
       els.lr.value = String(training.learning_rate ?? 0.1);
       els.steps.value = String(training.steps ?? 1000);
     },
-    /** The program changed (typed, or another one loaded): the run belongs to the old one. */
+    /**
+     * The program changed (typed, or another one loaded): a run belongs to the old one. A running
+     * run stops; what it learned (the curve, the strip, the last step) stays visible, marked as the
+     * previous program's, until the next Start. The scrubber is off: its parameters are not this
+     * program's.
+     */
     programChanged() {
+      const wasRunning = run.running;
       stop(false);
       cancelSync();
-      history.clear();
       base = null;
       sync.pushedJson = null;
+      showError('');
+      programText = null;
+      setText(els.program, t('train.programHint'));
+      if (history.length) {
+        const last = history.last();
+        view.stale = true;
+        setState('stale');
+        els.scrubber.disabled = true;
+        els.note.hidden = false;
+        els.note.className = 'train-note stale';
+        els.note.dataset.kind = 'stale';
+        const key = wasRunning ? 'train.staleStopped' : 'train.staleDone';
+        setText(els.note, t(key, { step: groupThousands(String(last?.step ?? 0)) }));
+        return;
+      }
+      history.clear();
       view.index = -1;
       view.following = true;
       setText(els.step, '—');
       setText(els.loss, '—');
       setText(els.scrubReadout, '');
       els.note.hidden = true;
-      showError('');
-      programText = null;
-      setText(els.program, t('train.program'));
       setState('idle');
       els.scrubber.max = '0';
       els.scrubber.value = '0';
@@ -298,12 +318,12 @@ export function createTrainingPanel(els, { api, app, currentPreset }) {
       strip.relocalize?.();
       if (programText) setText(els.program, programText());
       if (view.index >= 0) setText(els.scrubReadout, stepText(history.at(view.index)));
-      if (!run.running) showEnd();
+      if (!run.running && !view.stale) showEnd();
       redraw();
     },
     /** Each new graph: before any run, the dead ReLU count is the graph's own. */
     graphChanged(deadCount) {
-      if (view.index >= 0) return;
+      if (view.index >= 0 && !view.stale) return;
       setText(els.dead, `${deadCount}`);
       els.dead.dataset.count = String(deadCount);
     },

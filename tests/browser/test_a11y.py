@@ -3,13 +3,15 @@ text contrast that axe skips (from computed colours), a visible focus on every c
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import CONSOLE_ERRORS, VIEWPORT, watch
 from playwright.sync_api import Browser, BrowserContext, Page, expect
+
+from conftest import CONSOLE_ERRORS, VIEWPORT, watch
 
 pytestmark = pytest.mark.browser
 
@@ -41,8 +43,9 @@ def axe_violations(page: Page) -> list[str]:
     return page.evaluate(
         """async (tags) => {
           const r = await axe.run(document, { runOnly: { type: 'tag', values: tags } });
-          return r.violations.flatMap((v) => v.nodes.map((n) =>
-            `${v.id}: ${n.target.join(' ')} (${(n.failureSummary || '').split('\\n').slice(1).join(' ').trim()})`));
+          const why = (n) => (n.failureSummary || '').split('\\n').slice(1).join(' ').trim();
+          const line = (v, n) => `${v.id}: ${n.target.join(' ')} (${why(n)})`;
+          return r.violations.flatMap((v) => v.nodes.map((n) => line(v, n)));
         }""",
         AXE_TAGS,
     )
@@ -107,7 +110,10 @@ SVG_CONTRAST = """
     const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
     return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
   };
-  const ratio = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05); };
+  const ratio = (a, b) => {
+    const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p);
+    return (x + 0.05) / (y + 0.05);
+  };
   const pageBackground = (el) => {
     for (let e = el.closest('svg').parentElement; e; e = e.parentElement) {
       const c = rgb(getComputedStyle(e).backgroundColor);
@@ -125,7 +131,8 @@ SVG_CONTRAST = """
   for (const svg of document.querySelectorAll(selector)) {
     for (const el of svg.querySelectorAll('text, tspan')) {
       if (el.tagName === 'text' && el.querySelector('tspan')) continue;
-      if (!el.textContent.trim() || !el.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true })) continue;
+      const shown = el.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true });
+      if (!el.textContent.trim() || !shown) continue;
       const cs = getComputedStyle(el);
       if (Number(cs.fillOpacity) < 1 || Number(cs.opacity) < 1) continue;
       const fg = rgb(cs.fill);
@@ -135,7 +142,8 @@ SVG_CONTRAST = """
       const large = size >= 24 || (size >= 18.66 && Number(cs.fontWeight) >= 700);
       const need = large ? 3 : 4.5;
       const r = ratio(fg.slice(0, 3), bg);
-      out.push({ text: el.textContent.trim().slice(0, 30), cls: el.getAttribute('class') || el.parentElement.getAttribute('class') || '', ratio: Math.round(r * 100) / 100, need });
+      const cls = el.getAttribute('class') || el.parentElement.getAttribute('class') || '';
+      out.push({ text: el.textContent.trim().slice(0, 30), cls, ratio: Math.round(r * 100) / 100, need });
     }
   }
   return out;
@@ -221,7 +229,9 @@ def test_every_control_shows_where_the_keyboard_focus_is(a11y_page: Page, live_s
     assert [label for label, shown in seen.items() if not shown] == []
 
 
-def test_reduced_motion_plays_in_steps(browser: Browser, live_server: str, request: pytest.FixtureRequest) -> None:
+def test_reduced_motion_plays_in_steps(
+    browser: Browser, live_server: str, request: pytest.FixtureRequest
+) -> None:
     errors = request.node.stash.setdefault(CONSOLE_ERRORS, [])
 
     def distinct_positions(reduced: bool) -> tuple[int, int]:
@@ -238,7 +248,7 @@ def test_reduced_motion_plays_in_steps(browser: Browser, live_server: str, reque
                   setTimeout(() => { clearInterval(id); done(seen); }, 1500);
                 })"""
             )
-            changes = sum(1 for a, b in zip(samples, samples[1:], strict=False) if a != b)
+            changes = sum(1 for a, b in itertools.pairwise(samples) if a != b)
             return changes, len(samples)
         finally:
             ctx.close()

@@ -21,6 +21,7 @@ import { createEditor } from './view/editor.js';
 import { createLeafControls } from './view/leaves.js';
 import { createPathsPanel, showCosts } from './view/paths-panel.js';
 import { createPlayer } from './view/player.js';
+import { createGraphKeys } from './view/graph-keys.js';
 import { showOps, showScale } from './view/legend.js';
 import { exportSvg, exportPng, exportJson, exportDot, exportHtml } from './view/export.js';
 // `tr`, not `t`: t is the animation's time in this file.
@@ -90,6 +91,7 @@ export function createApp(els, api, opts = {}) {
     // The view picked for state.view = 'auto' (null: not decided yet for this program).
     autoView: null,
     errors: null, // the errors the editor shows (drawn again in another language), or null
+    spoken: null, // the animation's last announced moment (each factor, arrival and the end, once)
   };
   const layouts = createLayouts();
 
@@ -109,6 +111,73 @@ export function createApp(els, api, opts = {}) {
     { onHover: hoverPath, onPick: pickPath },
   );
   const player = createPlayer({ onFrame: drawFrame, onStatus: showStatus });
+  // The keyboard walk through the drawn graph (view/graph-keys.js), spoken in els.graphLive.
+  const keys = els.graphLive
+    ? createGraphKeys(els.graph, {
+        live: els.graphLive,
+        graph: () => (cur.vg ? { vg: cur.vg, titles: cur.titles, start: walkStart() } : null),
+        reveal: (id) => graphView.revealNode(id),
+        mark: (ids) => graphView.mark('kb-cursor', ids),
+        onSelect: (id) => selectLeaf(id),
+      })
+    : null;
+
+  /** Where a walk starts: the selected input, else the output. */
+  function walkStart() {
+    const input = cur.g && findNode(cur.g, state.input);
+    return input ? repOf(input.id) : cur.vg.output;
+  }
+
+  /** Select a drawn node as the input if it is a leaf; false when it is not. */
+  function selectLeaf(id) {
+    const n = cur.g?.byId.get(id) ?? cur.vg?.byId.get(id);
+    if (!n || !(n.op === 'leaf' || n.kind === 'input' || n.kind === 'param')) return false;
+    selectInput(n.name ?? n.id);
+    return true;
+  }
+
+  /**
+   * Each factor, each arrival and the end of the paths animation, said once in els.animLive. The
+   * moments are numbered along the timeline (a path's factors, then its arrival; the end last); a
+   * frame that skipped some (a fast speed) says the skipped ones with it, up to three.
+   */
+  function announcePath(st, pj) {
+    if (!els.animLive) return;
+    const paths = pj.paths ?? [];
+    const base = [];
+    let total = 0;
+    for (const p of paths) {
+      base.push(total);
+      total += p.factors.length + 1;
+    }
+    let now = -1;
+    if (st.done) now = total;
+    else if (st.path >= 0 && st.arrived === st.path + 1) now = base[st.path] + paths[st.path].factors.length;
+    else if (st.path >= 0 && st.step > 0) now = base[st.path] + st.step - 1;
+    if (now < 0 || now === cur.spoken) return;
+    const from = typeof cur.spoken === 'number' && cur.spoken < now ? Math.max(cur.spoken + 1, now - 2) : now;
+    const say = (m) => {
+      if (m === total) return tr('anim.say.done', { n: paths.length, sum: formatNumber(st.sum, 6) });
+      let i = base.length - 1;
+      while (base[i] > m) i--;
+      const p = paths[i];
+      const k = m - base[i];
+      if (k === p.factors.length) return tr('anim.say.arrive', { i: i + 1, product: formatNumber(p.product, 6), sum: formatNumber(kindSum(paths, i), 6) });
+      return tr('anim.say.factor', { i: i + 1, k: k + 1, n: p.factors.length, factor: formatNumber(p.factors[k], 4), product: formatNumber(p.factors.slice(0, k + 1).reduce((a, b) => a * b, 1), 6) });
+    };
+    const texts = [];
+    for (let m = from; m <= now; m++) texts.push(say(m));
+    cur.spoken = now;
+    els.animLive.textContent = texts.join(tr('anim.say.sep'));
+  }
+
+  /** Σ of the products of paths 0..i (a product that is not a number counts as NaN). */
+  function kindSum(paths, i) {
+    let sum = 0;
+    for (let k = 0; k <= i; k++) sum += typeof paths[k].product === 'number' ? paths[k].product : NaN;
+    return sum;
+  }
+
 
   // ---- state <-> URL
   // The URL is written a moment after the last change (a long program makes a long URL, and writing
@@ -343,6 +412,7 @@ export function createApp(els, api, opts = {}) {
     const dead = deadRelus(cur.g);
     graphView.mark('dead-relu', [...new Set(dead.map(repOf))]);
     els.graph.dataset.deadRelu = String(dead.length);
+    keys?.graphChanged();
     opts.onGraph?.(cur.g, { deadRelus: dead });
   }
 
@@ -516,6 +586,7 @@ export function createApp(els, api, opts = {}) {
     if (cur.view && cur.sweepDrawn) graphView.update(cur.view);
     cur.sweepDrawn = false;
     panel.resetAnim();
+    cur.spoken = null;
     if (els.sigmaFloat) els.sigmaFloat.hidden = true;
     setText(els.sweepCount, '');
     els.graph.classList.remove('animating');
@@ -534,6 +605,7 @@ export function createApp(els, api, opts = {}) {
     if (!pj) return;
     const st = pathStateAt(tl, t);
     panel.setAnim(st, pj.paths, t);
+    if (t > 0) announcePath(st, pj);
     // The running sum stays in sight over the graph (on a phone the Paths panel is below it).
     if (els.sigmaFloat) {
       els.sigmaFloat.hidden = t <= 0;
@@ -872,6 +944,7 @@ export function createApp(els, api, opts = {}) {
       cur.key = null;
       showOps(els.ops, cur.ops);
       els.graph.querySelector('svg.graph-svg')?.setAttribute('aria-label', tr('graph.svg'));
+      keys?.relocalize();
       if (cur.errors) showErrors(cur.errors);
       else redraw();
       saveHash();

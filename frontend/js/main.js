@@ -39,6 +39,7 @@ function boot() {
     examples: $('#examples'), ops: $('#ops'), scale: $('#scale'), toast: $('#toast'), timeline: $('#timeline'),
     play: $('#play'), pause: $('#pause'), step: $('#step'), stepBack: $('#step-back'), restart: $('#restart'),
     speed: $('#speed'), sigmaFloat: $('#sigma-float'), modePaths: $('#mode-paths'), reverseSweep: $('#reverse-sweep'), forwardSweep: $('#forward-sweep'),
+    graphLive: $('#graph-live'), animLive: $('#anim-live'),
   };
   let lastHash = null;
   let tabNow = 'paths';
@@ -215,7 +216,8 @@ function boot() {
   });
 
   document.addEventListener('keydown', (ev) => {
-    if (ev.ctrlKey || ev.metaKey || ev.altKey || typingInField(ev.target)) return;
+    // A key the graph's walk or a list used itself (defaultPrevented) is not a page shortcut too.
+    if (ev.defaultPrevented || ev.ctrlKey || ev.metaKey || ev.altKey || typingInField(ev.target)) return;
     if (ev.target?.type === 'range' && SLIDER_KEYS.has(ev.key)) return;
     const speedStep = (d) => {
       const i = Math.max(0, Math.min(SPEEDS.length - 1, SPEEDS.indexOf(Number(els.speed.value)) + d));

@@ -259,3 +259,85 @@ def test_reduced_motion_plays_in_steps(
     # timeline's stops (a path's start, each factor, each arrival) — a handful in 1.5 s.
     assert smooth > n // 2, (smooth, n)
     assert 0 < steps <= 12, steps
+
+
+def tab_to(page: Page, selector: str, limit: int = 80) -> None:
+    """Press Tab (only the keyboard) until the element matching ``selector`` has the focus."""
+    for _ in range(limit):
+        if page.evaluate("(s) => document.activeElement?.matches(s) ?? false", selector):
+            return
+        page.keyboard.press("Tab")
+        if page.evaluate("() => document.activeElement?.id") == "source":
+            page.keyboard.press("Escape")  # the editor keeps Tab for indenting until Esc
+    raise AssertionError(f"Tab never reached {selector}")
+
+
+def test_keyboard_only_walk_announce_select_and_play(page: Page, live_server: str) -> None:
+    page.goto(f"{live_server}/#src=a%20%3D%202%3B%20b%20%3D%201%3B%20e%20%3D%20(a%2Bb)*(b%2B1)&in=b")
+    settled(page)
+    live = page.locator("#graph-live")
+    tab_to(page, "#graph")
+    # The walk starts on the selected input.
+    expect(live).to_have_text("b: value 1, gradient 5; 0 in, 2 out; Enter selects it as the input")
+    expect(page.locator("#graph g.node.kb-cursor")).to_have_count(1)
+    page.keyboard.press("ArrowRight")  # to b's first user, along the edge b → a + b
+    expect(live).to_have_text(re.compile(r"^a \+ b: value 3, gradient 2; edge from b: local derivative 1; 2 in, 1 out"))
+    page.keyboard.press("ArrowDown")  # b's other user
+    expect(live).to_have_text(re.compile(r"^b \+ 1: value 2, gradient 3; edge from b: local derivative 1"))
+    page.keyboard.press("ArrowRight")
+    expect(live).to_have_text(re.compile(r"^e = .*: value 6, gradient 1; edge from b \+ 1: local derivative 3"))
+    page.keyboard.press("ArrowRight")
+    expect(live).to_have_text("no node that way")
+    page.keyboard.press("ArrowLeft")  # e's first argument
+    expect(live).to_have_text(re.compile(r"^a \+ b: .*edge to e = .*: local derivative 2"))
+    page.keyboard.press("ArrowLeft")
+    expect(live).to_have_text(re.compile(r"^a: value 2, gradient 2; edge to a \+ b: local derivative 1"))
+    # ← and → walked the graph: the animation did not step meanwhile.
+    expect(page.locator("#timeline")).to_have_value("0")
+
+    page.keyboard.press("Enter")  # a is a leaf: it becomes the input
+    expect(live).to_have_text("differentiating with respect to a")
+    expect(page.locator("#input-select")).to_have_value("a")
+    expect(page.locator("#paths-title")).to_have_text(re.compile(r"Paths from a to e"))
+    expect(page.locator("#path-count")).to_have_text("1 path")
+
+    # Play from the keyboard: every factor and the running product are said, then the sum.
+    page.keyboard.press("+")
+    page.keyboard.press("+")
+    page.keyboard.press("+")  # 8×
+    page.evaluate(
+        """() => { window.__said = []; new MutationObserver(() => window.__said.push(
+             document.querySelector('#anim-live').textContent)).observe(document.querySelector('#anim-live'),
+             { childList: true, characterData: true, subtree: true }); }"""
+    )
+    page.keyboard.press(" ")
+    expect(page.locator("#timeline")).to_have_value("1000", timeout=15_000)
+    said = ". ".join(page.evaluate("() => window.__said"))
+    # (A frame that skipped a moment, at 8×, says it with the next one: the order is the same.)
+    assert said == (
+        "path 1, edge 1 of 2: × 1, running product 1. path 1, edge 2 of 2: × 2, running product 2. "
+        "path 1 arrives: product 2; Σ so far 2. all 1 paths added: Σ = 2"
+    ), said
+
+    # The paths list by keyboard: ↓ moves, Enter plays from that path.
+    page.keyboard.press("Escape")
+    page.goto(f"{live_server}/#src=a%20%3D%202%3B%20b%20%3D%201%3B%20e%20%3D%20(a%2Bb)*(b%2B1)&in=b")
+    settled(page)
+    tab_to(page, "#paths-list li")
+    page.keyboard.press("ArrowDown")
+    expect(page.locator("#paths-list li").nth(1)).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator("#paths-list li").nth(1)).to_have_class(re.compile(r"\bcurrent\b"))
+
+
+def test_forward_sweep_has_a_key_and_the_help_lists_the_keys(page: Page, live_server: str) -> None:
+    page.goto(f"{live_server}/#src=a%20%3D%202%3B%20b%20%3D%201%3B%20e%20%3D%20(a%2Bb)*(b%2B1)&in=b")
+    settled(page)
+    page.keyboard.press("?")
+    help_ = page.locator("#help")
+    expect(help_).to_be_visible()
+    for words in ["forward sweep", "walk its edges", "Tab indents", "Esc then Tab leaves it"]:
+        expect(help_).to_contain_text(words)
+    page.keyboard.press("t")
+    expect(page.locator("#app")).to_have_attribute("data-mode", "forward")
+    expect(page.locator("#forward-sweep")).to_have_class(re.compile(r"\bactive\b"))

@@ -8,5 +8,6 @@ import train from './train.js';
 import errors from './errors.js';
 import compare from './compare.js';
 import ops from './ops.js';
+import walk from './walk.js';
 
-export const AREAS = { core, numbers, graph, paths, presets, train, errors, compare, ops };
+export const AREAS = { core, numbers, graph, paths, presets, train, errors, compare, ops, walk };

@@ -181,6 +181,16 @@ export function createPathsPanel(els, handlers = {}) {
       li.addEventListener('focus', () => handlers.onHover?.(i));
       li.addEventListener('blur', () => handlers.onHover?.(null));
       li.addEventListener('click', () => handlers.onPick?.(i));
+      // The list by keyboard: ↑ ↓ move between paths, Enter plays from this one.
+      li.addEventListener('keydown', (ev) => {
+        if (ev.key === 'Enter') {
+          ev.preventDefault();
+          handlers.onPick?.(i);
+        } else if (ev.key === 'ArrowDown' || ev.key === 'ArrowUp') {
+          ev.preventDefault();
+          items[i + (ev.key === 'ArrowDown' ? 1 : -1)]?.focus();
+        }
+      });
       return li;
     });
     els.list.replaceChildren(...items);

@@ -639,6 +639,14 @@ export function createGraphView(root, handlers = {}) {
       clearTimeout(foundTimer);
       foundTimer = setTimeout(() => this.mark('found'), 1800);
     },
+    /** Bring a node into view for the keyboard walk: pan to it, zooming in only as far as its text reads. */
+    revealNode(id) {
+      const it = nodes.get(id);
+      if (!it) return;
+      if (pz.transform.k < FAR_K) pz.centerOn(it.p.x, it.p.y, FAR_K);
+      else pz.ensureVisible(it.p.x, it.p.y, 80);
+      ensure(it, drawNode);
+    },
     /** The zoom now (1 = the layout's own size). */
     get zoom() {
       return pz.transform.k;
@@ -674,7 +682,7 @@ export function createGraphView(root, handlers = {}) {
       it.line = [key, value];
       const grad = it.el?.grad;
       if (grad) {
-        setText(grad.firstChild, `${key} `);
+        setText(grad.firstChild, `${tr(`node.key.${key}`)} `);
         setText(grad.lastChild, value);
       }
     },

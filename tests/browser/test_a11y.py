@@ -281,11 +281,12 @@ def test_keyboard_only_walk_announce_select_and_play(page: Page, live_server: st
     expect(live).to_have_text("b: value 1, gradient 5; 0 in, 2 out; Enter selects it as the input")
     expect(page.locator("#graph g.node.kb-cursor")).to_have_count(1)
     page.keyboard.press("ArrowRight")  # to b's first user, along the edge b → a + b
-    expect(live).to_have_text(re.compile(r"^a \+ b: value 3, gradient 2; edge from b: local derivative 1; 2 in, 1 out"))
+    expect(live).to_have_text(re.compile(r"^a \+ b: value 3, gradient 2; edge from b: local derivative 1;"))
     page.keyboard.press("ArrowDown")  # b's other user
     expect(live).to_have_text(re.compile(r"^b \+ 1: value 2, gradient 3; edge from b: local derivative 1"))
     page.keyboard.press("ArrowRight")
-    expect(live).to_have_text(re.compile(r"^e = .*: value 6, gradient 1; edge from b \+ 1: local derivative 3"))
+    after_e = re.compile(r"^e = .*: value 6, gradient 1; edge from b \+ 1: local derivative 3")
+    expect(live).to_have_text(after_e)
     page.keyboard.press("ArrowRight")
     expect(live).to_have_text("no node that way")
     page.keyboard.press("ArrowLeft")  # e's first argument

@@ -530,6 +530,7 @@ export function createApp(els, api, opts = {}) {
         const input = findNode(cur.g, state.input);
         panel.showArray(input, outName);
         setText(els.pathsTitle, tr('paths.titleArray', { input: input.name ?? input.id, output: outName }));
+        opts.onPaths?.(); // the table view follows
         loadTimeline();
         return;
       }
@@ -537,6 +538,7 @@ export function createApp(els, api, opts = {}) {
       const why = [...cur.noPaths].find(([name, msg]) => msg && leafNames.has(name) && !isArrayInput(name))?.[1];
       panel.clear(state.input ? '' : why ? tr('paths.notListed', { why }) : tr('paths.pickInput'));
       setText(els.pathsTitle, tr('paths.titleNoInput', { output: outName }));
+      opts.onPaths?.(); // the table view follows
       loadTimeline();
       return;
     }
@@ -547,6 +549,7 @@ export function createApp(els, api, opts = {}) {
     panel.show(shown, byId, exprLabels(cur.g, 16, cur.symbols), twins);
     const inputNode = cur.g.byId.get(pj.input) ?? findNode(cur.g, state.input);
     setText(els.pathsTitle, tr('paths.title', { input: inputNode?.name ?? pj.input, output: cur.g.byId.get(pj.output)?.name ?? pj.output }));
+    opts.onPaths?.(); // the table view follows
     loadTimeline();
   }
 
@@ -948,6 +951,12 @@ export function createApp(els, api, opts = {}) {
       if (cur.errors) showErrors(cur.errors);
       else redraw();
       saveHash();
+    },
+    /** What the table view shows: the drawn graph, its titles and the listed paths (null before a graph). */
+    tableData() {
+      if (!cur.vg) return null;
+      const byId = cur.pathsJson && cur.pathsJson !== cur.pathsRaw ? new Map([...cur.g.byId, ...cur.vg.byId]) : cur.g.byId;
+      return { vg: cur.vg, titles: cur.titles, pj: cur.pathsJson, byId, symbols: cur.symbols };
     },
     /** The share link: the state and the page's language. */
     hashNow: () => encodeState({ ...state, lang: getLocale() }),

@@ -11,6 +11,7 @@ import { createGallery } from './view/gallery.js';
 import { createCompareView } from './view/compare.js';
 import { preActivations } from './model/training.js';
 import { createPanels } from './view/panels.js';
+import { createTableView } from './view/table-view.js';
 import { applyLocale, initialLocale, storeLocale } from './view/i18n-dom.js';
 import { t, getLocale } from './i18n.js';
 
@@ -55,6 +56,7 @@ function boot() {
   const trainingApi = embedded ? null : createTrainingApi('');
   const gallery = createGallery($('#gallery'));
   let panel = null;
+  let table = null;
   const panels = createPanels($('#layout'), { left: $('#toggle-left'), right: $('#toggle-right') });
   const app = createApp(els, api, {
     panels,
@@ -66,10 +68,13 @@ function boot() {
       panel?.graphChanged(info.deadRelus.length);
     },
     onProgram: () => panel?.programChanged(),
+    onPaths: () => table?.refresh(),
     onView: (view, st) => showViewControls(view, st),
     exportName: () => (presets?.current ? `${presets.current.name}-seed${presets.current.seed}` : null),
   });
   if (embedded) document.documentElement.classList.add('offline');
+  // The graph as tables (the Table button, T): an alternative to the drawing.
+  table = createTableView($('#graph-table'), { toggle: $('#table-toggle'), data: () => app.tableData(), flash: (text, bad) => app.flash(text, bad) });
 
   const on = (el, ev, fn) => el?.addEventListener(ev, fn);
   on(els.play, 'click', () => app.play());
@@ -250,6 +255,7 @@ function boot() {
       v: () => app.toggleView(),
       o: () => app.setFocus(focusBtn.getAttribute('aria-pressed') !== 'true'),
       g: graphOnly,
+      T: () => table?.toggle(),
       '/': () => find.focus(),
       '?': () => $('#help').toggleAttribute('hidden'),
     };
@@ -265,6 +271,7 @@ function boot() {
     const loc = applyLocale(next);
     if (langSelect) langSelect.value = loc;
     app.relocalize(loc);
+    table?.refresh();
     presets.relocalize();
     panel?.relocalize();
     compare?.relocalize();

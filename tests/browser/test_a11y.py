@@ -77,6 +77,10 @@ def test_axe_finds_no_violation_on_any_view(a11y_page: Page, live_server: str) -
     found["legend, options and help open"] = axe_violations(page)
     page.click("#help-toggle")
     page.click("#legend > summary")
+    page.click("#table-toggle")
+    expect(page.locator("#graph-table table").first).to_be_visible()
+    found["table view"] = axe_violations(page)
+    page.click("#table-toggle")
 
     page.select_option("#speed", "0.25")
     page.click("#play")
@@ -342,3 +346,39 @@ def test_forward_sweep_has_a_key_and_the_help_lists_the_keys(page: Page, live_se
     page.keyboard.press("t")
     expect(page.locator("#app")).to_have_attribute("data-mode", "forward")
     expect(page.locator("#forward-sweep")).to_have_class(re.compile(r"\bactive\b"))
+
+
+def test_the_table_view_lists_nodes_edges_and_paths_and_copies_as_markdown_and_csv(
+    page: Page, live_server: str
+) -> None:
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server)
+    page.goto(f"{live_server}/#src=a%20%3D%202%3B%20b%20%3D%201%3B%20e%20%3D%20(a%2Bb)*(b%2B1)&in=b")
+    settled(page)
+    page.locator("#tab-paths").focus()
+    page.keyboard.press("T")  # the key in the help
+    view = page.locator("#graph-table")
+    expect(view).to_be_visible()
+    expect(page.locator("#table-toggle")).to_have_attribute("aria-pressed", "true")
+    nodes = view.locator('table[data-part="nodes"] tbody tr')
+    expect(nodes).to_have_count(5)
+    expect(nodes.nth(3)).to_have_text(re.compile(r"^b \+ 1\s*\+\s*2\s*3$"))
+    edges = view.locator('table[data-part="edges"] tbody tr')
+    expect(edges).to_have_count(5)
+    expect(view.locator('table[data-part="paths"] tbody tr')).to_have_count(2)
+    expect(view.locator('table[data-part="sum"]')).to_contain_text("5")
+
+    # The tables follow a new value of b (here: b = 2, so e = (a+b)(b+1) has ∂e/∂b = 7).
+    page.fill('input[type=number][data-leaf="b"]', "2")
+    expect(view.locator('table[data-part="sum"] tbody tr').last).to_contain_text("7")
+
+    view.locator("#copy-md").click()
+    md = page.evaluate("() => navigator.clipboard.readText()")
+    assert "| node | operation | value | gradient |" in md
+    assert "| b + 1 | + | 3 | 4 |" in md
+    assert "| 2 | b → a + b → e = (a + b) × (b + 1) | 1 × 3 | 3 |" in md
+    view.locator("#copy-csv").click()
+    csv = page.evaluate("() => navigator.clipboard.readText()")
+    assert "from,to,local derivative\r\n" in csv
+    assert "\r\nb,b + 1,1\r\n" in csv
+    page.keyboard.press("T")
+    expect(view).to_be_hidden()

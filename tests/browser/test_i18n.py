@@ -119,6 +119,10 @@ def test_a_chinese_browser_gets_the_chinese_page_with_nothing_left_in_english(
     expect(page.locator("#help")).to_contain_text("前向扫描")
     assert untranslated(page) == []
     screenshot(page, "-default")
+    page.click("#table-toggle")
+    expect(page.locator("#graph-table caption").first).to_contain_text("节点")
+    assert untranslated(page) == []
+    page.click("#table-toggle")
 
     # Paths playing: the running product and the floating sum.
     page.select_option("#speed", "0.25")

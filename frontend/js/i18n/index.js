@@ -9,5 +9,6 @@ import errors from './errors.js';
 import compare from './compare.js';
 import ops from './ops.js';
 import walk from './walk.js';
+import table from './table.js';
 
-export const AREAS = { core, numbers, graph, paths, presets, train, errors, compare, ops, walk };
+export const AREAS = { core, numbers, graph, paths, presets, train, errors, compare, ops, walk, table };

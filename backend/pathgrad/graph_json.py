@@ -94,7 +94,8 @@ def local_reason(node: Node, index: int) -> str:
 
 
 def format_number(value: float) -> str:
-    """A short, readable rendering of a number for labels."""
+    """A short, readable rendering of a number for labels (4 significant digits; the source printer
+    writes numbers exactly instead: ``language.printer.exact_number``)."""
     if not math.isfinite(value):
         return str(value)
     if value == int(value) and abs(value) < 1e15:

@@ -1,6 +1,7 @@
 // Layout benchmark: a random layered 5,000-node DAG (override with: node layout-bench.mjs 20000).
 // Prints milliseconds per layout (median of a few runs) and the layout's size.
-import { layoutGraph, randomLayeredDag } from '../js/model/layout.js';
+import { layoutGraph } from '../js/model/layout.js';
+import { randomLayeredDag } from '../tests/helpers.js';
 
 const n = Number(process.argv[2] ?? 5000);
 const runs = Number(process.argv[3] ?? 5);

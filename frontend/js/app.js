@@ -793,6 +793,19 @@ export function createApp(els, api, opts = {}) {
   return {
     state,
     player,
+    // ---- for the teaching panels (view/teach.js): the graph as drawn, and ways to write on it
+    /** The last graph, indexed (model/graph-model.js); null before the first. */
+    get graph() {
+      return cur.g;
+    },
+    /** Mark nodes and edges (ids of the graph JSON) with a class; no ids clears it. */
+    markTeach(cls, nodeIds = [], edgeIds = []) {
+      graphView.mark(cls, [...new Set(nodeIds.map(repOf))], edgeIds.map(edgeRepOf).filter(Boolean));
+    },
+    /** Write a node's gradient line (a graph JSON id); the next drawing of the graph resets it. */
+    setNodeLine(id, key, text) {
+      graphView.setNodeLine(repOf(id), key, text);
+    },
     start() {
       editor.value = state.source;
       els.expand.checked = !!state.expand;

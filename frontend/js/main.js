@@ -14,6 +14,7 @@ import { createPanels } from './view/panels.js';
 import { createTableView } from './view/table-view.js';
 import { applyLocale, initialLocale, storeLocale } from './view/i18n-dom.js';
 import { t, getLocale } from './i18n.js';
+import { createTeach } from './view/teach.js';
 
 const $ = (sel) => document.querySelector(sel);
 const SPEEDS = [0.25, 0.5, 1, 2, 4, 8];
@@ -47,7 +48,7 @@ function boot() {
   // The link holds the app's state, then the page's: the preset (and seed) and the open tab.
   const pageHash = () => encodePageState({ preset: presets?.current?.name ?? null, seed: presets?.current?.seed ?? null, tab: tabNow });
   function writeHash(appHash) {
-    if (embedded) return;
+    if (embedded || teach?.ownsHash()) return; // an exercise or lesson link stays in the address bar
     const hash = appHash + pageHash();
     lastHash = hash;
     if (location.hash !== hash) history.replaceState(null, '', hash);
@@ -57,6 +58,7 @@ function boot() {
   const gallery = createGallery($('#gallery'));
   let panel = null;
   let table = null;
+  let teach = null; // the Lab, Exercises and lesson (view/teach.js), made once the tabs exist
   const panels = createPanels($('#layout'), { left: $('#toggle-left'), right: $('#toggle-right') });
   const app = createApp(els, api, {
     panels,
@@ -66,8 +68,12 @@ function boot() {
       gallery.update(preActivations(g));
       presets?.programSource(app.state.source ?? '');
       panel?.graphChanged(info.deadRelus.length);
+      teach?.graphChanged();
     },
-    onProgram: () => panel?.programChanged(),
+    onProgram: () => {
+      panel?.programChanged();
+      teach?.programChanged();
+    },
     onPaths: () => table?.refresh(),
     onView: (view, st) => showViewControls(view, st),
     exportName: () => (presets?.current ? `${presets.current.name}-seed${presets.current.seed}` : null),
@@ -181,7 +187,7 @@ function boot() {
     if (ok) compare?.load(n);
   };
   on(compareSeed, 'change', loadCompare);
-  const tabs = ['paths', 'train', 'compare'];
+  const tabs = ['paths', 'train', 'compare', ...(embedded ? [] : ['lab', 'exercises'])];
   const showTab = (name) => {
     for (const t of tabs) {
       const active = t === name;
@@ -193,6 +199,7 @@ function boot() {
     tabNow = name;
     writeHash(app.hashNow());
     if (name === 'compare' && compare && compare.loadedSeed === null) loadCompare();
+    teach?.tabShown(name);
   };
   for (const t of tabs) on($(`#tab-${t}`), 'click', () => showTab(t));
   on($('#fit'), 'click', () => app.fit());
@@ -266,6 +273,8 @@ function boot() {
     fn();
   });
 
+  if (!embedded) teach = createTeach({ app, showTab, flash: (text) => app.flash(text) });
+
   // The language switch: stored, written into the link, and every text drawn again in place.
   const switchLocale = (next) => {
     const loc = applyLocale(next);
@@ -276,11 +285,13 @@ function boot() {
     panel?.relocalize();
     compare?.relocalize();
     gallery.relocalize();
+    teach?.relocalize?.();
     return loc;
   };
   on(langSelect, 'change', () => storeLocale(switchLocale(langSelect.value)));
 
   app.start();
+  teach?.start();
   // A shared link of a preset: its banner and training settings, and the tab it was on.
   const page = fromHash ? decodePageState(location.hash) : null;
   if (page?.preset && trainingApi) {

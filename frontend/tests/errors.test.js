@@ -6,8 +6,8 @@ import { fixture } from './helpers.js';
 
 test('FastAPI 422 with a position', () => {
   const [err] = parseApiError(422, fixture('error-422.json'));
-  assert.deepEqual(err, { message: "unexpected ')'", line: 2, column: 5, span: [10, 11], type: 'value_error.syntax', limit: null });
-  assert.equal(errorText(err), "line 2, column 5: unexpected ')'");
+  assert.deepEqual(err, { message: "expected an expression, found ')'", line: 2, column: 5, span: [10, 11], type: 'program_error', limit: null });
+  assert.equal(errorText(err), "line 2, column 5: expected an expression, found ')'");
   assert.deepEqual(errorRange('a = 2\nb = )', err), [10, 11]);
 });
 

@@ -58,7 +58,7 @@ test('node and edge text', () => {
   const g = indexGraph(fixture('diamond.graph.json'));
   assert.deepEqual(nodeText(g.byId.get('n1')), { title: 'b', value: '1', grad: '5' });
   // Without the view's title (view-graph.js) a named operation says its op; with it, its expression.
-  assert.deepEqual(nodeText(g.byId.get('n5')), { title: 'e = mul', value: '6', grad: '1' });
+  assert.deepEqual(nodeText(g.byId.get('n5')), { title: 'e = ×', value: '6', grad: '1' });
   assert.equal(nodeText(g.byId.get('n5'), 'e = (a + b) × (b + 1)').title, 'e = (a + b) × (b + 1)');
   assert.equal(nodeText(g.byId.get('n3')).grad, '');
   assert.equal(edgeText(g.edgeById.get('e5')), '3');
@@ -85,7 +85,7 @@ test('collapsing a sigmoid group gives one node and its composite derivative', (
   assert.equal(v.groups.length, 0);
   // Nothing collapsed: the same graph.
   const same = collapseGroups(g, []);
-  assert.equal(same.nodes.length, 11);
+  assert.equal(same.nodes.length, g.nodes.length);
   assert.equal(same.groups.length, 1);
 });
 

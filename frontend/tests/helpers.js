@@ -1,4 +1,4 @@
-// Test helpers: fixtures and generated graphs that follow docs/contracts.md.
+// Test helpers: fixtures (answers of the real API, tests/test_frontend_fixtures.py) and generated graphs.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
@@ -44,4 +44,35 @@ export function ladderGraph(k) {
     nodes, edges, groups: [], output: s,
     stats: { nodes: nodes.length, edges: edges.length, path_counts: { n0: (2n ** BigInt(k)).toString() } },
   };
+}
+
+/**
+ * A random layered DAG for tests and the benchmark: `n` nodes in `layers` layers, each node after the
+ * first layer gets 1..maxIn parents from the previous `reach` layers. Deterministic for a seed.
+ */
+export function randomLayeredDag(n, { layers = 50, maxIn = 3, reach = 3, seed = 1 } = {}) {
+  let state = seed >>> 0 || 1;
+  const rand = () => {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    return (state >>> 0) / 4294967296;
+  };
+  const perLayer = Math.ceil(n / layers);
+  const nodes = [];
+  const edges = [];
+  for (let i = 0; i < n; i++) {
+    nodes.push({ id: `n${i}`, width: 60 + Math.floor(rand() * 60), height: 44, kind: i < perLayer ? 'input' : 'op' });
+  }
+  for (let i = perLayer; i < n; i++) {
+    const l = Math.floor(i / perLayer);
+    const k = 1 + Math.floor(rand() * maxIn);
+    for (let j = 0; j < k; j++) {
+      const back = 1 + Math.floor(rand() * Math.min(reach, l));
+      const lo = (l - back) * perLayer;
+      const src = lo + Math.floor(rand() * perLayer);
+      edges.push({ id: `e${edges.length}`, source: `n${src}`, target: `n${i}`, arg: j });
+    }
+  }
+  return { nodes, edges };
 }

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { layoutGraph, randomLayeredDag } from '../js/model/layout.js';
+import { layoutGraph } from '../js/model/layout.js';
+import { randomLayeredDag } from './helpers.js';
 import { fixture, ladderGraph } from './helpers.js';
 
 const overlaps = (a, b) =>

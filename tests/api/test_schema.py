@@ -44,5 +44,7 @@ def test_the_schemas_examples_are_answered(path: str, body: dict[str, Any]) -> N
     assert response.status_code == 200, response.text
 
 
-def test_there_are_examples_for_both_posts() -> None:
-    assert {path for path, _ in request_examples()} == {"/api/graph", "/api/paths"}
+def test_there_are_examples_for_every_post() -> None:
+    assert {path for path, _ in request_examples()} == {
+        "/api/graph", "/api/paths", "/api/lab", "/api/exercises/check"
+    }

@@ -109,7 +109,9 @@ def test_export_html_works_offline(
     assert blocked == [], f"the exported file asked the network for {blocked}"
 
 
-def test_exports_are_named_after_the_preset_and_dot_keeps_the_names(page: Page, live_server: str, tmp_path: Path) -> None:
+def test_exports_are_named_after_the_preset_and_dot_keeps_the_names(
+    page: Page, live_server: str, tmp_path: Path
+) -> None:
     open_app(page, live_server, None)
     page.select_option("#examples", "preset:neuron")
     expect(page.locator("#preset-info")).to_have_attribute("data-preset", "neuron")

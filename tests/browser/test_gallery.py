@@ -17,17 +17,21 @@ MEASURE = """() => [...document.querySelectorAll('#gallery .gallery-cell')].map(
     const n = 200, len = p.getTotalLength();
     return Array.from({ length: n + 1 }, (_, i) => p.getPointAtLength((len * i) / n));
   });
-  const ticks = [...svg.querySelectorAll('text.tick')].map((t) => ({ text: t.textContent, box: t.getBBox() }));
+  const ticks = [...svg.querySelectorAll('text.tick')]
+    .map((t) => ({ text: t.textContent, box: t.getBBox() }));
   const hits = ticks.flatMap(({ text, box }) => points
     .filter((q) => q.x >= box.x && q.x <= box.x + box.width && q.y >= box.y && q.y <= box.y + box.height)
     .map(() => text));
   const top = Math.min(...points.map((q) => q.y));
   const vb = svg.viewBox.baseVal;
-  return { op: cell.dataset.op, hits, top, height: vb.height, boxes: ticks.every(({ box }) => box.width > 0 && box.height > 0) };
+  const boxes = ticks.every(({ box }) => box.width > 0 && box.height > 0);
+  return { op: cell.dataset.op, hits, top, height: vb.height, boxes };
 })"""
 
 
-def test_each_activation_has_its_own_range_and_ticks_clear_of_the_curves(page: Page, live_server: str) -> None:
+def test_each_activation_has_its_own_range_and_ticks_clear_of_the_curves(
+    page: Page, live_server: str
+) -> None:
     open_app(page, live_server)
     page.click("#tab-train")
     expect(page.locator("#gallery .gallery-cell svg.fplot")).to_have_count(4)

@@ -272,7 +272,9 @@ def test_expand_composites_boxes_sigmoid_and_collapses(page: Page, live_server: 
     expect(page.locator("#graph g.group")).to_have_count(0)
 
 
-def test_an_array_program_offers_element_gradients_and_says_why_no_paths(page: Page, live_server: str) -> None:
+def test_an_array_program_offers_element_gradients_and_says_why_no_paths(
+    page: Page, live_server: str
+) -> None:
     """XOR on arrays after colah's example: the title follows, W1's gradient is listed element by element."""
     open_app(page, live_server, None)
     expect(page.locator("#paths-title")).to_have_text("Paths from b to e")
@@ -283,11 +285,13 @@ def test_an_array_program_offers_element_gradients_and_says_why_no_paths(page: P
     expect(table.locator("tbody tr").first.locator("td").first).to_have_text("W1[0, 0]")
     expect(page.locator("#check")).to_contain_text("an edge between arrays carries a Jacobian")
     # The table's numbers are the graph's gradient of W1.
-    api = page.request.post(f"{live_server}/api/graph", data={"source": page.input_value("#source"), "view": "values"})
+    body = {"source": page.input_value("#source"), "view": "values"}
+    api = page.request.post(f"{live_server}/api/graph", data=body)
     w1 = next(n for n in api.json()["nodes"] if n["name"] == "W1")
     shown = [float(x.replace("−", "-")) for x in table.locator("tbody td.grad").all_text_contents()]
     expected = [g for row in w1["grad"] for g in row]
-    assert all(abs(a - b) <= 1e-5 * max(1.0, abs(b)) for a, b in zip(shown, expected, strict=True)), (shown, expected)
+    close = [abs(a - b) <= 1e-5 * max(1.0, abs(b)) for a, b in zip(shown, expected, strict=True)]
+    assert all(close), (shown, expected)
     # Another array input: b1 (a vector).
     page.select_option("#input-select", "b1")
     expect(page.locator("#paths-title")).to_have_text("Gradient of C with respect to b1")
@@ -300,7 +304,8 @@ def test_an_array_program_offers_element_gradients_and_says_why_no_paths(page: P
     field.press("Enter")
     field.blur()
     expect(field).to_have_attribute("aria-invalid", "true")
-    expect(page.locator(".leaf-error").filter(has_text="ragged")).to_have_text(re.compile(r"^W1: ragged: row 2 has 1 entry"))
+    error = page.locator(".leaf-error").filter(has_text="ragged")
+    expect(error).to_have_text(re.compile(r"^W1: ragged: row 2 has 1 entry"))
     expect(page.locator("#error")).to_be_hidden()
 
 

@@ -128,7 +128,9 @@ def test_comparison_of_four_activations(page: Page, live_server: str) -> None:
     assert cell("w1", "sigmoid") < cell("w10", "sigmoid")
 
 
-def test_a_too_large_step_is_called_saturation_and_an_edit_keeps_the_run(page: Page, live_server: str) -> None:
+def test_a_too_large_step_is_called_saturation_and_an_edit_keeps_the_run(
+    page: Page, live_server: str
+) -> None:
     """SGD at learning rate 1000 on XOR pins the sigmoids: the verdict says so (not "a local minimum").
     Then an edit of the program keeps the run's curve and strip visible, marked as the old program's."""
     open_app(page, live_server, None)
@@ -156,7 +158,9 @@ def test_a_too_large_step_is_called_saturation_and_an_edit_keeps_the_run(page: P
     expect(page.locator("#train-start")).to_be_enabled()
 
 
-def test_a_preset_link_restores_preset_seed_and_tab_and_the_banner_goes_with_the_program(page: Page, live_server: str) -> None:
+def test_a_preset_link_restores_preset_seed_tab_and_the_banner_goes_with_the_program(
+    page: Page, live_server: str
+) -> None:
     open_app(page, live_server, None)
     open_preset(page, "relu-chain")
     page.fill("#preset-seed", "5")

@@ -28,7 +28,7 @@ from pathgrad.api.errors import language_error_handler, request_error_handler, v
 from pathgrad.api.limits import BodySizeLimit
 from pathgrad.api.middleware import ClientGuard, ConcurrencyLimit, RequestTimeout
 from pathgrad.api.pool import Pools
-from pathgrad.api.routes import graph, meta, presets, train
+from pathgrad.api.routes import graph, meta, presets, teach, train
 from pathgrad.api.security import SecurityHeaders, add_docs, page_csp
 from pathgrad.gc_tuning import tune_gc
 from pathgrad.language import LanguageError
@@ -139,6 +139,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(meta.router, prefix="/api")
     app.include_router(presets.router, prefix="/api")
     app.include_router(train.router, prefix="/api")
+    app.include_router(teach.router, prefix="/api")
     app.add_middleware(
         BodySizeLimit, max_bytes=settings.max_body_bytes, max_seconds=settings.body_timeout_seconds
     )

@@ -132,6 +132,18 @@ class GraphStats(BaseModel):
 
 
 class Graph(BaseModel):
+    """The operations view: one node per operation (``POST /api/graph``).
+
+    Node ids ``n0, n1, ...`` are in topological order (parents first), edge ids ``e0, e1, ...``; an edge
+    goes from ``source`` (the parent) to ``target`` with the argument index ``arg``. Numbers are numbers
+    for scalars and nested lists for arrays; JSON has no infinity, so a non-finite number travels as
+    null beside its kind (``value_kind``, ``grad_kind``, ``tangent_kind``, ``local_kind``: null when
+    finite, else "inf", "-inf" or "nan"; for arrays, nested lists of kinds of the array's shape).
+    An edge from a constant has ``local_needed: false`` and no ``local``: no gradient flows to it.
+    Examples: the answers in ``frontend/tests/fixtures/`` (checked against this app by
+    ``tests/test_frontend_fixtures.py``).
+    """
+
     view: Literal["operations"] = Field(description="one node per operation")
     nodes: list[GraphNode]
     edges: list[GraphEdge]
@@ -163,7 +175,15 @@ class ValueEdgeModel(GraphEdge):
 
 
 class ValuesGraph(BaseModel):
-    """The values view: one node per statement (ids v0, v1, ...), edges u0, u1, ..."""
+    """The values view: one node per statement (ids v0, v1, ... in statement order), edges u0, u1, ...
+
+    A node per leaf, per assignment, per alias (``y = h``) and for an unnamed last expression; an edge
+    from a statement to each later statement that names it, once however often it is named. ``local``
+    is d(target)/d(source) of the target's statement alone, computed by the engine (on arrays the
+    Jacobian, under the same limits as operation edges). ``grad`` is reverse mode through this graph: the
+    operations view's adjoint of ``node``, except that an alias splits its value's uses. The leaves'
+    ``node``s and all ``members`` are every node of the operations graph, each once.
+    """
 
     view: Literal["values"] = Field(description="one node per named value (statement)")
     nodes: list[ValueNodeModel]
@@ -197,6 +217,12 @@ class PathsReasons(BaseModel):
 
 
 class PathsResponse(BaseModel):
+    """The paths from ``input`` to ``output`` (``POST /api/paths``), by decreasing |product|.
+
+    A program whose products overflow or add up to ∞ − ∞ answers 200 with the kinds and ``reasons``
+    of its non-finite numbers, never an error. In the values view the ids are ``v``/``u`` ids.
+    """
+
     output: str
     input: str | None
     count: str = Field(description="the exact number of paths, as a decimal string")

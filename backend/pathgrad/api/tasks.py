@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from pathgrad import service
-from pathgrad.api import wire
+from pathgrad.api import teach_tasks, wire
 from pathgrad.api.cost import PATH_EDGE_BYTES, AnswerSize, graph_size, refusal
 from pathgrad.api.errors import language_error_detail, limit_detail, request_error_detail
 from pathgrad.api.models import GraphRequest, OptimizerModel, PathsRequest, TrainRequest
@@ -132,7 +132,7 @@ def paths(settings: Settings, request: PathsRequest) -> Answer:
     return _errors(work)
 
 
-TASKS: dict[str, Callable[..., Answer]] = {"graph": graph, "paths": paths}
+TASKS: dict[str, Callable[..., Answer]] = {"graph": graph, "paths": paths, **teach_tasks.TASKS}
 
 
 # --- training ------------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from pathgrad.language.syntax import (
 )
 
 
-def format_number(value: float) -> str:
+def exact_number(value: float) -> str:
     """Shortest text that reads back as exactly ``value`` (``2`` rather than ``2.0``)."""
     if value.is_integer() and abs(value) < 1e16:
         return str(int(value))
@@ -63,7 +63,7 @@ def _needs_parens(child: Expr, parent: Binary | Unary, right: bool) -> bool:
 
 
 def _format_array(shape: tuple[int, ...], values: tuple[float, ...]) -> str:
-    texts = [format_number(v) for v in values]
+    texts = [exact_number(v) for v in values]
     # Group the flat row-major texts from the innermost dimension out.
     for size in reversed(shape):
         texts = ["[" + ", ".join(texts[k : k + size]) + "]" for k in range(0, len(texts), size)]
@@ -81,7 +81,7 @@ def _expression(root: Expr, full: bool) -> str:
             continue
         pieces: list[Expr | str]
         if isinstance(item, Number):
-            text = format_number(item.value)
+            text = exact_number(item.value)
             pieces = [f"({text})" if text.startswith("-") else text]
         elif isinstance(item, Name):
             pieces = [item.name]
@@ -89,7 +89,7 @@ def _expression(root: Expr, full: bool) -> str:
             pieces = [_format_array(item.shape, item.values)]
         elif isinstance(item, Call):
             pieces = [f"{item.name}("]
-            args: list[Expr | str] = [*item.args, *(format_number(p) for p in item.params)]
+            args: list[Expr | str] = [*item.args, *(exact_number(p) for p in item.params)]
             for k, arg in enumerate(args):
                 if k:
                     pieces.append(", ")

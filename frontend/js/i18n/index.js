@@ -1,6 +1,7 @@
 // The catalog areas. A new area of the page adds one module here (see ../i18n.js).
 import core from './core.js';
 import numbers from './numbers.js';
+import teach from './teach.js';
 import graph from './graph.js';
 import paths from './paths.js';
 import presets from './presets.js';
@@ -11,4 +12,4 @@ import ops from './ops.js';
 import walk from './walk.js';
 import table from './table.js';
 
-export const AREAS = { core, numbers, graph, paths, presets, train, errors, compare, ops, walk, table };
+export const AREAS = { core, numbers, teach, graph, paths, presets, train, errors, compare, ops, walk, table };

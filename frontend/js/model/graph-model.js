@@ -1,4 +1,4 @@
-// The graph JSON of docs/contracts.md, indexed for the view. Pure: no DOM.
+// The graph JSON (the API's models: GET /openapi.json), indexed for the view. Pure: no DOM.
 import { formatValue, formatNumber, magnitude, textWidth, shapeOf } from './format.js';
 import { statementTitle, applySymbol } from './view-graph.js';
 import { t } from '../i18n.js';

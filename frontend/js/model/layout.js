@@ -410,8 +410,8 @@ function chooseBands(L, layerX, layerW, top, bottom, across, o) {
  */
 function sortRange(a, lo, hi, cmp) {
   if (hi - lo > 48) {
-    const part = Array.from(a.subarray(lo, hi)).sort(cmp);
-    a.set(part, lo);
+    const part = (ArrayBuffer.isView(a) ? Array.from(a.subarray(lo, hi)) : a.slice(lo, hi)).sort(cmp);
+    for (let i = 0; i < part.length; i++) a[lo + i] = part[i];
     return;
   }
   for (let i = lo + 1; i < hi; i++) {
@@ -507,21 +507,7 @@ function sortedByTarget(chains, inCount, n) {
   for (let t = 0; t < n; t++) {
     const lo = first[t];
     const hi = first[t + 1];
-    if (hi - lo < 2) continue;
-    if (hi - lo > 48) {
-      const part = out.slice(lo, hi).sort(cmp);
-      for (let i = lo; i < hi; i++) out[i] = part[i - lo];
-      continue;
-    }
-    for (let i = lo + 1; i < hi; i++) {
-      const v = out[i];
-      let j = i - 1;
-      while (j >= lo && cmp(out[j], v) > 0) {
-        out[j + 1] = out[j];
-        j--;
-      }
-      out[j + 1] = v;
-    }
+    if (hi - lo >= 2) sortRange(out, lo, hi, cmp);
   }
   return out;
 }
@@ -883,35 +869,4 @@ function placementScratch(m) {
     bw: new Float64Array(m),
     bn: new Int32Array(m),
   };
-}
-
-/**
- * A random layered DAG for tests and the benchmark: `n` nodes in `layers` layers, each node after the
- * first layer gets 1..maxIn parents from the previous `reach` layers. Deterministic for a seed.
- */
-export function randomLayeredDag(n, { layers = 50, maxIn = 3, reach = 3, seed = 1 } = {}) {
-  let state = seed >>> 0 || 1;
-  const rand = () => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return (state >>> 0) / 4294967296;
-  };
-  const perLayer = Math.ceil(n / layers);
-  const nodes = [];
-  const edges = [];
-  for (let i = 0; i < n; i++) {
-    nodes.push({ id: `n${i}`, width: 60 + Math.floor(rand() * 60), height: 44, kind: i < perLayer ? 'input' : 'op' });
-  }
-  for (let i = perLayer; i < n; i++) {
-    const l = Math.floor(i / perLayer);
-    const k = 1 + Math.floor(rand() * maxIn);
-    for (let j = 0; j < k; j++) {
-      const back = 1 + Math.floor(rand() * Math.min(reach, l));
-      const lo = (l - back) * perLayer;
-      const src = lo + Math.floor(rand() * perLayer);
-      edges.push({ id: `e${edges.length}`, source: `n${src}`, target: `n${i}`, arg: j });
-    }
-  }
-  return { nodes, edges };
 }

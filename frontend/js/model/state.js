@@ -130,7 +130,7 @@ export function pathsRequest(state) {
   return body;
 }
 
-export const TABS = ['paths', 'train', 'compare'];
+export const TABS = ['paths', 'train', 'compare', 'lab'];
 const PRESET_NAME = /^[a-z0-9-]{1,64}$/;
 
 /**

@@ -684,6 +684,7 @@ export function createGraphView(root, handlers = {}) {
       if (grad) {
         setText(grad.firstChild, `${tr(`node.key.${key}`)} `);
         setText(grad.lastChild, value);
+        fitLine(grad, it.p.width - 8);
       }
     },
     /** A small badge above a node (running Σ, adjoint); null hides it. */
@@ -717,4 +718,18 @@ export function createGraphView(root, handlers = {}) {
     nodeElement: (id) => ensure(nodes.get(id), drawNode)?.g ?? null,
     edgeElement: (id) => ensure(edges.get(id), drawEdge)?.g ?? null,
   };
+}
+
+/**
+ * A line written after the layout ("grad 3 ≠ 6", "adj 2 + …") may be longer than the box was made
+ * for: then it is condensed to the box's width instead of running over its border.
+ */
+function fitLine(text, room) {
+  text.removeAttribute('textLength');
+  text.removeAttribute('lengthAdjust');
+  const length = typeof text.getComputedTextLength === 'function' ? text.getComputedTextLength() : 0;
+  if (length > room && room > 0) {
+    text.setAttribute('textLength', String(room));
+    text.setAttribute('lengthAdjust', 'spacingAndGlyphs');
+  }
 }

@@ -1,0 +1,244 @@
+// The Exercises panel: predict, then reveal. Loads GET /api/exercises, hides the asked quantities on
+// the graph, checks each typed answer with POST /api/exercises/check, shows the hint and what it
+// points at, keeps the session's score, and at the end plays the paths.
+import { h, setText } from './dom.js';
+import { t } from '../i18n.js';
+import { formatNumber } from '../model/format.js';
+import {
+  LEVELS, EMPTY_SCORE, exerciseHash, hiddenQuantities, hintMessage, parseAnswer, questionKey, questionMarks,
+  questionText, randomSeed, scoreAfter,
+} from '../model/exercises.js';
+
+const SCORE_KEY = 'pathgrad.exercise-score';
+
+function loadScore() {
+  try {
+    return { ...EMPTY_SCORE, ...JSON.parse(sessionStorage.getItem(SCORE_KEY) ?? '{}') };
+  } catch {
+    return { ...EMPTY_SCORE };
+  }
+}
+
+/**
+ * @param {HTMLElement} root
+ * @param {{app: object, call: Function, flash: Function, loadProgram: Function, setHash: Function}} deps
+ *   loadProgram(state): load a program as the exercise's own (not as the user's edit)
+ */
+export function createExercisesPanel(root, { app, call, flash, loadProgram, setHash }) {
+  let exercise = null;
+  let solved = new Set(); // ids answered right or shown
+  let revealed = false;
+  let score = loadScore();
+  let asking = null; // the question whose marks are on the graph
+  let hintMarks = null;
+
+  const level = h('select', { id: 'ex-level', 'aria-label': t('teach.ex.level') }, ...LEVELS.map((l) => h('option', { value: String(l), text: t(`teach.ex.level.${l}`) })));
+  const seed = h('input', { type: 'number', id: 'ex-seed', min: '0', max: '4294967295', step: '1', value: '0', 'aria-label': t('teach.ex.seed') });
+  const openBtn = h('button', { type: 'button', class: 'btn small', id: 'ex-open', text: t('teach.ex.open') });
+  const newBtn = h('button', { type: 'button', class: 'btn small', id: 'ex-new', text: t('teach.ex.new') });
+  const shareBtn = h('button', { type: 'button', class: 'btn small', id: 'ex-share', text: t('teach.ex.share') });
+  const status = h('p', { class: 'muted small', id: 'ex-status', role: 'status' });
+  const list = h('ol', { class: 'ex-questions', id: 'ex-questions' });
+  const revealBtn = h('button', { type: 'button', class: 'btn primary', id: 'ex-reveal', text: t('teach.ex.reveal'), disabled: true });
+  const scoreLine = h('p', { class: 'ex-score small', id: 'ex-score' });
+  root.append(
+    h('section', { class: 'card ex-card' },
+      h('h2', { text: t('teach.ex.title') }),
+      h('p', { class: 'muted small', text: t('teach.ex.intro') }),
+      h('div', { class: 'ex-pick' },
+        h('label', {}, `${t('teach.ex.level')} `, level),
+        h('label', {}, `${t('teach.ex.seed')} `, seed),
+        openBtn, newBtn, shareBtn),
+      status,
+      list,
+      h('div', { class: 'ex-actions' }, revealBtn),
+      scoreLine,
+    ),
+  );
+  openBtn.addEventListener('click', () => open(Number(level.value), Number(seed.value)));
+  newBtn.addEventListener('click', () => open(Number(level.value), randomSeed()));
+  shareBtn.addEventListener('click', async () => {
+    if (!exercise) return;
+    const url = location.href.split('#')[0] + exerciseHash(exercise.level, exercise.seed);
+    try {
+      await navigator.clipboard.writeText(url);
+    } catch {
+      // The address bar holds the same link.
+    }
+    flash(t('teach.ex.shared'));
+  });
+  revealBtn.addEventListener('click', () => reveal());
+  showScore();
+
+  function showScore() {
+    setText(scoreLine, t('teach.ex.score', { right: score.right, solved: score.solved, seen: score.seen.length }));
+  }
+
+  async function open(lv, sd) {
+    if (!LEVELS.includes(lv) || !Number.isInteger(sd) || sd < 0 || sd > 2 ** 32 - 1) return;
+    level.value = String(lv);
+    seed.value = String(sd);
+    setText(status, t('teach.ex.loading'));
+    const res = await call('GET', `/api/exercises?level=${lv}&seed=${sd}`);
+    if (!res.ok) {
+      setText(status, t('teach.ex.error', { message: JSON.stringify(res.body?.detail ?? res.status) }));
+      return;
+    }
+    exercise = res.body;
+    solved = new Set();
+    revealed = false;
+    asking = null;
+    hintMarks = null;
+    setText(status, '');
+    root.dataset.exercise = `${lv}:${sd}`;
+    setHash(exerciseHash(lv, sd));
+    document.getElementById('app')?.classList.add('teach-exercise');
+    await loadProgram({ source: exercise.source, input: exercise.input, view: exercise.view });
+    renderQuestions();
+  }
+
+  function renderQuestions() {
+    list.replaceChildren(...exercise.questions.map((q) => questionItem(q)));
+    updateReveal();
+  }
+
+  function questionItem(q) {
+    const g = app.graph;
+    const { key, params } = questionText(q, g);
+    const input = h('input', { type: 'text', class: 'ex-answer', inputmode: 'decimal', placeholder: t('teach.ex.answerPlaceholder'), 'aria-label': t(key, params), dataset: { question: q.id } });
+    const check = h('button', { type: 'button', class: 'btn small ex-check', text: t('teach.ex.check') });
+    const show = h('button', { type: 'button', class: 'btn small link ex-show', text: t('teach.ex.show'), hidden: true });
+    const feedback = h('p', { class: 'ex-feedback small', role: 'status' });
+    const li = h('li', { class: 'ex-question', dataset: { question: q.id, kind: q.kind } },
+      h('span', { class: 'ex-text', dataset: { question: q.id }, text: t(key, params) }),
+      h('div', { class: 'ex-row' }, input, check, show),
+      feedback);
+    const focus = () => {
+      asking = q;
+      hintMarks = null;
+      paint();
+    };
+    input.addEventListener('focus', focus);
+    input.addEventListener('keydown', (ev) => {
+      if (ev.key === 'Enter') {
+        ev.preventDefault();
+        submit();
+      }
+    });
+    check.addEventListener('click', () => submit());
+    show.addEventListener('click', () => answer(q, null, li, feedback, show, input));
+    function submit() {
+      const value = parseAnswer(input.value);
+      if (value === null) {
+        setText(feedback, t('teach.ex.notANumber'));
+        li.dataset.state = 'invalid';
+        return;
+      }
+      answer(q, value, li, feedback, show, input);
+    }
+    return li;
+  }
+
+  async function answer(q, value, li, feedback, show, input) {
+    const body = { level: exercise.level, seed: exercise.seed, question: q.id, ...(value === null ? { reveal: true } : { answer: value }) };
+    const res = await call('POST', '/api/exercises/check', body);
+    if (!res.ok) {
+      setText(feedback, t('teach.ex.error', { message: JSON.stringify(res.body?.detail ?? res.status) }));
+      return;
+    }
+    const verdict = res.body;
+    const revealedOne = value === null;
+    score = scoreAfter(score, { question: questionKey(exercise.level, exercise.seed, q.id), correct: !!verdict.correct, revealed: revealedOne });
+    try {
+      sessionStorage.setItem(SCORE_KEY, JSON.stringify(score));
+    } catch {
+      // (private mode: the score lives as long as the page)
+    }
+    showScore();
+    asking = q;
+    if (revealedOne) {
+      solved.add(q.id);
+      li.dataset.state = 'shown';
+      input.value = typeof verdict.expected === 'number' ? formatNumber(verdict.expected, 6) : String(verdict.expected);
+      input.disabled = true;
+      setText(feedback, t('teach.ex.expected', { value: input.value }));
+      show.hidden = true;
+      hintMarks = null;
+    } else if (verdict.correct) {
+      solved.add(q.id);
+      li.dataset.state = 'right';
+      input.disabled = true;
+      setText(feedback, `${t('teach.ex.right')} ${t('teach.ex.expected', { value: typeof verdict.expected === 'number' ? formatNumber(verdict.expected, 6) : verdict.expected })}`);
+      show.hidden = true;
+      hintMarks = null;
+    } else {
+      li.dataset.state = 'wrong';
+      const msg = hintMessage(verdict, app.graph);
+      const params = { ...msg.params };
+      if (params.rule) params.rule = t(params.rule);
+      setText(feedback, t(msg.key, params));
+      li.dataset.hint = verdict.hint ?? '';
+      show.hidden = false;
+      hintMarks = msg.marks;
+    }
+    updateReveal();
+    paint();
+  }
+
+  function updateReveal() {
+    revealBtn.disabled = !exercise || revealed;
+    root.dataset.solved = String(solved.size);
+  }
+
+  /** Hide what is asked and mark what the question or hint points at (after every graph drawn). */
+  function paint() {
+    if (!exercise || !app.graph) return;
+    // The questions name nodes of the graph now drawn (the texts were made before it may have come).
+    for (const el of list.querySelectorAll('.ex-text')) {
+      const q = exercise.questions.find((x) => x.id === el.dataset.question);
+      if (q) {
+        const { key, params } = questionText(q, app.graph);
+        setText(el, t(key, params));
+      }
+    }
+    const hidden = revealed ? { edges: [], gradients: false } : hiddenQuantities(exercise, solved);
+    app.markTeach('ex-hidden', [], hidden.edges);
+    if (hidden.gradients) {
+      for (const n of app.graph.nodes) if (n.kind !== 'const') app.setNodeLine(n.id, 'grad', '?');
+    }
+    const ask = asking && !revealed ? questionMarks(asking) : { nodes: [], edges: [] };
+    app.markTeach('ex-ask', ask.nodes, ask.edges);
+    app.markTeach('ex-hint', hintMarks?.nodes ?? [], hintMarks?.edges ?? []);
+  }
+
+  function reveal() {
+    if (!exercise) return;
+    revealed = true;
+    document.getElementById('app')?.classList.remove('teach-exercise');
+    for (const n of app.graph?.nodes ?? []) if (n.kind !== 'const' && typeof n.grad === 'number') app.setNodeLine(n.id, 'grad', formatNumber(n.grad, 4));
+    paint();
+    updateReveal();
+    setText(status, t('teach.ex.revealed'));
+    app.setMode('paths');
+    app.play();
+  }
+
+  function clear() {
+    exercise = null;
+    delete root.dataset.exercise;
+    document.getElementById('app')?.classList.remove('teach-exercise');
+    for (const cls of ['ex-hidden', 'ex-ask', 'ex-hint']) app.markTeach(cls);
+    list.replaceChildren();
+    updateReveal();
+  }
+
+  return {
+    open,
+    graphChanged: paint,
+    /** The user edited or loaded another program: the exercise is over. */
+    programChanged: clear,
+    get active() {
+      return !!exercise;
+    },
+  };
+}

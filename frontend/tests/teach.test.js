@@ -1,0 +1,145 @@
+// The teaching panels' model modules: lab rows, exercise links, answers, hints, score, lesson links.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { labRequest, labRows, nodeLines, sameNumber, VARIANTS } from '../js/model/lab.js';
+import {
+  parseExerciseHash, exerciseHash, parseAnswer, hintMessage, scoreAfter, EMPTY_SCORE, hiddenQuantities, questionText,
+} from '../js/model/exercises.js';
+import { STEPS, parseLessonHash, lessonHash, clampStep, stepDone, hiddenControls } from '../js/model/lesson.js';
+import { indexGraph } from '../js/model/graph-model.js';
+import { catalogs } from '../js/i18n.js';
+
+// POST /api/lab's answer for x = 3; y = x*x with two variants (the shape of backend/pathgrad/lab.py).
+const LAB = {
+  output: 'n1',
+  variants: {
+    correct: { ran: true, skipped: null, visits: '2', gradients: { x: 6 }, adjoints: { n1: 1, n0: 6 }, differs: [], differs_leaves: [] },
+    'parents-by-node': { ran: true, skipped: null, visits: '2', gradients: { x: 3 }, adjoints: { n1: 1, n0: 3 }, differs: ['n0'], differs_leaves: ['x'] },
+    'path-walk': { ran: false, skipped: 'too many', visits: '6291451', gradients: null, adjoints: null, differs: [], differs_leaves: [] },
+  },
+};
+
+test('the lab request carries the program, its values and output only', () => {
+  assert.deepEqual(labRequest({ source: 'x = 3; y = x*x', values: { x: 2 }, output: 'y', view: 'values', input: 'x' }), { source: 'x = 3; y = x*x', values: { x: 2 }, output: 'y' });
+  assert.deepEqual(labRequest({ source: 's', values: {} }, ['no-zero-grad']), { source: 's', values: {}, variants: ['no-zero-grad'] });
+});
+
+test('lab rows follow the variants order and mark the wrong leaves', () => {
+  const rows = labRows(LAB);
+  assert.deepEqual(rows.map((r) => r.variant), ['correct', 'path-walk', 'parents-by-node']);
+  assert.equal(rows[2].wrongLeaves, 1);
+  assert.deepEqual(rows[2].grads, [{ leaf: 'x', value: 3, correct: 6, wrong: true }]);
+  assert.equal(rows[1].ran, false);
+  assert.equal(rows[1].grads[0].wrong, false); // not run is not wrong
+  assert.equal(rows[1].visits, '6291451');
+  assert.deepEqual(labRows(null), []);
+  assert.equal(VARIANTS.length, 6);
+});
+
+test('node lines give the wrong value beside the right one', () => {
+  const lines = nodeLines(LAB, 'parents-by-node');
+  assert.deepEqual(lines.get('n0'), { value: 3, correct: 6, wrong: true });
+  assert.deepEqual(lines.get('n1'), { value: 1, correct: 1, wrong: false });
+  assert.equal(nodeLines(LAB, 'path-walk').size, 0);
+  assert.ok(sameNumber(8, 8 + 1e-12));
+  assert.ok(!sameNumber(8, 10));
+});
+
+test('exercise links are level:seed and nothing else', () => {
+  assert.deepEqual(parseExerciseHash('#exercise=2:17'), { level: 2, seed: 17 });
+  assert.equal(exerciseHash(5, 0), '#exercise=5:0');
+  for (const bad of ['#exercise=6:1', '#exercise=1:-1', '#exercise=1:x', '#exercise=1:99999999999', '#src=x', '', null]) {
+    assert.equal(parseExerciseHash(bad), null, String(bad));
+  }
+});
+
+test('answers are read as students type them', () => {
+  assert.equal(parseAnswer('0.25'), 0.25);
+  assert.equal(parseAnswer(' -1,5 '), -1.5);
+  assert.equal(parseAnswer('1/4'), 0.25);
+  assert.equal(parseAnswer('\u22122'), -2);
+  assert.equal(parseAnswer('2.5e-3'), 0.0025);
+  assert.equal(parseAnswer('.5'), 0.5);
+  for (const bad of ['', 'abc', '1/0', '1..2', '--1', 'Infinity']) assert.equal(parseAnswer(bad), null, bad);
+});
+
+const GRAPH = indexGraph({
+  nodes: [{ id: 'n0', name: 'x', label: 'x' }, { id: 'n1', name: 'u', label: '×' }, { id: 'n2', name: null, label: '+' }],
+  edges: [{ id: 'e0', source: 'n0', target: 'n1' }, { id: 'e1', source: 'n0', target: 'n1' }, { id: 'e2', source: 'n1', target: 'n2' }],
+  output: 'n2',
+});
+
+test('questions read with the nodes names', () => {
+  assert.deepEqual(questionText({ kind: 'local', edge: 'e0', source: 'n0', target: 'n1' }, GRAPH), { key: 'teach.ex.q.local', params: { source: 'x', target: 'u' } });
+  assert.deepEqual(questionText({ kind: 'gradient', node: 'n0' }, GRAPH).params, { output: '+', node: 'x' });
+  assert.deepEqual(questionText({ kind: 'path', nodes: ['n0', 'n1', 'n2'], edges: ['e0', 'e2'] }, GRAPH).params, { path: 'x → u → +' });
+});
+
+test('hints point at what was missed', () => {
+  const left = hintMessage({ correct: false, hint: 'path-left-out', params: { edges: ['e1', 'e2'] } }, GRAPH);
+  assert.equal(left.key, 'teach.ex.hint.path-left-out');
+  assert.deepEqual(left.marks.edges, ['e1', 'e2']);
+  const fan = hintMessage({ correct: false, hint: 'fan-out-not-added', params: { edge: 'e0', branches: 2 } }, GRAPH);
+  assert.deepEqual([fan.key, fan.params.node, fan.params.branches], ['teach.ex.hint.fan-out-not-added', 'x', 2]);
+  assert.equal(hintMessage({ correct: false, hint: 'rule', params: { op: 'sigmoid' } }, GRAPH).params.rule, 'teach.rule.sigmoid');
+  assert.equal(hintMessage({ correct: false, hint: 'rule', params: { op: 'matmul' } }, GRAPH).params.rule, 'teach.rule.other');
+  assert.equal(hintMessage({ correct: false, hint: 'surprise', params: {} }, GRAPH).key, 'teach.ex.hint.paths');
+  assert.equal(hintMessage({ correct: true }, GRAPH).key, 'teach.ex.right');
+  // Every key a hint can name is in the catalogs, in both languages.
+  const { en, zh } = catalogs();
+  for (const hint of ['count-low', 'count-high', 'sign', 'path-left-out', 'fan-out-not-added', 'one-path', 'factor-off', 'added-not-multiplied', 'value-not-derivative', 'rule', 'paths']) {
+    assert.ok(`teach.ex.hint.${hint}` in en && `teach.ex.hint.${hint}` in zh, hint);
+  }
+});
+
+test('the score counts a question once, right at the first try or not', () => {
+  let s = EMPTY_SCORE;
+  s = scoreAfter(s, { question: 'a', correct: false });
+  s = scoreAfter(s, { question: 'a', correct: true });
+  s = scoreAfter(s, { question: 'b', correct: true });
+  s = scoreAfter(s, { question: 'c', correct: true, revealed: true });
+  s = scoreAfter(s, { question: 'b', correct: true }); // checked again: no second point
+  assert.deepEqual({ right: s.right, solved: s.solved, seen: s.seen.length }, { right: 1, solved: 3, seen: 3 });
+});
+
+test('an open exercise hides every gradient and the asked edges until they are solved', () => {
+  const ex = { questions: [{ id: 'q1', kind: 'local', edge: 'e0' }, { id: 'q2', kind: 'count' }] };
+  assert.deepEqual(hiddenQuantities(ex), { edges: ['e0'], gradients: true });
+  assert.deepEqual(hiddenQuantities(ex, new Set(['q1'])), { edges: [], gradients: true });
+  assert.deepEqual(hiddenQuantities(ex, new Set(['q1', 'q2'])), { edges: [], gradients: false });
+});
+
+test('lesson links open at a step, locked or not', () => {
+  assert.deepEqual(parseLessonHash('#lesson=3'), { step: 2, locked: false });
+  assert.deepEqual(parseLessonHash('#lesson=9&locked=1'), { step: 8, locked: true });
+  assert.deepEqual(parseLessonHash('#lesson=99'), { step: STEPS.length - 1, locked: false });
+  assert.equal(parseLessonHash('#lesson=x'), null);
+  assert.equal(lessonHash(0, true), '#lesson=1&locked=1');
+  assert.equal(clampStep(-4), 0);
+});
+
+test('the nine steps tell the seed story and each has its texts in both languages', () => {
+  assert.deepEqual(STEPS.map((s) => s.id), ['graph', 'local', 'paths', 'reverse', 'neuron', 'xor', 'vanishing', 'dead-relu', 'leaky']);
+  const { en, zh } = catalogs();
+  for (const step of STEPS) {
+    for (const part of ['title', 'text', 'try']) {
+      const key = `teach.lesson.${step.id}.${part}`;
+      assert.ok(en[key] && zh[key], key);
+    }
+    assert.ok(['paths', 'train', 'compare', 'lab', 'exercises'].includes(step.panel));
+  }
+  assert.deepEqual(hiddenControls(STEPS[0]), ['program', 'transport', 'tabs']);
+});
+
+test('the try-this checks read the page context', () => {
+  const ctx = (nodes, extra = {}) => ({ node: (n) => nodes[n] ?? null, ...extra });
+  const neuron = STEPS.find((s) => s.id === 'neuron');
+  assert.equal(stepDone(neuron, ctx({ w: { value: 0, grad: 0.25 } })), false);
+  assert.equal(stepDone(neuron, ctx({ w: { value: 0, grad: 0.5 } })), true);
+  const paths = STEPS.find((s) => s.id === 'paths');
+  assert.equal(stepDone(paths, ctx({}, { input: 'b', mode: 'paths', atEnd: false })), false);
+  assert.equal(stepDone(paths, ctx({}, { input: 'b', mode: 'paths', atEnd: true })), true);
+  const dead = STEPS.find((s) => s.id === 'dead-relu');
+  assert.equal(stepDone(dead, ctx({ w1: { value: 0.5, grad: 0 } })), false);
+  assert.equal(stepDone(dead, { node: () => { throw new Error('no graph'); } }), false);
+});

@@ -1,0 +1,129 @@
+"""The teaching side of the page in a real browser: an exercise solved, the lab on x*x, the lesson walked."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+from playwright.sync_api import Page, expect
+
+from browser.helpers import open_app, type_program
+
+
+def open_exercise(page: Page, base: str, level: int, seed: int) -> None:
+    page.goto(f"{base}/#exercise={level}:{seed}")
+    expect(page.locator("#panel-exercises")).to_have_attribute("data-exercise", f"{level}:{seed}")
+    expect(page.locator("#ex-questions li")).not_to_have_count(0)
+
+
+def test_an_exercise_is_solved_with_a_wrong_answer_a_hint_and_the_reveal(
+    page: Page, live_server: str, screenshot: Callable[[Page, str], Path]
+) -> None:
+    open_exercise(page, live_server, 2, 0)  # x = 0.5; u = x*x; v = u*x; y = v + u
+    expect(page.locator("#source")).to_have_value("x = 0.5\nu = x * x\nv = u * x\ny = v + u")
+    assert page.evaluate("location.hash") == "#exercise=2:0"  # the link, with no answer in it
+    # Gradients are hidden until the exercise is solved: every node's gradient line reads "?".
+    expect(page.locator("#graph g.node text.grad tspan.v").first).to_have_text("?")
+    expect(page.locator("#leaves .leaf-grad").first).to_be_hidden()  # the inputs' ∂ would give it away
+    gradient = page.locator('#ex-questions li[data-kind="gradient"]')
+    answer = gradient.locator("input.ex-answer")
+    answer.fill("0.25")  # one branch of x's fan-out only
+    gradient.locator("button.ex-check").click()
+    expect(gradient).to_have_attribute("data-state", "wrong")
+    expect(gradient).to_have_attribute("data-hint", "fan-out-not-added")
+    expect(gradient.locator(".ex-feedback")).to_contain_text("one branch")
+    answer.fill("abc")
+    gradient.locator("button.ex-check").click()
+    expect(gradient.locator(".ex-feedback")).to_contain_text("Type a number")
+    answer.fill("1.75")
+    answer.press("Enter")
+    expect(gradient).to_have_attribute("data-state", "right")
+    count = page.locator('#ex-questions li[data-kind="count"]')
+    count.locator("input.ex-answer").fill("3")
+    count.locator("button.ex-check").click()
+    expect(count).to_have_attribute("data-hint", "count-low")
+    count.locator("button.ex-show").click()
+    expect(count).to_have_attribute("data-state", "shown")
+    expect(count.locator("input.ex-answer")).to_have_value("5")
+    local = page.locator('#ex-questions li[data-kind="local"]')  # the edge x → v of v = u*x: u = 0.25
+    expect(local.locator(".ex-text")).to_contain_text("x → v")
+    local.locator("input.ex-answer").fill("1/4")
+    local.locator("button.ex-check").click()
+    expect(local).to_have_attribute("data-state", "right")
+    expect(page.locator("#ex-score")).to_contain_text("1 right at the first try, 2 solved, of 3 tried")
+    screenshot(page, "-exercise")
+    page.click("#ex-reveal")
+    expect(page.locator("#app")).not_to_have_class(re.compile(r"\bteach-exercise\b"))
+    expect(page.locator("#timeline")).not_to_have_value("0", timeout=5_000)
+
+
+def test_the_lab_runs_on_x_times_x(
+    page: Page, live_server: str, screenshot: Callable[[Page, str], Path]
+) -> None:
+    open_app(page, live_server)
+    type_program(page, "x = 3\ny = x * x")
+    expect(page.locator("#graph-info")).to_contain_text("output y = 9")
+    page.click("#tab-lab")
+    page.click("#lab-run")
+    expect(page.locator("#panel-lab")).to_have_attribute("data-state", "done")
+    rows = page.locator("#lab-table tbody tr")
+    expect(rows).to_have_count(6)
+    correct = page.locator('#lab-table tr[data-variant="correct"]')
+    expect(correct.locator("td").nth(1)).to_have_text("6")
+    wrong = page.locator('#lab-table tr[data-variant="parents-by-node"]')
+    expect(wrong.locator("td").nth(1)).to_have_text("3")
+    wrong.click()
+    expect(wrong).to_have_class(re.compile(r"\bchosen\b"))
+    expect(page.locator("#lab-explain")).to_contain_text("x·x")
+    # On the graph: x is marked wrong and reads its wrong and its right gradient side by side.
+    x = page.locator("#graph g.node.lab-wrong")
+    expect(x).to_have_count(1)
+    expect(x.locator("text.grad tspan.v")).to_have_text("3 ≠ 6")
+    screenshot(page, "-lab")
+
+
+def test_the_lesson_walks_from_first_to_last_step_with_a_locked_link(
+    page: Page, live_server: str, screenshot: Callable[[Page, str], Path]
+) -> None:
+    page.goto(f"{live_server}/#lesson=1&locked=1")
+    lesson = page.locator("#lesson")
+    expect(lesson).to_be_visible()
+    expect(page.locator("#lesson-count")).to_have_text("Step 1 of 9")
+    # Locked: the header's controls and the program editor are gone; the step's inputs stay.
+    expect(page.locator(".top-actions")).to_be_hidden()
+    expect(page.locator("#source")).to_be_hidden()
+    expect(page.locator("#leaves")).to_be_visible()
+    expect(page.locator("#lesson-close")).to_be_hidden()
+    expect(lesson).to_have_attribute("data-done", "false")
+    page.locator('#leaves input.leaf-number[data-leaf="y"]').fill("10")
+    page.locator('#leaves input.leaf-number[data-leaf="y"]').press("Enter")
+    expect(lesson).to_have_attribute("data-done", "true")  # z = x·y + x > 20
+    screenshot(page, "-lesson")
+    titles = []
+    for n in range(2, 10):
+        page.evaluate("document.activeElement?.blur()")  # keys go to the page, not a field
+        page.keyboard.press("n")
+        expect(page.locator("#lesson-count")).to_have_text(f"Step {n} of 9")
+        assert page.evaluate("location.hash") == f"#lesson={n}&locked=1"
+        titles.append(page.locator("#lesson-title").text_content())
+    expect(page.locator("#lesson-next")).to_be_disabled()
+    assert len(set(titles)) == 8
+    # The last step (leaky ReLU) opens the Lab: running it completes the step.
+    expect(page.locator("#panel-lab")).to_be_visible()
+    page.click("#lab-run")
+    expect(lesson).to_have_attribute("data-done", "true")
+    page.click("#lesson-back")
+    expect(page.locator("#lesson-count")).to_have_text("Step 8 of 9")
+
+
+def test_a_lesson_step_opens_from_its_link_and_checks_the_try_this(page: Page, live_server: str) -> None:
+    page.goto(f"{live_server}/#lesson=5")  # the neuron: make dy/dw larger than 0.3
+    expect(page.locator("#lesson-title")).to_have_text("One neuron")
+    expect(page.locator("#source")).to_be_visible()  # not locked: every control is there
+    expect(page.locator("#lesson")).to_have_attribute("data-done", "false")
+    page.locator('#leaves input.leaf-number[data-leaf="x"]').fill("2")
+    page.locator('#leaves input.leaf-number[data-leaf="x"]').press("Enter")
+    expect(page.locator("#lesson")).to_have_attribute("data-done", "true")
+    page.click("#lesson-close")
+    expect(page.locator("#lesson")).to_be_hidden()

@@ -101,6 +101,19 @@ def test_axe_finds_no_violation_on_any_view(a11y_page: Page, live_server: str) -
     page.click("#tab-compare")
     expect(page.locator("#compare-panel")).to_have_attribute("data-state", "ready", timeout=15_000)
     found["Compare"] = axe_violations(page)
+
+    # The teaching panels: the Lab after a run, the Exercises, the guided lesson.
+    page.click("#tab-lab")
+    page.click("#lab-run")
+    expect(page.locator("#panel-lab")).to_have_attribute("data-state", "done", timeout=15_000)
+    found["Lab after a run"] = axe_violations(page)
+    page.click("#tab-exercises")
+    expect(page.locator("#panel-exercises")).to_be_visible()
+    found["Exercises"] = axe_violations(page)
+    page.goto(f"{live_server}/#lesson=1")
+    expect(page.locator("#lesson")).to_be_visible()
+    settled(page)
+    found["lesson"] = axe_violations(page)
     assert {view: v for view, v in found.items() if v} == {}
 
 

@@ -26,6 +26,8 @@ ALLOWED = {
     "dx", "df", "da", "db", "dA", "dB", "Markdown", "CSV", "English",
     # the naming rule of parameters (identifier prefixes: weight…, bias…, theta…)
     "weight", "bias", "theta",
+    # micrograd's API, named in the Lab's explanations (.grad, backward(), zero_grad())
+    "grad", "backward", "micrograd",
 }
 
 SCAN = """
@@ -161,6 +163,19 @@ def test_a_chinese_browser_gets_the_chinese_page_with_nothing_left_in_english(
     expect(page.locator("#compare-table thead th").first).to_have_text("权重")
     assert untranslated(page) == []
     screenshot(page, "-compare")
+
+    # The teaching panels: the Lab after a run, the Exercises, the guided lesson.
+    page.click("#tab-lab")
+    page.click("#lab-run")
+    expect(page.locator("#panel-lab")).to_have_attribute("data-state", "done", timeout=15_000)
+    assert untranslated(page) == []
+    page.click("#tab-exercises")
+    expect(page.locator("#panel-exercises")).to_be_visible()
+    assert untranslated(page) == []
+    page.goto(f"{live_server}/#lesson=1")
+    expect(page.locator("#lesson")).to_be_visible()
+    wait_graph(page)
+    assert untranslated(page) == []
 
 
 def test_every_preset_and_operation_the_server_has_is_in_the_catalog(page: Page, live_server: str) -> None:

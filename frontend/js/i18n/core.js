@@ -129,6 +129,7 @@ export default {
     'compare.title': 'One chain, four activations',
     'compare.intro': "The ten-layer chain of the seed's experiments 4 to 6 (C = (y − 3)², w1 on the input side) with the same weights: |dC/dwᵢ| for each layer.",
     'compare.seed.aria': 'seed of the chains',
+    'lesson.aria': 'lesson',
   },
   zh: {
     'locale.name': '简体中文',
@@ -259,5 +260,6 @@ export default {
     'compare.title': '同一条链，四种激活函数',
     'compare.intro': '原文实验 4 到 6 的十层链（C = (y − 3)²，w1 在输入一侧），权重相同：每层的 |dC/dwᵢ|。',
     'compare.seed.aria': '链的随机种子',
+    'lesson.aria': '课程',
   },
 };

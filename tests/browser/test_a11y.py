@@ -141,7 +141,12 @@ SVG_CONTRAST = """
   const boxOf = (text) => {
     const g = text.closest('g.node, g.edge-label, g.badge');
     const rect = g && g.querySelector(':scope > rect');
-    if (rect) return rgb(getComputedStyle(rect).fill);
+    if (!rect) return pageBackground(text);
+    const fill = getComputedStyle(rect).fill;
+    // A pattern (the dead ReLU hatch): measured against its darker part, its lines.
+    const pattern = fill.match(/url\\("?#([\\w-]+)"?\\)/);
+    if (pattern) return rgb(getComputedStyle(document.querySelector(`#${pattern[1]} line`)).stroke);
+    if (rect) return rgb(fill);
     return pageBackground(text);
   };
   const out = [];
@@ -180,6 +185,14 @@ def test_svg_text_contrast_is_at_least_aa(a11y_page: Page, live_server: str) -> 
     settled(page)
     count, low = low_contrast(page, "#graph svg")
     assert count > 20 and low == []
+
+    # Dead ReLU units, hatched: their text over the pattern's lines.
+    page.select_option("#examples", "preset:relu-chain")
+    expect(page.locator("#preset-info")).to_have_attribute("data-preset", "relu-chain")
+    settled(page)
+    expect(page.locator("#graph g.node.dead-relu").first).to_be_attached()
+    count, low = low_contrast(page, "#graph svg")
+    assert count > 40 and low == []
 
     # The hottest node fills (the vanishing gradient's input side is pale, its output side orange).
     page.select_option("#examples", "preset:sigmoid-chain")

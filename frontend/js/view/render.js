@@ -74,6 +74,10 @@ export function createGraphView(root, handlers = {}) {
     marker.append(mk('path', cls, { d: 'M0,1 L10,5 L0,9 z' }));
     defs.append(marker);
   }
+  // Dead ReLU units are hatched (a pattern, not only a grey): see training.css.
+  const hatch = mk('pattern', null, { id: 'dead-hatch', width: 6, height: 6, patternUnits: 'userSpaceOnUse', patternTransform: 'rotate(45)' });
+  hatch.append(mk('rect', 'hatch-bg', { width: 6, height: 6 }), mk('line', 'hatch-line', { x1: 0, y1: 0, x2: 0, y2: 6 }));
+  defs.append(hatch);
   const viewport = mk('g', 'viewport');
   const gGroups = mk('g', 'groups');
   const gEdges = mk('g', 'edges');
@@ -151,6 +155,7 @@ export function createGraphView(root, handlers = {}) {
   let titles = new Map(); // node id -> title (view-graph.js)
   const nodeTxt = (it) => (it.txt ??= nodeText(it.n, titles.get(it.id)));
   const fillOf = (it) => (it.t === null ? '#ffffff' : mix(GRAD_LOW, GRAD_HIGH, it.t));
+  const meterWidth = (it) => (it.t === null ? 0 : Math.max(1.5, (it.p.width - 10) * it.t)).toFixed(1);
   const gradLine = (it) => (it.line ? [`${tr(`node.key.${it.line[0]}`)} `, it.line[1]] : [`${tr('node.key.grad')} `, nodeTxt(it).grad]);
 
   /** The elements of a node, with the details for zoom level `level` (0, 1, 2). Registers nothing. */
@@ -173,7 +178,19 @@ export function createGraphView(root, handlers = {}) {
     rect.setAttribute('rx', it.compact ? '14' : '9');
     rect.setAttribute('fill', fillOf(it));
     g.append(rect);
-    const el = { g, rect, title: null, val: null, grad: null, toggle: null, badge: null, tip: null, level: -1 };
+    // The gradient scale by length too, not only by colour: a bar along the box's foot, as long as
+    // the node's place on the |gradient| scale (colour is never the only carrier).
+    let meter = null;
+    if (!it.compact) {
+      meter = document.createElementNS(SVG_NS, 'rect');
+      meter.setAttribute('class', 'gmeter');
+      meter.setAttribute('x', '5');
+      meter.setAttribute('y', String(p.height - 3.5));
+      meter.setAttribute('height', '2');
+      meter.setAttribute('width', meterWidth(it));
+      g.append(meter);
+    }
+    const el = { g, rect, meter, title: null, val: null, grad: null, toggle: null, badge: null, tip: null, level: -1 };
     if (it.n.collapsed) {
       el.toggle = mk('g', 'group-toggle', { 'data-testid': `group-toggle-${it.id}`, 'data-group': it.id, role: 'button', tabindex: '0' });
       el.toggle.append(
@@ -241,6 +258,7 @@ export function createGraphView(root, handlers = {}) {
     setAttr(el.g, 'class', nodeClass(it));
     setAttr(el.g, 'data-grad-scale', it.t === null ? '' : it.t.toFixed(3));
     setAttr(el.rect, 'fill', fillOf(it));
+    if (el.meter) setAttr(el.meter, 'width', meterWidth(it));
     if (el.title) setText(el.title, nodeTxt(it).title);
     if (el.val) setText(el.val.lastChild, nodeTxt(it).value);
     if (el.grad) {

@@ -4,7 +4,7 @@ import { download } from './dom.js';
 import { bundle, importsOf, jsonForScript } from '../model/bundle.js';
 import { t } from '../i18n.js';
 
-const CSS_FILES = ['css/app.css', 'css/graph.css'];
+const CSS_FILES = ['css/app.css', 'css/graph.css', 'css/a11y.css'];
 
 /** Text of one of our stylesheets: fetched, or read from an inlined <style> in an exported file. */
 async function cssText(path) {

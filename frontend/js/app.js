@@ -22,6 +22,7 @@ import { createLeafControls } from './view/leaves.js';
 import { createPathsPanel, showCosts } from './view/paths-panel.js';
 import { createPlayer } from './view/player.js';
 import { createGraphKeys } from './view/graph-keys.js';
+import { spokenName } from './model/walk.js';
 import { showOps, showScale } from './view/legend.js';
 import { exportSvg, exportPng, exportJson, exportDot, exportHtml } from './view/export.js';
 // `tr`, not `t`: t is the animation's time in this file.
@@ -645,6 +646,12 @@ export function createApp(els, api, opts = {}) {
     const completed = [...ss.completed.keys()];
     graphView.mark('swept', completed);
     graphView.mark('sweep-current', ss.current ? [ss.current] : []);
+    // Said once per node the sweep completes: its name and its adjoint (or tangent).
+    if (els.animLive && ss.current && cur.spoken !== `s${ss.current}` && cur.vg.byId.has(ss.current)) {
+      cur.spoken = `s${ss.current}`;
+      const value = ss.completed.get(ss.current) ?? ss.partial.get(ss.current);
+      els.animLive.textContent = tr('anim.say.sweepNode', { name: spokenName(cur.vg.byId.get(ss.current), cur.titles), what: tr(`anim.say.${key}`), value: value === undefined ? '?' : formatNumber(value, 6) });
+    }
     const pending = cur.view.nodes.filter((n) => !ss.completed.has(n.id)).map((n) => n.id);
     graphView.mark('pending', ss.done ? [] : pending);
     for (const n of cur.view.nodes) {

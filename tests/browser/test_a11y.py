@@ -372,6 +372,10 @@ def test_forward_sweep_has_a_key_and_the_help_lists_the_keys(page: Page, live_se
     page.keyboard.press("t")
     expect(page.locator("#app")).to_have_attribute("data-mode", "forward")
     expect(page.locator("#forward-sweep")).to_have_class(re.compile(r"\bactive\b"))
+    # The sweeps are spoken too: each node as it completes, with its tangent (forward) or adjoint.
+    expect(page.locator("#anim-live")).to_have_text(re.compile(r": tangent -?\d"), timeout=10_000)
+    page.keyboard.press("r")
+    expect(page.locator("#anim-live")).to_have_text(re.compile(r": adjoint -?\d"), timeout=10_000)
 
 
 def test_the_table_view_lists_nodes_edges_and_paths_and_copies_as_markdown_and_csv(

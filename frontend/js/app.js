@@ -16,6 +16,7 @@ import { formatNumber, groupThousands, toBigInt, fileBaseName } from './model/fo
 import { EXAMPLES } from './model/examples.js';
 import { deadRelus } from './model/training.js';
 import { h, setText } from './view/dom.js';
+import { createLatest } from './model/latest.js';
 import { createGraphView } from './view/render.js';
 import { createEditor } from './view/editor.js';
 import { createLeafControls } from './view/leaves.js';
@@ -79,7 +80,7 @@ export function createApp(els, api, opts = {}) {
     costs: null, // multiplication counts for the selected input and for all inputs
     mode: 'paths', // what Play animates: 'paths' | 'reverse' | 'forward'
     sweepDrawn: false, // a sweep rewrote the nodes' gradient lines (undone by restoreGraph)
-    seq: 0, // the number of the newest request; older answers are dropped
+    requests: createLatest(), // the newest graph/paths request wins; older answers are dropped
     abort: null, // aborts the request in flight
     timer: null, // the debounce of the next request
     resizeTimer: null,
@@ -214,7 +215,7 @@ export function createApp(els, api, opts = {}) {
     cur.abort?.abort();
     const ctl = new AbortController();
     cur.abort = ctl;
-    const seq = ++cur.seq;
+    const seq = cur.requests.start();
     setBusy(true);
     try {
       let res;
@@ -223,7 +224,7 @@ export function createApp(els, api, opts = {}) {
       const arrayInput = isArrayInput(state.input);
       if (state.input && !arrayInput) {
         res = await api.paths(pathsRequest(requestState()), ctl.signal);
-        if (seq !== cur.seq) return;
+        if (!cur.requests.isLatest(seq)) return;
         if (!res.ok && isInputError(res)) {
           // The selected input no longer exists (the program changed), or has no paths to list: forget it.
           cur.noPaths.set(state.input, res.body?.detail?.find?.((d) => d?.loc?.join?.('.') === 'body.input')?.msg ?? '');
@@ -237,7 +238,7 @@ export function createApp(els, api, opts = {}) {
       } else {
         res = await api.graph(graphRequest(requestState()), ctl.signal);
       }
-      if (seq !== cur.seq) return;
+      if (!cur.requests.isLatest(seq)) return;
       if (!res.ok) {
         if (res.status === 422 && isOutputError(res) && state.output) {
           state.output = null;
@@ -284,7 +285,7 @@ export function createApp(els, api, opts = {}) {
       showErrors([{ message: tr('err.unexpected', { message: e?.message ?? e }), line: null, column: null, span: null }]);
       console.error(e);
     } finally {
-      if (seq === cur.seq) setBusy(false);
+      if (cur.requests.isLatest(seq)) setBusy(false);
     }
   }
 
@@ -375,7 +376,7 @@ export function createApp(els, api, opts = {}) {
         els.graph.dataset.zoom = graphView.zoom.toFixed(3);
         els.graph.dataset.layoutMs = (t1 - t0).toFixed(1);
         els.graph.dataset.layoutSize = `${Math.round(cur.layout.width)}x${Math.round(cur.layout.height)}`;
-        els.graph.dataset.structure = String(cur.seq);
+        els.graph.dataset.structure = String(cur.requests.count);
         afterPaint(tReceived, t1 - t0, json);
         drawnGraph();
       };

@@ -7,6 +7,7 @@ import { logDomain } from '../model/charts.js';
 import { parseApiError, errorText } from '../model/errors.js';
 // `tr`, not `t`: t is the table in this file.
 import { t as tr } from '../i18n.js';
+import { createLatest } from '../model/latest.js';
 
 /**
  * @param {{table, chart, seed, status, summary}} els
@@ -19,7 +20,7 @@ export function createCompareView(els, { graphApi, trainingApi }) {
     h('p', { class: 'series-legend small' }, ...COMPARE_COLUMNS.map((c) => h('span', { class: `key act-${c.key}` }, h('span', { class: 'key-line', 'aria-hidden': 'true' }), ` ${c.label}`))),
     floorNote,
   );
-  let seq = 0;
+  const latest = createLatest();
   let loadedSeed = null;
   let shown = null; // the columns and seed on show (drawn again in another language)
 
@@ -36,11 +37,11 @@ export function createCompareView(els, { graphApi, trainingApi }) {
   }
 
   async function load(seed) {
-    const my = ++seq;
+    const my = latest.start();
     els.root?.setAttribute('data-state', 'loading');
     setText(els.status, tr('compare.computing', { seed }));
     const cols = await Promise.all(COMPARE_COLUMNS.map((c) => column(c, seed)));
-    if (my !== seq) return;
+    if (!latest.isLatest(my)) return;
     loadedSeed = seed;
     show(cols, seed);
     els.root?.setAttribute('data-state', 'ready');

@@ -7,6 +7,7 @@ import { t, tOr } from '../i18n.js';
 export const presetTitle = (p) => tOr(`preset.${p.name}.title`, p.title);
 export const presetDescription = (p) => tOr(`preset.${p.name}.description`, p.description);
 import { definesName } from '../model/training.js';
+import { createLatest } from '../model/latest.js';
 
 const PRESET = 'preset:';
 const EXAMPLE = 'example:';
@@ -21,7 +22,7 @@ export function createPresetMenu(els, { api, examples, onPreset, onExample, onEr
   let current = null;
   let lastSource = null; // the program of the last graph drawn
   let matches = true; // whether the editor's program is still the current preset's (perhaps edited)
-  let seq = 0;
+  const latest = createLatest();
 
   function fill() {
     const groups = [];
@@ -56,9 +57,9 @@ export function createPresetMenu(els, { api, examples, onPreset, onExample, onEr
   }
 
   async function open(name, seed = null) {
-    const my = ++seq;
+    const my = latest.start();
     const res = await api.preset(name, seed);
-    if (my !== seq) return;
+    if (!latest.isLatest(my)) return;
     if (!res.ok) {
       onError?.(res.body?.detail?.[0]?.msg ?? res.body?.detail ?? t('menu.presetError', { status: res.status }));
       showInfo();
@@ -90,7 +91,7 @@ export function createPresetMenu(els, { api, examples, onPreset, onExample, onEr
   });
 
   function clear() {
-    seq++;
+    latest.cancel();
     current = null;
     showInfo();
   }
@@ -132,9 +133,9 @@ export function createPresetMenu(els, { api, examples, onPreset, onExample, onEr
      * program (which may be an edited version of it). Resolves to the preset, or null.
      */
     async restore(name, seed = null) {
-      const my = ++seq;
+      const my = latest.start();
       const res = await api?.preset(name, seed);
-      if (my !== seq || !res?.ok) return null;
+      if (!latest.isLatest(my) || !res?.ok) return null;
       current = res.body;
       matches = lastSource === null ? true : isPresetsProgram(current, lastSource);
       showInfo();

@@ -12,6 +12,7 @@ import { presetTitle } from './presets.js';
 
 /** An optimizer as the form's menu names it (SGD, momentum (0.9), Adam). */
 const optimizerName = (kind) => ({ sgd: 'SGD', adam: 'Adam', momentum: t('train.momentum') })[kind] ?? kind;
+import { createLatest } from '../model/latest.js';
 
 const GRAPH_INTERVAL_MS = 100; // at most ~10 graph refreshes a second
 const DRAW_INTERVAL_MS = 100; // and as many chart redraws
@@ -26,7 +27,7 @@ export function createTrainingPanel(els, { api, app, currentPreset }) {
   const chart = createLogChart(els.lossChart, { label: t('train.chart.label'), xTitle: t('train.chart.x'), yTitle: t('train.chart.y') });
   const strip = createHeatStrip(els.strip);
   let programText = null; // what the program line says about the run (drawn again in another language)
-  const run = { ctl: null, seq: 0, running: false, localMinima: false, preset: null };
+  const run = { ctl: null, runs: createLatest(), running: false, localMinima: false, preset: null };
   const view = { index: -1, following: true, graphDead: null, stale: false }; // stale: the shown run is an earlier program's
   const sync = { want: null, inFlight: false, last: -Infinity, timer: null, pushedJson: null };
   const draw = { timer: null, last: -Infinity };
@@ -168,7 +169,7 @@ export function createTrainingPanel(els, { api, app, currentPreset }) {
     base = { ...values };
     const body = trainRequest({ source: app.state.source ?? '', values, preset, optimizer: form.optimizer, steps: form.steps });
     const ctl = new AbortController();
-    const my = ++run.seq;
+    const my = run.runs.start();
     Object.assign(run, { ctl, running: true, preset, localMinima: !!preset?.name?.startsWith('xor') });
     history.clear();
     view.index = -1;
@@ -178,7 +179,7 @@ export function createTrainingPanel(els, { api, app, currentPreset }) {
     setState('running');
     redraw();
     const onEvent = (type, data) => {
-      if (my !== run.seq) return;
+      if (!run.runs.isLatest(my)) return;
       if (type === 'start') {
         history.start(data);
         programText = () => {
@@ -197,7 +198,7 @@ export function createTrainingPanel(els, { api, app, currentPreset }) {
     };
     try {
       const res = await api.train(body, { signal: ctl.signal, onEvent });
-      if (my !== run.seq) return;
+      if (!run.runs.isLatest(my)) return;
       run.running = false;
       if (!res.ok) {
         const errs = parseApiError(res.status, res.body);
@@ -209,7 +210,7 @@ export function createTrainingPanel(els, { api, app, currentPreset }) {
       if (!history.done) history.finish({ steps_run: history.last()?.step ?? 0, stopped: t('train.streamEnded'), elapsed: null });
       setState('done');
     } catch (e) {
-      if (my !== run.seq) return;
+      if (!run.runs.isLatest(my)) return;
       run.running = false;
       if (e?.name === 'AbortError') {
         setState('stopped');
@@ -242,7 +243,7 @@ export function createTrainingPanel(els, { api, app, currentPreset }) {
     if (!run.running) return;
     run.ctl?.abort();
     if (!userAsked) {
-      run.seq++;
+      run.runs.cancel();
       run.running = false;
     }
   }

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
@@ -231,3 +232,23 @@ def test_a_program_error_in_chinese_names_line_and_column(page: Page, live_serve
     expect(page.locator("#error")).to_have_text("第 2 行第 9 列：“foo”未定义")
     page.select_option("#lang", "en")
     expect(page.locator("#error")).to_have_text("line 2, column 9: 'foo' is not defined")
+
+
+def test_the_html_export_speaks_the_language_it_was_saved_in(
+    page: Page, new_page: Callable[[], Page], live_server: str, tmp_path: Path
+) -> None:
+    page.goto(f"{live_server}/{state_hash('a = 2; b = 1; e = (a+b)*(b+1)', **{'in': 'b', 'lang': 'zh'})}")
+    wait_graph(page)
+    page.click("#export-menu > summary")
+    with page.expect_download() as info:
+        page.click("#export-html")
+    path = tmp_path / info.value.suggested_filename
+    info.value.save_as(path)
+    expect(page.locator("#toast")).to_have_text("已导出 HTML")
+
+    offline = new_page()
+    offline.goto(path.as_uri())
+    expect(offline.locator("#graph svg g.node").first).to_be_attached()
+    expect(offline.locator("html")).to_have_attribute("lang", "zh-CN")
+    expect(offline.locator("#paths-title")).to_have_text("从 b 到 e 的路径")
+    expect(offline.locator("#graph-info")).to_have_text(re.compile(r"^6 个节点 · 6 条边 · 输出 e = 6$"))

@@ -8,6 +8,7 @@ port) from a directory outside the repository, so that nothing can come from the
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -52,9 +53,13 @@ def test_the_wheel_installs_and_serves_the_whole_app(tmp_path: Path) -> None:
     assert "pathgrad/api/app.py" in names
     assert not [n for n in names if n.startswith(("pathgrad/frontend/tests/", "pathgrad/frontend/bench/"))]
     assert not [n for n in names if "__pycache__" in n or n.endswith(".pyc")]
-    node_modules = [p for p in (ROOT / "node_modules").glob("*") if not p.name.startswith(".")]
-    if node_modules:  # the page's npm libraries, when it has any, travel as frontend/vendor
-        assert any(n.startswith("pathgrad/frontend/vendor/") for n in names)
+    # The page's npm libraries (package.json's dependencies) travel as frontend/vendor; the test tools
+    # (devDependencies, like axe-core) stay out.
+    package = json.loads((ROOT / "package.json").read_text(encoding="utf-8"))
+    for name in package.get("dependencies", {}):
+        assert any(n.startswith(f"pathgrad/frontend/vendor/{name}/") for n in names), name
+    for name in package.get("devDependencies", {}):
+        assert not any(n.startswith(f"pathgrad/frontend/vendor/{name}/") for n in names), name
 
     run(sys.executable, "-m", "venv", "--without-pip", venv, cwd=tmp_path)
     python = venv / "bin" / "python"

@@ -1,7 +1,7 @@
 # pathgrad: the page and the REST API in one image.
 #   docker build -t pathgrad . && docker run -p 8000:8000 pathgrad
 # Stages: the page's npm libraries (from the lock file), a wheel that carries them, and a slim runtime
-# that installs only that wheel and its dependencies. Nothing runs node or a compiler at run time.
+# that installs only the runtime lock and that wheel. Nothing runs node or a compiler at run time.
 
 ARG PYTHON_IMAGE=python:3.11.11-slim-bookworm
 
@@ -9,17 +9,15 @@ ARG PYTHON_IMAGE=python:3.11.11-slim-bookworm
 FROM node:20.18.1-bookworm-slim AS frontend
 WORKDIR /src
 COPY package.json package-lock.json ./
-# --omit=dev: the browser needs the dependencies, not the test tools. An empty node_modules is fine.
-RUN npm ci --omit=dev --no-audit --no-fund && mkdir -p node_modules
+# --omit=dev: the browser needs the dependencies, not the test tools; --ignore-scripts: they are files
+# to serve, and none needs an install script (swagger-ui-dist's would send usage telemetry). The wheel
+# takes only the files that pyproject.toml lists from here.
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && mkdir -p node_modules
 
 # --- 2. the wheel: the package, the page (frontend/) and its libraries (node_modules/) --------------
 FROM ${PYTHON_IMAGE} AS build
 WORKDIR /src
 COPY pyproject.toml README.md ./
-# The runtime's requirements, read from pyproject.toml into a file of their own, so that the runtime's
-# dependency layer is rebuilt only when they (or requirements.lock) change, not on every code change.
-RUN python -c "import tomllib; print(*tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies'], sep='\n')" \
-    > /src/requirements.in
 COPY backend ./backend
 COPY frontend ./frontend
 COPY --from=frontend /src/node_modules ./node_modules
@@ -36,16 +34,15 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 RUN groupadd --system --gid 10001 pathgrad \
     && useradd --system --uid 10001 --gid pathgrad --no-create-home --home-dir /nonexistent \
         --shell /usr/sbin/nologin pathgrad
-# The wheel's dependencies at the versions the tests ran with (requirements.lock as constraints:
-# only what the wheel needs is installed, at the locked version), in a layer of their own, before the
-# code. Then the wheel: its dependencies are there already, so it adds only itself. (The two small
-# files and the wheel stay in their COPY layers: deleting them in a later layer would save nothing.)
-COPY requirements.lock /opt/pathgrad/requirements.lock
-COPY --from=build /src/requirements.in /opt/pathgrad/requirements.in
-RUN pip install --no-cache-dir --constraint /opt/pathgrad/requirements.lock \
-        --requirement /opt/pathgrad/requirements.in
+# The runtime lock (requirements/runtime.lock: pyproject's dependencies and what they require, each
+# file checked against its hash, wheels only: no compiler here) in a layer of its own, before the code,
+# so that a code change rebuilds only the small layer of the wheel. The wheel brings no dependency of
+# its own (--no-deps), and `pip check` proves the lock gave it all it requires. (The lock and the
+# wheel stay in their COPY layers: deleting them in a later layer would save nothing.)
+COPY requirements/runtime.lock /opt/pathgrad/runtime.lock
+RUN pip install --no-cache-dir --require-hashes --only-binary=:all: --requirement /opt/pathgrad/runtime.lock
 COPY --from=build /dist /opt/pathgrad/dist
-RUN pip install --no-cache-dir --constraint /opt/pathgrad/requirements.lock /opt/pathgrad/dist/*.whl
+RUN pip install --no-cache-dir --no-deps /opt/pathgrad/dist/*.whl && pip check
 # Numeric, so that a runtime (Kubernetes runAsNonRoot) can tell it is not root.
 USER 10001:10001
 WORKDIR /srv

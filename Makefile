@@ -8,15 +8,17 @@ PORT ?= 8000
 
 install: $(VENV)/.installed node_modules/.installed
 
-$(VENV)/.installed: pyproject.toml requirements.lock
+# The development lock (runtime and tools, every file checked against its hash), then pathgrad itself.
+$(VENV)/.installed: pyproject.toml requirements/dev.lock
 	python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.lock
+	$(PY) -m pip install --quiet --require-hashes -r requirements/dev.lock
 	$(PY) -m pip install --quiet --no-deps -e .
 	touch $@
 
+# The API docs' libraries (swagger-ui-dist, redoc): files to serve; no install script runs.
 node_modules/.installed: package.json package-lock.json
-	npm ci --no-audit --no-fund
+	npm ci --ignore-scripts --no-audit --no-fund
 	mkdir -p node_modules
 	touch $@
 
@@ -38,11 +40,21 @@ test: install browser-deps
 bench: install
 	$(PY) benchmarks/run.py
 
-# Re-resolve the pinned Python dependencies (needs the registry).
+# The two locks, with every file's hash, for every platform and Python >= 3.11 (uv's universal
+# resolution; needs the registry): requirements/dev.lock from pyproject's dependencies and ALL its
+# extras (a new extra's packages join `make install` by re-running this), then
+# requirements/runtime.lock, the dependencies alone, at the dev lock's versions (the image installs
+# only this one). Versions already locked are kept; `make lock UPGRADE=1` moves all to the newest.
+LOCK_TOOLS ?= /tmp/pathgrad-lock-tools
+UV_VERSION ?= 0.13.8
+UV_COMPILE = $(LOCK_TOOLS)/bin/uv pip compile pyproject.toml --universal --python-version 3.11 \
+	--generate-hashes --custom-compile-command 'make lock' --quiet $(if $(UPGRADE),--upgrade)
 lock:
-	rm -rf /tmp/pathgrad-lock && python3 -m venv /tmp/pathgrad-lock
-	/tmp/pathgrad-lock/bin/pip install --quiet -e '.[dev]'
-	/tmp/pathgrad-lock/bin/pip freeze --exclude-editable | grep -v '^pathgrad' > requirements.lock
+	test -x $(LOCK_TOOLS)/bin/uv || (python3 -m venv $(LOCK_TOOLS) \
+		&& $(LOCK_TOOLS)/bin/pip install --quiet uv==$(UV_VERSION))
+	mkdir -p requirements
+	$(UV_COMPILE) --all-extras --output-file requirements/dev.lock
+	$(UV_COMPILE) --constraint requirements/dev.lock --output-file requirements/runtime.lock
 
 # The image test (as root: it installs podman and debootstrap when missing): build the Dockerfile,
 # run the image hardened and check it (deploy/image-test.sh). CI runs it beside `make test`.

@@ -9,6 +9,7 @@
 # stand-in (deploy/standins/), tagged with the FROM names and kept in podman's storage, so the next run
 # skips them; builds with `--format docker` (the OCI format drops HEALTHCHECK); runs the image with
 # `--read-only --tmpfs /tmp --cap-drop ALL` and checks /api/health, `/`, /js/main.js, POST /api/graph,
+# /docs and /redoc with the files they load,
 # `podman healthcheck run`, the non-root uid 10001 and the read-only root; prints the image size and
 # the build time. Any failure exits non-zero.
 #
@@ -312,6 +313,39 @@ if [ "$verdict" = ok ]; then
     ok "POST /api/graph: x = 3; y = x*x + 2*x gives y = 15, dy/dx = 8"
 else
     bad "POST /api/graph: ${verdict:-no answer} (${graph:0:200})"
+fi
+
+# The API documentation, from the image alone: /docs and /redoc, and every file they load (their
+# src, href and spec-url, all relative; Swagger UI's start-up script names the schema it fetches).
+docs_verdict=$(python3 - "$BASE" 2>&1 <<'EOF'
+import re, sys, urllib.request
+base = sys.argv[1]
+def get(path):
+    with urllib.request.urlopen(base + path, timeout=20) as answer:
+        return answer.status, answer.read().decode(errors="replace")
+loaded = []
+for page in ("/docs", "/redoc"):
+    status, html = get(page)
+    if status != 200:
+        sys.exit(f"GET {page}: {status}")
+    if re.search(r"https?://", html):
+        sys.exit(f"{page} names another origin")
+    loaded += ["/" + url for url in re.findall(r'(?:src|href|spec-url)="([^"]+)"', html)]
+init = next((path for path in loaded if path.endswith("/init.js")), None)
+if init is None:
+    sys.exit("/docs loads no start-up script")
+loaded += ["/" + url for url in re.findall(r'"url": "([^"]+)"', get(init)[1])]
+for path in loaded:
+    status, body = get(path)
+    if status != 200 or len(body) < 50:
+        sys.exit(f"GET {path}: {status}, {len(body)} characters")
+print("ok " + " ".join(sorted(set(loaded))))
+EOF
+) || true
+if [[ $docs_verdict == ok* ]]; then
+    ok "GET /docs and /redoc, and what they load from the image: ${docs_verdict#ok }"
+else
+    bad "the API docs: ${docs_verdict:-no answer}"
 fi
 
 # The image's HEALTHCHECK survived the build (the OCI format would drop it) and passes.

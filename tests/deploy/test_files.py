@@ -64,7 +64,7 @@ def test_the_build_context_is_an_allow_list() -> None:
     assert lines[0] == "*"
     allowed = {line[1:].rstrip("/") for line in lines if line.startswith("!")}
     assert allowed == {
-        "pyproject.toml", "README.md", "requirements.lock", "package.json", "package-lock.json",
+        "pyproject.toml", "README.md", "requirements/runtime.lock", "package.json", "package-lock.json",
         "backend", "frontend",
     }
     copied = re.findall(r"^COPY\s+(?!--from)(.+?)\s+\S+$", DOCKERFILE, re.MULTILINE)

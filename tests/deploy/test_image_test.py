@@ -48,7 +48,7 @@ def test_it_runs_the_image_as_hardened_as_the_compose_file() -> None:
 
 def test_it_checks_what_the_issue_asks() -> None:
     for needle in ("/api/health", '"$BASE/"', "/js/main.js", "/api/graph", "podman healthcheck run",
-                   "id -u", "10001", "image inspect --format '{{.Size}}'"):
+                   "id -u", "10001", "image inspect --format '{{.Size}}'", "/docs", "/redoc"):
         assert needle in TEXT, needle
     assert TEXT.rstrip().endswith('[ "$FAILED" = 0 ]')  # any failed check fails the script
     assert "set -euo pipefail" in TEXT

@@ -1,14 +1,14 @@
 """The image's build and start steps, outside Docker: wheel, fresh virtual environment, serve.
 
 The Dockerfile builds the wheel with ``python -m pip wheel --no-cache-dir --no-deps --wheel-dir``,
-installs pyproject's dependencies, then it, with ``pip install --constraint requirements.lock``, and runs
-``pathgrad serve --host 0.0.0.0 --port 8000``; this test does the same (on 127.0.0.1 and a free
-port) from a directory outside the repository, so that nothing can come from the checkout.
+installs requirements/runtime.lock (``--require-hashes``), then the wheel with ``--no-deps``, checks
+with ``pip check``, and runs ``pathgrad serve --host 0.0.0.0 --port 8000``; this test does the same (on
+127.0.0.1 and a free port) from a directory outside the repository, so that nothing can come from the
+checkout, and nothing from the development environment either.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import subprocess
@@ -32,14 +32,14 @@ def run(*command: str | Path, cwd: Path) -> None:
 
 def test_the_dockerfile_uses_the_commands_tested_here() -> None:
     assert "python " + " ".join(WHEEL_COMMAND) + " /dist ." in DOCKERFILE
-    # The dependencies first, in a layer of their own (pyproject's list, under the lock), then the wheel.
-    assert "tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']" in DOCKERFILE
-    assert ("pip install --no-cache-dir --constraint /opt/pathgrad/requirements.lock \\\n"
-            "        --requirement /opt/pathgrad/requirements.in") in DOCKERFILE
-    assert ("pip install --no-cache-dir --constraint /opt/pathgrad/requirements.lock "
-            "/opt/pathgrad/dist/*.whl") in DOCKERFILE
-    assert DOCKERFILE.index("--requirement /opt/pathgrad/requirements.in") < DOCKERFILE.index(
-        "COPY --from=build /dist")
+    # The runtime lock first, in a layer of its own, then the wheel alone.
+    install_lock = ("pip install --no-cache-dir --require-hashes --only-binary=:all: "
+                    "--requirement /opt/pathgrad/runtime.lock")
+    install_wheel = "pip install --no-cache-dir --no-deps /opt/pathgrad/dist/*.whl && pip check"
+    assert "COPY requirements/runtime.lock /opt/pathgrad/runtime.lock" in DOCKERFILE
+    assert install_lock in DOCKERFILE and install_wheel in DOCKERFILE
+    assert DOCKERFILE.index(install_lock) < DOCKERFILE.index("COPY --from=build /dist")
+    assert "dev.lock" not in DOCKERFILE
     assert 'CMD ["pathgrad", "serve", "--host", "0.0.0.0", "--port", "8000"]' in DOCKERFILE
 
 
@@ -53,26 +53,35 @@ def test_the_wheel_installs_and_serves_the_whole_app(tmp_path: Path) -> None:
     assert "pathgrad/api/app.py" in names
     assert not [n for n in names if n.startswith(("pathgrad/frontend/tests/", "pathgrad/frontend/bench/"))]
     assert not [n for n in names if "__pycache__" in n or n.endswith(".pyc")]
-    # The page's npm libraries (package.json's dependencies) travel as frontend/vendor; the test tools
-    # (devDependencies, like axe-core) stay out.
-    package = json.loads((ROOT / "package.json").read_text(encoding="utf-8"))
-    for name in package.get("dependencies", {}):
-        assert any(n.startswith(f"pathgrad/frontend/vendor/{name}/") for n in names), name
-    for name in package.get("devDependencies", {}):
-        assert not any(n.startswith(f"pathgrad/frontend/vendor/{name}/") for n in names), name
+    # Of node_modules, only the files the pages load (and their licences) travel, as frontend/vendor.
+    vendor = sorted(n.removeprefix("pathgrad/frontend/vendor/") for n in names
+                    if n.startswith("pathgrad/frontend/vendor/"))
+    assert vendor == sorted(path.removeprefix("node_modules/") for path in tomllib.loads(
+        (ROOT / "pyproject.toml").read_text())["tool"]["hatch"]["build"]["targets"]["wheel"]["only-include"]
+        if path.startswith("node_modules/")), vendor
+    assert wheel.stat().st_size < 2_000_000, f"the wheel is {wheel.stat().st_size:,} bytes"
 
     run(sys.executable, "-m", "venv", "--without-pip", venv, cwd=tmp_path)
     python = venv / "bin" / "python"
-    requirements = tmp_path / "requirements.in"  # as the Dockerfile: the dependencies, then the wheel
-    requirements.write_text("\n".join(tomllib.loads((ROOT / "pyproject.toml").read_text())
-                                      ["project"]["dependencies"]))
-    run(sys.executable, "-m", "pip", "--python", python, "install", "--quiet",
-        "--constraint", ROOT / "requirements.lock", "--requirement", requirements, cwd=tmp_path)
-    run(sys.executable, "-m", "pip", "--python", python, "install", "--quiet",
-        "--constraint", ROOT / "requirements.lock", wheel, cwd=tmp_path)
+    # As the Dockerfile: the runtime lock (hashes checked), then the wheel alone, then pip check.
+    run(sys.executable, "-m", "pip", "--python", python, "install", "--quiet", "--require-hashes",
+        "--only-binary=:all:", "--requirement", ROOT / "requirements" / "runtime.lock", cwd=tmp_path)
+    run(sys.executable, "-m", "pip", "--python", python, "install", "--quiet", "--no-deps", wheel,
+        cwd=tmp_path)
+    run(sys.executable, "-m", "pip", "--python", python, "check", cwd=tmp_path)
     located = subprocess.run([python, "-c", "import pathgrad; print(pathgrad.__file__)"],
                              cwd=elsewhere, capture_output=True, text=True, check=True).stdout
     assert located.startswith(str(venv)), located
+    # What `pathgrad serve` runs on there: uvicorn's "auto" picks httptools and uvloop from the lock,
+    # and the test tools are absent (httpx was a runtime dependency once).
+    chosen = subprocess.run(
+        [python, "-c", "from uvicorn.config import Config; from uvicorn.protocols.http.auto import "
+         "AutoHTTPProtocol as http; loop = Config('pathgrad.api.app:create_app').get_loop_factory()(); "
+         "print(http.__name__, type(loop).__module__.split('.')[0])"],
+        cwd=elsewhere, capture_output=True, text=True, check=True).stdout.split()
+    assert chosen == ["HttpToolsProtocol", "uvloop"], chosen
+    absent = subprocess.run([python, "-c", "import httpx"], cwd=elsewhere, capture_output=True, text=True)
+    assert "ModuleNotFoundError" in absent.stderr, absent.stderr
 
     env = {key: value for key, value in os.environ.items() if not key.startswith(("PATHGRAD_", "PYTHON"))}
     env["PATH"] = f"{venv / 'bin'}:{env.get('PATH', '')}"
@@ -91,7 +100,13 @@ def test_the_wheel_installs_and_serves_the_whole_app(tmp_path: Path) -> None:
             assert graph.status_code == 200 and graph.json()["stats"]["nodes"] == 6
             paths = http.post("/api/paths", json={"preset": "neuron", "input": "w"})
             assert paths.status_code == 200 and paths.json()["gradient"] == 0.25
-            assert http.get("/docs").status_code == 200
+            # The API docs, from the wheel's vendor files alone (tests/deploy/test_docs.py, in process).
+            for docs_page in ("/docs", "/redoc"):
+                html = http.get(docs_page)
+                assert html.status_code == 200 and "text/html" in html.headers["content-type"]
+                for url in re.findall(r'(?:src|href|spec-url)="([^"]+)"', html.text):
+                    asset = http.get("/" + url)
+                    assert asset.status_code == 200 and len(asset.content) > 50, url
         # The packaged page's parent is the package itself: nothing of it is reachable.
         for target in ("/%2e%2e/settings.py", "/js/..%2f..%2fsettings.py", "/../api/app.py"):
             status, body = raw_get(server.port, target)

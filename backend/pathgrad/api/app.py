@@ -24,12 +24,13 @@ from starlette.types import ASGIApp, Scope
 
 from pathgrad import __version__
 from pathgrad.api.access_log import AccessLog
+from pathgrad.api.docs import add_docs
 from pathgrad.api.errors import language_error_handler, request_error_handler, validation_error_handler
 from pathgrad.api.limits import BodySizeLimit
 from pathgrad.api.middleware import ClientGuard, ConcurrencyLimit, RequestTimeout
 from pathgrad.api.pool import Pools
 from pathgrad.api.routes import graph, meta, presets, teach, train
-from pathgrad.api.security import SecurityHeaders, add_docs, page_csp
+from pathgrad.api.security import SecurityHeaders, page_csp
 from pathgrad.gc_tuning import tune_gc
 from pathgrad.language import LanguageError
 from pathgrad.service import RequestError
@@ -118,13 +119,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.pools = pools
     page = frontend_dir(settings)
     csp = page_csp(page if page.is_dir() else None)
-    docs_csp = add_docs(app)
+    add_docs(app)
     app.edge = (
         lambda inner: ClientGuard(
             inner, max_requests=settings.max_requests_per_client, stall_seconds=settings.send_stall_seconds
         ),
         lambda inner: AccessLog(inner, enabled=settings.access_log),
-        lambda inner: SecurityHeaders(inner, csp, docs_csp),
+        lambda inner: SecurityHeaders(inner, csp),
     )
 
     async def these_settings() -> Settings:

@@ -1,4 +1,5 @@
 // The backend's REST API (same origin), and an offline stand-in for exported files.
+import { t } from './i18n.js';
 
 /** fetch -> {ok, status, body}; a network failure is status 0, an abort rethrows. */
 export async function call(method, url, body, signal) {
@@ -39,7 +40,7 @@ export function createApi(base = '') {
  */
 export function createOfflineApi(data) {
   const same = (body) => body.source === data.state.source && JSON.stringify(body.values ?? {}) === JSON.stringify(data.state.values ?? {});
-  const refuse = { ok: false, status: 409, body: { detail: 'this exported file is a snapshot: open it in pathgrad to change the program or values' } };
+  const refuse = { ok: false, status: 409, body: { detail: t('offline.snapshot') } };
   return {
     offline: true,
     graph: async (body) => (same(body) && data.graph ? { ok: true, status: 200, body: data.graph } : refuse),

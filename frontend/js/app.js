@@ -16,15 +16,18 @@ import { formatNumber, groupThousands, toBigInt, fileBaseName } from './model/fo
 import { EXAMPLES } from './model/examples.js';
 import { deadRelus } from './model/training.js';
 import { h, setText } from './view/dom.js';
-import { t } from './i18n.js';
 import { createLatest } from './model/latest.js';
 import { createGraphView } from './view/render.js';
 import { createEditor } from './view/editor.js';
 import { createLeafControls } from './view/leaves.js';
 import { createPathsPanel, showCosts } from './view/paths-panel.js';
 import { createPlayer } from './view/player.js';
+import { createGraphKeys } from './view/graph-keys.js';
+import { spokenName } from './model/walk.js';
 import { showOps, showScale } from './view/legend.js';
 import { exportSvg, exportPng, exportJson, exportDot, exportHtml } from './view/export.js';
+// `tr`, not `t`: t is the animation's time in this file.
+import { t as tr, getLocale } from './i18n.js';
 
 const TYPE_DEBOUNCE_MS = 220;
 // "auto" view: a program whose operations graph (constants folded) has more nodes than this, and at
@@ -91,6 +94,8 @@ export function createApp(els, api, opts = {}) {
     noPaths: new Map(),
     // The view picked for state.view = 'auto' (null: not decided yet for this program).
     autoView: null,
+    errors: null, // the errors the editor shows (drawn again in another language), or null
+    spoken: null, // the animation's last announced moment (each factor, arrival and the end, once)
   };
   const layouts = createLayouts();
 
@@ -110,6 +115,73 @@ export function createApp(els, api, opts = {}) {
     { onHover: hoverPath, onPick: pickPath },
   );
   const player = createPlayer({ onFrame: drawFrame, onStatus: showStatus });
+  // The keyboard walk through the drawn graph (view/graph-keys.js), spoken in els.graphLive.
+  const keys = els.graphLive
+    ? createGraphKeys(els.graph, {
+        live: els.graphLive,
+        graph: () => (cur.vg ? { vg: cur.vg, titles: cur.titles, start: walkStart() } : null),
+        reveal: (id) => graphView.revealNode(id),
+        mark: (ids) => graphView.mark('kb-cursor', ids),
+        onSelect: (id) => selectLeaf(id),
+      })
+    : null;
+
+  /** Where a walk starts: the selected input, else the output. */
+  function walkStart() {
+    const input = cur.g && findNode(cur.g, state.input);
+    return input ? repOf(input.id) : cur.vg.output;
+  }
+
+  /** Select a drawn node as the input if it is a leaf; false when it is not. */
+  function selectLeaf(id) {
+    const n = cur.g?.byId.get(id) ?? cur.vg?.byId.get(id);
+    if (!n || !(n.op === 'leaf' || n.kind === 'input' || n.kind === 'param')) return false;
+    selectInput(n.name ?? n.id);
+    return true;
+  }
+
+  /**
+   * Each factor, each arrival and the end of the paths animation, said once in els.animLive. The
+   * moments are numbered along the timeline (a path's factors, then its arrival; the end last); a
+   * frame that skipped some (a fast speed) says the skipped ones with it, up to three.
+   */
+  function announcePath(st, pj) {
+    if (!els.animLive) return;
+    const paths = pj.paths ?? [];
+    const base = [];
+    let total = 0;
+    for (const p of paths) {
+      base.push(total);
+      total += p.factors.length + 1;
+    }
+    let now = -1;
+    if (st.done) now = total;
+    else if (st.path >= 0 && st.arrived === st.path + 1) now = base[st.path] + paths[st.path].factors.length;
+    else if (st.path >= 0 && st.step > 0) now = base[st.path] + st.step - 1;
+    if (now < 0 || now === cur.spoken) return;
+    const from = typeof cur.spoken === 'number' && cur.spoken < now ? Math.max(cur.spoken + 1, now - 2) : now;
+    const say = (m) => {
+      if (m === total) return tr('anim.say.done', { n: paths.length, sum: formatNumber(st.sum, 6) });
+      let i = base.length - 1;
+      while (base[i] > m) i--;
+      const p = paths[i];
+      const k = m - base[i];
+      if (k === p.factors.length) return tr('anim.say.arrive', { i: i + 1, product: formatNumber(p.product, 6), sum: formatNumber(kindSum(paths, i), 6) });
+      return tr('anim.say.factor', { i: i + 1, k: k + 1, n: p.factors.length, factor: formatNumber(p.factors[k], 4), product: formatNumber(p.factors.slice(0, k + 1).reduce((a, b) => a * b, 1), 6) });
+    };
+    const texts = [];
+    for (let m = from; m <= now; m++) texts.push(say(m));
+    cur.spoken = now;
+    els.animLive.textContent = texts.join(tr('anim.say.sep'));
+  }
+
+  /** Σ of the products of paths 0..i (a product that is not a number counts as NaN). */
+  function kindSum(paths, i) {
+    let sum = 0;
+    for (let k = 0; k <= i; k++) sum += typeof paths[k].product === 'number' ? paths[k].product : NaN;
+    return sum;
+  }
+
 
   // ---- state <-> URL
   // The URL is written a moment after the last change (a long program makes a long URL, and writing
@@ -180,6 +252,7 @@ export function createApp(els, api, opts = {}) {
         return;
       }
       editor.setErrors([]);
+      cur.errors = null;
       els.graph.classList.remove('stale');
       if (state.view === 'auto' && cur.autoView === null) {
         const pick = res.body.view === 'values' ? 'values' : autoViewFor(res.body);
@@ -211,7 +284,7 @@ export function createApp(els, api, opts = {}) {
       saveHash();
     } catch (e) {
       if (e?.name === 'AbortError') return;
-      showErrors([{ message: `unexpected error: ${e?.message ?? e}`, line: null, column: null, span: null }]);
+      showErrors([{ message: tr('err.unexpected', { message: e?.message ?? e }), line: null, column: null, span: null }]);
       console.error(e);
     } finally {
       if (cur.requests.isLatest(seq)) setBusy(false);
@@ -223,6 +296,7 @@ export function createApp(els, api, opts = {}) {
   const isOutputError = (res) => detailLocs(res).some((l) => l === 'body.output');
 
   function showErrors(list) {
+    cur.errors = list;
     editor.setErrors(list);
     els.graph.classList.add('stale');
   }
@@ -315,7 +389,7 @@ export function createApp(els, api, opts = {}) {
       // A big graph is laid out in the worker: the page (the editor) stays responsive meanwhile.
       els.graph.classList.add('laying-out');
       els.graph.dataset.settled = 'false';
-      layouts.run(job).then(draw, (e) => showErrors([{ message: `layout failed: ${e?.message ?? e}`, line: null, column: null, span: null }]));
+      layouts.run(job).then(draw, (e) => showErrors([{ message: tr('err.layout', { message: e?.message ?? e }), line: null, column: null, span: null }]));
       return;
     }
     if (cur.layoutToken !== cur.drawnToken) return; // values for a drawing still being laid out: it draws them
@@ -328,9 +402,9 @@ export function createApp(els, api, opts = {}) {
     const json = cur.graphJson;
     cur.drawnToken = cur.layoutToken;
     const output = cur.g.byId.get(cur.g.output);
-    const what = json.view === 'values' ? 'values' : 'nodes';
-    const hidden = cur.view.hidden ? ` · ${groupThousands(String(cur.view.hidden))} off the paths hidden` : '';
-    setText(els.graphInfo, `${groupThousands(String(cur.counts.nodes))} ${what} · ${groupThousands(String(cur.counts.edges))} edges · output ${output?.name ?? output?.id ?? '?'} = ${fmt(output?.value)}${hidden}`);
+    const what = tr(json.view === 'values' ? 'graph.info.values' : 'graph.info.nodes');
+    const hidden = cur.view.hidden ? tr('graph.info.hidden', { n: groupThousands(String(cur.view.hidden)) }) : '';
+    setText(els.graphInfo, tr('graph.info', { nodes: groupThousands(String(cur.counts.nodes)), what, edges: groupThousands(String(cur.counts.edges)), name: output?.name ?? output?.id ?? '?', value: fmt(output?.value) }) + hidden);
     els.graph.dataset.view = json.view === 'values' ? 'values' : 'operations';
     opts.onView?.(shownView(), state);
     fillSelects();
@@ -342,6 +416,7 @@ export function createApp(els, api, opts = {}) {
     const dead = deadRelus(cur.g);
     graphView.mark('dead-relu', [...new Set(dead.map(repOf))]);
     els.graph.dataset.deadRelu = String(dead.length);
+    keys?.graphChanged();
     opts.onGraph?.(cur.g, { deadRelus: dead });
   }
 
@@ -380,8 +455,7 @@ export function createApp(els, api, opts = {}) {
     const legible = graphView.zoom * Math.min(NODE_FONT.title, NODE_FONT.value) >= MIN_TEXT_PX;
     if (!legible && cur.view.nodes.length <= READABLE_NODES && panels.makeRoom()) {
       els.graph.dataset.settled = 'false'; // a new layout follows for the bigger pane
-      const which = panels.madeRoom.includes('right') ? 'Side panels' : 'Program panel';
-      flash(`${which} hidden to give the graph room (the buttons in its corners show it)`);
+      flash(tr(panels.madeRoom.includes('right') ? 'room.right' : 'room.left'));
     }
   }
 
@@ -431,8 +505,8 @@ export function createApp(els, api, opts = {}) {
     els.outputSelect.replaceChildren(...outOptions);
     els.outputSelect.value = outName;
     els.inputSelect.replaceChildren(
-      h('option', { value: '', text: '(choose)' }),
-      ...ins.map((n) => h('option', { value: n.name ?? n.id, text: `${n.name ?? n.id} (${groupThousands(String(g.stats?.path_counts?.[n.id] ?? '?'))} paths)` })),
+      h('option', { value: '', text: tr('paths.choose') }),
+      ...ins.map((n) => h('option', { value: n.name ?? n.id, text: tr('paths.inputOption', { name: n.name ?? n.id, n: groupThousands(String(g.stats?.path_counts?.[n.id] ?? '?')) }) })),
     );
     els.inputSelect.value = state.input ?? '';
   }
@@ -443,7 +517,7 @@ export function createApp(els, api, opts = {}) {
     const leafIds = gradLeaves(g).map((n) => n.id);
     if (!input) {
       cur.costs = null;
-      els.costs.replaceChildren(h('p', { class: 'muted small', text: 'Pick an input to compare the costs.' }));
+      els.costs.replaceChildren(h('p', { class: 'muted small', text: tr('paths.pickForCosts') }));
       return;
     }
     cur.costs = { c: costs(g, [input.id], g.output), all: costs(g, leafIds, g.output) };
@@ -459,14 +533,16 @@ export function createApp(els, api, opts = {}) {
       if (isArrayInput(state.input)) {
         const input = findNode(cur.g, state.input);
         panel.showArray(input, outName);
-        setText(els.pathsTitle, t('paths.titleArray', { input: input.name ?? input.id, output: outName }));
+        setText(els.pathsTitle, tr('paths.titleArray', { input: input.name ?? input.id, output: outName }));
+        opts.onPaths?.(); // the table view follows
         loadTimeline();
         return;
       }
       const leafNames = new Set(cur.g ? gradLeaves(cur.g).map((n) => n.name ?? n.id) : []);
       const why = [...cur.noPaths].find(([name, msg]) => msg && leafNames.has(name) && !isArrayInput(name))?.[1];
-      panel.clear(state.input ? '' : why ? t('paths.notListed', { why }) : t('paths.pickInput'));
-      setText(els.pathsTitle, t('paths.titleNoInput', { output: outName }));
+      panel.clear(state.input ? '' : why ? tr('paths.notListed', { why }) : tr('paths.pickInput'));
+      setText(els.pathsTitle, tr('paths.titleNoInput', { output: outName }));
+      opts.onPaths?.(); // the table view follows
       loadTimeline();
       return;
     }
@@ -476,7 +552,8 @@ export function createApp(els, api, opts = {}) {
     const twins = new Map(cur.view.edges.filter((e) => e.twin).map((e) => [e.id, e.twin]));
     panel.show(shown, byId, exprLabels(cur.g, 16, cur.symbols, cur.infix), twins);
     const inputNode = cur.g.byId.get(pj.input) ?? findNode(cur.g, state.input);
-    setText(els.pathsTitle, t('paths.title', { input: inputNode?.name ?? pj.input, output: cur.g.byId.get(pj.output)?.name ?? pj.output }));
+    setText(els.pathsTitle, tr('paths.title', { input: inputNode?.name ?? pj.input, output: cur.g.byId.get(pj.output)?.name ?? pj.output }));
+    opts.onPaths?.(); // the table view follows
     loadTimeline();
   }
 
@@ -516,6 +593,7 @@ export function createApp(els, api, opts = {}) {
     if (cur.view && cur.sweepDrawn) graphView.update(cur.view);
     cur.sweepDrawn = false;
     panel.resetAnim();
+    cur.spoken = null;
     if (els.sigmaFloat) els.sigmaFloat.hidden = true;
     setText(els.sweepCount, '');
     els.graph.classList.remove('animating');
@@ -534,10 +612,11 @@ export function createApp(els, api, opts = {}) {
     if (!pj) return;
     const st = pathStateAt(tl, t);
     panel.setAnim(st, pj.paths, t);
+    if (t > 0) announcePath(st, pj);
     // The running sum stays in sight over the graph (on a phone the Paths panel is below it).
     if (els.sigmaFloat) {
       els.sigmaFloat.hidden = t <= 0;
-      setText(els.sigmaFloat, `Σ = ${formatNumber(st.sum, 5)} · path ${Math.min(st.path + 1, pj.paths.length)} of ${pj.paths.length}`);
+      setText(els.sigmaFloat, tr('anim.sigmaFloat', { sum: formatNumber(st.sum, 5), i: Math.min(st.path + 1, pj.paths.length), n: pj.paths.length }));
     }
     const p = pj.paths[st.path];
     graphView.clearBadges();
@@ -570,6 +649,12 @@ export function createApp(els, api, opts = {}) {
     const completed = [...ss.completed.keys()];
     graphView.mark('swept', completed);
     graphView.mark('sweep-current', ss.current ? [ss.current] : []);
+    // Said once per node the sweep completes: its name and its adjoint (or tangent).
+    if (els.animLive && ss.current && cur.spoken !== `s${ss.current}` && cur.vg.byId.has(ss.current)) {
+      cur.spoken = `s${ss.current}`;
+      const value = ss.completed.get(ss.current) ?? ss.partial.get(ss.current);
+      els.animLive.textContent = tr('anim.say.sweepNode', { name: spokenName(cur.vg.byId.get(ss.current), cur.titles), what: tr(`anim.say.${key}`), value: value === undefined ? '?' : formatNumber(value, 6) });
+    }
     const pending = cur.view.nodes.filter((n) => !ss.completed.has(n.id)).map((n) => n.id);
     graphView.mark('pending', ss.done ? [] : pending);
     for (const n of cur.view.nodes) {
@@ -580,11 +665,11 @@ export function createApp(els, api, opts = {}) {
     }
     graphView.setPulses(ss.pulses.map((p) => ({ edge: p.edge, frac: p.frac, reverse: tl.kind === 'reverse' })));
     const total = tl.events.at(-1).mults;
-    const what = tl.kind === 'reverse' ? 'reverse mode, one per edge' : 'forward mode, one per edge reached';
+    const what = tr(tl.kind === 'reverse' ? 'anim.sweep.reverse' : 'anim.sweep.forward');
     const paths = tl.kind === 'reverse' ? cur.costs?.all.enumerate : cur.costs?.c.enumerate;
-    const vs = paths === undefined ? '' : ` · summing every path instead: ${groupThousands(paths)}`;
-    const open = ss.partial.size && !ss.done ? ' · “+ …”: a sum still waiting for edges' : '';
-    setText(els.sweepCount, `multiplications: ${groupThousands(String(ss.mults))} of ${groupThousands(String(total))} (${what})${vs}${open}`);
+    const vs = paths === undefined ? '' : tr('anim.sweep.vs', { n: groupThousands(paths) });
+    const open = ss.partial.size && !ss.done ? tr('anim.sweep.open') : '';
+    setText(els.sweepCount, tr('anim.sweep.count', { done: groupThousands(String(ss.mults)), total: groupThousands(String(total)), what }) + vs + open);
   }
 
   function showStatus(s) {
@@ -672,7 +757,7 @@ export function createApp(els, api, opts = {}) {
 
   function exportData() {
     return {
-      state: { ...state },
+      state: { ...state, lang: getLocale() },
       graph: cur.graphJson,
       pathsByInput: cur.pathsRaw ? { [state.input]: cur.pathsRaw } : {},
       ops: cur.ops,
@@ -700,9 +785,9 @@ export function createApp(els, api, opts = {}) {
         }
         await exportHtml(data, name);
       }
-      flash(`Exported ${kind.toUpperCase()}`);
+      flash(tr('export.done', { kind: kind.toUpperCase() }));
     } catch (e) {
-      flash(`Export failed: ${e?.message ?? e}`, true);
+      flash(tr('export.failed', { message: e?.message ?? e }), true);
     }
   }
 
@@ -881,7 +966,26 @@ export function createApp(els, api, opts = {}) {
       refresh();
     },
     exportAll,
-    hashNow: () => encodeState(state),
+    /** The page's language changed: every text this app wrote is written again (a new layout: node keys too). */
+    relocalize(lang) {
+      state.lang = lang;
+      cur.selectNames = null;
+      cur.key = null;
+      showOps(els.ops, cur.ops);
+      els.graph.querySelector('svg.graph-svg')?.setAttribute('aria-label', tr('graph.svg'));
+      keys?.relocalize();
+      if (cur.errors) showErrors(cur.errors);
+      else redraw();
+      saveHash();
+    },
+    /** What the table view shows: the drawn graph, its titles and the listed paths (null before a graph). */
+    tableData() {
+      if (!cur.vg) return null;
+      const byId = cur.pathsJson && cur.pathsJson !== cur.pathsRaw ? new Map([...cur.g.byId, ...cur.vg.byId]) : cur.g.byId;
+      return { vg: cur.vg, titles: cur.titles, pj: cur.pathsJson, byId, symbols: cur.symbols };
+    },
+    /** The share link: the state and the page's language. */
+    hashNow: () => encodeState({ ...state, lang: getLocale() }),
     decodeState,
     flash,
     get current() {

@@ -51,6 +51,16 @@ export function t(key, params = {}, locale = current) {
   return text.replace(/\{(\w+)\}/g, (m, name) => (name in params ? String(params[name]) : m));
 }
 
+/** True when `key` is in the catalogs (a text the server sends may have no translation: keep the server's). */
+export function has(key) {
+  return key in CATALOGS[DEFAULT_LOCALE];
+}
+
+/** t(key, params) when the catalogs hold `key`, else `fallback` (e.g. the English text the API sent). */
+export function tOr(key, fallback, params = {}) {
+  return has(key) ? t(key, params) : fallback;
+}
+
 /** Every key of every locale (for the catalog tests). */
 export function catalogs() {
   return CATALOGS;

@@ -11,6 +11,9 @@ import { createGallery } from './view/gallery.js';
 import { createCompareView } from './view/compare.js';
 import { preActivations } from './model/training.js';
 import { createPanels } from './view/panels.js';
+import { createTableView } from './view/table-view.js';
+import { applyLocale, initialLocale, storeLocale } from './view/i18n-dom.js';
+import { t, getLocale } from './i18n.js';
 import { createTeach } from './view/teach.js';
 
 const $ = (sel) => document.querySelector(sel);
@@ -28,6 +31,10 @@ function boot() {
   const fromHash = hasProgram(location.hash) ? decodeState(location.hash) : null;
   const first = EXAMPLES[0];
   const initialState = embedded?.state ?? fromHash ?? { source: first.source, input: first.input };
+  // The language: the link's, else the stored choice, else the browser's (before anything is drawn).
+  const locale = applyLocale(initialLocale(initialState.lang));
+  const langSelect = $('#lang');
+  if (langSelect) langSelect.value = locale;
 
   const els = {
     app: $('#app'), editor: $('#editor'), error: $('#error'), graph: $('#graph'), graphInfo: $('#graph-info'),
@@ -38,6 +45,7 @@ function boot() {
     examples: $('#examples'), ops: $('#ops'), scale: $('#scale'), toast: $('#toast'), timeline: $('#timeline'),
     play: $('#play'), pause: $('#pause'), step: $('#step'), stepBack: $('#step-back'), restart: $('#restart'),
     speed: $('#speed'), sigmaFloat: $('#sigma-float'), modePaths: $('#mode-paths'), reverseSweep: $('#reverse-sweep'), forwardSweep: $('#forward-sweep'),
+    graphLive: $('#graph-live'), animLive: $('#anim-live'),
   };
   let lastHash = null;
   let tabNow = 'paths';
@@ -53,6 +61,7 @@ function boot() {
   const trainingApi = embedded ? null : createTrainingApi('');
   const gallery = createGallery($('#gallery'));
   let panel = null;
+  let table = null;
   let teach = null; // the Lab, Exercises and lesson (view/teach.js), made once the tabs exist
   const panels = createPanels($('#layout'), { left: $('#toggle-left'), right: $('#toggle-right') });
   const app = createApp(els, api, {
@@ -71,10 +80,13 @@ function boot() {
       panel?.programChanged();
       teach?.programChanged();
     },
+    onPaths: () => table?.refresh(),
     onView: (view, st) => showViewControls(view, st),
     exportName: () => (presets?.current ? `${presets.current.name}-seed${presets.current.seed}` : null),
   });
   if (embedded) document.documentElement.classList.add('offline');
+  // The graph as tables (the Table button, T): an alternative to the drawing.
+  table = createTableView($('#graph-table'), { toggle: $('#table-toggle'), data: () => app.tableData(), flash: (text, bad) => app.flash(text, bad) });
 
   const on = (el, ev, fn) => el?.addEventListener(ev, fn);
   on(els.play, 'click', () => app.play());
@@ -121,7 +133,7 @@ function boot() {
   const findNow = () => {
     const ok = !find.value.trim() || app.findNode(find.value);
     find.classList.toggle('not-found', !ok);
-    if (!ok) app.flash(`No node named “${find.value.trim()}”`, true);
+    if (!ok) app.flash(t('find.none', { name: find.value.trim() }), true);
   };
   on(find, 'change', findNow);
   on(find, 'keydown', (ev) => {
@@ -204,9 +216,9 @@ function boot() {
     const url = location.href.split('#')[0] + app.hashNow() + pageHash();
     try {
       await navigator.clipboard.writeText(url);
-      app.flash('Link copied: it restores the program, its values, the selection, the view, the preset and the tab');
+      app.flash(t('share.copied'));
     } catch {
-      app.flash('Copy the address bar: it holds the whole state');
+      app.flash(t('share.manual'));
     }
   });
   for (const kind of ['svg', 'png', 'json', 'dot', 'html']) on($(`#export-${kind}`), 'click', () => app.exportAll(kind));
@@ -214,11 +226,16 @@ function boot() {
 
   window.addEventListener('hashchange', () => {
     if (embedded || location.hash === lastHash) return;
-    if (hasProgram(location.hash)) app.load(decodeState(location.hash));
+    if (!hasProgram(location.hash)) return;
+    const next = decodeState(location.hash);
+    // A link that names a language opens in it (without making it the stored choice).
+    if (next.lang && next.lang !== getLocale()) switchLocale(next.lang);
+    app.load(next);
   });
 
   document.addEventListener('keydown', (ev) => {
-    if (ev.ctrlKey || ev.metaKey || ev.altKey || typingInField(ev.target)) return;
+    // A key the graph's walk or a list used itself (defaultPrevented) is not a page shortcut too.
+    if (ev.defaultPrevented || ev.ctrlKey || ev.metaKey || ev.altKey || typingInField(ev.target)) return;
     if (ev.target?.type === 'range' && SLIDER_KEYS.has(ev.key)) return;
     const speedStep = (d) => {
       const i = Math.max(0, Math.min(SPEEDS.length - 1, SPEEDS.indexOf(Number(els.speed.value)) + d));
@@ -244,9 +261,14 @@ function boot() {
         app.play();
       },
       p: () => app.setMode('paths'),
+      t: () => {
+        app.setMode('forward');
+        app.play();
+      },
       v: () => app.toggleView(),
       o: () => app.setFocus(focusBtn.getAttribute('aria-pressed') !== 'true'),
       g: graphOnly,
+      T: () => table?.toggle(),
       '/': () => find.focus(),
       '?': () => $('#help').toggleAttribute('hidden'),
     };
@@ -258,6 +280,22 @@ function boot() {
   });
 
   if (!embedded) teach = createTeach({ app, showTab, flash: (text) => app.flash(text) });
+
+  // The language switch: stored, written into the link, and every text drawn again in place.
+  const switchLocale = (next) => {
+    const loc = applyLocale(next);
+    if (langSelect) langSelect.value = loc;
+    app.relocalize(loc);
+    table?.refresh();
+    presets.relocalize();
+    panel?.relocalize();
+    compare?.relocalize();
+    gallery.relocalize();
+    teach?.relocalize?.();
+    return loc;
+  };
+  on(langSelect, 'change', () => storeLocale(switchLocale(langSelect.value)));
+
   app.start();
   teach?.start();
   // A shared link of a preset: its banner and training settings, and the tab it was on.

@@ -23,14 +23,24 @@ test('transformModule rewrites imports and exports', () => {
   assert.ok(!/\bexport\b/.test(out.replace(/return[^]*$/, '')));
 });
 
+test('transformModule: a default import and a default export', () => {
+  const out = transformModule('js/i18n/index.js', "import core from './core.js';\nexport default { core };\n");
+  assert.ok(out.includes('const core = __modules["js/i18n/core.js"].default;'));
+  assert.ok(out.includes('const __default = { core };'));
+  assert.ok(out.includes('return { default: __default };'));
+});
+
 test('the real model modules bundle and run', () => {
   const dir = join(root, 'js', 'model');
   const sources = new Map();
   for (const f of readdirSync(dir)) sources.set(`js/model/${f}`, readFileSync(join(dir, f), 'utf8'));
-  sources.set('js/entry.js', "import { pathTimeline } from './model/schedule.js';\nimport { groupThousands } from './model/format.js';\nexport const out = [pathTimeline([]).duration, groupThousands('1000000')];\n");
+  // The catalogs (default exports) come along: the model's texts go through t().
+  sources.set('js/i18n.js', readFileSync(join(root, 'js', 'i18n.js'), 'utf8'));
+  for (const f of readdirSync(join(root, 'js', 'i18n'))) sources.set(`js/i18n/${f}`, readFileSync(join(root, 'js', 'i18n', f), 'utf8'));
+  sources.set('js/entry.js', "import { pathTimeline } from './model/schedule.js';\nimport { groupThousands, pathCountText } from './model/format.js';\nimport { setLocale } from './i18n.js';\nsetLocale('zh');\nexport const out = [pathTimeline([]).duration, groupThousands('1000000'), pathCountText('2')];\n");
   const code = bundle('js/entry.js', sources);
   const run = new Function(`${code}\nreturn __modules["js/entry.js"].out;`);
-  assert.deepEqual(run(), [0, '1,000,000']);
+  assert.deepEqual(run(), [0, '1,000,000', '2 条路径']);
 });
 
 test('default imports and exports', () => {

@@ -109,3 +109,13 @@ test('reverse sweep timeline: nodes light in reverse order, multiplications coun
   assert.equal(fend.completed.get('n5'), 5);
   assert.equal(fend.mults, 4);
 });
+
+test('stopAtOrBefore: the last stop at or before a time (what reduced motion draws)', async () => {
+  const { stopAtOrBefore } = await import('../js/model/schedule.js');
+  const tl = { stops: [0, 100, 250, 400], duration: 400 };
+  assert.equal(stopAtOrBefore(tl, 0), 0);
+  assert.equal(stopAtOrBefore(tl, 99.9), 0);
+  assert.equal(stopAtOrBefore(tl, 100), 100);
+  assert.equal(stopAtOrBefore(tl, 399), 250);
+  assert.equal(stopAtOrBefore(tl, 1000), 400);
+});

@@ -14,6 +14,7 @@ test('round trip of the whole state', () => {
     view: 'values',
     constants: true,
     focus: true,
+    lang: 'zh',
   };
   const h = encodeState(s);
   assert.ok(h.startsWith('#'));
@@ -61,6 +62,13 @@ test('the view options: defaults are left out of the hash, unknown views fall ba
   assert.equal(graphRequest({ source: 'x', view: 'values' }).view, 'values');
   assert.equal(graphRequest({ source: 'x', view: 'operations' }).view, undefined);
   assert.equal(pathsRequest({ source: 'x', input: 'x', view: 'values' }).view, 'values');
+});
+
+test('the language travels in the link; an unknown one is dropped', () => {
+  assert.ok(encodeState({ source: 'x = 1', lang: 'zh' }).endsWith('&lang=zh'));
+  assert.equal(decodeState('#src=x&lang=zh').lang, 'zh');
+  assert.equal(decodeState('#src=x&lang=fr').lang, null);
+  assert.ok(!encodeState({ source: 'x = 1', lang: 'fr' }).includes('lang'));
 });
 
 test('the page state (preset, seed, tab) travels after the app state and ignores what is malformed', async () => {

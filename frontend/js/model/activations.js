@@ -57,6 +57,7 @@ export function activationsFrom(ops) {
     out[op.name] = {
       title: TITLES[op.name] ?? op.symbol ?? op.name,
       note: NOTES[op.name]?.(op) ?? op.formula ?? '',
+      slope: paramDefault(op, 'slope'),
       f: sampledFunction(c.x, c.f),
       df: sampledFunction(c.x, c.df, false),
       curveF: c.x.map((x, i) => [x, c.f[i]]),

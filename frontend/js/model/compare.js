@@ -1,6 +1,7 @@
 // The side-by-side comparison of one chain with four activations (the seed's experiments 4 to 6 in one
 // view): request bodies, |dC/dw_i| read from the graphs, the table and the chart's series. Pure: no DOM.
 import { formatNumber } from './format.js';
+import { t } from '../i18n.js';
 
 export const CHAIN_LENGTH = 10;
 
@@ -73,7 +74,7 @@ export function compareTable(columns, n = CHAIN_LENGTH) {
     const last = c.grads?.[n - 1]?.abs;
     ratios[c.key] = first !== null && first !== undefined && last > 0 ? first / last : null;
   }
-  return { head: ['weight', ...columns.map((c) => c.label)], rows, zeros, ratios };
+  return { head: [t('compare.weight'), ...columns.map((c) => c.label)], rows, zeros, ratios };
 }
 
 /** The ratio |dC/dw1| / |dC/dw10| as words: "1.2e-8 (8 decades)". */
@@ -81,6 +82,8 @@ export function ratioText(ratio) {
   if (ratio === null || ratio === undefined) return '—';
   if (ratio === 0) return '0';
   const decades = Math.log10(ratio);
-  const d = Math.abs(decades) >= 1 ? ` (${Math.round(Math.abs(decades))} decade${Math.round(Math.abs(decades)) === 1 ? '' : 's'} ${decades < 0 ? 'smaller' : 'larger'})` : '';
+  const n = Math.round(Math.abs(decades));
+  const key = `compare.decades.${n === 1 ? 'one.' : ''}${decades < 0 ? 'smaller' : 'larger'}`;
+  const d = Math.abs(decades) >= 1 ? t(key, { n }) : '';
   return `${formatNumber(ratio, 2)}${d}`;
 }

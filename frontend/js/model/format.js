@@ -1,4 +1,5 @@
 // Number and count formatting. Pure: no DOM.
+import { t } from '../i18n.js';
 
 /** Group a non-negative decimal integer string (or BigInt) with thousands separators. */
 export function groupThousands(count) {
@@ -21,10 +22,9 @@ export function toBigInt(count) {
 /** "1 path", "2 paths", "1,073,741,824 paths; showing the top 20". */
 export function pathCountText(count, shown) {
   const n = toBigInt(count);
-  const word = n === 1n ? 'path' : 'paths';
-  let text = `${groupThousands(n)} ${word}`;
+  let text = t(n === 1n ? 'paths.count.one' : 'paths.count', { n: groupThousands(n) });
   if (shown !== undefined && BigInt(shown) < n) {
-    text += `; showing the top ${groupThousands(BigInt(shown))}`;
+    text += t('paths.count.top', { n: groupThousands(BigInt(shown)) });
   }
   return text;
 }
@@ -154,7 +154,8 @@ export function escapeXml(s) {
 export function textWidth(text, fontSize = 13) {
   let w = 0;
   for (const ch of String(text)) {
-    if (/[\u2000-\u2bff]/.test(ch)) w += 0.75;
+    if (/[\u2e80-\u9fff\u3000-\u303f\uff00-\uffef]/.test(ch)) w += 1; // CJK (and full-width punctuation): a square
+    else if (/[\u2000-\u2bff]/.test(ch)) w += 0.75;
     else if (/[ilj.,:;|!'1()\[\]]/.test(ch)) w += 0.36;
     else if (/[mwMW@]/.test(ch)) w += 0.9;
     else if (/[A-Z]/.test(ch)) w += 0.68;

@@ -111,7 +111,9 @@ export function placeEdgeLabels(layout, labels) {
 
 /** An edge label's box: its height, and its width for a text (graph.css: 12px monospace). */
 export const LABEL_H = 18;
-export const labelWidth = (text) => Math.max(14, String(text).length * 7.3 + 10);
+// A CJK character takes two columns of the monospace font.
+const WIDE = /[\u2e80-\u9fff\u3000-\u303f\uff00-\uffef]/;
+export const labelWidth = (text) => Math.max(14, [...String(text)].reduce((w, ch) => w + (WIDE.test(ch) ? 14.6 : 7.3), 10));
 
 const LABEL_SPOTS = [0.5, 0.4, 0.6, 0.3, 0.7, 0.22, 0.78, 0.15, 0.85];
 

@@ -1,6 +1,7 @@
 // The graph JSON (the API's models: GET /openapi.json), indexed for the view. Pure: no DOM.
 import { formatValue, formatNumber, magnitude, textWidth, shapeOf } from './format.js';
 import { statementTitle, applySymbol } from './view-graph.js';
+import { t } from '../i18n.js';
 
 /**
  * Index a graph JSON object.
@@ -140,7 +141,7 @@ function arrayGlance(v, kinds = null) {
 /** Text for an edge's local derivative; a parallel edge (x*x) says which argument it is ("arg 2: 3"). */
 export function edgeText(edge) {
   const text = localText(edge);
-  return edge.twin && text ? `arg ${edge.twin}: ${text}` : text;
+  return edge.twin && text ? t('edge.arg', { n: edge.twin, text }) : text;
 }
 
 function localText(edge) {
@@ -268,11 +269,11 @@ export function collapseGroups(g, collapsed) {
 export function nodeTooltip(node) {
   const parts = [`${node.id} · ${node.op}${node.kind ? ` (${node.kind})` : ''}`];
   if (node.expr && node.op !== 'leaf') parts.push(statementTitle(node));
-  parts.push(`value = ${formatValue(node.value, 6)}`);
-  if (node.kind !== 'const') parts.push(`gradient = ${formatValue(node.grad, 6)}`);
-  if (node.tangent !== null && node.tangent !== undefined) parts.push(`tangent = ${formatValue(node.tangent, 6)}`);
-  if (node.shape && node.shape.length) parts.push(`shape = [${node.shape.join(', ')}]`);
-  if (node.reason) parts.push(`non-finite: ${node.reason}`);
+  parts.push(t('node.tip.value', { v: formatValue(node.value, 6) }));
+  if (node.kind !== 'const') parts.push(t('node.tip.grad', { v: formatValue(node.grad, 6) }));
+  if (node.tangent !== null && node.tangent !== undefined) parts.push(t('node.tip.tangent', { v: formatValue(node.tangent, 6) }));
+  if (node.shape && node.shape.length) parts.push(t('node.tip.shape', { v: node.shape.join(', ') }));
+  if (node.reason) parts.push(t('node.tip.nonfinite', { v: node.reason }));
   return parts.join('\n');
 }
 
@@ -295,8 +296,8 @@ export function nodeSize(node, text = nodeText(node)) {
   }
   const w = Math.max(
     textWidth(text.title, NODE_FONT.title) * 1.08,
-    textWidth('value ', NODE_FONT.key) + textWidth(text.value, NODE_FONT.value) * 1.08,
-    textWidth('grad ', NODE_FONT.key) + textWidth(text.grad, NODE_FONT.line) * 1.08,
+    textWidth(`${t('node.key.value')} `, NODE_FONT.key) + textWidth(text.value, NODE_FONT.value) * 1.08,
+    textWidth(`${t('node.key.grad')} `, NODE_FONT.key) + textWidth(text.grad, NODE_FONT.line) * 1.08,
   );
   // A non-finite value says why on a fourth line (shortened; the tooltip has it whole).
   const note = text.note ? textWidth(shortNote(text.note), NODE_FONT.key) : 0;

@@ -179,6 +179,13 @@ export function prevStop(tl, t) {
   return best;
 }
 
+/** The last stop at or before t (or 0): what a reduced-motion animation shows at time t. */
+export function stopAtOrBefore(tl, t) {
+  let best = 0;
+  for (const s of tl.stops) if (s <= t + 1e-9) best = s;
+  return best;
+}
+
 /** Time at which path i starts (for jumping to a path from the list). */
 export function pathStartTime(tl, i) {
   const ev = tl.events.find((e) => e.type === 'path' && e.path === i);

@@ -2,7 +2,10 @@
 //
 // Hash format (URLSearchParams, readable and robust to hand editing):
 //   #src=<program>&val=<JSON object of leaf overrides>&in=<leaf name>&out=<name>&expand=1&collapsed=g0,g1&limit=20
-//   &view=values|operations&consts=1&focus=1
+//   &view=values|operations&consts=1&focus=1&lang=zh
+
+// `tr`, not `t`: t is the typed text in readLimit.
+import { t as tr } from '../i18n.js';
 
 export const DEFAULT_STATE = Object.freeze({
   source: '',
@@ -15,18 +18,20 @@ export const DEFAULT_STATE = Object.freeze({
   view: 'auto', // 'operations' | 'values' | 'auto' (the page picks: see app.js)
   constants: false, // literal constants drawn as nodes of their own
   focus: false, // only the paths from the input to the output
+  lang: null, // the page's language ('en' | 'zh'), when the link chose one
 });
 
 export const VIEWS = ['auto', 'operations', 'values'];
+export const LANGS = ['en', 'zh'];
 
 export const MAX_LIMIT = 1000;
 
 /** The "top" field: a whole number of paths from 1 to MAX_LIMIT, as {ok, value} or {ok: false, message}. */
 export function readLimit(text) {
   const t = String(text ?? '').trim().replace(/[,_\s]/g, '');
-  if (!/^\d+$/.test(t)) return { ok: false, message: `top: a whole number of paths from 1 to ${MAX_LIMIT.toLocaleString('en')}` };
+  if (!/^\d+$/.test(t)) return { ok: false, message: tr('state.limitWhole', { max: MAX_LIMIT.toLocaleString('en') }) };
   const v = Number(t);
-  if (v < 1 || v > MAX_LIMIT) return { ok: false, message: `top: from 1 to ${MAX_LIMIT.toLocaleString('en')} paths (the server lists at most ${MAX_LIMIT.toLocaleString('en')}), not ${v.toLocaleString('en')}` };
+  if (v < 1 || v > MAX_LIMIT) return { ok: false, message: tr('state.limitRange', { max: MAX_LIMIT.toLocaleString('en'), v: v.toLocaleString('en') }) };
   return { ok: true, value: v };
 }
 
@@ -45,6 +50,7 @@ export function encodeState(state) {
   if (s.view !== DEFAULT_STATE.view && VIEWS.includes(s.view)) p.set('view', s.view);
   if (s.constants) p.set('consts', '1');
   if (s.focus) p.set('focus', '1');
+  if (LANGS.includes(s.lang)) p.set('lang', s.lang);
   // URLSearchParams writes spaces as '+'; '%20' survives more copy-paste paths.
   return `#${p.toString().replace(/\+/g, '%20')}`;
 }
@@ -71,6 +77,7 @@ export function decodeState(hash) {
   out.view = VIEWS.includes(p.get('view')) ? p.get('view') : DEFAULT_STATE.view;
   out.constants = p.get('consts') === '1';
   out.focus = p.get('focus') === '1';
+  out.lang = LANGS.includes(p.get('lang')) ? p.get('lang') : null;
   return out;
 }
 
@@ -160,17 +167,17 @@ export function decodePageState(hash) {
  * nested to a rectangular shape ([[1, 2], [3]] is ragged: the server could only point at the program).
  */
 export function arrayValueError(v) {
-  if (typeof v === 'number') return Number.isFinite(v) ? null : 'numbers must be finite';
-  if (!Array.isArray(v)) return 'an array of numbers, like [1, 2] or [[1, 2], [3, 4]]';
-  if (v.length === 0) return 'an array needs at least one entry';
+  if (typeof v === 'number') return Number.isFinite(v) ? null : tr('state.finite');
+  if (!Array.isArray(v)) return tr('state.notArray');
+  if (v.length === 0) return tr('state.emptyArray');
   const shapeOfEntry = (x) => (Array.isArray(x) ? JSON.stringify(shape(x)) : 'number');
   const first = shapeOfEntry(v[0]);
   for (let i = 0; i < v.length; i++) {
-    const inner = Array.isArray(v[i]) ? arrayValueError(v[i]) : typeof v[i] === 'number' && Number.isFinite(v[i]) ? null : `entry ${i + 1} is not a finite number`;
+    const inner = Array.isArray(v[i]) ? arrayValueError(v[i]) : typeof v[i] === 'number' && Number.isFinite(v[i]) ? null : tr('state.entry', { i: i + 1 });
     if (inner) return inner;
     if (shapeOfEntry(v[i]) !== first) {
-      const len = (x) => (Array.isArray(x) ? `${x.length} entr${x.length === 1 ? 'y' : 'ies'}` : 'a number');
-      return `ragged: row ${i + 1} has ${len(v[i])}, row 1 has ${len(v[0])} — every row needs the same length`;
+      const len = (x) => (Array.isArray(x) ? tr(x.length === 1 ? 'state.entries.one' : 'state.entries', { n: x.length }) : tr('state.aNumber'));
+      return tr('state.ragged', { i: i + 1, a: len(v[i]), b: len(v[0]) });
     }
   }
   return null;

@@ -1,6 +1,8 @@
 // Training bookkeeping: the request body, the history of a run's step events, what to say when it
 // ends, and what the graph says about ReLU units and pre-activations. Pure: no DOM.
 import { formatNumber, groupThousands, flatten } from './format.js';
+import { t } from '../i18n.js';
+import { localizeMessage } from './errors.js';
 
 export const OPTIMIZERS = ['sgd', 'momentum', 'adam'];
 export const MAX_STEPS = 200_000;
@@ -11,14 +13,14 @@ export const MAX_STEPS = 200_000;
  */
 export function readTrainingForm({ optimizer, lr, steps }) {
   const kind = String(optimizer ?? 'sgd');
-  if (!OPTIMIZERS.includes(kind)) return { ok: false, field: 'optimizer', message: `unknown optimizer ${kind}` };
+  if (!OPTIMIZERS.includes(kind)) return { ok: false, field: 'optimizer', message: t('train.err.optimizer', { kind }) };
   const rate = Number(String(lr ?? '').trim());
   if (String(lr ?? '').trim() === '' || !Number.isFinite(rate) || rate <= 0) {
-    return { ok: false, field: 'lr', message: 'the learning rate must be a positive number' };
+    return { ok: false, field: 'lr', message: t('train.err.lr') };
   }
   const n = Number(String(steps ?? '').replace(/[,_\s]/g, ''));
   if (!Number.isInteger(n) || n < 1 || n > MAX_STEPS) {
-    return { ok: false, field: 'steps', message: `steps must be a whole number from 1 to ${groupThousands(String(MAX_STEPS))}` };
+    return { ok: false, field: 'steps', message: t('train.err.steps', { max: groupThousands(String(MAX_STEPS)) }) };
   }
   return { ok: true, optimizer: { kind, lr: rate }, steps: n };
 }
@@ -144,13 +146,13 @@ export function createHistory() {
 
 /** Labels for layers given as lists of parameter names (input side first): "w1", or "layer 2 (6)" for 6 parameters. */
 export function layerLabels(layers) {
-  return layers.map((names, i) => (names.length === 1 ? names[0] : `layer ${i + 1} (${names.length})`));
+  return layers.map((names, i) => (names.length === 1 ? names[0] : t('train.layer', { i: i + 1, n: names.length })));
 }
 
 /** "step 1,500, loss 0.01234" for a record (and "step 0, loss NaN" for a non-finite loss). */
 export function stepText(record) {
   if (!record) return '';
-  return `step ${groupThousands(String(record.step))}, loss ${formatNumber(record.loss, 4)}`;
+  return t('train.stepText', { step: groupThousands(String(record.step)), loss: formatNumber(record.loss, 4) });
 }
 
 const PLATEAU_FRACTION = 0.25; // the last quarter of the run…
@@ -180,21 +182,21 @@ export function runVerdict(history, { localMinima = false, lr = null } = {}) {
   if (!recs.length) return { kind: null, text: '' };
   const last = recs[recs.length - 1];
   if (done?.stopped && !(typeof last.loss === 'number' && Number.isFinite(last.loss))) {
-    return { kind: 'diverged', text: `stopped: ${done.stopped}` };
+    return { kind: 'diverged', text: t('train.v.stopped', { why: localizeMessage(done.stopped) }) };
   }
   if (typeof last.loss !== 'number' || !Number.isFinite(last.loss)) {
-    return { kind: 'diverged', text: 'the loss is no longer finite: try a smaller learning rate' };
+    return { kind: 'diverged', text: t('train.v.diverged') };
   }
   if (!done) return { kind: 'running', text: '' };
-  const stopped = done.stopped ? ` (stopped early: ${done.stopped})` : '';
+  const stopped = done.stopped ? t('train.v.stoppedEarly', { why: localizeMessage(done.stopped) }) : '';
   if (recs.every((r) => (r.layer_grad ?? []).length && r.layer_grad.every((g) => g === 0))) {
-    const dead = last.dead_relu ? `: ${last.dead_relu} dead ReLU unit${last.dead_relu === 1 ? '' : 's'} block it` : '';
+    const dead = last.dead_relu ? t(last.dead_relu === 1 ? 'train.v.dead.one' : 'train.v.dead', { n: last.dead_relu }) : '';
     return {
       kind: 'frozen',
-      text: `no gradient reaches any parameter (all exactly 0)${dead}, so the loss stays at ${formatNumber(last.loss, 4)} — try another seed${stopped}`,
+      text: t('train.v.frozen', { dead, loss: formatNumber(last.loss, 4) }) + stopped,
     };
   }
-  if (last.loss < LEARNED) return { kind: 'learned', text: `learned: loss ${formatNumber(last.loss, 3)} < ${LEARNED}${stopped}` };
+  if (last.loss < LEARNED) return { kind: 'learned', text: t('train.v.learned', { loss: formatNumber(last.loss, 3), bound: LEARNED }) + stopped };
   const first = recs[0].loss;
   const lowest = Math.min(...recs.map((r) => (Number.isFinite(r.loss) ? r.loss : Infinity)));
   const rose = last.loss > first;
@@ -204,21 +206,19 @@ export function runVerdict(history, { localMinima = false, lr = null } = {}) {
   const near = formatNumber(Number(last.loss.toPrecision(2)), 2);
   const grad = Math.max(0, ...(last.layer_grad ?? []).map((g) => (Number.isFinite(g) ? Math.abs(g) : 0)));
   lr ??= history.info?.optimizer?.lr ?? null;
-  const step = lr === null ? 'the step' : `the step (learning rate ${formatNumber(lr, 4)})`;
+  const step = lr === null ? t('train.v.theStep') : t('train.v.theStepLr', { lr: formatNumber(lr, 4) });
   if (flat && grad <= SATURATED_GRAD * Math.max(last.loss, LEARNED)) {
-    const why = rose
-      ? `the loss rose from ${formatNumber(first, 3)} and ${step} was too large: it pushed the units to where their derivative is ≈ 0 — try a smaller learning rate`
-      : 'the units sit where their derivative is ≈ 0 — try a smaller learning rate or another seed';
-    return { kind: 'saturated', text: `saturated near ${near}: the gradient has vanished (largest layer |gradient| ${formatNumber(grad, 2)}); ${why}${stopped}` };
+    const why = rose ? t('train.v.saturatedRose', { first: formatNumber(first, 3), step }) : t('train.v.saturatedFlat');
+    return { kind: 'saturated', text: t('train.v.saturated', { near, grad: formatNumber(grad, 2), why }) + stopped };
   }
   if (rose && last.loss > DIVERGING_RISE * lowest) {
-    return { kind: 'diverging', text: `diverging: the loss rose from ${formatNumber(lowest, 3)} to ${formatNumber(last.loss, 3)} — ${step} is too large; try a smaller learning rate${stopped}` };
+    return { kind: 'diverging', text: t('train.v.diverging', { lowest: formatNumber(lowest, 3), last: formatNumber(last.loss, 3), step }) + stopped };
   }
   if (flat) {
-    const why = localMinima ? 'a local minimum — try another seed' : 'the loss has stopped falling';
-    return { kind: 'stalled', text: `stalled near ${near}: ${why}${stopped}` };
+    const why = t(localMinima ? 'train.v.localMin' : 'train.v.plateau');
+    return { kind: 'stalled', text: t('train.v.stalled', { near, why }) + stopped };
   }
-  return { kind: 'ended', text: `final loss ${formatNumber(last.loss, 4)}${stopped}` };
+  return { kind: 'ended', text: t('train.v.final', { loss: formatNumber(last.loss, 4) }) + stopped };
 }
 
 /**

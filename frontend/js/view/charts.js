@@ -3,6 +3,8 @@
 import { s, setText } from './dom.js';
 import { linearScale, logScale, logTicks, niceTicks, linePath, thinSeries, rampColor, heatColumns, heatScale } from '../model/charts.js';
 import { formatNumber, groupThousands } from '../model/format.js';
+// `tr`, not `t`: t is a tick in this file.
+import { t as tr } from '../i18n.js';
 
 const fmtTick = (v) => formatNumber(v, 2);
 const fmtStep = (v) => groupThousands(String(Math.round(v)));
@@ -67,7 +69,7 @@ export function createLogChart(root, { width = 340, height = 170, margin = { l: 
           const zero = ys.isFloor(p[1]);
           if (zero) floor++;
           const dot = s('circle', { class: zero ? 'dot at-floor' : 'dot', cx: mapped[i][0].toFixed(1), cy: mapped[i][1].toFixed(1), r: zero ? 3.6 : 2.8 });
-          dot.append(s('title', { text: `${ser.label ?? ser.key}: ${xFormat(p[0])} = ${zero ? '0 (exactly)' : formatNumber(p[1], 4)}` }));
+          dot.append(s('title', { text: `${ser.label ?? ser.key}: ${xFormat(p[0])} = ${zero ? tr('chart.exactZero') : formatNumber(p[1], 4)}` }));
           g.append(dot);
         });
       }
@@ -91,7 +93,13 @@ export function createLogChart(root, { width = 340, height = 170, margin = { l: 
     cursor.removeAttribute('visibility');
   }
 
-  return { svg, update, setCursor };
+  /** New axis titles (the page's language changed). */
+  function setTitles(x, y) {
+    xt.textContent = x;
+    yt.textContent = y;
+  }
+
+  return { svg, update, setCursor, setTitles };
 }
 
 /**
@@ -100,7 +108,7 @@ export function createLogChart(root, { width = 340, height = 170, margin = { l: 
  * update({rows: [[per layer]], steps: [step per row], labels: [layer names, input side first], maxStep})
  */
 export function createHeatStrip(root, { width = 340, maxCols = 160 } = {}) {
-  const svg = s('svg', { class: 'heat', role: 'img', 'aria-label': 'mean |gradient| per layer over the training steps' });
+  const svg = s('svg', { class: 'heat', role: 'img', 'aria-label': tr('chart.heat.label') });
   root.replaceChildren(svg);
   let geom = null;
   const cursor = s('line', { class: 'cursor', visibility: 'hidden' });
@@ -117,7 +125,7 @@ export function createHeatStrip(root, { width = 340, maxCols = 160 } = {}) {
     const x1 = width - 16;
     svg.setAttribute('viewBox', `0 0 ${width} ${height}`);
     svg.replaceChildren();
-    svg.append(s('text', { class: 'axis-title', x: 2, y: 10, text: '↑ output' }));
+    svg.append(s('text', { class: 'axis-title', x: 2, y: 10, text: tr('chart.heat.output') }));
     const cols = heatColumns(rows, maxCols);
     const all = cols.flatMap((c) => c.values);
     const scale = heatScale(all);
@@ -140,7 +148,7 @@ export function createHeatStrip(root, { width = 340, maxCols = 160 } = {}) {
       const y = top + (layers - 1 - l) * rowHeight + rowHeight / 2 + 3;
       svg.append(s('text', { class: 'row-label', x: x0 - 4, y, 'text-anchor': 'end', text: name }));
     });
-    svg.append(s('text', { class: 'axis-title', x: 2, y: top + plotH + 10, text: '↓ input' }));
+    svg.append(s('text', { class: 'axis-title', x: 2, y: top + plotH + 10, text: tr('chart.heat.input') }));
     for (const t of niceTicks([0, span], 4)) {
       const x = xs(t);
       const anchor = x > x1 - 16 ? 'end' : 'middle';
@@ -155,8 +163,8 @@ export function createHeatStrip(root, { width = 340, maxCols = 160 } = {}) {
       s('text', { class: 'tick', x: x0 - 4, y: legendY + 7.5, 'text-anchor': 'end', text: scale.min === null ? '—' : formatNumber(scale.min, 2) }),
       s('text', { class: 'tick', x: x0 + lw + 4, y: legendY + 7.5, text: scale.max === null ? '—' : formatNumber(scale.max, 2) }),
       s('rect', { class: 'zero', x: x0 + lw + 52, y: legendY, width: 10, height: 8, fill: rampColor(null) }),
-      s('text', { class: 'tick', x: x0 + lw + 65, y: legendY + 7.5, text: '= 0 exactly' }),
-      s('text', { class: 'tick', x: x0, y: legendY + 19, text: 'mean |gradient|, log scale' }),
+      s('text', { class: 'tick', x: x0 + lw + 65, y: legendY + 7.5, text: tr('chart.heat.zero') }),
+      s('text', { class: 'tick', x: x0, y: legendY + 19, text: tr('chart.heat.scale') }),
     );
     svg.append(cursor);
     geom = { xs, top, bottom: top + plotH };
@@ -183,7 +191,12 @@ export function createHeatStrip(root, { width = 340, maxCols = 160 } = {}) {
     svg.dataset.columns = '0';
   }
 
-  return { svg, update, setCursor, clear };
+  /** The page's language changed (the next update() writes the texts in it). */
+  function relocalize() {
+    svg.setAttribute('aria-label', tr('chart.heat.label'));
+  }
+
+  return { svg, update, setCursor, clear, relocalize };
 }
 
 /** The y ticks of a function plot: 1, and the top integer when the range reaches 2 or more. */
@@ -201,7 +214,7 @@ export function functionPlot({ f, df, xRange, yRange, curveF, curveDf, marks, wi
   const xs = linearScale(xRange, [m.l, width - m.r]);
   const ys = linearScale(yRange, [height - m.b, m.t]);
   const clampY = (y) => Math.min(yRange[1], Math.max(yRange[0], y));
-  const svg = s('svg', { class: 'fplot', viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': `${title} and its derivative` });
+  const svg = s('svg', { class: 'fplot', viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': tr('chart.fplot', { title }) });
   svg.append(
     s('line', { class: 'axis', x1: xs(xRange[0]), x2: xs(xRange[1]), y1: ys(0), y2: ys(0) }),
     s('line', { class: 'axis', x1: xs(0), x2: xs(0), y1: ys(yRange[0]), y2: ys(yRange[1]) }),
@@ -218,7 +231,7 @@ export function functionPlot({ f, df, xRange, yRange, curveF, curveDf, marks, wi
   const g = s('g', { class: 'marks' });
   for (const mk of marks) {
     const cx = xs(mk.shownX).toFixed(1);
-    const tip = `${mk.label}: input ${formatNumber(mk.x, 4)}, f = ${formatNumber(mk.f ?? f(mk.x), 4)}, f′ = ${formatNumber(mk.df ?? df(mk.x), 4)}${mk.clipped ? ' (off the plot)' : ''}`;
+    const tip = tr('chart.fplot.tip', { label: mk.label, x: formatNumber(mk.x, 4), f: formatNumber(mk.f ?? f(mk.x), 4), df: formatNumber(mk.df ?? df(mk.x), 4) }) + (mk.clipped ? tr('chart.fplot.off') : '');
     const a = s('circle', { class: mk.clipped ? 'mark-f clipped' : 'mark-f', cx, cy: ys(clampY(f(mk.shownX))).toFixed(1), r: 3.2 });
     const b = s('circle', { class: mk.clipped ? 'mark-df clipped' : 'mark-df', cx, cy: ys(clampY(df(mk.shownX))).toFixed(1), r: 2.6 });
     a.append(s('title', { text: tip }));

@@ -5,6 +5,8 @@ import { createLogChart } from './charts.js';
 import { COMPARE_COLUMNS, CHAIN_LENGTH, leakySource, presetGraphRequest, chainGrads, compareTable, ratioText } from '../model/compare.js';
 import { logDomain } from '../model/charts.js';
 import { parseApiError, errorText } from '../model/errors.js';
+// `tr`, not `t`: t is the table in this file.
+import { t as tr } from '../i18n.js';
 import { createLatest } from '../model/latest.js';
 
 /**
@@ -12,14 +14,15 @@ import { createLatest } from '../model/latest.js';
  * @param {{graphApi, trainingApi, onOpen?: (preset: string, seed: number) => void}} deps
  */
 export function createCompareView(els, { graphApi, trainingApi }) {
-  const chart = createLogChart(els.chart, { label: '|dC/dw_i| per layer for four activations', xTitle: 'layer (w1 = input side)', yTitle: '|dC/dwᵢ|, log scale', height: 190 });
-  const floorNote = h('p', { class: 'chart-note small', hidden: true, text: 'Hollow dots on the bottom line are exact zeros: a log scale cannot show 0, so they are drawn at its floor.' });
+  const chart = createLogChart(els.chart, { label: tr('compare.chart.label'), xTitle: tr('compare.chart.x'), yTitle: tr('compare.chart.y'), height: 190 });
+  const floorNote = h('p', { class: 'chart-note small', hidden: true, text: tr('compare.floor') });
   els.chart.after(
-    h('p', { class: 'series-legend small' }, ...COMPARE_COLUMNS.map((c) => h('span', { class: `key act-${c.key}` }, h('span', { class: 'key-line' }), ` ${c.label}`))),
+    h('p', { class: 'series-legend small' }, ...COMPARE_COLUMNS.map((c) => h('span', { class: `key act-${c.key}` }, h('span', { class: 'key-line', 'aria-hidden': 'true' }), ` ${c.label}`))),
     floorNote,
   );
   const latest = createLatest();
   let loadedSeed = null;
+  let shown = null; // the columns and seed on show (drawn again in another language)
 
   async function column(col, seed) {
     let res;
@@ -36,7 +39,7 @@ export function createCompareView(els, { graphApi, trainingApi }) {
   async function load(seed) {
     const my = latest.start();
     els.root?.setAttribute('data-state', 'loading');
-    setText(els.status, `computing the four chains for seed ${seed}…`);
+    setText(els.status, tr('compare.computing', { seed }));
     const cols = await Promise.all(COMPARE_COLUMNS.map((c) => column(c, seed)));
     if (!latest.isLatest(my)) return;
     loadedSeed = seed;
@@ -45,6 +48,7 @@ export function createCompareView(els, { graphApi, trainingApi }) {
   }
 
   function show(cols, seed) {
+    shown = { cols, seed };
     const t = compareTable(cols);
     const head = h('tr', {}, ...t.head.map((x) => h('th', { scope: 'col', text: x })));
     const body = t.rows.map((r) =>
@@ -59,7 +63,7 @@ export function createCompareView(els, { graphApi, trainingApi }) {
       'tr',
       { class: 'ratio' },
       h('th', { scope: 'row', text: 'w1 / w10' }),
-      ...cols.map((c) => h('td', { class: 'mono', dataset: { key: c.key }, text: c.error ? 'error' : t.zeros[c.key] ? `${t.zeros[c.key]} zeros` : ratioText(t.ratios[c.key]).replace(/ \(.*/, '') })),
+      ...cols.map((c) => h('td', { class: 'mono', dataset: { key: c.key }, text: c.error ? tr('compare.error') : t.zeros[c.key] ? tr('compare.zeros', { n: t.zeros[c.key] }) : ratioText(t.ratios[c.key]).replace(/ ?[(（].*/, '') })),
     );
     els.table.replaceChildren(h('table', { class: 'compare' }, h('thead', {}, head), h('tbody', {}, ...body), h('tfoot', {}, foot)));
 
@@ -79,16 +83,23 @@ export function createCompareView(els, { graphApi, trainingApi }) {
 
     const notes = [];
     for (const c of cols) {
-      if (c.error) notes.push(`${c.label}: could not build the chain (${c.error})`);
-      else if (t.zeros[c.key]) notes.push(`${c.label}: ${t.zeros[c.key]} of ${CHAIN_LENGTH} gradients are exactly 0 (shown as "0", drawn on the floor)`);
-      else notes.push(`${c.label}: |dC/dw1| / |dC/dw10| = ${ratioText(t.ratios[c.key])}`);
+      if (c.error) notes.push(tr('compare.note.error', { label: c.label, error: c.error }));
+      else if (t.zeros[c.key]) notes.push(tr('compare.note.zeros', { label: c.label, n: t.zeros[c.key], total: CHAIN_LENGTH }));
+      else notes.push(tr('compare.note.ratio', { label: c.label, ratio: ratioText(t.ratios[c.key]) }));
     }
     els.summary.replaceChildren(...notes.map((n) => h('li', { text: n })));
-    setText(els.status, `seed ${seed}: the same weights in all four chains; leaky ReLU is the ReLU chain with leaky_relu (slope 0.01).`);
+    setText(els.status, tr('compare.status', { seed }));
   }
 
   return {
     load,
+    /** The page's language changed. */
+    relocalize() {
+      chart.svg.setAttribute('aria-label', tr('compare.chart.label'));
+      chart.setTitles(tr('compare.chart.x'), tr('compare.chart.y'));
+      floorNote.textContent = tr('compare.floor');
+      if (shown) show(shown.cols, shown.seed);
+    },
     get loadedSeed() {
       return loadedSeed;
     },

@@ -32,19 +32,19 @@ export function createExercisesPanel(root, { app, call, flash, loadProgram, setH
   let asking = null; // the question whose marks are on the graph
   let hintMarks = null;
 
-  const level = h('select', { id: 'ex-level', 'aria-label': t('teach.ex.level') }, ...LEVELS.map((l) => h('option', { value: String(l), text: t(`teach.ex.level.${l}`) })));
+  const level = h('select', { id: 'ex-level', 'aria-label': t('teach.ex.level'), 'data-i18n-attr': 'aria-label:teach.ex.level' }, ...LEVELS.map((l) => h('option', { value: String(l), text: t(`teach.ex.level.${l}`), 'data-i18n': `teach.ex.level.${l}` })));
   const seed = h('input', { type: 'number', id: 'ex-seed', min: '0', max: '4294967295', step: '1', value: '0', 'aria-label': t('teach.ex.seed') });
-  const openBtn = h('button', { type: 'button', class: 'btn small', id: 'ex-open', text: t('teach.ex.open') });
-  const newBtn = h('button', { type: 'button', class: 'btn small', id: 'ex-new', text: t('teach.ex.new') });
-  const shareBtn = h('button', { type: 'button', class: 'btn small', id: 'ex-share', text: t('teach.ex.share') });
+  const openBtn = h('button', { type: 'button', class: 'btn small', id: 'ex-open', text: t('teach.ex.open'), 'data-i18n': 'teach.ex.open' });
+  const newBtn = h('button', { type: 'button', class: 'btn small', id: 'ex-new', text: t('teach.ex.new'), 'data-i18n': 'teach.ex.new' });
+  const shareBtn = h('button', { type: 'button', class: 'btn small', id: 'ex-share', text: t('teach.ex.share'), 'data-i18n': 'teach.ex.share' });
   const status = h('p', { class: 'muted small', id: 'ex-status', role: 'status' });
   const list = h('ol', { class: 'ex-questions', id: 'ex-questions' });
-  const revealBtn = h('button', { type: 'button', class: 'btn primary', id: 'ex-reveal', text: t('teach.ex.reveal'), disabled: true });
+  const revealBtn = h('button', { type: 'button', class: 'btn primary', id: 'ex-reveal', text: t('teach.ex.reveal'), disabled: true, 'data-i18n': 'teach.ex.reveal' });
   const scoreLine = h('p', { class: 'ex-score small', id: 'ex-score' });
   root.append(
     h('section', { class: 'card ex-card' },
-      h('h2', { text: t('teach.ex.title') }),
-      h('p', { class: 'muted small', text: t('teach.ex.intro') }),
+      h('h2', { text: t('teach.ex.title'), 'data-i18n': 'teach.ex.title' }),
+      h('p', { class: 'muted small', text: t('teach.ex.intro'), 'data-i18n': 'teach.ex.intro' }),
       h('div', { class: 'ex-pick' },
         h('label', {}, `${t('teach.ex.level')} `, level),
         h('label', {}, `${t('teach.ex.seed')} `, seed),
@@ -106,8 +106,8 @@ export function createExercisesPanel(root, { app, call, flash, loadProgram, setH
     const g = app.graph;
     const { key, params } = questionText(q, g);
     const input = h('input', { type: 'text', class: 'ex-answer', inputmode: 'decimal', placeholder: t('teach.ex.answerPlaceholder'), 'aria-label': t(key, params), dataset: { question: q.id } });
-    const check = h('button', { type: 'button', class: 'btn small ex-check', text: t('teach.ex.check') });
-    const show = h('button', { type: 'button', class: 'btn small link ex-show', text: t('teach.ex.show'), hidden: true });
+    const check = h('button', { type: 'button', class: 'btn small ex-check', text: t('teach.ex.check'), 'data-i18n': 'teach.ex.check' });
+    const show = h('button', { type: 'button', class: 'btn small link ex-show', text: t('teach.ex.show'), hidden: true, 'data-i18n': 'teach.ex.show' });
     const feedback = h('p', { class: 'ex-feedback small', role: 'status' });
     const li = h('li', { class: 'ex-question', dataset: { question: q.id, kind: q.kind } },
       h('span', { class: 'ex-text', dataset: { question: q.id }, text: t(key, params) }),

@@ -2,15 +2,16 @@
 // self-contained HTML file (styles, scripts and data inlined) that works offline.
 import { download } from './dom.js';
 import { bundle, importsOf, jsonForScript } from '../model/bundle.js';
+import { t } from '../i18n.js';
 
-const CSS_FILES = ['css/app.css', 'css/graph.css'];
+const CSS_FILES = ['css/app.css', 'css/graph.css', 'css/a11y.css'];
 
 /** Text of one of our stylesheets: fetched, or read from an inlined <style> in an exported file. */
 async function cssText(path) {
   const inline = document.querySelector(`style[data-src="${path}"]`);
   if (inline) return inline.textContent;
   const res = await fetch(path);
-  if (!res.ok) throw new Error(`cannot read ${path}`);
+  if (!res.ok) throw new Error(t('export.cannotRead', { path }));
   return res.text();
 }
 
@@ -49,7 +50,7 @@ export async function exportPng(svg, layout, name = 'pathgrad') {
     const img = new Image();
     await new Promise((resolve, reject) => {
       img.onload = resolve;
-      img.onerror = () => reject(new Error('the browser could not draw the SVG'));
+      img.onerror = () => reject(new Error(t('export.noSvg')));
       img.src = url;
     });
     const canvas = document.createElement('canvas');
@@ -60,7 +61,7 @@ export async function exportPng(svg, layout, name = 'pathgrad') {
     ctx.fillRect(0, 0, canvas.width, canvas.height);
     ctx.drawImage(img, 0, 0, canvas.width, canvas.height);
     const blob = await new Promise((resolve) => canvas.toBlob(resolve, 'image/png'));
-    if (!blob) throw new Error('the browser could not encode the PNG');
+    if (!blob) throw new Error(t('export.noPng'));
     download(`${name}.png`, blob);
   } finally {
     URL.revokeObjectURL(url);
@@ -83,7 +84,7 @@ async function moduleSources(entry) {
     const path = queue.shift();
     if (sources.has(path)) continue;
     const res = await fetch(path);
-    if (!res.ok) throw new Error(`cannot read ${path}`);
+    if (!res.ok) throw new Error(t('export.cannotRead', { path }));
     const text = await res.text();
     sources.set(path, text);
     for (const dep of importsOf(path, text)) if (!sources.has(dep)) queue.push(dep);
@@ -98,7 +99,7 @@ async function moduleSources(entry) {
 export async function buildStandaloneHtml(data) {
   const pageUrl = location.href.split('#')[0];
   const [page, sources, ...css] = await Promise.all([
-    fetch(pageUrl).then((r) => (r.ok ? r.text() : Promise.reject(new Error('cannot read the page')))),
+    fetch(pageUrl).then((r) => (r.ok ? r.text() : Promise.reject(new Error(t('export.noPage'))))),
     moduleSources('js/main.js'),
     ...CSS_FILES.map(cssText),
   ]);

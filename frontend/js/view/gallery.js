@@ -4,13 +4,18 @@
 import { h, setText } from './dom.js';
 import { functionPlot } from './charts.js';
 import { activationsFrom, markers, plotYRange } from '../model/activations.js';
+import { t, tOr } from '../i18n.js';
 
 const X_RANGE = [-5, 5];
 
-/** "a, b or c" */
+/** "a, b or c" (in the page's language) */
 function orList(words) {
-  return words.length < 2 ? words.join('') : `${words.slice(0, -1).join(', ')} or ${words[words.length - 1]}`;
+  if (words.length < 2) return words.join('');
+  return t('gallery.orList', { list: words.slice(0, -1).join(t('gallery.listSep')), last: words[words.length - 1] });
 }
+
+/** A row's note in the page's language: the catalog's text (with the row's slope), else the table's. */
+const noteOf = (op, a) => tOr(`act.${op}`, a.note, { slope: a.slope ?? '' });
 
 /** @param {HTMLElement} root #gallery */
 export function createGallery(root) {
@@ -21,7 +26,7 @@ export function createGallery(root) {
   const summary = h('p', { class: 'muted small gallery-summary' });
   const grid = h('div', { class: 'gallery-grid' });
   root.replaceChildren(
-    h('p', { class: 'gallery-legend small' }, h('span', { class: 'key-f' }), ' f ', h('span', { class: 'key-df' }), ' f′ ', h('span', { class: 'key-mark' }), ' a unit of this graph at its input'),
+    h('p', { class: 'gallery-legend small' }, h('span', { class: 'key-f' }), ' f ', h('span', { class: 'key-df' }), ' f′ ', h('span', { class: 'key-mark' }), ' ', h('span', { class: 'gallery-key', text: t('gallery.key') })),
     grid,
     summary,
   );
@@ -40,7 +45,7 @@ export function createGallery(root) {
         { class: 'gallery-cell', dataset: { op } },
         h('figcaption', {}, h('strong', { text: a.title }), ' ', count),
         plot,
-        h('p', { class: 'gallery-note', text: a.note }),
+        h('p', { class: 'gallery-note', dataset: { op }, text: noteOf(op, a) }),
       );
       cells.set(op, { plot, count, cell });
       grid.append(cell);
@@ -57,19 +62,26 @@ export function createGallery(root) {
       const marks = markers(acts, op, units, X_RANGE);
       total += marks.length;
       c.plot.replaceChildren(functionPlot({ f: a.f, df: a.df, xRange: X_RANGE, yRange: yRanges[op], curveF: a.curveF, curveDf: a.curveDf, marks, title: a.title }));
-      setText(c.count, marks.length ? `${marks.length} unit${marks.length === 1 ? '' : 's'}` : 'none in this graph');
+      setText(c.count, marks.length ? t(marks.length === 1 ? 'gallery.units.one' : 'gallery.units', { n: marks.length }) : t('gallery.none'));
       c.cell.classList.toggle('empty', marks.length === 0);
       c.cell.dataset.units = String(marks.length);
     }
     root.dataset.units = String(total);
     const names = orList(Object.values(acts).map((a) => a.title));
-    setText(summary, total ? 'Hover a dot for the unit, its input, f and f′. Inputs beyond ±5 are drawn at the edge, hollow.' : `No ${names} in this graph.`);
+    setText(summary, total ? t('gallery.hover') : t('gallery.empty', { names }));
   }
 
   update([]);
   return {
     update,
     setOps,
+    /** The page's language changed. */
+    relocalize() {
+      for (const el of root.querySelectorAll('.gallery-note')) el.textContent = noteOf(el.dataset.op, acts[el.dataset.op] ?? { note: '' });
+      const key = root.querySelector('.gallery-key');
+      if (key) key.textContent = t('gallery.key');
+      update(lastUnits);
+    },
     /** The op names the gallery draws (for preActivations). */
     get activations() {
       return Object.keys(acts);

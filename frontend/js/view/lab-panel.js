@@ -15,19 +15,19 @@ export function createLabPanel(root, { app, call, active }) {
   let chosen = 'assign-not-accumulate';
   let runs = 0; // how many times the lab ran on the program now loaded (the lesson asks)
 
-  const runBtn = h('button', { type: 'button', class: 'btn primary', id: 'lab-run', text: t('teach.lab.run') });
+  const runBtn = h('button', { type: 'button', class: 'btn primary', id: 'lab-run', text: t('teach.lab.run'), 'data-i18n': 'teach.lab.run' });
   const status = h('p', { class: 'muted small', id: 'lab-status', role: 'status' });
   const table = h('table', { class: 'lab-table', id: 'lab-table' });
   const explain = h('p', { class: 'lab-explain', id: 'lab-explain' });
   root.append(
     h('section', { class: 'card lab-card' },
-      h('h2', { text: t('teach.lab.title') }),
-      h('p', { class: 'muted small', text: t('teach.lab.intro') }),
+      h('h2', { text: t('teach.lab.title'), 'data-i18n': 'teach.lab.title' }),
+      h('p', { class: 'muted small', text: t('teach.lab.intro'), 'data-i18n': 'teach.lab.intro' }),
       h('div', { class: 'lab-actions' }, runBtn),
       status,
       table,
       explain,
-      h('p', { class: 'muted small', text: t('teach.lab.legend') }),
+      h('p', { class: 'muted small', text: t('teach.lab.legend'), 'data-i18n': 'teach.lab.legend' }),
     ),
   );
   runBtn.addEventListener('click', () => run());
@@ -58,7 +58,7 @@ export function createLabPanel(root, { app, call, active }) {
   function show() {
     const rows = labRows(result);
     const leaves = rows[0]?.grads.map((g) => g.leaf) ?? [];
-    const head = h('tr', {}, h('th', { text: t('teach.lab.variant') }), ...leaves.map((l) => h('th', { class: 'mono', text: `∂/∂${l}` })), h('th', { text: t('teach.lab.visits') }));
+    const head = h('tr', {}, h('th', { text: t('teach.lab.variant'), 'data-i18n': 'teach.lab.variant' }), ...leaves.map((l) => h('th', { class: 'mono', text: `∂/∂${l}` })), h('th', { text: t('teach.lab.visits'), 'data-i18n': 'teach.lab.visits' }));
     const body = rows.map((r) =>
       h('tr', {
         class: `lab-row${r.variant === chosen ? ' chosen' : ''}${r.wrongNodes ? ' wrong' : ''}`,

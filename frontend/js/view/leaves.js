@@ -3,7 +3,7 @@
 import { h, setText } from './dom.js';
 import { formatNumber } from '../model/format.js';
 import { arrayValueError } from '../model/state.js';
-import { t } from '../i18n.js';
+import { t, getLocale } from '../i18n.js';
 
 function sliderRange(v) {
   const span = Math.max(2, Math.abs(v) * 2);
@@ -33,7 +33,7 @@ export function createLeafControls(root, handlers) {
       label.addEventListener('click', () => handlers.onSelect?.(name));
       row.append(label);
       if (isArray) {
-        const text = h('input', { type: 'text', class: 'leaf-array', 'data-leaf': name, spellcheck: 'false', 'aria-label': `value of ${name}` });
+        const text = h('input', { type: 'text', class: 'leaf-array', 'data-leaf': name, spellcheck: 'false', 'aria-label': t('leaf.value', { name }) });
         text.value = JSON.stringify(n.value);
         text.addEventListener('change', () => {
           // What is wrong is said at the field, not at the program's line the server would point to.
@@ -57,12 +57,12 @@ export function createLeafControls(root, handlers) {
       } else {
         const v = typeof n.value === 'number' ? n.value : 0;
         const r = sliderRange(v);
-        const num = h('input', { type: 'number', class: 'leaf-number', 'data-leaf': name, step: 'any', 'aria-label': `value of ${name}` });
-        const range = h('input', { type: 'range', class: 'leaf-range', 'data-leaf': name, min: r.lo, max: r.hi, step: r.step, 'aria-label': `slider for ${name}` });
+        const num = h('input', { type: 'number', class: 'leaf-number', 'data-leaf': name, step: 'any', 'aria-label': t('leaf.value', { name }) });
+        const range = h('input', { type: 'range', class: 'leaf-range', 'data-leaf': name, min: r.lo, max: r.hi, step: r.step, 'aria-label': t('leaf.slider', { name }) });
         num.value = String(v);
         num.title = String(v); // the whole number, when the field is too narrow to show it
         range.value = String(v);
-        const grad = h('span', { class: 'leaf-grad', title: 'gradient of the output with respect to this leaf' });
+        const grad = h('span', { class: 'leaf-grad', title: t('leaf.grad') });
         num.addEventListener('input', () => {
           const x = Number(num.value);
           if (num.value.trim() === '' || !Number.isFinite(x)) return;
@@ -82,13 +82,14 @@ export function createLeafControls(root, handlers) {
       return row;
     });
     const rule = leaves.some((n) => n.kind === 'param') ? [h('p', { class: 'muted small leaf-rule', text: t('leaves.rule') })] : [];
-    root.replaceChildren(...(items.length ? [...items, ...rule] : [h('p', { class: 'muted', text: 'No inputs: a line like x = 2 defines one.' })]));
+    root.replaceChildren(...(items.length ? [...items, ...rule] : [h('p', { class: 'muted', text: t('leaf.none') })]));
   }
 
   return {
     /** Show the current leaves; keeps rows (and any active drag) when the names are unchanged. */
     update(leaves, selected = null) {
-      const k = leaves.map((n) => `${n.name ?? n.id}:${Array.isArray(n.value)}`).join(',');
+      // Another language is another key too: the rows' labels are written again.
+      const k = `${getLocale()}|${leaves.map((n) => `${n.name ?? n.id}:${Array.isArray(n.value)}`).join(',')}`;
       if (k !== key) {
         key = k;
         build(leaves);

@@ -2,6 +2,7 @@
 // (from GET /api/ops, the backend's table of primitives).
 import { h } from './dom.js';
 import { formatNumber } from '../model/format.js';
+import { t, tOr } from '../i18n.js';
 
 /** Colour scale readout for the current graph. */
 export function showScale(el, { gradMin, gradMax }) {
@@ -9,14 +10,14 @@ export function showScale(el, { gradMin, gradMax }) {
   const hi = gradMax === null || gradMax === undefined ? '—' : formatNumber(gradMax, 2);
   el.replaceChildren(
     h('div', { class: 'scale' }, h('span', { class: 'scale-lo', text: lo }), h('span', { class: 'scale-bar', 'aria-hidden': 'true' }), h('span', { class: 'scale-hi', text: hi })),
-    h('p', { class: 'muted small', text: 'Node colour: |gradient| on a log scale. Edge width: |local derivative × gradient at its head|, the gradient flowing back along it. Dashed: exactly zero.' }),
+    h('p', { class: 'muted small', text: t('legend.scale') }),
   );
 }
 
 /** The operations table; ops = [{name, arity, symbol, formula, doc, params}]. */
 export function showOps(el, ops) {
   if (!Array.isArray(ops) || !ops.length) {
-    el.replaceChildren(h('p', { class: 'muted small', text: 'Operations are listed when the server is reachable.' }));
+    el.replaceChildren(h('p', { class: 'muted small', text: t('legend.noOps') }));
     return;
   }
   const rows = ops.map((op) =>
@@ -24,9 +25,9 @@ export function showOps(el, ops) {
       'tr',
       { dataset: { op: op.name } },
       h('td', { class: 'sym', text: op.symbol ?? op.name }),
-      h('td', {}, h('code', { text: op.name }), op.params?.length ? h('span', { class: 'muted small', text: ` (${op.params.map((p) => `${p.name}=${p.default}`).join(', ')})` }) : null, h('div', { class: 'muted small', text: op.doc ?? '' })),
-      h('td', { class: 'formula', text: op.formula ?? '' }),
+      h('td', {}, h('code', { text: op.name }), op.params?.length ? h('span', { class: 'muted small', text: ` (${op.params.map((p) => `${p.name}=${p.default}`).join(', ')})` }) : null, h('div', { class: 'muted small', text: tOr(`op.${op.name}.doc`, op.doc ?? '') })),
+      h('td', { class: 'formula', text: tOr(`op.${op.name}.formula`, op.formula ?? '') }),
     ),
   );
-  el.replaceChildren(h('table', { class: 'ops' }, h('thead', {}, h('tr', {}, h('th', { text: '' }), h('th', { text: 'operation' }), h('th', { text: 'local derivative' }))), h('tbody', {}, ...rows)));
+  el.replaceChildren(h('table', { class: 'ops' }, h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, h('span', { class: 'visually-hidden', text: t('legend.symbol') })), h('th', { scope: 'col', text: t('legend.operation') }), h('th', { scope: 'col', text: t('legend.local') }))), h('tbody', {}, ...rows)));
 }

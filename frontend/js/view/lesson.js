@@ -22,16 +22,16 @@ export function createLesson(root, { showStep, context, setHash, flash, onClose 
   const text = h('p', { class: 'lesson-text', id: 'lesson-text' });
   const tryText = h('span', { id: 'lesson-try-text' });
   const tryState = h('span', { class: 'lesson-state', id: 'lesson-state' });
-  const back = h('button', { type: 'button', class: 'btn small', id: 'lesson-back', text: t('teach.lesson.back') });
-  const next = h('button', { type: 'button', class: 'btn small primary', id: 'lesson-next', text: t('teach.lesson.next') });
-  const link = h('button', { type: 'button', class: 'btn small link', id: 'lesson-link', text: t('teach.lesson.link') });
-  const lockedLink = h('button', { type: 'button', class: 'btn small link', id: 'lesson-locked-link', text: t('teach.lesson.lockedLink') });
+  const back = h('button', { type: 'button', class: 'btn small', id: 'lesson-back', text: t('teach.lesson.back'), 'data-i18n': 'teach.lesson.back' });
+  const next = h('button', { type: 'button', class: 'btn small primary', id: 'lesson-next', text: t('teach.lesson.next'), 'data-i18n': 'teach.lesson.next' });
+  const link = h('button', { type: 'button', class: 'btn small link', id: 'lesson-link', text: t('teach.lesson.link'), 'data-i18n': 'teach.lesson.link' });
+  const lockedLink = h('button', { type: 'button', class: 'btn small link', id: 'lesson-locked-link', text: t('teach.lesson.lockedLink'), 'data-i18n': 'teach.lesson.lockedLink' });
   const close = h('button', { type: 'button', class: 'btn small', id: 'lesson-close', 'aria-label': t('teach.lesson.close'), text: '×' });
   root.append(
     h('div', { class: 'lesson-head' }, counter, title, h('span', { class: 'lesson-spacer' }), link, lockedLink, close),
     text,
     h('p', { class: 'lesson-try', id: 'lesson-try' }, h('strong', { text: `${t('teach.lesson.try')} ` }), tryText, ' ', tryState),
-    h('div', { class: 'lesson-nav' }, back, h('span', { class: 'muted small', text: t('teach.lesson.keys') }), next),
+    h('div', { class: 'lesson-nav' }, back, h('span', { class: 'muted small', text: t('teach.lesson.keys'), 'data-i18n': 'teach.lesson.keys' }), next),
   );
   back.addEventListener('click', () => go(index - 1));
   next.addEventListener('click', () => go(index + 1));

@@ -40,49 +40,49 @@ export function witnesses(pj) {
   const gradientShown = fmt(pj.gradient, pj.gradient_kind);
   if (!finite(pj.gradient)) {
     // Not "the paths do not add up": the gradient itself is ∞, −∞ or NaN, and the reason says why.
-    parts.push(`the gradient is ${gradientShown}, not a finite number${reasons.gradient ? `: ${reasons.gradient}` : ''}`);
+    parts.push(t('check.gradNonfinite', { v: gradientShown }) + (reasons.gradient ? t('check.because', { why: reasons.gradient }) : ''));
     worse('warn');
   } else if (!finite(pj.listed_sum)) {
-    parts.push(`the listed products add up to ${fmt(pj.listed_sum, pj.listed_sum_kind)}${reasons.listed_sum ? `: ${reasons.listed_sum}` : ''}`);
+    parts.push(t('check.listedNonfinite', { v: fmt(pj.listed_sum, pj.listed_sum_kind) }) + (reasons.listed_sum ? t('check.because', { why: reasons.listed_sum }) : ''));
     worse('warn');
   } else if (c.complete) {
-    if (c.agree && String(pj.count) === '1') parts.push('✓ the one path\'s product is the reverse-mode gradient');
-    else if (c.agree) parts.push(`✓ the ${groupThousands(String(pj.count))} path products add up to the reverse-mode gradient`);
+    if (c.agree && String(pj.count) === '1') parts.push(t('check.onePath'));
+    else if (c.agree) parts.push(t('check.agree', { n: groupThousands(String(pj.count)) }));
     else {
-      parts.push('✗ the listed paths do not add up to the gradient');
+      parts.push(t('check.disagree'));
       worse('bad');
     }
   } else {
     const rest = groupThousands(BigInt(pj.count) - BigInt((pj.paths ?? []).length));
-    parts.push(`only the top ${(pj.paths ?? []).length} paths are listed: the other ${rest} add ${fmt(pj.remainder, pj.remainder_kind)}`);
+    parts.push(t('check.topOnly', { shown: (pj.paths ?? []).length, rest, v: fmt(pj.remainder, pj.remainder_kind) }));
   }
   let forward = '';
   if ('forward_mode' in pj) {
     forward = fmt(pj.forward_mode, pj.forward_mode_kind);
     if (finite(pj.gradient) && finite(pj.forward_mode)) {
       const scale = Math.max(Math.abs(pj.gradient), Math.abs(pj.forward_mode));
-      if (Math.abs(pj.gradient - pj.forward_mode) <= FORWARD_RTOL * scale) parts.push('forward mode agrees ✓');
+      if (Math.abs(pj.gradient - pj.forward_mode) <= FORWARD_RTOL * scale) parts.push(t('check.forwardAgrees'));
       else {
-        parts.push(`forward mode gives ${forward} ✗`);
+        parts.push(t('check.forwardDiffers', { v: forward }));
         worse('bad');
       }
     } else if (finite(pj.gradient)) {
-      parts.push(`forward mode gives ${forward}`);
+      parts.push(t('check.forwardGives', { v: forward }));
       worse('warn');
     }
   }
   const error = pj.finite_difference_error;
   const fd = `${fmt(pj.finite_difference, pj.finite_difference_kind)}${finite(error) ? ` ± ${formatNumber(error, 2)}` : ''}`;
   const verdict = pj.finite_difference_verdict ?? (c.fdAgree ? 'agrees' : 'differs');
-  if (verdict === 'agrees') parts.push('finite difference agrees ✓');
+  if (verdict === 'agrees') parts.push(t('check.fdAgrees'));
   else if (verdict === 'unresolved') {
-    parts.push(`finite difference cannot resolve below ~${formatNumber(error, 2)}: no witness to the value`);
+    parts.push(t('check.fdUnresolved', { v: formatNumber(error, 2) }));
     worse('warn');
   } else if (verdict === 'nonfinite') {
-    if (finite(pj.gradient)) parts.push(`finite difference is ${fmt(pj.finite_difference, pj.finite_difference_kind)}`);
+    if (finite(pj.gradient)) parts.push(t('check.fdIs', { v: fmt(pj.finite_difference, pj.finite_difference_kind) }));
     worse('warn');
   } else {
-    parts.push('finite difference differs ✗');
+    parts.push(t('check.fdDiffers'));
     worse('bad');
   }
   return {
@@ -90,7 +90,7 @@ export function witnesses(pj) {
     gradient: gradientShown,
     forward,
     fd,
-    check: parts.join('; '),
+    check: parts.join(t('check.sep')),
     level,
   };
 }
@@ -153,7 +153,7 @@ export function createPathsPanel(els, handlers = {}) {
       elide(steps, MAX_SHOWN).forEach((st, k) => {
         if (k) chain.append(h('span', { class: 'arrow', text: ' → ' }));
         if (st === null) {
-          chain.append(h('span', { class: 'elided', text: `${p.nodes.length - MAX_SHOWN + 1} more` }));
+          chain.append(h('span', { class: 'elided', text: t('paths.more', { n: p.nodes.length - MAX_SHOWN + 1 }) }));
           return;
         }
         chain.append(h('span', { class: 'pnode', text: name(st.id) }));
@@ -174,13 +174,23 @@ export function createPathsPanel(els, handlers = {}) {
           chain,
           h('div', { class: 'factors' }, h('span', { class: 'fx', text: factors }), h('span', { class: 'eq', text: ' = ' }), h('strong', { class: 'product', text: fmt(p.product, p.product_kind) })),
         ),
-        h('span', { class: 'running', title: 'running sum', text: `Σ ${fmt(sums[i])}` }),
+        h('span', { class: 'running', title: t('paths.runningSum'), text: `Σ ${fmt(sums[i])}` }),
       );
       li.addEventListener('pointerenter', () => handlers.onHover?.(i));
       li.addEventListener('pointerleave', () => handlers.onHover?.(null));
       li.addEventListener('focus', () => handlers.onHover?.(i));
       li.addEventListener('blur', () => handlers.onHover?.(null));
       li.addEventListener('click', () => handlers.onPick?.(i));
+      // The list by keyboard: ↑ ↓ move between paths, Enter plays from this one.
+      li.addEventListener('keydown', (ev) => {
+        if (ev.key === 'Enter') {
+          ev.preventDefault();
+          handlers.onPick?.(i);
+        } else if (ev.key === 'ArrowDown' || ev.key === 'ArrowUp') {
+          ev.preventDefault();
+          items[i + (ev.key === 'ArrowDown' ? 1 : -1)]?.focus();
+        }
+      });
       return li;
     });
     els.list.replaceChildren(...items);
@@ -236,8 +246,8 @@ export function createPathsPanel(els, handlers = {}) {
     show,
     showArray,
     /** Animation readout: which path, the running product as an expression, Σ so far. */
-    setAnim(state, paths, t = 1) {
-      if (t <= 0) {
+    setAnim(state, paths, time = 1) {
+      if (time <= 0) {
         this.resetAnim();
         return;
       }
@@ -254,8 +264,8 @@ export function createPathsPanel(els, handlers = {}) {
       const done = p.factors.slice(0, state.step).map((f) => formatNumber(f, 4));
       const shown = done.length > 4 ? ['…', ...done.slice(-3)] : done;
       const expr = done.length ? `${shown.join(' × ')} = ${fmt(state.product)}` : '1';
-      const where = p.factors.length > 4 ? `, edge ${state.step}/${p.factors.length}` : '';
-      setText(els.product, `path ${state.path + 1}${where}: ${expr}`);
+      const where = p.factors.length > 4 ? t('paths.anim.edge', { i: state.step, n: p.factors.length }) : '';
+      setText(els.product, t('paths.anim.product', { i: state.path + 1, where, expr }));
       if (state.path !== scrolledTo) {
         scrolledTo = state.path;
         items[state.path]?.scrollIntoView?.({ block: 'nearest' });
@@ -276,10 +286,10 @@ export function createPathsPanel(els, handlers = {}) {
 /** Fill the costs box: multiplications for each method, exact. */
 export function showCosts(el, { inputName, c, all, nInputs }) {
   el.replaceChildren(
-    h('div', { class: 'cost-row' }, h('span', { text: `Summing every path from ${inputName}` }), h('strong', { id: 'mult-paths', text: groupThousands(c.enumerate) })),
-    h('div', { class: 'cost-row' }, h('span', { text: `Summing every path from all ${nInputs} inputs` }), h('strong', { id: 'mult-paths-all', text: groupThousands(all.enumerate) })),
-    h('div', { class: 'cost-row' }, h('span', { text: 'Reverse mode, all inputs at once (one per edge)' }), h('strong', { id: 'mult-reverse', text: groupThousands(all.reverse) })),
-    h('div', { class: 'cost-row' }, h('span', { text: `Forward mode from ${inputName} (one per edge reached)` }), h('strong', { id: 'mult-forward', text: groupThousands(c.forward) })),
+    h('div', { class: 'cost-row' }, h('span', { text: t('cost.paths', { name: inputName }) }), h('strong', { id: 'mult-paths', text: groupThousands(c.enumerate) })),
+    h('div', { class: 'cost-row' }, h('span', { text: t('cost.pathsAll', { n: nInputs }) }), h('strong', { id: 'mult-paths-all', text: groupThousands(all.enumerate) })),
+    h('div', { class: 'cost-row' }, h('span', { text: t('cost.reverse') }), h('strong', { id: 'mult-reverse', text: groupThousands(all.reverse) })),
+    h('div', { class: 'cost-row' }, h('span', { text: t('cost.forward', { name: inputName }) }), h('strong', { id: 'mult-forward', text: groupThousands(c.forward) })),
   );
 }
 

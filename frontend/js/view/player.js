@@ -1,6 +1,9 @@
 // Plays a timeline (model/schedule.js): keeps time, speed and play/pause; the caller draws the state
 // at time t in onFrame.
-import { nextStop, prevStop } from '../model/schedule.js';
+import { nextStop, prevStop, stopAtOrBefore } from '../model/schedule.js';
+
+/** The reader asked the system for less motion: the animation then moves in steps (stop to stop). */
+export const prefersReducedMotion = () => globalThis.matchMedia?.('(prefers-reduced-motion: reduce)').matches ?? false;
 
 /**
  * @param {{onFrame: (t: number, timeline) => void, onStatus?: (s: {playing, t, duration, kind}) => void}} handlers
@@ -14,15 +17,30 @@ export function createPlayer(handlers) {
   let raf = null;
 
   const status = () => handlers.onStatus?.({ playing, t, duration: timeline?.duration ?? 0, kind: timeline?.kind ?? null });
+  let shown = null; // the time last drawn while playing in steps
   const frame = () => {
     if (timeline) handlers.onFrame(t, timeline);
+  };
+  // While playing with reduced motion, time runs on but only its stops are drawn: each factor and
+  // each arrival appears at once and stays (for as long as the smooth animation takes to get there).
+  const playFrame = () => {
+    if (!timeline) return;
+    if (!prefersReducedMotion() || t >= timeline.duration) {
+      shown = null;
+      frame();
+      return;
+    }
+    const at = stopAtOrBefore(timeline, t);
+    if (at === shown) return;
+    shown = at;
+    handlers.onFrame(at, timeline);
   };
   const tick = (now) => {
     raf = null;
     if (!playing || !timeline) return;
     if (last !== null) t = Math.min(timeline.duration, t + (now - last) * speed);
     last = now;
-    frame();
+    playFrame();
     if (t >= timeline.duration) {
       playing = false;
       status();

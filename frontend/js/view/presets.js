@@ -1,6 +1,11 @@
 // The Examples menu: the seed's experiments (from GET /api/presets) and a few small examples; the
 // seed field that regenerates a preset's program; the bar that says what to look at.
 import { h, setText } from './dom.js';
+import { t, tOr } from '../i18n.js';
+
+/** A preset's title and what to look at, in the page's language (the API's English when not in the catalog). */
+export const presetTitle = (p) => tOr(`preset.${p.name}.title`, p.title);
+export const presetDescription = (p) => tOr(`preset.${p.name}.description`, p.description);
 import { definesName } from '../model/training.js';
 import { createLatest } from '../model/latest.js';
 
@@ -25,13 +30,13 @@ export function createPresetMenu(els, { api, examples, onPreset, onExample, onEr
       groups.push(
         h(
           'optgroup',
-          { label: presets.length ? "The seed's experiments" : "The seed's experiments (loading…)", dataset: { group: 'presets' } },
-          ...presets.map((p) => h('option', { value: PRESET + p.name, dataset: { preset: p.name }, text: p.title })),
+          { label: t(presets.length ? 'menu.presets' : 'menu.presetsLoading'), dataset: { group: 'presets' } },
+          ...presets.map((p) => h('option', { value: PRESET + p.name, dataset: { preset: p.name }, text: presetTitle(p) })),
         ),
       );
     }
-    groups.push(h('optgroup', { label: 'Small examples', dataset: { group: 'examples' } }, ...examples.map((ex) => h('option', { value: EXAMPLE + ex.id, text: ex.title }))));
-    els.select.replaceChildren(h('option', { value: '', text: 'Examples…' }), ...groups);
+    groups.push(h('optgroup', { label: t('menu.small'), dataset: { group: 'examples' } }, ...examples.map((ex) => h('option', { value: EXAMPLE + ex.id, text: tOr(`example.${ex.id}`, ex.title) }))));
+    els.select.replaceChildren(h('option', { value: '', text: t('menu.examples') }), ...groups);
     els.select.value = current ? PRESET + current.name : '';
   }
 
@@ -43,8 +48,8 @@ export function createPresetMenu(els, { api, examples, onPreset, onExample, onEr
       els.select.value = '';
       return;
     }
-    setText(els.title, current.title);
-    setText(els.description, current.description);
+    setText(els.title, presetTitle(current));
+    setText(els.description, presetDescription(current));
     els.seed.value = String(current.seed);
     els.select.value = PRESET + current.name;
     els.info.dataset.preset = current.name;
@@ -56,7 +61,7 @@ export function createPresetMenu(els, { api, examples, onPreset, onExample, onEr
     const res = await api.preset(name, seed);
     if (!latest.isLatest(my)) return;
     if (!res.ok) {
-      onError?.(res.body?.detail?.[0]?.msg ?? res.body?.detail ?? `cannot load the preset (HTTP ${res.status})`);
+      onError?.(res.body?.detail?.[0]?.msg ?? res.body?.detail ?? t('menu.presetError', { status: res.status }));
       showInfo();
       return;
     }
@@ -96,7 +101,7 @@ export function createPresetMenu(els, { api, examples, onPreset, onExample, onEr
   if (api) {
     api.presets().then((res) => {
       if (!res.ok || !Array.isArray(res.body)) {
-        onError?.('cannot load the presets from the server');
+        onError?.(t('menu.presetsError'));
         return;
       }
       presets = res.body;
@@ -137,6 +142,11 @@ export function createPresetMenu(els, { api, examples, onPreset, onExample, onEr
       return current;
     },
     open,
+    /** The page's language changed: the menu and the bar again. */
+    relocalize() {
+      fill();
+      showInfo();
+    },
     /** Another program was loaded (an example, a shared link): no preset any more. */
     clear,
   };

@@ -21,6 +21,8 @@ import { createOverview } from './overview.js';
 import { createOverlay } from './overlay.js';
 import { nodeText, edgeText, nodeTooltip, edgeFlow, shortNote } from '../model/graph-model.js';
 import { edgePath, LABEL_H, labelWidth, groupBoxes } from '../model/geometry.js';
+// `tr`, not `t`: t is a transform or a gradient scale in this file.
+import { t as tr } from '../i18n.js';
 import { logScale, magnitude, formatValue } from '../model/format.js';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
@@ -64,7 +66,7 @@ const label = (n) => (n ? (n.name ?? n.label ?? n.id) : '?');
  * @param {{onNodeClick?, onNodeHover?, onEdgeHover?, onGroupToggle?}} handlers
  */
 export function createGraphView(root, handlers = {}) {
-  const svg = mk('svg', 'graph-svg', { role: 'img', 'aria-label': 'computation graph' });
+  const svg = mk('svg', 'graph-svg', { role: 'img', 'aria-label': tr('graph.svg') });
   const defs = mk('defs');
   // Arrowheads: the edges take theirs from graph.css (marker-end), so that the far zooms can drop them.
   for (const [id, cls] of [['arrow', 'arrowhead'], ['arrow-hl', 'arrowhead-hl'], ['arrow-dim', 'arrowhead-dim']]) {
@@ -72,6 +74,10 @@ export function createGraphView(root, handlers = {}) {
     marker.append(mk('path', cls, { d: 'M0,1 L10,5 L0,9 z' }));
     defs.append(marker);
   }
+  // Dead ReLU units are hatched (a pattern, not only a grey): see training.css.
+  const hatch = mk('pattern', null, { id: 'dead-hatch', width: 6, height: 6, patternUnits: 'userSpaceOnUse', patternTransform: 'rotate(45)' });
+  hatch.append(mk('rect', 'hatch-bg', { width: 6, height: 6 }), mk('line', 'hatch-line', { x1: 0, y1: 0, x2: 0, y2: 6 }));
+  defs.append(hatch);
   const viewport = mk('g', 'viewport');
   const gGroups = mk('g', 'groups');
   const gEdges = mk('g', 'edges');
@@ -149,7 +155,8 @@ export function createGraphView(root, handlers = {}) {
   let titles = new Map(); // node id -> title (view-graph.js)
   const nodeTxt = (it) => (it.txt ??= nodeText(it.n, titles.get(it.id)));
   const fillOf = (it) => (it.t === null ? '#ffffff' : mix(GRAD_LOW, GRAD_HIGH, it.t));
-  const gradLine = (it) => (it.line ? [`${it.line[0]} `, it.line[1]] : ['grad ', nodeTxt(it).grad]);
+  const meterWidth = (it) => (it.t === null ? 0 : Math.max(1.5, (it.p.width - 10) * it.t)).toFixed(1);
+  const gradLine = (it) => (it.line ? [`${tr(`node.key.${it.line[0]}`)} `, it.line[1]] : [`${tr('node.key.grad')} `, nodeTxt(it).grad]);
 
   /** The elements of a node, with the details for zoom level `level` (0, 1, 2). Registers nothing. */
   function buildNode(it, level) {
@@ -171,7 +178,19 @@ export function createGraphView(root, handlers = {}) {
     rect.setAttribute('rx', it.compact ? '14' : '9');
     rect.setAttribute('fill', fillOf(it));
     g.append(rect);
-    const el = { g, rect, title: null, val: null, grad: null, toggle: null, badge: null, tip: null, level: -1 };
+    // The gradient scale by length too, not only by colour: a bar along the box's foot, as long as
+    // the node's place on the |gradient| scale (colour is never the only carrier).
+    let meter = null;
+    if (!it.compact) {
+      meter = document.createElementNS(SVG_NS, 'rect');
+      meter.setAttribute('class', 'gmeter');
+      meter.setAttribute('x', '5');
+      meter.setAttribute('y', String(p.height - 3.5));
+      meter.setAttribute('height', '2');
+      meter.setAttribute('width', meterWidth(it));
+      g.append(meter);
+    }
+    const el = { g, rect, meter, title: null, val: null, grad: null, toggle: null, badge: null, tip: null, level: -1 };
     if (it.n.collapsed) {
       el.toggle = mk('g', 'group-toggle', { 'data-testid': `group-toggle-${it.id}`, 'data-group': it.id, role: 'button', tabindex: '0' });
       el.toggle.append(
@@ -197,7 +216,7 @@ export function createGraphView(root, handlers = {}) {
     }
     if (level >= 2 && !it.compact && !el.val) {
       el.val = mk('text', 'val', { x: p.width / 2, y: 30.5, 'text-anchor': 'middle' });
-      el.val.append(mkText('k', null, 'value ', 'tspan'), mkText('v', null, nodeTxt(it).value, 'tspan'));
+      el.val.append(mkText('k', null, `${tr('node.key.value')} `, 'tspan'), mkText('v', null, nodeTxt(it).value, 'tspan'));
       const [k, v] = gradLine(it);
       el.grad = mk('text', 'grad', { x: p.width / 2, y: 44, 'text-anchor': 'middle' });
       el.grad.append(mkText('k', null, k, 'tspan'), mkText('v', null, v, 'tspan'));
@@ -239,6 +258,7 @@ export function createGraphView(root, handlers = {}) {
     setAttr(el.g, 'class', nodeClass(it));
     setAttr(el.g, 'data-grad-scale', it.t === null ? '' : it.t.toFixed(3));
     setAttr(el.rect, 'fill', fillOf(it));
+    if (el.meter) setAttr(el.meter, 'width', meterWidth(it));
     if (el.title) setText(el.title, nodeTxt(it).title);
     if (el.val) setText(el.val.lastChild, nodeTxt(it).value);
     if (el.grad) {
@@ -514,11 +534,11 @@ export function createGraphView(root, handlers = {}) {
       const boxes = groupBoxes(lay, gr.nodes);
       if (!boxes.length) continue;
       const g = mk('g', 'group', { 'data-id': gr.id, 'data-group': gr.id });
-      g.append(mkText(null, {}, `${gr.op} (expanded): click to draw it as one node`, 'title'));
+      g.append(mkText(null, {}, tr('group.expanded', { op: gr.op }), 'title'));
       for (const b of boxes) g.append(mk('rect', 'group-edge', { x: b.x, y: b.y, width: b.width, height: b.height, rx: 6 }));
       for (const b of boxes) g.append(mk('rect', 'group-box', { x: b.x, y: b.y, width: b.width, height: b.height, rx: 6 }));
       const first = boxes[0];
-      const toggle = mk('g', 'group-toggle', { 'data-testid': `group-toggle-${gr.id}`, 'data-group': gr.id, tabindex: '0', role: 'button', 'aria-label': `collapse ${gr.op}` });
+      const toggle = mk('g', 'group-toggle', { 'data-testid': `group-toggle-${gr.id}`, 'data-group': gr.id, tabindex: '0', role: 'button', 'aria-label': tr('group.collapse', { op: gr.op }) });
       toggle.append(mk('rect', null, { x: first.x - 7, y: first.y - 7, width: 14, height: 14, rx: 3 }), mkText(null, { x: first.x, y: first.y + 4, 'text-anchor': 'middle' }, '−'));
       g.append(toggle);
       gGroups.append(g);
@@ -637,6 +657,14 @@ export function createGraphView(root, handlers = {}) {
       clearTimeout(foundTimer);
       foundTimer = setTimeout(() => this.mark('found'), 1800);
     },
+    /** Bring a node into view for the keyboard walk: pan to it, zooming in only as far as its text reads. */
+    revealNode(id) {
+      const it = nodes.get(id);
+      if (!it) return;
+      if (pz.transform.k < FAR_K) pz.centerOn(it.p.x, it.p.y, FAR_K);
+      else pz.ensureVisible(it.p.x, it.p.y, 80);
+      ensure(it, drawNode);
+    },
     /** The zoom now (1 = the layout's own size). */
     get zoom() {
       return pz.transform.k;
@@ -672,7 +700,7 @@ export function createGraphView(root, handlers = {}) {
       it.line = [key, value];
       const grad = it.el?.grad;
       if (grad) {
-        setText(grad.firstChild, `${key} `);
+        setText(grad.firstChild, `${tr(`node.key.${key}`)} `);
         setText(grad.lastChild, value);
         fitLine(grad, it.p.width - 8);
       }

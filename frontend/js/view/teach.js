@@ -74,7 +74,7 @@ export function createTeach({ app, showTab, flash, base = '' }) {
   }
 
   const lesson = createLesson($('#lesson'), { showStep, context, setHash, flash, onClose: () => {} });
-  const lessonButton = h('button', { type: 'button', class: 'btn small', id: 'lesson-open', title: t('teach.lesson.button.title'), text: t('teach.lesson.button') });
+  const lessonButton = h('button', { type: 'button', class: 'btn small', id: 'lesson-open', title: t('teach.lesson.button.title'), text: t('teach.lesson.button'), 'data-i18n': 'teach.lesson.button', 'data-i18n-attr': 'title:teach.lesson.button.title' });
   lessonButton.addEventListener('click', () => lesson.go(0, false));
   $('#share')?.before(lessonButton);
   for (const [tab, key] of [['lab', 'teach.tab.lab'], ['exercises', 'teach.tab.exercises']]) {

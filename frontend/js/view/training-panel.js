@@ -8,6 +8,10 @@ import { logDomain } from '../model/charts.js';
 import { parseApiError, errorText } from '../model/errors.js';
 import { formatNumber, groupThousands } from '../model/format.js';
 import { t } from '../i18n.js';
+import { presetTitle } from './presets.js';
+
+/** An optimizer as the form's menu names it (SGD, momentum (0.9), Adam). */
+const optimizerName = (kind) => ({ sgd: 'SGD', adam: 'Adam', momentum: t('train.momentum') })[kind] ?? kind;
 import { createLatest } from '../model/latest.js';
 
 const GRAPH_INTERVAL_MS = 100; // at most ~10 graph refreshes a second
@@ -20,8 +24,9 @@ const DRAW_INTERVAL_MS = 100; // and as many chart redraws
  */
 export function createTrainingPanel(els, { api, app, currentPreset }) {
   const history = createHistory();
-  const chart = createLogChart(els.lossChart, { label: 'loss over the training steps (log scale)', xTitle: 'step', yTitle: 'loss (log)' });
+  const chart = createLogChart(els.lossChart, { label: t('train.chart.label'), xTitle: t('train.chart.x'), yTitle: t('train.chart.y') });
   const strip = createHeatStrip(els.strip);
+  let programText = null; // what the program line says about the run (drawn again in another language)
   const run = { ctl: null, runs: createLatest(), running: false, localMinima: false, preset: null };
   const view = { index: -1, following: true, graphDead: null, stale: false }; // stale: the shown run is an earlier program's
   const sync = { want: null, inFlight: false, last: -Infinity, timer: null, pushedJson: null };
@@ -80,7 +85,7 @@ export function createTrainingPanel(els, { api, app, currentPreset }) {
     const info = history.info;
     if (!info || !history.length) {
       chart.update({ series: [], xDomain: [0, Math.max(1, info?.steps ?? 1)], yDomain: [1e-3, 1] });
-      strip.clear(info ? 'waiting for the first step…' : 'Start a run: one row per layer, one column per recorded step.');
+      strip.clear(t(info ? 'train.waiting' : 'train.startHint'));
       return;
     }
     const points = history.lossPoints();
@@ -89,7 +94,7 @@ export function createTrainingPanel(els, { api, app, currentPreset }) {
       series: [{ key: 'loss', cls: 'loss-line', points }],
       xDomain: [0, Math.max(1, info.steps)],
       yDomain: logDomain(losses, { minDecades: 1 }),
-      refs: run.localMinima ? [{ y: 0.5, label: '0.5: where a stalled run stays' }] : [],
+      refs: run.localMinima ? [{ y: 0.5, label: t('train.ref') }] : [],
       cursor: view.index >= 0 && !(run.running && view.following) ? history.at(view.index).step : null,
     });
     const svg = chart.svg;
@@ -177,8 +182,12 @@ export function createTrainingPanel(els, { api, app, currentPreset }) {
       if (!run.runs.isLatest(my)) return;
       if (type === 'start') {
         history.start(data);
-        const what = preset && body.preset ? `${preset.title} · seed ${preset.seed} · ` : '';
-        setText(els.program, `${what}minimising ${data.loss} over ${data.params.length} parameter${data.params.length === 1 ? '' : 's'} (${data.params.join(', ')}) with ${data.optimizer.kind}, learning rate ${formatNumber(data.optimizer.lr, 4)}; ${data.sample_every > 1 ? `one step in ${groupThousands(String(data.sample_every))}` : 'every step'} recorded.`);
+        programText = () => {
+          const what = preset && body.preset ? t('train.run.preset', { title: presetTitle(preset), seed: preset.seed }) : '';
+          const every = data.sample_every > 1 ? t('train.run.sampled', { n: groupThousands(String(data.sample_every)) }) : t('train.run.every');
+          return what + t(data.params.length === 1 ? 'train.run.one' : 'train.run', { loss: data.loss, n: data.params.length, names: data.params.join(', '), optimizer: optimizerName(data.optimizer.kind), lr: formatNumber(data.optimizer.lr, 4), every });
+        };
+        setText(els.program, programText());
       } else if (type === 'step') {
         history.add(data);
         if (view.following) show(history.length - 1);
@@ -198,7 +207,7 @@ export function createTrainingPanel(els, { api, app, currentPreset }) {
         redraw();
         return;
       }
-      if (!history.done) history.finish({ steps_run: history.last()?.step ?? 0, stopped: 'the stream ended early', elapsed: null });
+      if (!history.done) history.finish({ steps_run: history.last()?.step ?? 0, stopped: t('train.streamEnded'), elapsed: null });
       setState('done');
     } catch (e) {
       if (!run.runs.isLatest(my)) return;
@@ -206,7 +215,7 @@ export function createTrainingPanel(els, { api, app, currentPreset }) {
       if (e?.name === 'AbortError') {
         setState('stopped');
       } else {
-        showError(`training failed: ${e?.message ?? e}`);
+        showError(t('train.failed', { message: e?.message ?? e }));
         setState('error');
       }
     }
@@ -215,13 +224,18 @@ export function createTrainingPanel(els, { api, app, currentPreset }) {
     clearTimeout(draw.timer);
     draw.timer = null;
     redraw();
+    showEnd();
+  }
+
+  /** The note after a run: stopped by the user, or the verdict. */
+  function showEnd() {
     if (els.panel.dataset.state === 'stopped') {
       const last = history.last();
       els.note.hidden = false;
       els.note.className = 'train-note';
       els.note.dataset.kind = 'stopped';
-      setText(els.note, last ? `stopped at ${stepText(last)}` : 'stopped');
-    } else showNote();
+      setText(els.note, last ? t('train.stoppedAt', { where: stepText(last) }) : t('train.stopped'));
+    } else if (history.done) showNote();
   }
 
   /** Stop the running stream (the server stops the run when the connection closes). */
@@ -271,6 +285,7 @@ export function createTrainingPanel(els, { api, app, currentPreset }) {
       base = null;
       sync.pushedJson = null;
       showError('');
+      programText = null;
       setText(els.program, t('train.programHint'));
       if (history.length) {
         const last = history.last();
@@ -295,6 +310,16 @@ export function createTrainingPanel(els, { api, app, currentPreset }) {
       els.scrubber.max = '0';
       els.scrubber.value = '0';
       els.scrubber.disabled = true;
+      redraw();
+    },
+    /** The page's language changed: the texts of the run shown are written again. */
+    relocalize() {
+      chart.svg.setAttribute('aria-label', t('train.chart.label'));
+      chart.setTitles?.(t('train.chart.x'), t('train.chart.y'));
+      strip.relocalize?.();
+      if (programText) setText(els.program, programText());
+      if (view.index >= 0) setText(els.scrubReadout, stepText(history.at(view.index)));
+      if (!run.running && !view.stale) showEnd();
       redraw();
     },
     /** Each new graph: before any run, the dead ReLU count is the graph's own. */

@@ -35,6 +35,7 @@ test: install browser-deps
 	$(VENV)/bin/mypy
 	$(VENV)/bin/hadolint Dockerfile
 	node --test frontend/tests/
+	npm run --silent lint
 	$(VENV)/bin/pytest -n 2
 
 bench: install

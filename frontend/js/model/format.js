@@ -156,7 +156,7 @@ export function textWidth(text, fontSize = 13) {
   for (const ch of String(text)) {
     if (/[\u2e80-\u9fff\u3000-\u303f\uff00-\uffef]/.test(ch)) w += 1; // CJK (and full-width punctuation): a square
     else if (/[\u2000-\u2bff]/.test(ch)) w += 0.75;
-    else if (/[ilj.,:;|!'1()\[\]]/.test(ch)) w += 0.36;
+    else if (/[ilj.,:;|!'1()[\]]/.test(ch)) w += 0.36;
     else if (/[mwMW@]/.test(ch)) w += 0.9;
     else if (/[A-Z]/.test(ch)) w += 0.68;
     else w += 0.58;

@@ -1,6 +1,6 @@
 // Small SVG charts: a line chart with a log y axis, a heat strip, and a function plot. The numbers
 // come from model/charts.js; these only create and update SVG elements (text via textContent).
-import { s, setText } from './dom.js';
+import { s } from './dom.js';
 import { linearScale, logScale, logTicks, niceTicks, linePath, thinSeries, rampColor, heatColumns, heatScale } from '../model/charts.js';
 import { formatNumber, groupThousands } from '../model/format.js';
 // `tr`, not `t`: t is a tick in this file.

@@ -24,22 +24,15 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlencode
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(1, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # tests.browser
+
+from tests.browser.chromium import launched
 
 from api import chain_program, live_server
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
 
-CHROMIUM = os.environ.get("PATHGRAD_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 VIEWPORT = {"width": 1400, "height": 900}
 PAINT_NODES = 5_000
 PAINT_RUNS = 5
@@ -157,13 +150,9 @@ def animation_fps(browser: Browser, base: str, program: str = "chain") -> tuple[
 def run() -> list[tuple[str, str, str, str]]:
     from playwright.sync_api import sync_playwright
 
-    with live_server() as base, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            paints = [first_paint(browser, base, program) for program in PROGRAMS]
-            fps = [animation_fps(browser, base, program) for program in PROGRAMS]
-        finally:
-            browser.close()
+    with live_server() as base, sync_playwright() as playwright, launched(playwright) as browser:
+        paints = [first_paint(browser, base, program) for program in PROGRAMS]
+        fps = [animation_fps(browser, base, program) for program in PROGRAMS]
     return [
         *((*paint, "≤ 1 s", "ELK 5.6 s for 5,000 nodes; Netron unusable near 5,000") for paint in paints),
         *((*row, "≥ 50 frames/s", "a 60 Hz display") for row in fps),

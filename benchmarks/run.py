@@ -1,7 +1,7 @@
 """pathgrad's benchmarks: one table, each figure beside its goal and its reference.
 
-Run from the repository: `make bench` (or `.venv/bin/python benchmarks/run.py [core] [api] [refusal] [load]
-[hostile]`).
+Run from the repository: `make bench` (or `.venv/bin/python benchmarks/run.py [core] [api] [refusal] [budgets]
+[load] [hostile] [notebook]`).
 """
 
 from __future__ import annotations
@@ -24,7 +24,9 @@ def print_table(rows: list[tuple[str, str, str, str]]) -> None:
 
 
 def main(argv: list[str]) -> int:
-    groups = argv or ["core", "training", "api", "refusal", "browser", "view", "load", "hostile"]
+    groups = argv or [
+        "core", "training", "api", "refusal", "budgets", "browser", "view", "notebook", "load", "hostile"
+    ]
     print(f"pathgrad benchmarks on {platform.machine()}, {os.cpu_count()} cores, "
           f"Python {platform.python_version()}")
     rows: list[tuple[str, str, str, str]] = []
@@ -44,6 +46,10 @@ def main(argv: list[str]) -> int:
         from refusal import refusal_rows
 
         rows += refusal_rows()
+    if "budgets" in groups:
+        from budgets import budget_rows
+
+        rows += budget_rows()
     if "browser" in groups:
         from browser import run as browser_rows
 
@@ -56,6 +62,10 @@ def main(argv: list[str]) -> int:
         from load import load_rows
 
         rows += load_rows()
+    if "notebook" in groups:
+        from widget import notebook_rows
+
+        rows += notebook_rows()
     if "hostile" in groups:
         from hostile import hostile_rows
 

@@ -34,7 +34,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 
 from api import ROOT, live_server
-from browser import CHROMIUM, CHROMIUM_ARGS
+from browser import launched
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -243,15 +243,11 @@ def ms_text(ms: float | None) -> str:
 def run() -> list[tuple[str, str, str, str]]:
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright, reference_frontend() as old:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            with server() as base:
-                now = measure(browser, base)
-            with server(old) as base:
-                before = measure(browser, base)
-        finally:
-            browser.close()
+    with sync_playwright() as playwright, reference_frontend() as old, launched(playwright) as browser:
+        with server() as base:
+            now = measure(browser, base)
+        with server(old) as base:
+            before = measure(browser, base)
     rows = []
     names = {"fit": "at Fit", "0.3": "at zoom 0.3", "1": "at zoom 1"}
     for what in ("pan", "zoom"):

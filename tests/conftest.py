@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from browser.chromium import CHROMIUM, launched
 from deploy.helpers import free_port, wait_healthy
 
 if TYPE_CHECKING:
@@ -25,16 +26,6 @@ if TYPE_CHECKING:
 ROOT = Path(__file__).resolve().parents[1]
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 SERVER_START_SECONDS = 30.0
-CHROMIUM = os.environ.get("PATHGRAD_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 VIEWPORT = {"width": 1400, "height": 900}
 
 # Chromium logs every non-2xx response as a console error ("Failed to load resource: ...").
@@ -81,12 +72,8 @@ def browser() -> Iterator[Browser]:
     sync_api = pytest.importorskip("playwright.sync_api")
     if not Path(CHROMIUM).exists():
         pytest.fail(f"no Chromium at {CHROMIUM}: run make browser-deps (make test does)")
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with sync_api.sync_playwright() as playwright, launched(playwright) as chromium:
+        yield chromium
 
 
 def watch(page: Page, errors: list[str], base: str | None = None) -> Page:

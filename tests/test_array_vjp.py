@@ -9,7 +9,10 @@ import pytest
 
 from pathgrad import PRIMITIVES, Const, Var, grad, mean, sigmoid, square
 from pathgrad.backends import ARRAY, sum_to_shape
-from pathgrad.engine import _FLOAT_DTYPES, _fit, _resolve, as_value
+from pathgrad.engine.nodes import FLOAT_DTYPES as _FLOAT_DTYPES
+from pathgrad.engine.nodes import as_value
+from pathgrad.engine.nodes import resolve as _resolve
+from pathgrad.engine.reverse import _fit
 
 FAST = sorted(name for name, row in PRIMITIVES.items() if row.array_vjp is not None)
 

@@ -162,3 +162,15 @@ def test_view_values_lists_paths_through_named_values(capsys: pytest.CaptureFixt
     assert edges == [("v0", "v2", 2.0), ("v1", "v2", 5.0)]
     code, out, _ = run(capsys, "grad", DIAMOND, "--view", "values")
     assert code == 0 and out.splitlines()[3].split() == ["b", "1", "5", "1"]
+
+
+def test_the_cli_accepts_what_the_server_accepts(capsys: pytest.CaptureFixture[str]) -> None:
+    # A 48 KB program: within the server's max_source_chars, and so within the CLI's (one default).
+    from pathgrad.settings import Settings
+
+    source = "x = 1\n" + "".join(f"y{i} = x * {i}\n" for i in range(3_000)) + "y = y1 + y2"
+    assert 40_000 < len(source) <= Settings().max_source_chars
+    code, out, err = run(capsys, "paths", source, "--wrt", "x", "--output", "y")
+    assert (code, err) == (0, "")
+    assert out.splitlines()[0] == "2 path(s); showing the top 2 by |product|"
+    assert "reverse-mode gradient 3" in out

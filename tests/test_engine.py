@@ -6,8 +6,10 @@ primitives, each applied inside its domain.
 
 from __future__ import annotations
 
+import inspect
 import math
 import operator
+import traceback
 from collections.abc import Callable
 from typing import Any
 
@@ -51,6 +53,9 @@ from pathgrad import (
     transpose,
 )
 from pathgrad import sum as total
+from pathgrad.engine.compiled import RuleNamesError, make_maker, rule_names
+from pathgrad.engine.nodes import NODE_FIELDS, new_node
+from pathgrad.primitives import Primitive, rule
 
 # --- fan-out ----------------------------------------------------------------------------------------
 
@@ -739,13 +744,23 @@ def test_paths_report_gradient_is_reverse_mode() -> None:
 
 # --- the compiled scalar fast path ------------------------------------------------------------------
 
-_UNARY_MAKERS = {name: getattr(engine, name) for name in (
-    "inv", "square", "sqrt", "exp", "log", "sin", "cos", "tanh", "sigmoid", "relu", "softplus"
-)} | {"abs": engine.absolute, "neg": engine._negate}
-_OPERATORS = {"add": operator.add, "sub": operator.sub, "mul": operator.mul, "div": operator.truediv,
-              "pow": operator.pow}
+# Driven from the table: every row whose rules are texts gets a compiled maker (or operator).
+_COMPILED = [name for name, row in PRIMITIVES.items() if rule_names(row) is not None]
+_UNARY_MAKERS = {name: getattr(engine, name) for name in _COMPILED if PRIMITIVES[name].arity == 1}
+_OPERATORS = {
+    name: getattr(operator, row.operator.method)
+    for name, row in PRIMITIVES.items()
+    if name in _COMPILED and row.arity == 2 and row.operator is not None
+}
 # Points inside, on the edge of and outside each row's domain (the fallback path gives inf or nan).
 _POINTS = [-3.5, -1.0, -0.25, 0.0, 0.5, 2.0, 800.0, -800.0]
+
+
+def test_the_hot_rows_have_compiled_makers() -> None:
+    # The lists above come from the table; this says they are not empty by accident.
+    assert {"neg", "exp", "log", "sigmoid", "tanh", "relu", "inv", "square"} <= set(_UNARY_MAKERS)
+    assert {"add", "sub", "mul", "div", "pow"} <= set(_OPERATORS)
+    assert engine.neg is Node.__neg__
 
 
 @pytest.mark.parametrize("name", sorted(_UNARY_MAKERS))
@@ -763,9 +778,8 @@ def test_compiled_unary_maker_matches_the_rows_rules(name: str) -> None:
 @pytest.mark.parametrize("name", sorted(_OPERATORS))
 def test_compiled_operator_matches_the_rows_rules(name: str) -> None:
     op = _OPERATORS[name]
-    assert getattr(Node, f"__{'truediv' if name == 'div' else name}__").__code__.co_filename == (
-        f"<pathgrad maker for {name}>"
-    )
+    method = PRIMITIVES[name].operator.method  # type: ignore[union-attr]
+    assert getattr(Node, method).__code__.co_filename == f"<pathgrad maker for {name}>"
     for a in _POINTS:
         for b in _POINTS:
             generic = apply(name, Var(a), Const(b))
@@ -792,3 +806,57 @@ def test_second_order_through_a_vector_matmul_raises_as_documented() -> None:
     gW, _ = grad(total(sin(W @ column)), [W, column], create_graph=True)
     (h,) = grad(total(gW), [column])  # matrix @ matrix: fine
     assert np.shape(h) == (2, 1)
+
+
+# --- the compiled source is readable, and a mistake in a rule text is an error -----------------------
+
+
+def test_inspect_getsource_shows_a_compiled_makers_rule() -> None:
+    source = inspect.getsource(engine.sigmoid)
+    assert source.startswith("def sigmoid(")
+    assert PRIMITIVES["sigmoid"].forward.text in source  # type: ignore[attr-defined]
+    assert PRIMITIVES["sigmoid"].partials.text in source  # type: ignore[union-attr]
+    operator_source = inspect.getsource(Node.__truediv__)
+    assert PRIMITIVES["div"].partials.text in operator_source  # type: ignore[union-attr]
+    assert "_other, _self" in inspect.getsource(Node.__rtruediv__)  # the reflection's own lines
+
+
+def test_a_traceback_through_a_compiled_maker_shows_the_rules_line() -> None:
+    # A rule text calling a function no backend has: the error is raised by the inlined text.
+    broken = make_maker(_row_with_texts("F, x: F.no_such_function(x)", "F, ans, x: (2.0,)"))
+    with pytest.raises(AttributeError) as caught:
+        broken(Var(1.0))
+    frames = [f for f in traceback.extract_tb(caught.tb) if f.filename == "<pathgrad maker for twice>"]
+    assert [f.line for f in frames] == ["ans = F.no_such_function(x)"]
+    assert "ans = F.no_such_function(x)" in "".join(traceback.format_exception(caught.value))
+
+
+def _row_with_texts(forward: str, partials: str) -> Primitive:
+    return Primitive(
+        "twice", 1, "2x", "d(2x)/dx = 2", "twice x", forward=rule(forward), partials=rule(partials)
+    )
+
+
+def test_rule_texts_that_disagree_on_names_are_an_error_not_a_slow_path() -> None:
+    with pytest.raises(RuleNamesError, match=r"twice.*\(F, x\).*\(F, ans, y\)"):
+        make_maker(_row_with_texts("F, x: 2.0 * x", "F, ans, y: (2.0,)"))
+    with pytest.raises(RuleNamesError, match="backend as F"):
+        make_maker(_row_with_texts("B, x: 2.0 * x", "B, ans, x: (2.0,)"))
+    good = make_maker(_row_with_texts("F, x: 2.0 * x", "F, ans, x: (2.0,)"))
+    assert good.__code__.co_filename == "<pathgrad maker for twice>"  # the fast path
+    y = good(Var(3.0))
+    assert (y.value, y.d0) == (6.0, 2.0)
+
+
+def test_the_compiled_makers_build_nodes_as_the_one_constructor_does() -> None:
+    # The makers inline new_node's statements (generated from NODE_FIELDS): the same fields, set alike.
+    x = Var(0.3)
+    for fast in (engine.exp(x), x * 2.0, 2.0 - x, -x):
+        made = new_node(fast.value, fast.prim, fast.p0, fast.p1, fast.d0, fast.d1, fast.requires_grad, "op")
+        assert [getattr(fast, f) for f in NODE_FIELDS] == [getattr(made, f) for f in NODE_FIELDS]
+        assert fast.serial > x.serial and fast.kind == "op"
+    literal = (x * 2.0).p1
+    assert literal is not None
+    leaf = new_node(2.0, None, None, None, None, None, False, "const")
+    assert [getattr(literal, f) for f in NODE_FIELDS] == [getattr(leaf, f) for f in NODE_FIELDS]
+    assert set(NODE_FIELDS) | {"serial", "__dict__"} == set(Node.__slots__)  # every slot is set

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import time
 
 import pytest
 from hypothesis import given, settings
@@ -86,17 +85,13 @@ def test_the_path_walk_is_right_and_visits_once_per_path() -> None:
 
 def test_a_twenty_diamond_ladder_counts_its_path_walk_without_walking() -> None:
     program = build_program(ladder(20))
-    started = time.perf_counter()
     result = run_lab(program.output)
-    elapsed = time.perf_counter() - started
     walk = result.sweeps["path-walk"]
     assert walk.visits == 6 * 2**20 - 5 >= 2**20
     assert walk.adjoints is None and walk.skipped is not None and "6,291,451" in walk.skipped
     assert result.sweeps["recursive-no-topo"].adjoints is None
     assert result.sweeps["correct"].visits == len(result.order) == 1 + 5 * 20
-    # Not a timing assertion on speed: 6 million visits in Python would take seconds, so a run that
-    # walked would show here as an order of magnitude, not a flaky margin.
-    assert elapsed < 2.0
+    # That the walk was counted, not walked, is the `skipped` above (no wall-clock margin needed).
 
 
 def test_the_bound_decides_whether_the_walks_run() -> None:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import itertools
 import math
-import time
 from collections import defaultdict
 from collections.abc import Callable
 
@@ -162,14 +161,12 @@ def _ladder(x: Node, rungs: int) -> Node:
     return h
 
 
-def test_a_ladder_of_30_diamonds_has_2_to_the_30_paths_counted_fast() -> None:
+def test_a_ladder_of_30_diamonds_has_2_to_the_30_paths_counted() -> None:
+    # Counted in one pass over the graph (how fast: benchmarks/budgets.py).
     x = Var(0.4)
     y = _ladder(x, 30)
-    start = time.perf_counter()
     count = count_paths(y, x)
-    elapsed = time.perf_counter() - start
     assert count == 2**30 and type(count) is int
-    assert elapsed < 1.0
     report = paths(y, x, limit=5)
     assert report.count == 2**30 and report.truncated and len(report.paths) == 5
     assert_sorted_by_magnitude(report)
@@ -205,13 +202,13 @@ def test_listing_a_few_of_many_tied_paths_stays_cheap() -> None:
     h = x
     for _ in range(30):
         h = h + h
-    start = time.perf_counter()
     report = paths(h, x, limit=20)
-    elapsed = time.perf_counter() - start
     assert report.count == 2**30 and len(report.paths) == 20 and report.truncated
     assert all(p.product == 1.0 and len(p.edges) == 30 for p in report.paths)
     assert len({edge_key(p.edges) for p in report.paths}) == 20
-    assert elapsed < 1.0
+    # The work, counted rather than timed (the time: benchmarks/budgets.py): the listing never held
+    # more partial paths than the listed paths have edges.
+    assert report.frontier <= 20 * 30
 
 
 def test_listing_a_few_of_many_zero_products_stays_cheap() -> None:
@@ -220,10 +217,9 @@ def test_listing_a_few_of_many_zero_products_stays_cheap() -> None:
     for _ in range(30):
         h = h + h
     y = relu(h)  # relu'(negative) = 0: every one of the 2**30 products is zero
-    start = time.perf_counter()
     report = paths(y, x, limit=5)
-    assert time.perf_counter() - start < 1.0
     assert len(report.paths) == 5 and all(p.product == 0.0 for p in report.paths)
+    assert report.frontier <= 5 * 31  # the edges of the listed paths (the time: benchmarks/budgets.py)
     assert report.gradient == 0.0
 
 

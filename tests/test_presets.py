@@ -117,3 +117,13 @@ def test_tanh_chain_fades_less_than_the_sigmoid_chain() -> None:
     _, tan = chain_grads("tanh-chain")
     assert abs(tan[0] / tan[-1]) > abs(sig[0] / sig[-1])
     assert all(math.isfinite(g) for g in tan)
+
+
+def test_describe_is_what_api_presets_sends() -> None:
+    from pathgrad.api.models import PresetModel
+
+    for preset in PRESETS.values():
+        described = preset.describe(7)
+        assert PresetModel.model_validate(described).model_dump() == described
+        assert (described["seed"], described["source"]) == (7, preset.source(7))
+        assert preset.describe()["seed"] == preset.default_seed

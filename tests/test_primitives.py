@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+import pathgrad
 from pathgrad import (
     FUNCTIONS,
     PRIMITIVES,
@@ -31,6 +32,7 @@ from pathgrad import (
     leaky_relu,
     log,
     nonfinite_reason,
+    numeric_gradient,
     relu,
     service,
     sin,
@@ -38,6 +40,8 @@ from pathgrad import (
     tangents,
 )
 from pathgrad import sum as total
+from pathgrad.language import parse, to_source
+from pathgrad.primitives import ACTIVATIONS, INFIX, PRECEDENCE, PREFIX
 
 Shape = tuple[int, ...]
 Sampler = Callable[[np.random.Generator, Shape], Any]
@@ -73,18 +77,26 @@ class Case:
 
 @dataclass(frozen=True)
 class Domain:
-    """Where a row is smooth (one sampler per argument) and the shapes to check it at."""
+    """Where a row is smooth (one sampler per argument) and the shapes to check it at.
+
+    ``reference(mp, x)`` is, for a one-argument elementwise row, its formula in mpmath (``mp`` is
+    mpmath's context): the independent reference of test_primitives_reference.py, which keeps the
+    older rows' formulas itself, so that a new row's tests are this one entry.
+    """
 
     args: tuple[Sampler, ...]
     scalar: Case
     array: Case
+    reference: Callable[[Any, Any], Any] | None = None
 
 
-def elementwise(*args: Sampler, **params: Any) -> Domain:
+def elementwise(
+    *args: Sampler, reference: Callable[[Any, Any], Any] | None = None, **params: Any
+) -> Domain:
     """Scalars, then arrays; binary rows broadcast (3, 1) against (4,)."""
     if len(args) == 1:
-        return Domain(args, Case(((),), params), Case(((3, 4),), params))
-    return Domain(args, Case(((), ()), params), Case(((3, 1), (4,)), params))
+        return Domain(args, Case(((),), params), Case(((3, 4),), params), reference)
+    return Domain(args, Case(((), ()), params), Case(((3, 1), (4,)), params), reference)
 
 
 ANY = uniform(-2.0, 2.0)
@@ -113,6 +125,7 @@ DOMAINS: dict[str, Domain] = {
     "relu": elementwise(OFF_KINK),
     "leaky_relu": elementwise(OFF_KINK, slope=0.1),
     "softplus": elementwise(WIDE),
+    "silu": elementwise(WIDE, reference=lambda mp, x: x / (1 + mp.exp(-x))),
     # np.matmul takes no 0-d operands: the "scalar" check is a dot product of vectors.
     "matmul": Domain((ANY, ANY), Case(((3,), (3,))), Case(((3, 4), (4, 2)))),
     "sum": Domain((ANY,), Case(((),)), Case(((3, 4),))),
@@ -473,3 +486,114 @@ def test_a_zero_power_of_a_zero_leaf_keeps_the_whole_gradient_finite() -> None:
     gx, gw = grad(program.output, [x, w])
     assert gx == pytest.approx(1 / (1 + math.exp(-0.6)) + 0.3, rel=1e-15)  # σ(2w) − 0 + w
     assert gw == 0.0
+
+
+# --- the table is the only registry: every row reaches the Python API, the language and /api/ops ----
+
+
+@pytest.mark.parametrize("name", ROWS)
+def test_every_row_is_a_function_of_the_python_api(name: str) -> None:
+    maker = getattr(pathgrad, name)
+    assert name in pathgrad.__all__ and maker.__name__ == name
+    case = DOMAINS[name].scalar
+    args = sample_args(name, case, seed=5)
+    fast = maker(*[Var(a) for a in args], **case.params)
+    generic = apply(name, *[Var(a) for a in args], **case.params)
+    assert fast.prim is generic.prim is PRIMITIVES[name]
+    assert np.array_equal(fast.value, generic.value)
+    assert fast.partials == generic.partials
+
+
+@pytest.mark.parametrize("name", sorted(FUNCTIONS))
+def test_every_function_row_parses_builds_and_differentiates_in_the_language(name: str) -> None:
+    case = DOMAINS[name].scalar
+    (x,) = sample_args(name, case, seed=6)
+    params = "".join(f", {v!r}" for v in case.params.values())
+    program = service.build(f"x = {x!r}\ny = {name}(x{params})")
+    assert program.output.op == name
+    leaf = program.leaves["x"]
+    (g,) = grad(program.output, [leaf])  # float64 reverse mode on the program's own graph
+    assert g == pytest.approx(numeric_gradient(program.output, leaf), rel=1e-6, abs=1e-9)
+
+
+@pytest.mark.parametrize("token", sorted(INFIX))
+def test_each_infix_token_builds_its_row(token: str) -> None:
+    row = INFIX[token]
+    program = service.build(f"a = 1.5\nb = 2.5\ny = a {token} b" if row.name != "matmul"
+                            else f"a = [[1, 2]]\nb = [[3], [4]]\ny = a {token} b")
+    assert program.output.op == row.name
+
+
+def test_each_sign_builds_its_row_and_plus_records_nothing() -> None:
+    for token, row in PREFIX.items():
+        assert service.build(f"a = 1.5\ny = {token}a").output.op == row.name
+    assert service.build("a = 1.5\ny = +a").output.op == "leaf"
+
+
+@pytest.mark.parametrize("outer", sorted(PRECEDENCE))
+@pytest.mark.parametrize("inner", sorted(PRECEDENCE))
+def test_the_parser_groups_by_the_tables_precedence(outer: str, inner: str) -> None:
+    # "a inner b outer c": grouped left when inner binds at least as tightly (and is not right-assoc).
+    tree = parse(f"a = 1\nb = 2\nc = 3\ny = a {inner} b {outer} c", functions={})
+    grouped = to_source(tree, full_parens=True).splitlines()[-1]
+    inner_op, outer_op = INFIX[inner].operator, INFIX[outer].operator
+    assert inner_op is not None and outer_op is not None
+    tighter = inner_op.precedence > outer_op.precedence
+    left = tighter or (inner_op.precedence == outer_op.precedence and not outer_op.right_associative)
+    assert grouped == (f"y = ((a {inner} b) {outer} c)" if left else f"y = (a {inner} (b {outer} c))")
+
+
+@pytest.mark.parametrize("name", ROWS)
+def test_describe_sends_the_operator_and_activation_of_each_row(name: str) -> None:
+    row = PRIMITIVES[name]
+    described = row.describe()
+    assert described["operator"] == (row.operator.token if row.operator else None)
+    assert described["infix"] == (row.operator is not None and row.arity == 2)
+    assert described["precedence"] == (row.operator.precedence if row.operator else None)
+    assert described["activation"] is row.activation
+    assert [p["default"] for p in described["params"]] == [p.default for p in row.params]
+    assert (described["curve"] is not None) is row.activation
+
+
+def test_the_activations_include_the_gallerys_classics() -> None:
+    assert {"sigmoid", "tanh", "relu", "leaky_relu"} <= set(ACTIVATIONS)
+    assert all(row.arity == 1 and row.function and row.elementwise for row in ACTIVATIONS.values())
+
+
+@pytest.mark.parametrize("name", sorted(ACTIVATIONS))
+def test_an_activations_curve_is_the_engines_value_and_gradient(name: str) -> None:
+    curve = PRIMITIVES[name].curve()
+    x = np.array(curve["x"])
+    assert x[0] == -5.0 and x[-1] == 5.0 and 0.0 in x and len(curve["f"]) == len(curve["df"]) == len(x)
+    leaf = Var(x)
+    y = apply(name, leaf)  # the table's default parameters
+    np.testing.assert_array_equal(curve["f"], y.value)
+    (g,) = grad(total(y), [leaf])
+    np.testing.assert_array_equal(curve["df"], g)
+    # and one point on the scalar path, as the legend's formula reads it
+    point = Var(float(x[37]))
+    assert grad(apply(name, point), [point])[0] == pytest.approx(curve["df"][37], rel=1e-12, abs=1e-15)
+
+
+def test_api_ops_sends_each_rows_operator_activation_and_curve() -> None:
+    from fastapi.testclient import TestClient
+
+    from pathgrad.api.app import create_app
+    from pathgrad.settings import Settings
+
+    ops = TestClient(create_app(Settings())).get("/api/ops").json()
+    assert [op["name"] for op in ops] == ROWS_IN_ORDER  # through the response model, unchanged
+    by_name = {op["name"]: op for op in ops}
+    for token, row in INFIX.items():
+        if row.operator is not None and token == row.operator.token:
+            op = by_name[row.name]
+            assert (op["operator"], op["infix"], op["precedence"]) == (token, True, row.operator.precedence)
+    assert (by_name["neg"]["operator"], by_name["neg"]["infix"]) == ("-", False)
+    assert by_name["exp"]["operator"] is None and by_name["exp"]["curve"] is None
+    assert [op["name"] for op in ops if op["activation"]] == list(ACTIVATIONS)
+    for name in ACTIVATIONS:
+        assert by_name[name]["curve"] == PRIMITIVES[name].curve()
+    assert by_name["leaky_relu"]["params"] == [{"name": "slope", "default": 0.01}]
+
+
+ROWS_IN_ORDER = list(PRIMITIVES)

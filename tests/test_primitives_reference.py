@@ -32,6 +32,7 @@ import sys
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import mpmath
@@ -40,6 +41,7 @@ import pytest
 
 from pathgrad import PRIMITIVES, Const, Node, grad, service, tangents, topological_order
 from pathgrad import sum as total
+from test_primitives import DOMAINS
 
 mp = mpmath.mp
 DIGITS = 30
@@ -99,6 +101,12 @@ UNARY_REFERENCE: dict[str, Callable[[Any], Any]] = {
     "sum": lambda a: np.sum(a) if isinstance(a, np.ndarray) else a,
     "mean": lambda a: np.sum(a) / a.size if isinstance(a, np.ndarray) else a,
     "transpose": lambda a: a.T if isinstance(a, np.ndarray) else a,
+}
+# A newer row brings its mpmath formula in its DOMAINS entry (test_primitives.py).
+UNARY_REFERENCE |= {
+    name: _elementwise(partial(domain.reference, mp))
+    for name, domain in DOMAINS.items()
+    if domain.reference is not None
 }
 BINARY_REFERENCE: dict[str, Callable[[Any, Any], Any]] = {
     "add": lambda a, b: a + b,

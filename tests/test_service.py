@@ -96,3 +96,49 @@ def test_values_paths_respect_max_path_edges() -> None:
     chain = "x = 1\n" + "\n".join(f"h{i} = h{i - 1}*1.01 + x" if i else "h0 = 2*x" for i in range(30))
     result = service.paths_for(service.build(chain), "x", 1000, view="values", max_path_edges=60)
     assert result["limit"] == 2 and len(result["paths"]) == 2 and result["truncated"]
+
+
+# --- training: the rules a `pathgrad train` command would share with /api/train -----------------
+
+BOUNDS = service.TrainingBounds(max_steps=10_000, max_events=2_000, max_stream_bytes=1 << 24, max_seconds=5)
+
+
+def plan(**request: object) -> service.TrainingPlan:
+    fields: dict[str, object] = {
+        "source": None, "preset": None, "seed": None, "values": None, "loss": None, "params": None,
+        "steps": None, "sample_every": None, "optimizer": None,
+    }  # fmt: skip
+    fields.update(request)
+    return service.prepare_training(**fields, limits=Limits(), bounds=BOUNDS)  # type: ignore[arg-type]
+
+
+def test_a_presets_training_defaults() -> None:
+    from pathgrad.presets import PRESETS
+
+    xor = PRESETS["xor"]
+    start = plan(preset="xor", steps=400).start
+    assert start["loss"] == xor.loss
+    assert start["layers"] == [list(layer) for layer in xor.layers]
+    assert start["optimizer"]["lr"] == xor.training.learning_rate
+    assert (start["steps"], start["sample_every"]) == (400, 2)  # about 200 events
+    assert start["source"] == xor.source()
+
+
+def test_a_programs_training_defaults_and_rules() -> None:
+    from pathgrad.defaults import LEARNING_RATE, TRAIN_STEPS
+
+    start = plan(source="x = 2; w = 0.5; y = (w*x - 3)^2").start
+    assert (start["params"], start["loss"], start["layers"]) == (["w"], "y", [["w"]])
+    assert (start["steps"], start["optimizer"]["lr"]) == (TRAIN_STEPS, LEARNING_RATE)
+    with pytest.raises(RequestError) as error:
+        plan(source="x = 2; y = x*x")
+    assert error.value.field == "params"
+    with pytest.raises(RequestError) as error:
+        plan(source="w = [1, 2]; y = w*w")
+    assert error.value.field == "loss"
+    with pytest.raises(RequestError) as error:
+        plan(preset="neuron", steps=10_001)
+    assert "max_train_steps" in error.value.message
+    with pytest.raises(RequestError) as error:
+        plan(preset="neuron", steps=10_000, sample_every=1)
+    assert "max_train_events" in error.value.message

@@ -53,3 +53,10 @@ def test_defaults_are_sane() -> None:
     assert settings.max_body_bytes >= 64 * 1024
     assert settings.max_source_chars + 1000 <= settings.max_body_bytes  # a longest program fits in a body
     assert settings.max_number_abs < 1.8e308
+
+
+def test_frame_ancestors_take_origins_only() -> None:
+    assert Settings(frame_ancestors="https://course.example.edu http://127.0.0.1:8080").frame_ancestors
+    for bad in ("https://x.edu; script-src *", "https://x.edu,'unsafe-inline'\n", 'a"b'):
+        with pytest.raises(ValidationError):
+            Settings(frame_ancestors=bad)

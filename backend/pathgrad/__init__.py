@@ -11,38 +11,25 @@
 
 __version__ = "0.1.0"
 
+from typing import TYPE_CHECKING
+
 from pathgrad.engine import (
+    MAKERS,
     Const,
     Group,
     Node,
     Var,
     absolute,
     apply,
-    cos,
     evaluate,
-    exp,
     expand_composites,
     grad,
     gradients,
-    inv,
-    leaky_relu,
     local_derivative,
-    log,
-    matmul,
-    mean,
     nonfinite_reason,
     recompute,
-    relu,
-    sigmoid,
-    sin,
-    softplus,
-    sqrt,
-    square,
-    sum,
     tangents,
-    tanh,
     topological_order,
-    transpose,
 )
 from pathgrad.gc_tuning import tune_gc
 from pathgrad.gradcheck import (
@@ -53,8 +40,30 @@ from pathgrad.gradcheck import (
     finite_differences,
     numeric_gradient,
 )
+from pathgrad.micrograd import from_micrograd
 from pathgrad.paths import Path, PathReport, count_paths, path_counts_to, paths
 from pathgrad.primitives import FUNCTIONS, PRIMITIVES, Param, Primitive
+
+# One function per row of the table, under the row's name: pathgrad.exp, pathgrad.leaky_relu, ...
+globals().update(MAKERS)
+
+if TYPE_CHECKING:
+    from pathgrad.engine import Maker
+
+    # The makers come from the table, so a type checker cannot list them: any other name is one.
+    def __getattr__(name: str) -> Maker: ...
+
+
+def show(what: Node | str, **options: object) -> object:
+    """An interactive notebook widget of a graph (``show(y)``) or a program text (``show("a = 2; ...")``).
+
+    See :func:`pathgrad.notebook.show`; needs ``pip install 'pathgrad[notebook]'``. Imported only when
+    called, so that ``import pathgrad`` stays numpy and the standard library.
+    """
+    from pathgrad.notebook import show as notebook_show
+
+    return notebook_show(what, **options)  # type: ignore[arg-type]
+
 
 __all__ = [
     "FUNCTIONS",
@@ -72,36 +81,23 @@ __all__ = [
     "absolute",
     "apply",
     "check_gradients",
-    "cos",
     "count_paths",
     "evaluate",
-    "exp",
     "expand_composites",
     "finite_difference",
     "finite_differences",
+    "from_micrograd",
     "grad",
     "gradients",
-    "inv",
-    "leaky_relu",
     "local_derivative",
-    "log",
-    "matmul",
-    "mean",
     "nonfinite_reason",
     "numeric_gradient",
     "path_counts_to",
     "paths",
     "recompute",
-    "relu",
-    "sigmoid",
-    "sin",
-    "softplus",
-    "sqrt",
-    "square",
-    "sum",
+    "show",
     "tangents",
-    "tanh",
     "topological_order",
-    "transpose",
     "tune_gc",
 ]
+__all__ += list(MAKERS)  # and every row's function, by the row's name

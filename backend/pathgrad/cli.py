@@ -8,6 +8,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
+from pathgrad.defaults import PATHS_LIMIT
 from pathgrad.graph_json import format_number, to_dot
 
 
@@ -74,7 +75,9 @@ def _parser() -> argparse.ArgumentParser:
     program_command("grad", "print the output's value and every leaf's gradient")
     paths = program_command("paths", "print the paths from one leaf to the output")
     paths.add_argument("--wrt", required=True, help="the leaf to take paths from")
-    paths.add_argument("--limit", type=_count, default=20, help="how many paths to list (default 20)")
+    paths.add_argument(
+        "--limit", type=_count, default=PATHS_LIMIT, help=f"how many paths to list (default {PATHS_LIMIT})"
+    )
     export = program_command("export", "print the graph as JSON or Graphviz DOT")
     export.add_argument("--format", choices=["json", "dot"], default="json")
     return parser

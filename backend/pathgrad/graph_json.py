@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from pathgrad import defaults
 from pathgrad.engine import (
     Group,
     Node,
@@ -129,8 +130,8 @@ def graph_to_dict(
     output: Node,
     *,
     forward_input: Node | None = None,
-    max_jacobian_entries: int = 4096,
-    max_jacobian_total: int = 200_000,
+    max_jacobian_entries: int = defaults.MAX_JACOBIAN_ENTRIES,
+    max_jacobian_total: int = defaults.MAX_JACOBIAN_TOTAL,
     order: Sequence[Node] | None = None,
 ) -> dict[str, Any]:
     """Nodes, edges, groups, values, adjoints of ``output`` (and tangents) as JSON-ready data.

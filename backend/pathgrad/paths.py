@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import count as _counter
 
+from pathgrad import defaults
 from pathgrad.engine import Node, gradients, topological_order
 
 Edge = tuple[Node, int]
@@ -73,7 +74,7 @@ def count_paths(output: Node, source: Node, order: Sequence[Node] | None = None)
     return path_counts_to(output, order).get(source, 0)
 
 
-def paths(output: Node, source: Node, limit: int = 20) -> PathReport:
+def paths(output: Node, source: Node, limit: int = defaults.PATHS_LIMIT) -> PathReport:
     """The paths from ``source`` to ``output`` in decreasing |product|, at most ``limit`` of them.
 
     The graph must be scalar between the two nodes (edge factors are numbers).

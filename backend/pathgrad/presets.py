@@ -9,8 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
+
+from pathgrad.defaults import LEARNING_RATE, TRAIN_STEPS
 
 XOR_SAMPLES = (((0, 0), 0), ((0, 1), 1), ((1, 0), 1), ((1, 1), 0))
 
@@ -20,8 +23,8 @@ class TrainingDefaults:
     """How the seed trained this experiment."""
 
     optimizer: str = "sgd"
-    learning_rate: float = 0.1
-    steps: int = 1_000
+    learning_rate: float = LEARNING_RATE
+    steps: int = TRAIN_STEPS
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,28 @@ class Preset:
     def source(self, seed: int | None = None) -> str:
         """The program text for ``seed`` (default: the preset's documented seed)."""
         return self.make_source(self.default_seed if seed is None else seed)
+
+    def describe(self, seed: int | None = None) -> dict[str, Any]:
+        """The preset as JSON-ready data (``/api/presets``), its program generated with ``seed``."""
+        used = self.default_seed if seed is None else seed
+        return {
+            "name": self.name,
+            "title": self.title,
+            "description": self.description,
+            "default_seed": self.default_seed,
+            "seed": used,
+            "source": self.source(used),
+            "view_output": self.view_output,
+            "view_input": self.view_input,
+            "view": self.view,
+            "loss": self.loss,
+            "layers": [list(layer) for layer in self.layers],
+            "training": {
+                "optimizer": self.training.optimizer,
+                "learning_rate": self.training.learning_rate,
+                "steps": self.training.steps,
+            },
+        }
 
 
 def _normal(seed: int, count: int) -> list[float]:

@@ -1,8 +1,9 @@
 """The table of primitives: one row per operation, forward and derivative together.
 
-This table drives everything: the engine evaluates and differentiates with it, the expression language
-reads its function list from it, ``GET /api/ops`` lists it and the page's legend shows it. Adding a
-primitive is one row here plus its test.
+This table drives everything: the engine evaluates and differentiates with it and makes each row a
+function (``pathgrad.exp``), the expression language reads its functions, operators and precedence
+from it, ``GET /api/ops`` lists it and the page's legend and activation gallery show it. Adding a
+primitive is one row here plus its entry in ``DOMAINS`` of tests/test_primitives.py.
 
 Rules are written once against a backend ``F`` (see :mod:`pathgrad.backends`), so the same row serves
 Python floats, numpy arrays and graph nodes (for higher-order derivatives).
@@ -32,6 +33,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from pathgrad import backends
 
 Rule = Callable[..., Any]
@@ -59,6 +62,22 @@ class Param:
 
 
 @dataclass(frozen=True)
+class Operator:
+    """How a row is written as an operator, in the expression language and on Python nodes."""
+
+    token: str  # the language's token: "+", "^"; a one-argument row's is a prefix sign ("-x")
+    precedence: int  # higher binds tighter: + − 1, × ÷ @ 2, a sign 3, ^ 4
+    method: str  # the Node method: "__add__" (a two-argument row gets its reflection "__radd__" too)
+    right_associative: bool = False  # 2^3^2 is 2^(3^2)
+    aliases: tuple[str, ...] = ()  # other tokens read as this one ("**" for "^")
+
+    @property
+    def reflected_method(self) -> str:
+        """``__radd__`` for ``__add__``: the method Python calls for ``2 + x``."""
+        return "__r" + self.method[2:]
+
+
+@dataclass(frozen=True)
 class Primitive:
     """One row of the table."""
 
@@ -80,6 +99,8 @@ class Primitive:
     array_vjp: Rule | None = None
     # Per argument: why that edge-local derivative can be infinite or NaN where the value is finite.
     derivative_domain: tuple[str, ...] = ()
+    operator: Operator | None = None  # written between (or before) its arguments: a + b, −x
+    activation: bool = False  # a neuron's nonlinearity: the legend and the activation gallery show it
 
     def describe(self) -> dict[str, Any]:
         """The row as plain data, for ``/api/ops`` and the legend."""
@@ -93,7 +114,27 @@ class Primitive:
             "function": self.function,
             "elementwise": self.elementwise,
             "expandable": self.expansion is not None,
+            "operator": None if self.operator is None else self.operator.token,
+            "infix": self.operator is not None and self.arity == 2,
+            "precedence": None if self.operator is None else self.operator.precedence,
+            "activation": self.activation,
+            "curve": self.curve() if self.activation else None,
         }
+
+    def curve(self, low: float = -5.0, high: float = 5.0, points: int = 101) -> dict[str, list[float]]:
+        """f and f′ of a one-argument row sampled over [low, high] at the default parameters.
+
+        Computed with the row's own rules on numpy (what the engine computes on arrays), so the
+        activation gallery draws the engine's numbers and a new row needs no formula on the page.
+        """
+        x = np.linspace(low, high, points)
+        params = tuple(p.default for p in self.params)
+        with np.errstate(all="ignore"):
+            f = np.asarray(self.forward(backends.ARRAY, x, *params), dtype=np.float64)
+            assert self.partials is not None, f"{self.name}: a plotted row gives partials"
+            (d,) = self.partials(backends.ARRAY, f, x, *params)
+            df = np.broadcast_to(d() if callable(d) else d, x.shape)
+        return {"x": x.tolist(), "f": f.tolist(), "df": np.asarray(df, dtype=np.float64).tolist()}
 
 
 # --- helpers for structural rows (numpy or graph backends) -------------------------------------
@@ -136,6 +177,7 @@ _ROWS: list[Primitive] = [
         forward=rule("F, a, b: a + b"),
         partials=rule("F, ans, a, b: (1.0, 1.0)"),
         vjp=lambda F, g, ans, a, b: (g, g),
+        operator=Operator("+", 1, "__add__"),
         function=False,
         array_vjp=backends.add_vjp,
     ),
@@ -144,6 +186,7 @@ _ROWS: list[Primitive] = [
         forward=rule("F, a, b: a - b"),
         partials=rule("F, ans, a, b: (1.0, -1.0)"),
         vjp=lambda F, g, ans, a, b: (g, F.lazy(lambda: -g)),  # data minus target: no −g needed
+        operator=Operator("-", 1, "__sub__"),
         function=False,
         array_vjp=backends.sub_vjp,
     ),
@@ -151,6 +194,7 @@ _ROWS: list[Primitive] = [
         "mul", 2, "×", "d(ab)/da = b, d(ab)/db = a", "a × b",
         forward=rule("F, a, b: a * b"),
         partials=rule("F, ans, a, b: (b, a)"),
+        operator=Operator("*", 2, "__mul__"),
         function=False,
         array_vjp=backends.mul_vjp,
     ),
@@ -158,6 +202,7 @@ _ROWS: list[Primitive] = [
         "div", 2, "÷", "d(a/b)/da = 1/b, d(a/b)/db = −a/b²", "a / b",
         forward=rule("F, a, b: a / b"),
         partials=rule("F, ans, a, b: (1.0 / b, -ans / b)"),
+        operator=Operator("/", 2, "__truediv__"),
         function=False,
         domain="division by zero (or a quotient past ±1.8e308)",
     ),
@@ -166,6 +211,7 @@ _ROWS: list[Primitive] = [
         forward=rule("F, x: -x"),
         partials=rule("F, ans, x: (-1.0,)"),
         vjp=lambda F, g, ans, x: (-g,),
+        operator=Operator("-", 3, "__neg__"),
         function=False,
         array_vjp=backends.neg_vjp,
     ),
@@ -185,6 +231,7 @@ _ROWS: list[Primitive] = [
         # 0), as relu'(0) = 0. It is lazy: x^2 with a constant 2 never needs a log of x. Each backend
         # implements pow_da/pow_db with these conventions (numbers, numpy, recorded graphs).
         partials=rule("F, ans, a, b: (F.pow_da(a, b), F.lazy(lambda: F.pow_db(ans, a, b)))"),
+        operator=Operator("^", 4, "__pow__", right_associative=True, aliases=("**",)),
         function=False,
         domain="aᵇ overflows past ±1.8e308; a negative base needs an integer exponent; "
         "0 to a negative power is infinite",
@@ -235,23 +282,26 @@ _ROWS: list[Primitive] = [
         partials=rule("F, ans, x: (-F.sin(x),)"),
     ),
     Primitive(
-        "tanh", 1, "tanh", "tanh'(x) = 1 − tanh(x)²", "hyperbolic tangent, range (−1, 1)",
-        forward=rule("F, x: F.tanh(x)"),
-        partials=rule("F, ans, x: (1.0 - ans * ans,)"),
-        expansion=lambda E, z: _tanh_composition(E.exp(-2.0 * z)),
-        array_vjp=backends.tanh_vjp,
-    ),
-    Primitive(
         "sigmoid", 1, "σ", "sigmoid'(x) = s(1−s), at most 0.25", "1 / (1 + e⁻ˣ), range (0, 1)",
         forward=rule("F, x: F.sigmoid(x)"),
         partials=rule("F, ans, x: (ans * (1.0 - ans),)"),
         expansion=lambda E, z: E.inv(1.0 + E.exp(-z)),
         array_vjp=backends.sigmoid_vjp,
+        activation=True,
+    ),
+    Primitive(
+        "tanh", 1, "tanh", "tanh'(x) = 1 − tanh(x)²", "hyperbolic tangent, range (−1, 1)",
+        forward=rule("F, x: F.tanh(x)"),
+        partials=rule("F, ans, x: (1.0 - ans * ans,)"),
+        expansion=lambda E, z: _tanh_composition(E.exp(-2.0 * z)),
+        array_vjp=backends.tanh_vjp,
+        activation=True,
     ),
     Primitive(
         "relu", 1, "ReLU", "relu'(x) = 1 for x > 0, else 0 (relu'(0) = 0)", "max(0, x)",
         forward=rule("F, x: F.relu(x)"),
         partials=rule("F, ans, x: (F.step(x),)"),
+        activation=True,
     ),
     Primitive(
         "leaky_relu", 1, "LReLU",
@@ -260,6 +310,7 @@ _ROWS: list[Primitive] = [
         forward=rule("F, x, slope: F.leaky_relu(x, slope)"),
         partials=rule("F, ans, x, slope: (F.leaky_step(x, slope),)"),
         params=(Param("slope", 0.01),),
+        activation=True,
     ),
     Primitive(
         "softplus", 1, "softplus", "softplus'(x) = sigmoid(x)", "ln(1 + eˣ), a smooth ReLU",
@@ -267,10 +318,18 @@ _ROWS: list[Primitive] = [
         partials=rule("F, ans, x: (F.sigmoid(x),)"),
     ),
     Primitive(
+        "silu", 1, "SiLU", "silu'(x) = σ(x) + silu(x)·(1 − σ(x))",
+        "x·σ(x), the sigmoid-weighted linear unit (swish)",
+        forward=rule("F, x: x * F.sigmoid(x)"),
+        partials=rule("F, ans, x: (F.sigmoid(x) * (1.0 - ans) + ans,)"),
+        activation=True,
+    ),
+    Primitive(
         "matmul", 2, "@", "d(A@B) = dA@B + A@dB; grads g@Bᵀ and Aᵀ@g", "matrix product",
         forward=rule("F, a, b: F.matmul(a, b)"),
         vjp=_matmul_vjp,
         jvp=_matmul_jvp,
+        operator=Operator("@", 2, "__matmul__"),
         function=False,
         elementwise=False,
         array_vjp=backends.matmul_vjp,
@@ -330,3 +389,26 @@ PRIMITIVES: dict[str, Primitive] = {row.name: row for row in _ROWS}
 FUNCTIONS: dict[str, Primitive] = {name: row for name, row in PRIMITIVES.items() if row.function}
 """The rows the expression language may call by name."""
 
+
+INFIX: dict[str, Primitive] = {
+    token: row
+    for row in _ROWS
+    if row.operator is not None and row.arity == 2
+    for token in (row.operator.token, *row.operator.aliases)
+}
+"""The two-argument rows written between their arguments, by the language's token ("**" too)."""
+
+PREFIX: dict[str, Primitive] = {
+    row.operator.token: row for row in _ROWS if row.operator is not None and row.arity == 1
+}
+"""The one-argument rows written before their argument ("-" is neg; a "+" sign records nothing)."""
+
+PRECEDENCE: dict[str, int] = {
+    row.operator.token: row.operator.precedence
+    for row in _ROWS
+    if row.operator is not None and row.arity == 2
+}
+"""How tightly each infix token binds (higher binds tighter)."""
+
+ACTIVATIONS: dict[str, Primitive] = {name: row for name, row in PRIMITIVES.items() if row.activation}
+"""The rows the legend and the activation gallery show as neurons' nonlinearities."""

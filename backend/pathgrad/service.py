@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass
 from typing import Any, cast
 
 import numpy as np
 
+from pathgrad import defaults
 from pathgrad.engine import Node, tangents, topological_order
 from pathgrad.gradcheck import FiniteDifference, finite_difference
 from pathgrad.graph_json import GraphIds, graph_to_dict, paths_to_dict, to_json_kind, to_json_number
 from pathgrad.language import LanguageError, Limits, Program, build_program
 from pathgrad.paths import paths
 from pathgrad.presets import PRESETS, Preset
+from pathgrad.training import OptimizerSettings, TrainingRun
 from pathgrad.values_view import (
     VIEWS,
     ValueNode,
@@ -93,8 +96,8 @@ def graph_for(
     program: Program,
     *,
     forward: str | None = None,
-    max_jacobian_entries: int = 4096,
-    max_jacobian_total: int = 200_000,
+    max_jacobian_entries: int = defaults.MAX_JACOBIAN_ENTRIES,
+    max_jacobian_total: int = defaults.MAX_JACOBIAN_TOTAL,
     view: str = "operations",
 ) -> dict[str, Any]:
     """The graph JSON of a built program: one node per operation, or with ``view="values"`` one
@@ -136,9 +139,9 @@ def paths_for(
     source_name: str,
     limit: int,
     *,
-    max_jacobian_entries: int = 4096,
-    max_jacobian_total: int = 200_000,
-    max_path_edges: int = 200_000,
+    max_jacobian_entries: int = defaults.MAX_JACOBIAN_ENTRIES,
+    max_jacobian_total: int = defaults.MAX_JACOBIAN_TOTAL,
+    max_path_edges: int = defaults.MAX_PATH_EDGES,
     view: str = "operations",
 ) -> dict[str, Any]:
     """The paths JSON (with the graph) for d(output)/d(source_name).
@@ -251,4 +254,121 @@ def _longest_path(order: Sequence[Node], source: Node, output: Node) -> int:
     return length.get(output, 0)
 
 
-__all__ = ["LanguageError", "RequestError", "build", "graph_for", "paths_for"]
+# --- training ------------------------------------------------------------------------------------
+
+# A step event's bytes beside its numbers (keys, step, loss, elapsed, the SSE framing).
+EVENT_OVERHEAD_BYTES = 200
+
+
+@dataclass(frozen=True)
+class TrainingBounds:
+    """How much one training run may ask for (the server's ``max_train_*`` settings)."""
+
+    max_steps: int
+    max_events: int
+    max_stream_bytes: int
+    max_seconds: float
+
+
+@dataclass(frozen=True)
+class TrainingPlan:
+    """A training run ready to go, and what its ``start`` event says about it."""
+
+    run: TrainingRun
+    start: dict[str, Any]
+
+
+def prepare_training(
+    *,
+    source: str | None,
+    preset: str | None,
+    seed: int | None,
+    values: Mapping[str, Any] | None,
+    loss: str | None,
+    params: Sequence[str] | None,
+    steps: int | None,
+    sample_every: int | None,
+    optimizer: Mapping[str, Any] | None,
+    limits: Limits,
+    bounds: TrainingBounds,
+) -> TrainingPlan:
+    """The run a training request asks for, with its defaults and rules (raises RequestError,
+    LanguageError): a preset's loss, layers, steps and learning rate unless given; every parameter
+    unless ``params`` names leaves; about 200 events; refused beyond ``bounds``."""
+    text, found = request_source(source, preset, seed)
+    loss_name = loss or (found.loss if found else None)
+    program = build(text, values, loss_name, limits=limits)
+    loss_name = loss_name or program.output.name or "output"
+    if params is not None:
+        unknown = [n for n in params if n not in program.leaves]
+        if unknown:
+            raise RequestError("params", f"{unknown[0]!r} is not a leaf of the program")
+        names = list(params)
+    else:
+        names = [n for n, leaf in program.leaves.items() if leaf.kind == "param"]
+    if not names:
+        raise RequestError(
+            "params", "the program has no parameters: name them w…, b…, or list them in params"
+        )
+    layers = [list(layer) for layer in found.layers] if found and params is None else []
+    if type(program.output.value) is not float:
+        raise RequestError("loss", "the loss must be a number; reduce it with sum() or mean()")
+    default_steps = found.training.steps if found else defaults.TRAIN_STEPS
+    steps = default_steps if steps is None else steps
+    if steps > bounds.max_steps:
+        raise RequestError("steps", f"steps is at most {bounds.max_steps:,} (max_train_steps)")
+    every = sample_every or max(1, steps // 200)
+    events = steps // every + 2
+    if events > bounds.max_events:
+        raise RequestError(
+            "sample_every",
+            f"{steps:,} steps sampled every {every} would send more than "
+            f"{bounds.max_events:,} events (max_train_events)",
+        )
+    # Each step event carries every parameter and its gradient.
+    elements = sum(math.prod(program.leaves[n].shape) for n in names)
+    estimate = events * (EVENT_OVERHEAD_BYTES + 2 * 20 * elements)
+    if estimate > bounds.max_stream_bytes:
+        raise RequestError(
+            "sample_every",
+            f"{events:,} events of {elements:,} parameters and their gradients would be about "
+            f"{estimate / 1e6:,.1f} MB, more than "
+            f"max_train_stream_bytes={bounds.max_stream_bytes:,}: "
+            "sample fewer steps (sample_every) or train fewer parameters",
+            limit="max_train_stream_bytes",
+        )
+    if optimizer is None:
+        chosen = OptimizerSettings(lr=found.training.learning_rate if found else defaults.LEARNING_RATE)
+    else:
+        chosen = OptimizerSettings(**optimizer)
+    run = TrainingRun(
+        program.output,
+        {n: program.leaves[n] for n in names},
+        chosen,
+        steps,
+        every,
+        layers,
+        max_seconds=bounds.max_seconds,
+    )
+    start = {
+        "source": text,
+        "loss": loss_name,
+        "params": names,
+        "layers": run.layers,
+        "steps": steps,
+        "sample_every": every,
+        "optimizer": asdict(chosen),
+    }
+    return TrainingPlan(run, start)
+
+
+__all__ = [
+    "LanguageError",
+    "RequestError",
+    "TrainingBounds",
+    "TrainingPlan",
+    "build",
+    "graph_for",
+    "paths_for",
+    "prepare_training",
+]

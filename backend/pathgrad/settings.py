@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import lru_cache
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from pathgrad.language.limits import Limits
+from pathgrad import defaults
+from pathgrad.language.limits import DEFAULT_LIMITS, Limits
+
+if TYPE_CHECKING:
+    from pathgrad.service import TrainingBounds
 
 
 class Settings(BaseSettings):
@@ -25,6 +30,9 @@ class Settings(BaseSettings):
     # Proxies whose X-Forwarded-For / X-Forwarded-Proto are believed (comma-separated IPs, or "*").
     forwarded_allow_ips: str = "127.0.0.1"
     frontend_dir: str | None = None  # default: the page shipped with the package
+    # Origins (space-separated) whose pages may show the page in an iframe (the embed mode, ?embed=1),
+    # e.g. "https://course.example.edu"; empty: no page may (frame-ancestors 'none').
+    frame_ancestors: str = Field("", pattern=r"^[A-Za-z0-9 :/*.\-']*$")
 
     # Freeze start-up objects and collect the young generation less often (fewer tail-latency pauses).
     gc_tuning: bool = True
@@ -51,21 +59,32 @@ class Settings(BaseSettings):
     max_task_memory_bytes: int = Field(1024 * 1024 * 1024, ge=64 * 1024 * 1024)
     # Answers estimated (or measured) above this get 422 naming the option that makes them big.
     max_response_bytes: int = Field(32 * 1024 * 1024, ge=64 * 1024)
-    # Programs (see pathgrad.language.limits.Limits)
-    max_source_chars: int = Field(64_000, ge=1)
-    max_statements: int = Field(5_000, ge=1)
-    max_nodes: int = Field(20_000, ge=1)
-    max_depth: int = Field(200, ge=1)
-    max_names: int = Field(5_000, ge=1)
-    max_array_elements: int = Field(100_000, ge=1)
-    max_total_elements: int = Field(2_000_000, ge=1)
+    # Small requests are answered in a thread of the server process, not a compute process (the hop
+    # to a process costs more than their work): a body and a program text of at most
+    # small_request_bytes, a program of at most small_request_nodes nodes in at most a quarter as many
+    # statements holding at most small_request_elements numbers, an answer estimated at most
+    # small_request_answer_bytes.
+    # Bounded so, one takes a few milliseconds at most and cannot hold the event loop (see
+    # benchmarks/load.py). Anything larger goes to a compute process; 0 nodes: everything does.
+    small_request_bytes: int = Field(2 * 1024, ge=0, le=64 * 1024)
+    small_request_nodes: int = Field(64, ge=0, le=2_000)
+    small_request_elements: int = Field(1_024, ge=1, le=100_000)
+    small_request_answer_bytes: int = Field(16 * 1024, ge=1024, le=1024 * 1024)
+    # Programs (the defaults are pathgrad.language.limits.Limits', shared with the CLI)
+    max_source_chars: int = Field(DEFAULT_LIMITS.max_source_chars, ge=1)
+    max_statements: int = Field(DEFAULT_LIMITS.max_statements, ge=1)
+    max_nodes: int = Field(DEFAULT_LIMITS.max_nodes, ge=1)
+    max_depth: int = Field(DEFAULT_LIMITS.max_depth, ge=1)
+    max_names: int = Field(DEFAULT_LIMITS.max_names, ge=1)
+    max_array_elements: int = Field(DEFAULT_LIMITS.max_array_elements, ge=1)
+    max_total_elements: int = Field(DEFAULT_LIMITS.max_total_elements, ge=1)
     # Largest |number| in the text or in values; below float64's 1.8e308 so that 1e309 is refused.
-    max_number_abs: float = Field(1e300, gt=0, le=1e308)
-    # Answers
+    max_number_abs: float = Field(DEFAULT_LIMITS.max_number_abs, gt=0, le=1e308)
+    # Answers (the defaults are pathgrad.defaults', shared with the core and the CLI)
     max_paths_limit: int = Field(1_000, ge=1)
-    max_jacobian_entries: int = Field(4_096, ge=0)  # per edge
-    max_jacobian_total: int = Field(200_000, ge=0)  # over all the edges of one graph
-    max_path_edges: int = Field(200_000, ge=1)  # over all the paths /api/paths lists
+    max_jacobian_entries: int = Field(defaults.MAX_JACOBIAN_ENTRIES, ge=0)  # per edge
+    max_jacobian_total: int = Field(defaults.MAX_JACOBIAN_TOTAL, ge=0)  # over all the edges of one graph
+    max_path_edges: int = Field(defaults.MAX_PATH_EDGES, ge=1)  # over all the paths /api/paths lists
     # Training streams
     max_train_steps: int = Field(200_000, ge=0)
     max_train_events: int = Field(2_000, ge=3)
@@ -104,6 +123,29 @@ class Settings(BaseSettings):
             max_array_elements=self.max_array_elements,
             max_total_elements=self.max_total_elements,
             max_number_abs=self.max_number_abs,
+        )
+
+    def training_bounds(self) -> TrainingBounds:
+        """How much one training run may ask for."""
+        from pathgrad.service import TrainingBounds  # the service (numpy and all) only when needed
+
+        return TrainingBounds(
+            max_steps=self.max_train_steps,
+            max_events=self.max_train_events,
+            max_stream_bytes=self.max_train_stream_bytes,
+            max_seconds=self.max_train_seconds,
+        )
+
+    def small_limits(self) -> Limits:
+        """The language's bounds for a small request (see ``small_request_nodes``)."""
+        return replace(
+            self.limits(),
+            max_source_chars=min(self.max_source_chars, self.small_request_bytes),
+            max_nodes=min(self.max_nodes, self.small_request_nodes),
+            # The values view records each statement again: its work grows with their number.
+            max_statements=min(self.max_statements, max(1, self.small_request_nodes // 4)),
+            max_array_elements=min(self.max_array_elements, self.small_request_elements),
+            max_total_elements=min(self.max_total_elements, self.small_request_elements),
         )
 
 

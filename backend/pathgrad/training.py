@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from pathgrad.defaults import LEARNING_RATE
 from pathgrad.engine import Node, gradients, recompute, topological_order
 
 
@@ -23,7 +24,7 @@ class OptimizerSettings:
     """SGD (``lr``), momentum (``lr``, ``momentum``) or Adam (``lr``, ``beta1``, ``beta2``, ``eps``)."""
 
     kind: str = "sgd"
-    lr: float = 0.1
+    lr: float = LEARNING_RATE
     momentum: float = 0.9
     beta1: float = 0.9
     beta2: float = 0.999

@@ -28,7 +28,7 @@ from typing import Any, cast
 
 import numpy as np
 
-from pathgrad import engine
+from pathgrad import defaults, engine
 from pathgrad.engine import Node, Var, is_finite, nonfinite_reason
 from pathgrad.gradcheck import FiniteDifference, richardson
 from pathgrad.graph_json import (
@@ -360,7 +360,9 @@ def value_path_counts(graph: ValuesGraph) -> dict[ValueNode, int]:
     return cast(dict[ValueNode, int], path_counts_to(_as_node(graph.output), _as_nodes(graph.nodes)))
 
 
-def value_paths(graph: ValuesGraph, source: ValueNode, limit: int = 20) -> PathReport:
+def value_paths(
+    graph: ValuesGraph, source: ValueNode, limit: int = defaults.PATHS_LIMIT
+) -> PathReport:
     """The paths from ``source`` to the output through values, by decreasing |product|.
 
     The values between them must be numbers (edge factors are numbers); ``gradient`` is reverse
@@ -445,8 +447,8 @@ def values_to_dict(
     op_ids: GraphIds,
     *,
     forward_input: ValueNode | None = None,
-    max_jacobian_entries: int = 4096,
-    max_jacobian_total: int = 200_000,
+    max_jacobian_entries: int = defaults.MAX_JACOBIAN_ENTRIES,
+    max_jacobian_total: int = defaults.MAX_JACOBIAN_TOTAL,
 ) -> dict[str, Any]:
     """The values graph as JSON-ready data, in the shape of the operations graph (``view: values``).
 

@@ -1,7 +1,7 @@
 // The application controller: holds the state, talks to the API, and drives the views.
 // One instance per page; nothing here is module-level mutable state.
 import {
-  indexGraph, gradLeaves, namedNodes, findNode, structureKey, collapseGroups, nodeText, nodeSize, exprLabels, edgeText,
+  indexGraph, gradLeaves, namedNodes, findNode, structureKey, collapseGroups, nodeText, nodeSize, exprLabels, infixOps, edgeText,
   NODE_FONT,
 } from './model/graph-model.js';
 import { foldConstants, focusOnPaths, nodeTitles, symbolTable, markParallelEdges } from './model/view-graph.js';
@@ -47,8 +47,9 @@ const fmt = (x) => formatNumber(x, 6);
 /**
  * @param {Record<string, HTMLElement>} els elements of index.html, by role
  * @param {ReturnType<import('./api.js').createApi>} api
- * @param {{initialState?: object, embedded?: object, onHash?: (hash: string) => void,
- *   onGraph?: (g: object, info: {deadRelus: string[]}) => void, onProgram?: () => void}} opts
+ * @param {{initialState?: object, embedded?: object, locked?: boolean, onHash?: (hash: string) => void,
+ *   onGraph?: (g: object, info: {deadRelus: string[]}) => void, onProgram?: () => void,
+ *   onOps?: (ops: object[] | null) => void}} opts
  *   onGraph: after each graph is drawn (new layout or in place); onProgram: the program text changed
  *   (typed, or another program loaded), so whatever was computed for the old one is stale.
  */
@@ -65,6 +66,7 @@ export function createApp(els, api, opts = {}) {
     vg: null, // view indexed (the sweeps walk it)
     titles: new Map(), // node id -> drawn title (view-graph.js)
     symbols: new Map(), // op name -> symbol, from GET /api/ops
+    infix: new Set(), // the ops written between their arguments, from GET /api/ops
     ops: null, // GET /api/ops as it came (the legend, the HTML export)
     layout: null, // the drawing's layout (layout.js), with its edge labels
     key: null, // what the layout was made for (structure, options): a new one when it changes
@@ -550,7 +552,7 @@ export function createApp(els, api, opts = {}) {
     cur.pathsJson = shown;
     const byId = shown === pj ? cur.g.byId : new Map([...cur.g.byId, ...cur.vg.byId]);
     const twins = new Map(cur.view.edges.filter((e) => e.twin).map((e) => [e.id, e.twin]));
-    panel.show(shown, byId, exprLabels(cur.g, 16, cur.symbols), twins);
+    panel.show(shown, byId, exprLabels(cur.g, 16, cur.symbols, cur.infix), twins);
     const inputNode = cur.g.byId.get(pj.input) ?? findNode(cur.g, state.input);
     setText(els.pathsTitle, tr('paths.title', { input: inputNode?.name ?? pj.input, output: cur.g.byId.get(pj.output)?.name ?? pj.output }));
     opts.onPaths?.(); // the table view follows
@@ -820,13 +822,16 @@ export function createApp(els, api, opts = {}) {
       editor.value = state.source;
       els.expand.checked = !!state.expand;
       els.limit.value = String(state.limit);
-      editor.setReadOnly(!!api.offline);
-      leaves.setDisabled(!!api.offline);
+      // An offline copy cannot recompute; a locked embed (?lock=1, a locked widget) must not.
+      editor.setReadOnly(!!api.offline || !!opts.locked);
+      leaves.setDisabled(!!api.offline || !!opts.locked);
       // The operations' symbols name the drawn nodes: the first graph waits for them.
       const opsLoaded = api.ops().then((r) => {
         cur.ops = r.ok ? r.body : null;
         cur.symbols = symbolTable(cur.ops);
+        cur.infix = infixOps(cur.ops);
         showOps(els.ops, cur.ops);
+        opts.onOps?.(cur.ops);
       }, () => {});
       showStatus({ playing: false, kind: null });
       if (typeof ResizeObserver === 'function') {

@@ -23,6 +23,10 @@ const SLIDER_KEYS = new Set(['ArrowLeft', 'ArrowRight', 'ArrowUp', 'ArrowDown', 
 
 function boot() {
   const embedded = readEmbedded();
+  // In an iframe of a course page: ?embed=1 (no header), &lock=1 (the program and values fixed).
+  const frame = embedMode(location.search);
+  document.documentElement.classList.toggle('embed', frame.embed);
+  document.documentElement.classList.toggle('locked', frame.locked);
   const api = embedded ? createOfflineApi(embedded) : createApi('');
   const fromHash = hasProgram(location.hash) ? decodeState(location.hash) : null;
   const first = EXAMPLES[0];
@@ -62,14 +66,16 @@ function boot() {
   const panels = createPanels($('#layout'), { left: $('#toggle-left'), right: $('#toggle-right') });
   const app = createApp(els, api, {
     panels,
+    locked: frame.locked,
     initialState,
     onHash: (hash) => writeHash(hash),
     onGraph: (g, info) => {
-      gallery.update(preActivations(g));
+      gallery.update(preActivations(g, gallery.activations));
       presets?.programSource(app.state.source ?? '');
       panel?.graphChanged(info.deadRelus.length);
       teach?.graphChanged();
     },
+    onOps: (ops) => gallery.setOps(ops),
     onProgram: () => {
       panel?.programChanged();
       teach?.programChanged();
@@ -300,6 +306,14 @@ function boot() {
     });
   }
   if (page && page.tab !== 'paths') showTab(page.tab);
+}
+
+/** The page's embed options from its query string: {embed, locked} (lock implies embed). */
+function embedMode(search) {
+  const p = new URLSearchParams(search);
+  const on = (name) => ['1', 'true', 'yes', ''].includes(p.get(name) ?? 'no');
+  const locked = on('lock');
+  return { embed: on('embed') || locked, locked };
 }
 
 function readEmbedded() {

@@ -1,25 +1,47 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ACTIVATIONS, sampleCurve, markers, LEAKY_SLOPE } from '../js/model/activations.js';
+import { activationsFrom, sampleCurve, markers, paramDefault, sampledFunction } from '../js/model/activations.js';
+import { fixture } from './helpers.js';
 
 const close = (a, b, eps = 1e-12) => assert.ok(Math.abs(a - b) < eps, `${a} vs ${b}`);
+const OPS = fixture('ops.json'); // GET /api/ops, the backend's table
+const ACTIVATIONS = activationsFrom(OPS);
+const LEAKY_SLOPE = paramDefault(OPS.find((op) => op.name === 'leaky_relu'), 'slope');
 
-test('the four activations and their derivatives, with the engine\'s kink values', () => {
+test('the activations are the table\'s, in its order, with the engine\'s kink values', () => {
+  assert.deepEqual(Object.keys(ACTIVATIONS), OPS.filter((op) => op.activation).map((op) => op.name));
+  assert.equal(LEAKY_SLOPE, 0.01);
   const { sigmoid, tanh, relu, leaky_relu: leaky } = ACTIVATIONS;
   close(sigmoid.f(0), 0.5);
   close(sigmoid.df(0), 0.25);
-  close(sigmoid.f(-800), 0);
-  assert.ok(Number.isFinite(sigmoid.f(-800)) && Number.isFinite(sigmoid.df(800)));
   close(tanh.df(0), 1);
   assert.equal(relu.f(-2), 0);
   assert.equal(relu.df(0), 0);
   assert.equal(relu.df(3), 1);
-  assert.equal(leaky.f(-2), -2 * LEAKY_SLOPE);
+  close(leaky.f(-2), -2 * LEAKY_SLOPE);
   assert.equal(leaky.df(0), LEAKY_SLOPE);
-  // Finite differences agree away from the kink.
+  assert.equal(leaky.note, `leaky_relu′ = ${LEAKY_SLOPE} for x ≤ 0: never exactly 0`);
+  // Beyond the sampled range f goes on along its last piece (ReLU exactly), f′ stays at its end value.
+  assert.equal(relu.f(9), 9);
+  assert.equal(relu.df(9), 1);
+  assert.ok(Number.isFinite(sigmoid.f(-800)) && Number.isFinite(sigmoid.df(800)));
+  // The samples are the engine's f and f′: their finite differences agree away from a kink.
   for (const a of Object.values(ACTIVATIONS)) {
-    for (const x of [-2.3, -0.4, 0.7, 3.1]) close((a.f(x + 1e-6) - a.f(x - 1e-6)) / 2e-6, a.df(x), 1e-6);
+    for (const x of [-2.3, -0.45, 0.75, 3.15]) {
+      const [x0, x1] = [x - 0.05, x + 0.05]; // neighbouring samples (every 0.1)
+      close((a.f(x1) - a.f(x0)) / 0.1, (a.df(x0) + a.df(x1)) / 2, 3e-3);
+    }
   }
+});
+
+test('sampledFunction is exact at the samples and linear between them', () => {
+  const f = sampledFunction([-1, 0, 2], [1, 0, 4]);
+  assert.equal(f(0), 0);
+  assert.equal(f(-0.5), 0.5);
+  assert.equal(f(1), 2);
+  assert.equal(f(3), 6); // on along the last piece
+  assert.equal(sampledFunction([-1, 0, 2], [1, 0, 4], false)(3), 4); // or held at the end
+  assert.ok(Number.isNaN(f(NaN)));
 });
 
 test('sampleCurve covers the range and samples the kink at 0', () => {
@@ -36,13 +58,16 @@ test('markers: one per unit entry of that op, clamped into the plot', () => {
     { id: 'n2', name: 'H', op: 'relu', z: [2, 9] },
     { id: 'n3', name: 'g', op: 'tanh', z: [0] },
   ];
-  const m = markers('relu', units, [-5, 5]);
+  const m = markers(ACTIVATIONS, 'relu', units, [-5, 5]);
   assert.deepEqual(m.map((x) => x.label), ['h1', 'H[0]', 'H[1]']);
   assert.deepEqual(m.map((x) => x.df), [0, 1, 1]);
   assert.equal(m[2].shownX, 5);
   assert.equal(m[2].clipped, true);
   assert.equal(m[2].x, 9);
-  assert.equal(markers('nope', units, [-5, 5]).length, 0);
+  assert.equal(markers(ACTIVATIONS, 'nope', units, [-5, 5]).length, 0);
+  // A unit's own f and f′ (from the graph) win over the curve's.
+  const own = markers(ACTIVATIONS, 'tanh', [{ id: 'n', name: 'g', op: 'tanh', z: [9], f: [0.99999997], df: [6e-8] }], [-5, 5]);
+  assert.deepEqual([own[0].f, own[0].df, own[0].clipped], [0.99999997, 6e-8, true]);
 });
 
 test('each activation gets its own y-range: ReLU reaches 5, sigmoid stays near [0, 1]', async () => {

@@ -87,3 +87,14 @@ test('script and JSON escaping for inline use', () => {
   assert.ok(!j.includes('</'));
   assert.deepEqual(JSON.parse(j), { s: '</script>\u2028' });
 });
+
+test('default exports and imports (the i18n catalogs)', () => {
+  const sources = new Map([
+    ['js/a.js', "import words from './b.js';\nexport const hello = words.en.hi;"],
+    ['js/b.js', "export default {\n  en: { hi: 'hi' },\n};"],
+  ]);
+  const run = new Function(`${bundle('js/a.js', sources)}\nreturn __modules;`);
+  const modules = run();
+  assert.equal(modules['js/a.js'].hello, 'hi');
+  assert.deepEqual(modules['js/b.js'].default, { en: { hi: 'hi' } });
+});

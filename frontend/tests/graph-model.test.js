@@ -90,19 +90,21 @@ test('collapsing a sigmoid group gives one node and its composite derivative', (
 });
 
 test('expression labels tell the two + nodes apart', async () => {
-  const { exprLabels } = await import('../js/model/graph-model.js');
+  const { exprLabels, infixOps } = await import('../js/model/graph-model.js');
   const { symbolTable } = await import('../js/model/view-graph.js');
   const symbols = symbolTable(fixture('ops.json'));
-  const d = exprLabels(indexGraph(fixture('diamond.graph.json')), 16, symbols);
+  const infix = infixOps(fixture('ops.json'));
+  assert.deepEqual([...infix].sort(), ['add', 'div', 'matmul', 'mul', 'pow', 'sub']);
+  const d = exprLabels(indexGraph(fixture('diamond.graph.json')), 16, symbols, infix);
   assert.equal(d.get('n2'), 'a + b');
   assert.equal(d.get('n4'), 'b + 1');
   assert.equal(d.get('n5'), 'e');
-  const n = exprLabels(indexGraph(fixture('neuron-expanded.graph.json')), 16, symbols);
+  const n = exprLabels(indexGraph(fixture('neuron-expanded.graph.json')), 16, symbols, infix);
   assert.equal(n.get('n3'), 'w × x');
   assert.equal(n.get('n5'), '−z');
   assert.equal(n.get('n6'), 'exp(−z)');
   assert.equal(n.get('n8'), '1 + exp(−z)');
-  const long = exprLabels(indexGraph(fixture('neuron-expanded.graph.json')), 8, symbols);
+  const long = exprLabels(indexGraph(fixture('neuron-expanded.graph.json')), 8, symbols, infix);
   assert.equal(long.get('n8'), '1 + …');
   assert.equal(long.get('n6'), 'exp(−z)');
 });

@@ -4,6 +4,10 @@ import {
   readTrainingForm, trainRequest, definesName, createHistory, layerLabels, stepText, runVerdict, deadRelus, preActivations, throttleDelay,
 } from '../js/model/training.js';
 import { indexGraph } from '../js/model/graph-model.js';
+import { activationsFrom } from '../js/model/activations.js';
+import { fixture } from './helpers.js';
+
+const activationsOf = (ops) => Object.keys(activationsFrom(ops));
 
 const step = (n, loss, extra = {}) => ({ step: n, loss, params: { w: n }, grads: { w: 0.1 }, layer_grad: [0.1, 0.2], dead_relu: 0, elapsed: 0, ...extra });
 
@@ -154,11 +158,20 @@ test('preActivations lists each activation unit with its input values', () => {
     nodes: [n('n0', 'leaf', 0.5, { name: 'z' }), n('n1', 'sigmoid', 0.62, { name: 'h' }), n('n2', 'leaf', [1, -2, 3], { name: 'Z' }), n('n3', 'tanh', [0, 0, 0]), n('n4', 'exp', 1)],
     edges: [e('e0', 'n0', 'n1'), e('e1', 'n2', 'n3'), e('e2', 'n0', 'n4')],
   });
-  assert.deepEqual(preActivations(g), [
-    { id: 'n1', name: 'h', op: 'sigmoid', z: [0.5] },
-    { id: 'n3', name: 'n3', op: 'tanh', z: [1, -2, 3] },
+  const activations = activationsOf(fixture('ops.json'));
+  assert.deepEqual(preActivations(g, activations), [
+    // f: the unit's value; df: its edge's local derivative (a number on a scalar edge, none here on arrays)
+    { id: 'n1', name: 'h', op: 'sigmoid', z: [0.5], f: [0.62], df: [1] },
+    { id: 'n3', name: 'n3', op: 'tanh', z: [1, -2, 3], f: [0, 0, 0], df: [undefined, undefined, undefined] },
   ]);
-  assert.equal(preActivations(g, 2)[1].z.length, 2);
+  assert.equal(preActivations(g, activations, 2)[1].z.length, 2);
+  assert.deepEqual(preActivations(g, ['exp']).map((u) => u.op), ['exp']); // the list given, no other
+  // An array unit's df is its Jacobian's diagonal.
+  const j = indexGraph({
+    nodes: [n('n0', 'leaf', [1, -2], { name: 'Z' }), n('n1', 'relu', [1, 0])],
+    edges: [{ id: 'e0', source: 'n0', target: 'n1', arg: 0, local: [[1, 0], [0, 0]] }],
+  });
+  assert.deepEqual(preActivations(j, activations)[0].df, [1, 0]);
 });
 
 test('throttleDelay: never while in flight, else wait out the interval', () => {

@@ -1,15 +1,14 @@
-"""Hostile requests: each is answered with a 4xx, quickly, and never with a 500."""
+"""Hostile requests: each is answered with a 4xx, never with a 500 (how quickly: benchmarks/budgets.py,
+which times these same requests against their 100 ms budget)."""
 
 from __future__ import annotations
 
 import json
-import time
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
-BUDGET_SECONDS = 0.100
 JSON = {"content-type": "application/json"}
 
 
@@ -50,27 +49,21 @@ HOSTILE: dict[str, bytes] = {
 }
 
 
-def best_of_three(client: TestClient, path: str, body: bytes) -> tuple[int, float]:
-    best = float("inf")
-    status = 0
-    for _ in range(3):
-        start = time.perf_counter()
-        response = client.post(path, content=body, headers=JSON)
-        elapsed = time.perf_counter() - start
-        status = response.status_code
-        assert 400 <= status < 500, f"{status}: {response.text[:500]}"
-        best = min(best, elapsed)
-    return status, best
+def hostile_body(name: str, path: str) -> bytes:
+    """The body of ``HOSTILE[name]`` for ``path`` (/api/paths also needs an input)."""
+    body = HOSTILE[name]
+    if path == "/api/paths" and body.startswith(b'{"source"') and b'"input"' not in body:
+        body = body[:-1] + b', "input": "x"}'
+    return body
 
 
 @pytest.mark.parametrize("path", ["/api/graph", "/api/paths"])
 @pytest.mark.parametrize("name", list(HOSTILE))
-def test_hostile_requests_get_a_quick_4xx(client: TestClient, name: str, path: str) -> None:
-    body = HOSTILE[name]
-    if path == "/api/paths" and body.startswith(b'{"source"') and b'"input"' not in body:
-        body = body[:-1] + b', "input": "x"}'
-    _, seconds = best_of_three(client, path, body)
-    assert seconds < BUDGET_SECONDS, f"{name}: {seconds * 1000:.0f} ms"
+def test_hostile_requests_get_a_4xx_that_says_what(client: TestClient, name: str, path: str) -> None:
+    response = client.post(path, content=hostile_body(name, path), headers=JSON)
+    assert 400 <= response.status_code < 500, f"{response.status_code}: {response.text[:500]}"
+    detail = response.json()["detail"]
+    assert detail, "a 4xx says what is wrong"
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from pydantic import BaseModel
 
 from pathgrad.api.models import PresetModel, TrainDone, TrainStart, TrainStep
-from pathgrad.api.routes.train import ACTIVE_RUNS
+from pathgrad.api.pool import ACTIVE_RUNS
 from pathgrad.presets import PRESETS
 
 EVENT_MODELS: dict[str, type[BaseModel]] = {"start": TrainStart, "step": TrainStep, "done": TrainDone}
@@ -134,10 +134,9 @@ def test_bad_training_requests_are_422s_naming_the_field(
 
 def test_wall_time_is_bounded_by_settings(make_client: Callable[..., TestClient]) -> None:
     client = make_client(max_train_seconds=0.3)
-    start = time.perf_counter()
     events = validated(client.post("/api/train", json={"preset": "xor", "steps": 200_000}).text)
-    assert time.perf_counter() - start < 10
     assert "max_train_seconds" in events[-1][1]["stopped"]
+    assert events[-1][1]["steps_run"] < 200_000  # stopped by the clock, not by its steps
 
 
 def test_closing_the_stream_cancels_the_run(live_server: str) -> None:

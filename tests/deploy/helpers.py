@@ -20,7 +20,7 @@ from pathlib import Path
 import httpx
 
 ROOT = Path(__file__).resolve().parents[2]
-START_SECONDS = 30.0
+START_SECONDS = 60.0  # a server warms its compute processes first (numpy each): slow on a loaded machine
 
 
 def free_port() -> int:

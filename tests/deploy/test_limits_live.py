@@ -83,14 +83,12 @@ def test_503_with_retry_after_beyond_max_concurrent_requests(two_slots: Server) 
         upload.start()
     try:
         time.sleep(0.3)
-        start = time.perf_counter()
         refused = httpx.post(f"{two_slots.base}/api/graph", json=TINY, timeout=10)
-        elapsed = time.perf_counter() - start
         assert refused.status_code == 503, refused.text
         assert refused.headers["retry-after"] == "1"
         assert "max_concurrent_requests" in refused.json()["detail"]
         assert refused.headers["x-frame-options"] == "DENY"
-        assert elapsed < 0.5  # refused at once, not queued
+        assert statuses == []  # refused while both slots were held: not queued behind them
         assert httpx.get(f"{two_slots.base}/api/health", timeout=10).status_code == 200  # exempt
     finally:
         release.set()
@@ -102,13 +100,11 @@ def test_503_with_retry_after_beyond_max_concurrent_requests(two_slots: Server) 
 
 def test_504_when_a_request_outlives_request_timeout_seconds(tight: Server) -> None:
     # HEAVY_PATHS takes over a second of computation; the deadline is 0.5 s.
-    start = time.perf_counter()
+    # (When: at the deadline, not when the computation is over: benchmarks/budgets.py.)
     response = httpx.post(f"{tight.base}/api/paths", json=HEAVY_PATHS, timeout=30)
-    elapsed = time.perf_counter() - start
     assert response.status_code == 504, response.text[:300]
-    assert "request_timeout_seconds" in response.json()["detail"]
+    assert "no answer within 0.5 s (request_timeout_seconds)" in response.json()["detail"]
     assert response.headers["content-security-policy"]
-    assert 0.45 < elapsed < 1.0  # at the deadline, not when the computation is over
     # While the abandoned computation finishes in its thread, the process still answers.
     assert httpx.get(f"{tight.base}/api/health", timeout=10).status_code == 200
 

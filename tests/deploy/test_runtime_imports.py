@@ -14,6 +14,7 @@ from __future__ import annotations
 import ast
 import importlib.metadata as metadata
 import re
+import subprocess
 import sys
 import tomllib
 from dataclasses import dataclass
@@ -65,10 +66,18 @@ def here(pins: list[Pin]) -> dict[str, Pin]:
     return {pin.name: pin for pin in pins if pin.applies_here}
 
 
-def imported_modules() -> dict[str, list[str]]:
-    """Top-level third-party module name → the files that import it."""
+# pathgrad.notebook is the `notebook` extra's: it may import what that extra installs, nothing else may.
+NOTEBOOK = PACKAGE / "notebook"
+NOTEBOOK_ONLY = {"anywidget", "traitlets", "ipywidgets"}
+
+
+def imported_modules(extra: bool = False) -> dict[str, list[str]]:
+    """Top-level third-party module name → the files that import it: the runtime's, or with
+    ``extra`` the notebook extra's (backend/pathgrad/notebook)."""
     found: dict[str, list[str]] = {}
     for path in sorted(PACKAGE.rglob("*.py")):
+        if path.is_relative_to(NOTEBOOK) != extra:
+            continue
         for node in ast.walk(ast.parse(path.read_text(), str(path))):
             if isinstance(node, ast.Import):
                 names = [alias.name for alias in node.names]
@@ -150,3 +159,27 @@ def test_every_entry_has_hashes_and_the_environment_is_the_dev_lock() -> None:
     # `make install` installed this environment from the dev lock (a stale .venv shows here first).
     for pin in here(read_lock(DEV_LOCK)).values():
         assert metadata.version(pin.name) == pin.version, pin.name
+
+
+def test_the_notebook_module_imports_only_what_its_extra_installs() -> None:
+    modules = imported_modules(extra=True)
+    assert "anywidget" in modules  # the scan sees the widget
+    distributions = metadata.packages_distributions()
+    extra = PYPROJECT["project"]["optional-dependencies"]["notebook"]
+    installed = closure(PYPROJECT["project"]["dependencies"] + extra)
+    outside = {
+        module: files for module, files in modules.items()
+        if not {canonical(d) for d in distributions.get(module, [module])} & installed
+    }
+    assert not outside, f"imported by pathgrad.notebook but not installed by pathgrad[notebook]: {outside}"
+    # ... and the rest of pathgrad imports none of it (show() imports pathgrad.notebook when called).
+    assert not NOTEBOOK_ONLY & set(imported_modules())
+
+
+def test_import_pathgrad_loads_no_notebook_package() -> None:
+    code = "import sys, pathgrad, pathgrad.notebook; print(sorted(set(sys.modules) & {names}))"
+    out = subprocess.run(
+        [sys.executable, "-c", code.format(names=NOTEBOOK_ONLY | {"IPython", "ipykernel"})],
+        capture_output=True, text=True, check=True, cwd=ROOT,
+    )
+    assert out.stdout.strip() == "[]", out.stdout

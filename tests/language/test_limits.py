@@ -15,17 +15,32 @@ from .helpers import error_of
 def test_defaults() -> None:
     assert Limits() == DEFAULT_LIMITS
     assert dataclasses.asdict(Limits()) == {
-        "max_source_chars": 20_000,
-        "max_statements": 2_000,
+        "max_source_chars": 64_000,
+        "max_statements": 5_000,
         "max_nodes": 20_000,
         "max_depth": 200,
-        "max_names": 1_000,
+        "max_names": 5_000,
         "max_array_elements": 100_000,
         "max_number_abs": 1e300,
         "max_total_elements": 2_000_000,
     }
     with pytest.raises(dataclasses.FrozenInstanceError):
         Limits().max_depth = 5  # type: ignore[misc]
+
+
+def test_the_servers_defaults_are_these() -> None:
+    # One owner: the server's PATHGRAD_MAX_* defaults are read from Limits, so the CLI and the
+    # Python API accept what the server accepts.
+    from pathgrad.settings import Settings
+
+    assert Settings().limits() == DEFAULT_LIMITS
+
+
+def test_a_48_kb_program_builds_with_the_default_limits() -> None:
+    source = "x = 1\n" + "".join(f"y{i} = x * {i}\n" for i in range(3_000)) + "y = y1"
+    assert 40_000 < len(source) < 64_000
+    program = build_program(source)
+    assert program.output.value == 1.0
 
 
 FIVE = Limits(max_array_elements=5)
@@ -70,14 +85,31 @@ def test_exceeding_a_limit(
     assert (error.line, error.column) == (line, column), error.message
 
 
-def test_at_the_limit_is_fine() -> None:
-    build_program("x = 1\ny = x", limits=Limits(max_source_chars=11))
-    build_program("a = 1; b = 2", limits=Limits(max_statements=2, max_names=2))
-    build_program("x = 1 + 2", limits=Limits(max_nodes=3))
-    build_program("y = ((1))", limits=Limits(max_depth=2))
-    build_program("y = [[1, 2], [3, 4]]", limits=Limits(max_array_elements=4))
-    build_program("y = 100", limits=Limits(max_number_abs=100))
-    build_program("x = [1, 2]\ny = x + x", limits=Limits(max_total_elements=4))
+AT_THE_LIMIT = [
+    # (limit, the program exactly at it, its output's value, the limit one below)
+    ("max_source_chars", "x = 1\ny = x", 1.0, Limits(max_source_chars=11), Limits(max_source_chars=10)),
+    ("max_statements", "a = 1; b = 2", 2.0, Limits(max_statements=2), Limits(max_statements=1)),
+    ("max_names", "a = 1; b = 2", 2.0, Limits(max_names=2), Limits(max_names=1)),
+    ("max_nodes", "x = 1 + 2", 3.0, Limits(max_nodes=3), Limits(max_nodes=2)),
+    ("max_depth", "y = ((1))", 1.0, Limits(max_depth=2), Limits(max_depth=1)),
+    ("max_array_elements", "y = sum([[1, 2], [3, 4]])", 10.0,
+     Limits(max_array_elements=4), Limits(max_array_elements=3)),
+    ("max_number_abs", "y = 100", 100.0, Limits(max_number_abs=100), Limits(max_number_abs=99)),
+    ("max_total_elements", "x = [1, 2]\ny = x + x", [2.0, 4.0],
+     Limits(max_total_elements=4), Limits(max_total_elements=3)),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("limit", "source", "value", "at", "below"), AT_THE_LIMIT, ids=[case[0] for case in AT_THE_LIMIT]
+)
+def test_at_the_limit_is_fine_and_one_below_it_is_not(
+    limit: str, source: str, value: object, at: Limits, below: Limits
+) -> None:
+    program = build_program(source, limits=at)
+    output = program.output.value
+    assert (output.tolist() if hasattr(output, "tolist") else output) == value
+    assert error_of(source, below).limit == limit
 
 
 def test_the_default_depth_allows_200_levels() -> None:

@@ -5,7 +5,7 @@ connections), the access log (request id), the security headers, the server-erro
 concurrency limit (503), the request timeout (504), the body limits (413, 408), then the routes. The
 first three sit outside the error page so that a 500 is logged and has headers too. The routes
 compute nothing themselves: graph, paths and training runs go to compute processes
-(:mod:`pathgrad.api.pool`).
+(:mod:`pathgrad.api.pool`), small graph and paths requests to one thread (:mod:`pathgrad.api.inline`).
 """
 
 from __future__ import annotations
@@ -26,8 +26,9 @@ from pathgrad import __version__
 from pathgrad.api.access_log import AccessLog
 from pathgrad.api.docs import add_docs
 from pathgrad.api.errors import language_error_handler, request_error_handler, validation_error_handler
+from pathgrad.api.inline import SmallLane
 from pathgrad.api.limits import BodySizeLimit
-from pathgrad.api.middleware import ClientGuard, ConcurrencyLimit, RequestTimeout
+from pathgrad.api.middleware import ClientGuard, ConcurrencyLimit, RequestTimeout, app_path
 from pathgrad.api.pool import Pools
 from pathgrad.api.routes import graph, meta, presets, teach, train
 from pathgrad.api.security import SecurityHeaders, page_csp
@@ -61,10 +62,7 @@ class PageMount(Mount):
     """
 
     def matches(self, scope: Scope) -> tuple[Match, Scope]:
-        path = scope.get("path", "")
-        root = scope.get("root_path", "")
-        if root and path.startswith(root):
-            path = path[len(root) :]
+        path = app_path(scope)
         if path == "/api" or path.startswith("/api/"):
             return Match.NONE, {}
         return super().matches(scope)
@@ -82,7 +80,7 @@ class PathgradAPI(FastAPI):
         return stack
 
 
-def _lifespan(settings: Settings, pools: Pools) -> Callable[[FastAPI], Any]:
+def _lifespan(settings: Settings, pools: Pools, small: SmallLane) -> Callable[[FastAPI], Any]:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # Sync endpoints run in anyio's thread pool (40 threads by default). Keep threads to spare
@@ -100,6 +98,7 @@ def _lifespan(settings: Settings, pools: Pools) -> Callable[[FastAPI], Any]:
             yield
         finally:
             pools.close()
+            small.close()
 
     return lifespan
 
@@ -108,24 +107,26 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app; ``settings`` default to the ``PATHGRAD_*`` environment."""
     settings = settings or get_settings()
     pools = Pools.create(settings)
+    small = SmallLane(settings)
     app = PathgradAPI(
         title="pathgrad",
         version=__version__,
         description="Computation graphs, gradients and the chain rule as a sum over paths.",
         docs_url=None,
         redoc_url=None,
-        lifespan=_lifespan(settings, pools),
+        lifespan=_lifespan(settings, pools, small),
     )
     app.state.pools = pools
+    app.state.small = small
     page = frontend_dir(settings)
-    csp = page_csp(page if page.is_dir() else None)
+    csp = page_csp(page if page.is_dir() else None, settings.frame_ancestors)
     add_docs(app)
     app.edge = (
         lambda inner: ClientGuard(
             inner, max_requests=settings.max_requests_per_client, stall_seconds=settings.send_stall_seconds
         ),
         lambda inner: AccessLog(inner, enabled=settings.access_log),
-        lambda inner: SecurityHeaders(inner, csp),
+        lambda inner: SecurityHeaders(inner, csp, framed=bool(settings.frame_ancestors.strip())),
     )
 
     async def these_settings() -> Settings:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-import json
-from typing import Any
 
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from pathgrad.api.middleware import send_json
 
 
 class BodySizeLimit:
@@ -72,15 +72,8 @@ class BodySizeLimit:
                 await self._reject(send, 408, str(error.detail), close=True)
 
     async def _reject(self, send: Send, status: int = 413, detail: str = "", close: bool = False) -> None:
-        body = json.dumps({"detail": detail or _message(self.max_bytes)}).encode()
-        headers: list[Any] = [
-            (b"content-type", b"application/json"),
-            (b"content-length", str(len(body)).encode()),
-        ]
-        if close:
-            headers.append((b"connection", b"close"))
-        await send({"type": "http.response.start", "status": status, "headers": headers})
-        await send({"type": "http.response.body", "body": body})
+        headers = [(b"connection", b"close")] if close else []
+        await send_json(send, status, detail or _message(self.max_bytes), headers)
 
 
 class _TooLarge(HTTPException):

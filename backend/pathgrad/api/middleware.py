@@ -23,7 +23,8 @@ HEALTH_PATH = "/api/health"
 
 
 def app_path(scope: Scope) -> str:
-    """The request's path below the app's ``root_path`` (what the routes see)."""
+    """The request's path below the app's ``root_path`` (what the routes see): the one rule of the
+    middleware, the body limits and the page's mount."""
     path: str = scope.get("path", "")
     root: str = scope.get("root_path", "")
     if root and path.startswith(root):
@@ -34,7 +35,8 @@ def app_path(scope: Scope) -> str:
 async def send_json(
     send: Send, status: int, detail: str, headers: Collection[tuple[bytes, bytes]] = ()
 ) -> None:
-    """A whole JSON answer ``{"detail": ...}`` (FastAPI's shape for plain errors)."""
+    """A whole JSON answer ``{"detail": ...}`` (FastAPI's shape for plain errors): every reply the
+    middleware and the body limits make themselves."""
     body = json.dumps({"detail": detail}).encode()
     raw: list[Any] = [
         (b"content-type", b"application/json"),

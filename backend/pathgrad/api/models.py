@@ -6,6 +6,11 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from pathgrad.defaults import PATHS_LIMIT
+from pathgrad.training import OptimizerSettings
+
+_OPTIMIZER = OptimizerSettings()
+
 # A value for a name: a number or a (nested) list of numbers. JSON has no infinity; 1e309 is refused.
 LeafValue = float | list[Any]
 
@@ -67,7 +72,7 @@ class PathsRequest(ProgramRequest):
     )
 
     input: str = Field(..., description="the name of the node to take paths from (usually a leaf)")
-    limit: int = Field(20, ge=0, description="how many paths to list, largest |product| first")
+    limit: int = Field(PATHS_LIMIT, ge=0, description="how many paths to list, largest |product| first")
     options: GraphOptions = Field(default_factory=GraphOptions)
 
 
@@ -262,6 +267,12 @@ class OpParam(BaseModel):
     default: float
 
 
+class OpCurve(BaseModel):
+    x: list[float] = Field(description="evenly spaced points over [−5, 5], 0 among them")
+    f: list[float] = Field(description="the row's value at each point (default parameters)")
+    df: list[float] = Field(description="its derivative at each point, as the engine computes it")
+
+
 class Op(BaseModel):
     name: str
     arity: int
@@ -272,6 +283,11 @@ class Op(BaseModel):
     function: bool
     elementwise: bool
     expandable: bool
+    operator: str | None = Field(description="the language's token when written as an operator: + - * / ^ @")
+    infix: bool = Field(description="written between its two arguments (a + b)")
+    precedence: int | None = Field(description="how tightly the operator binds; higher binds tighter")
+    activation: bool = Field(description="an activation function: the legend and the gallery show it")
+    curve: OpCurve | None = Field(description="an activation's f and f′ sampled by the engine, else null")
 
 
 class Health(BaseModel):
@@ -331,12 +347,13 @@ class PresetModel(BaseModel):
 
 
 class OptimizerModel(_Strict):
+    # The defaults are training.OptimizerSettings' (the learning rate: pathgrad.defaults').
     kind: Literal["sgd", "momentum", "adam"] = "sgd"
-    lr: float = Field(0.1, gt=0, le=1e6)
-    momentum: float = Field(0.9, ge=0, lt=1)
-    beta1: float = Field(0.9, ge=0, lt=1)
-    beta2: float = Field(0.999, ge=0, lt=1)
-    eps: float = Field(1e-8, gt=0, le=1)
+    lr: float = Field(_OPTIMIZER.lr, gt=0, le=1e6)
+    momentum: float = Field(_OPTIMIZER.momentum, ge=0, lt=1)
+    beta1: float = Field(_OPTIMIZER.beta1, ge=0, lt=1)
+    beta2: float = Field(_OPTIMIZER.beta2, ge=0, lt=1)
+    eps: float = Field(_OPTIMIZER.eps, gt=0, le=1)
 
 
 class TrainRequest(_Strict):

@@ -379,6 +379,21 @@ def _kill_all(children: set[Child]) -> None:
         child.kill()
 
 
+class ActiveRuns:
+    """How many training streams this process is running (for /api/health and the tests)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.count = 0
+
+    def add(self, delta: int) -> None:
+        with self._lock:
+            self.count += delta
+
+
+ACTIVE_RUNS = ActiveRuns()
+
+
 @dataclass
 class Pools:
     """The compute pool (graph and paths) and the training pool of one server process."""

@@ -38,21 +38,29 @@ def _hash_source(text: bytes) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(text).digest()).decode() + "'"
 
 
-def page_csp(frontend: Path | None = None) -> str:
-    """:data:`PAGE_CSP`, with ``style-src`` also allowing the text of the page's ``css/*.css``."""
+def page_csp(frontend: Path | None = None, frame_ancestors: str = "") -> str:
+    """:data:`PAGE_CSP`, with ``style-src`` also allowing the text of the page's ``css/*.css``, and
+    ``frame-ancestors`` the origins that may embed the page (``Settings.frame_ancestors``)."""
+    csp = PAGE_CSP
+    if frame_ancestors.strip():
+        csp = csp.replace("frame-ancestors 'none'", f"frame-ancestors {' '.join(frame_ancestors.split())}")
     sheets = sorted(frontend.glob("css/*.css")) if frontend is not None else []
     if not sheets:
-        return PAGE_CSP
+        return csp
     hashes = " ".join(_hash_source(sheet.read_bytes()) for sheet in sheets)
-    return PAGE_CSP.replace(f"style-src 'self' {EMPTY_STYLE};", f"style-src 'self' {EMPTY_STYLE} {hashes};")
+    return csp.replace(f"style-src 'self' {EMPTY_STYLE};", f"style-src 'self' {EMPTY_STYLE} {hashes};")
 
 
 class SecurityHeaders:
     """Add the CSP and the other security headers to every answer (replacing any the app set)."""
 
-    def __init__(self, app: ASGIApp, csp: str = PAGE_CSP) -> None:
+    def __init__(self, app: ASGIApp, csp: str = PAGE_CSP, framed: bool = False) -> None:
         self.app = app
         common = [(name.encode(), value.encode()) for name, value in COMMON_HEADERS.items()]
+        # A page that some origins may embed (framed) says so in its CSP's frame-ancestors alone:
+        # X-Frame-Options can only deny every page or allow the same origin.
+        if framed:
+            common = [header for header in common if header[0] != b"x-frame-options"]
         self.names = {name.encode() for name in COMMON_HEADERS} | {b"content-security-policy"}
         self.headers = [*common, (b"content-security-policy", csp.encode())]
 

@@ -3,12 +3,16 @@
 Each task takes the settings and the validated request model and returns ``(status, JSON bytes)``:
 the answer, or the error in the API's shape (so a program error looks the same as before). The
 answer is estimated before it is built (:mod:`pathgrad.api.cost`) and measured once encoded.
+
+With ``small=True`` (:mod:`pathgrad.api.inline`: in a thread of the server process) the program is
+built under the small-request bounds (``Settings.small_limits``) and its answer estimated against
+``small_request_answer_bytes``; past either, :class:`NotSmall` is raised before anything large is
+made, and the request goes to a compute process, which answers it as if it had never been tried.
 """
 
 from __future__ import annotations
 
 import json
-import math
 import socket
 from collections.abc import Callable
 from typing import Any
@@ -17,13 +21,13 @@ from pathgrad import service
 from pathgrad.api import teach_tasks, wire
 from pathgrad.api.cost import PATH_EDGE_BYTES, AnswerSize, graph_size, refusal
 from pathgrad.api.errors import language_error_detail, limit_detail, request_error_detail
-from pathgrad.api.models import GraphRequest, OptimizerModel, PathsRequest, TrainRequest
+from pathgrad.api.models import GraphRequest, PathsRequest, TrainRequest
 from pathgrad.engine import topological_order
 from pathgrad.graph_json import to_json_number
 from pathgrad.language import LanguageError, Program
 from pathgrad.service import RequestError
 from pathgrad.settings import Settings
-from pathgrad.training import OptimizerSettings, TrainingRun
+from pathgrad.training import TrainingRun
 
 Answer = tuple[int, bytes]
 
@@ -44,21 +48,32 @@ def _errors(work: Callable[[], Answer]) -> Answer:
         return error.status, encode({"detail": [request_error_detail(error)]})
 
 
+class NotSmall(Exception):
+    """The request is over the small-request bounds: run it in a compute process instead."""
+
+
 class _TooLarge(RequestError):
     def __init__(self, message: str) -> None:
         super().__init__("options", message, limit="max_response_bytes")
 
 
-def _build(request: GraphRequest | PathsRequest, settings: Settings) -> Program:
+def _build(request: GraphRequest | PathsRequest, settings: Settings, small: bool) -> Program:
     """The request's program: its source, or a preset's (whose default output is its view)."""
     source, preset = service.request_source(request.source, request.preset, request.seed)
     output = request.output or (preset.view_output if preset else None)
-    return service.build(
-        source, request.values, output, limits=settings.limits(), expand=request.options.expand
-    )
+    limits = settings.small_limits() if small else settings.limits()
+    try:
+        return service.build(source, request.values, output, limits=limits, expand=request.options.expand)
+    except LanguageError as error:
+        if small and error.limit is not None:
+            # A small bound (or a real one: the compute process will say which) was passed.
+            raise NotSmall from None
+        raise
 
 
-def _check_size(size: AnswerSize, settings: Settings) -> None:
+def _check_size(size: AnswerSize, settings: Settings, small: bool) -> None:
+    if small and size.total > settings.small_request_answer_bytes:
+        raise NotSmall
     if size.total > settings.max_response_bytes:
         raise _TooLarge(refusal(size, settings.max_response_bytes))
 
@@ -73,9 +88,9 @@ def _measured(content: dict[str, Any], settings: Settings) -> bytes:
     return body
 
 
-def graph(settings: Settings, request: GraphRequest) -> Answer:
+def graph(settings: Settings, request: GraphRequest, small: bool = False) -> Answer:
     def work() -> Answer:
-        program = _build(request, settings)
+        program = _build(request, settings, small)
         _check_size(
             graph_size(
                 program.output,
@@ -84,6 +99,7 @@ def graph(settings: Settings, request: GraphRequest) -> Answer:
                 max_jacobian_total=settings.max_jacobian_total,
             ),
             settings,
+            small,
         )
         content = service.graph_for(
             program,
@@ -97,7 +113,7 @@ def graph(settings: Settings, request: GraphRequest) -> Answer:
     return _errors(work)
 
 
-def paths(settings: Settings, request: PathsRequest) -> Answer:
+def paths(settings: Settings, request: PathsRequest, small: bool = False) -> Answer:
     def work() -> Answer:
         if request.limit > settings.max_paths_limit:
             raise RequestError(
@@ -105,7 +121,7 @@ def paths(settings: Settings, request: PathsRequest) -> Answer:
                 f"limit is at most max_paths_limit={settings.max_paths_limit:,}",
                 limit="max_paths_limit",
             )
-        program = _build(request, settings)
+        program = _build(request, settings, small)
         order = topological_order([program.output])
         size = graph_size(
             program.output,
@@ -117,7 +133,7 @@ def paths(settings: Settings, request: PathsRequest) -> Answer:
         # The listed paths hold at most max_path_edges edges in all (see service.paths_for), and a
         # path has fewer edges than the graph has nodes.
         size.paths = PATH_EDGE_BYTES * min(settings.max_path_edges, request.limit * len(order))
-        _check_size(size, settings)
+        _check_size(size, settings, small)
         content = service.paths_for(
             program,
             request.input,
@@ -133,12 +149,11 @@ def paths(settings: Settings, request: PathsRequest) -> Answer:
 
 
 TASKS: dict[str, Callable[..., Answer]] = {"graph": graph, "paths": paths, **teach_tasks.TASKS}
+# The tasks that take ``small=True`` (the small-request bounds are theirs).
+SMALL_TASKS = frozenset({"graph", "paths"})
 
 
 # --- training ------------------------------------------------------------------------------------
-
-EVENT_OVERHEAD_BYTES = 200
-
 
 def sse(kind: str, data: dict[str, Any]) -> bytes:
     return f"event: {kind}\ndata: {json.dumps(data, separators=(',', ':'))}\n\n".encode()
@@ -146,70 +161,20 @@ def sse(kind: str, data: dict[str, Any]) -> bytes:
 
 def prepare(request: TrainRequest, settings: Settings) -> tuple[TrainingRun, dict[str, Any]]:
     """The run a training request asks for and its ``start`` event (raises the API's errors)."""
-    source, preset = service.request_source(request.source, request.preset, request.seed)
-    loss_name = request.loss or (preset.loss if preset else None)
-    program = service.build(source, request.values, loss_name, limits=settings.limits())
-    loss_name = loss_name or program.output.name or "output"
-    if request.params is not None:
-        unknown = [n for n in request.params if n not in program.leaves]
-        if unknown:
-            raise RequestError("params", f"{unknown[0]!r} is not a leaf of the program")
-        names = list(request.params)
-    else:
-        names = [n for n, leaf in program.leaves.items() if leaf.kind == "param"]
-    if not names:
-        raise RequestError(
-            "params", "the program has no parameters: name them w…, b…, or list them in params"
-        )
-    layers = [list(layer) for layer in preset.layers] if preset and request.params is None else []
-    if type(program.output.value) is not float:
-        raise RequestError("loss", "the loss must be a number; reduce it with sum() or mean()")
-    default_steps = preset.training.steps if preset else 1_000
-    steps = default_steps if request.steps is None else request.steps
-    if steps > settings.max_train_steps:
-        raise RequestError("steps", f"steps is at most {settings.max_train_steps:,} (max_train_steps)")
-    every = request.sample_every or max(1, steps // 200)
-    events = steps // every + 2
-    if events > settings.max_train_events:
-        raise RequestError(
-            "sample_every",
-            f"{steps:,} steps sampled every {every} would send more than "
-            f"{settings.max_train_events:,} events (max_train_events)",
-        )
-    # Each step event carries every parameter and its gradient.
-    elements = sum(math.prod(program.leaves[n].shape) for n in names)
-    estimate = events * (EVENT_OVERHEAD_BYTES + 2 * 20 * elements)
-    if estimate > settings.max_train_stream_bytes:
-        raise RequestError(
-            "sample_every",
-            f"{events:,} events of {elements:,} parameters and their gradients would be about "
-            f"{estimate / 1e6:,.1f} MB, more than "
-            f"max_train_stream_bytes={settings.max_train_stream_bytes:,}: "
-            "sample fewer steps (sample_every) or train fewer parameters",
-            limit="max_train_stream_bytes",
-        )
-    optimizer = request.optimizer or OptimizerModel(
-        lr=preset.training.learning_rate if preset else 0.1
+    plan = service.prepare_training(
+        source=request.source,
+        preset=request.preset,
+        seed=request.seed,
+        values=request.values,
+        loss=request.loss,
+        params=request.params,
+        steps=request.steps,
+        sample_every=request.sample_every,
+        optimizer=request.optimizer.model_dump() if request.optimizer is not None else None,
+        limits=settings.limits(),
+        bounds=settings.training_bounds(),
     )
-    run = TrainingRun(
-        program.output,
-        {n: program.leaves[n] for n in names},
-        OptimizerSettings(**optimizer.model_dump()),
-        steps,
-        every,
-        layers,
-        max_seconds=settings.max_train_seconds,
-    )
-    start = {
-        "source": source,
-        "loss": loss_name,
-        "params": names,
-        "layers": run.layers,
-        "steps": steps,
-        "sample_every": every,
-        "optimizer": optimizer.model_dump(),
-    }
-    return run, start
+    return plan.run, plan.start
 
 
 def train(sock: socket.socket, settings: Settings, request: TrainRequest) -> None:
@@ -260,4 +225,4 @@ def train(sock: socket.socket, settings: Settings, request: TrainRequest) -> Non
     wire.send_frame(sock, wire.END)
 
 
-__all__ = ["TASKS", "limit_detail", "prepare", "train"]
+__all__ = ["SMALL_TASKS", "TASKS", "NotSmall", "limit_detail", "prepare", "train"]

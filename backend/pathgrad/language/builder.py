@@ -32,16 +32,16 @@ from pathgrad.language.syntax import (
     children,
     literal_value,
 )
+from pathgrad.primitives import INFIX, PREFIX
 
 _PARAM_NAME = re.compile(r"(w|W|b|B)[0-9]*(_\w*)?", re.ASCII)
 _PARAM_PREFIXES = ("weight", "bias", "theta")
+# Each operator token runs its row's Node method (a + b is Node.__add__, the compiled fast path).
 _OPERATORS: dict[str, Callable[[Any, Any], Any]] = {
-    "+": operator.add,
-    "-": operator.sub,
-    "*": operator.mul,
-    "/": operator.truediv,
-    "^": operator.pow,
-    "@": operator.matmul,
+    token: getattr(operator, row.operator.method) for token, row in INFIX.items() if row.operator
+}
+_SIGNS: dict[str, Callable[[Any], Any]] = {
+    token: getattr(operator, row.operator.method) for token, row in PREFIX.items() if row.operator
 }
 # What the engine raises for bad operands (numpy's shape errors are ValueErrors).
 _ENGINE_ERRORS = (ValueError, TypeError, ArithmeticError, KeyError, NotImplementedError)
@@ -263,9 +263,10 @@ class _Builder:
 
     def combine(self, expr: Expr, args: list[Node]) -> Node:
         if isinstance(expr, Unary):
-            if expr.op == "+":
+            if expr.op == "+":  # a plus sign records nothing
                 return args[0]
-            return self.engine(lambda: -args[0], _where(expr))
+            sign = _SIGNS[expr.op]
+            return self.engine(lambda: sign(args[0]), _where(expr))
         if isinstance(expr, Binary):
             a, b = args
             av, bv = a.value, b.value

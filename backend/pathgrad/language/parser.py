@@ -15,6 +15,7 @@ from pathgrad.language.errors import LanguageError, Positions, shorten
 from pathgrad.language.limits import DEFAULT_LIMITS, Limits
 from pathgrad.language.precount import node_limit_offset
 from pathgrad.language.syntax import (
+    UNARY_PRECEDENCE,
     Array,
     Assign,
     Binary,
@@ -29,6 +30,7 @@ from pathgrad.language.syntax import (
     literal_value,
 )
 from pathgrad.language.tokenizer import Token, describe, tokenize
+from pathgrad.primitives import INFIX, PRIMITIVES
 
 
 class ParamRow(Protocol):
@@ -53,23 +55,18 @@ class FunctionRow(Protocol):
 
 def function_table() -> dict[str, FunctionRow]:
     """The functions a program may call: the rows of ``PRIMITIVES`` with ``function=True``."""
-    # Imported here so that the language package loads without the engine.
-    from pathgrad.primitives import PRIMITIVES
-
     return {name: row for name, row in PRIMITIVES.items() if row.function}
 
 
-# Binding powers (left, right) of the infix operators; right < left makes ^ right-associative.
+# Binding powers (left, right) of the infix operators, from the table's precedences; right < left
+# makes ^ right-associative. Each token (and alias, "**" for "^") is read as its row's own token.
 _INFIX = {
-    "+": (10, 10),
-    "-": (10, 10),
-    "*": (20, 20),
-    "/": (20, 20),
-    "@": (20, 20),
-    "^": (40, 39),
-    "**": (40, 39),
+    token: (10 * op.precedence, 10 * op.precedence - (1 if op.right_associative else 0))
+    for token, op in ((token, row.operator) for token, row in INFIX.items())
+    if op is not None
 }
-_PREFIX = 30  # a sign's operand takes ^ but stops at * /
+_CANONICAL = {token: row.operator.token for token, row in INFIX.items() if row.operator is not None}
+_PREFIX = 10 * UNARY_PRECEDENCE  # a sign's operand takes ^ but stops at * /
 MAX_ARRAY_DIMS = 32  # numpy's portable bound
 
 
@@ -299,8 +296,8 @@ class _Parser:
             if power is None or power[0] <= min_bp:
                 break
             self.i += 1
-            op = "^" if token.text == "**" else token.text
-            if op == "^":
+            op = _CANONICAL[token.text]
+            if power[1] < power[0]:  # right-associative: each operand nests one level deeper
                 self.enter(token)
                 right = self.expression(power[1])
                 self.depth -= 1

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from pathgrad.primitives import PRECEDENCE, PREFIX
+
 Span = tuple[int, int]
 
-# Precedence of the binary operators (higher binds tighter); unary signs sit between * and ^.
-PRECEDENCE = {"+": 1, "-": 1, "*": 2, "/": 2, "@": 2, "^": 4}
-UNARY_PRECEDENCE = 3
+# The operators and their precedence are the table's (higher binds tighter): + − 1, * / @ 2, ^ 4,
+# and a sign (the neg row; a "+" sign binds the same) 3, between * and ^.
+UNARY_PRECEDENCE = PREFIX["-"].operator.precedence  # type: ignore[union-attr]
+__all__ = ["PRECEDENCE", "UNARY_PRECEDENCE"]
 
 
 @dataclass(frozen=True, slots=True)

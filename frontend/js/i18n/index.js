@@ -1,5 +1,6 @@
 // The catalog areas. A new area of the page adds one module here (see ../i18n.js).
 import core from './core.js';
+import embed from './embed.js';
 import numbers from './numbers.js';
 import teach from './teach.js';
 import graph from './graph.js';
@@ -12,4 +13,4 @@ import ops from './ops.js';
 import walk from './walk.js';
 import table from './table.js';
 
-export const AREAS = { core, numbers, teach, graph, paths, presets, train, errors, compare, ops, walk, table };
+export const AREAS = { core, embed, numbers, teach, graph, paths, presets, train, errors, compare, ops, walk, table };

@@ -308,15 +308,17 @@ export function nodeSize(node, text = nodeText(node)) {
   };
 }
 
-// Which operations are written between their arguments (their symbols come from GET /api/ops).
-const INFIX = new Set(['add', 'sub', 'mul', 'div', 'pow', 'matmul']);
+/** The operations written between their arguments (a + b), from the rows of GET /api/ops. */
+export function infixOps(ops) {
+  return new Set((Array.isArray(ops) ? ops : []).filter((r) => r?.infix).map((r) => r.name));
+}
 
 /**
  * A readable expression for every node, for path lists: names for named nodes and leaves, else the
  * expression from the node's parents, e.g. "a + b", "b + 1", "σ(z)"; too long -> "1 + exp(…)".
- * `symbols`: op name -> symbol (view-graph.js's symbolTable of GET /api/ops).
+ * `symbols`: op name -> symbol (view-graph.js's symbolTable of GET /api/ops); `infix`: infixOps of it.
  */
-export function exprLabels(g, maxLen = 16, symbols = new Map()) {
+export function exprLabels(g, maxLen = 16, symbols = new Map(), infix = new Set()) {
   const sym = (op) => symbols.get(op) ?? op;
   const out = new Map();
   const isBinary = new Map();
@@ -329,7 +331,7 @@ export function exprLabels(g, maxLen = 16, symbols = new Map()) {
     else if (n.op === 'leaf' || n.op === 'const' || !args.length) text = String(n.label ?? n.op);
     else {
       const wrap = (a) => (isBinary.get(a) ? `(${out.get(a)})` : out.get(a));
-      if (INFIX.has(n.op) && args.length === 2) {
+      if (infix.has(n.op) && args.length === 2) {
         text = `${wrap(args[0])} ${sym(n.op)} ${wrap(args[1])}`;
         bin = true;
       } else if (n.op === 'neg' && args.length === 1) text = `−${wrap(args[0])}`;
@@ -337,7 +339,7 @@ export function exprLabels(g, maxLen = 16, symbols = new Map()) {
       if (text.length > maxLen) {
         // Too long: keep one level, with long arguments elided.
         const short = (a) => (out.get(a).length <= 6 ? wrap(a) : '…');
-        if (INFIX.has(n.op) && args.length === 2) text = `${short(args[0])} ${sym(n.op)} ${short(args[1])}`;
+        if (infix.has(n.op) && args.length === 2) text = `${short(args[0])} ${sym(n.op)} ${short(args[1])}`;
         else if (n.op === 'neg' && args.length === 1) text = `−${short(args[0])}`;
         else text = applySymbol(sym(n.op), args.map(short));
       }

@@ -6,8 +6,6 @@ import { localizeMessage } from './errors.js';
 
 export const OPTIMIZERS = ['sgd', 'momentum', 'adam'];
 export const MAX_STEPS = 200_000;
-/** Ops whose input the activation gallery marks (and whose curves it draws). */
-export const ACTIVATION_OPS = ['sigmoid', 'tanh', 'relu', 'leaky_relu'];
 
 /**
  * Read the training form: {optimizer, lr, steps} as typed -> {ok: true, optimizer, steps} or
@@ -251,18 +249,41 @@ export function preActivationOf(g, node) {
 
 /**
  * Every activation unit of the graph with its pre-activations, for the gallery:
- * [{id, name, op, z: [numbers]}] (arrays give one number per entry, at most `maxPerNode`).
+ * [{id, name, op, z: [numbers], f, df}] (arrays give one number per entry, at most `maxPerNode`);
+ * f and df are the unit's value and local derivative at each z as the graph gives them (undefined
+ * where it does not). `activations`: the op names to list (the rows of GET /api/ops marked activation).
  */
-export function preActivations(g, maxPerNode = 64) {
+export function preActivations(g, activations, maxPerNode = 64) {
+  const wanted = new Set(activations);
   const out = [];
   for (const n of g.nodes) {
-    if (!ACTIVATION_OPS.includes(n.op)) continue;
+    if (!wanted.has(n.op)) continue;
     const pre = preActivationOf(g, n);
     if (pre === null) continue;
-    const z = flatten(pre).filter((x) => typeof x === 'number' && Number.isFinite(x)).slice(0, maxPerNode);
-    out.push({ id: n.id, name: n.name ?? n.label ?? n.id, op: n.op, z });
+    const xs = flatten(pre);
+    const values = flatten(n.value ?? []);
+    const slopes = n.pre === undefined ? localDiagonal(g, n, xs.length) : [];
+    const z = [];
+    const f = [];
+    const df = [];
+    xs.forEach((x, i) => {
+      if (typeof x !== 'number' || !Number.isFinite(x) || z.length >= maxPerNode) return;
+      z.push(x);
+      f.push(typeof values[i] === 'number' ? values[i] : undefined);
+      df.push(typeof slopes[i] === 'number' ? slopes[i] : undefined);
+    });
+    out.push({ id: n.id, name: n.name ?? n.label ?? n.id, op: n.op, z, f, df });
   }
   return out;
+}
+
+/** d(node)/d(its input) entry by entry: the local derivative of its first edge, or a Jacobian's diagonal. */
+function localDiagonal(g, node, size) {
+  const e = (g.inEdges.get(node.id) ?? []).find((x) => (x.arg ?? 0) === 0);
+  if (!e || e.local === null || e.local === undefined) return [];
+  if (typeof e.local === 'number') return size === 1 ? [e.local] : [];
+  const flat = flatten(e.local);
+  return flat.length === size * size ? Array.from({ length: size }, (_, k) => flat[k * (size + 1)]) : [];
 }
 
 /**

@@ -231,7 +231,7 @@ export function functionPlot({ f, df, xRange, yRange, curveF, curveDf, marks, wi
   const g = s('g', { class: 'marks' });
   for (const mk of marks) {
     const cx = xs(mk.shownX).toFixed(1);
-    const tip = tr('chart.fplot.tip', { label: mk.label, x: formatNumber(mk.x, 4), f: formatNumber(f(mk.x), 4), df: formatNumber(df(mk.x), 4) }) + (mk.clipped ? tr('chart.fplot.off') : '');
+    const tip = tr('chart.fplot.tip', { label: mk.label, x: formatNumber(mk.x, 4), f: formatNumber(mk.f ?? f(mk.x), 4), df: formatNumber(mk.df ?? df(mk.x), 4) }) + (mk.clipped ? tr('chart.fplot.off') : '');
     const a = s('circle', { class: mk.clipped ? 'mark-f clipped' : 'mark-f', cx, cy: ys(clampY(f(mk.shownX))).toFixed(1), r: 3.2 });
     const b = s('circle', { class: mk.clipped ? 'mark-df clipped' : 'mark-df', cx, cy: ys(clampY(df(mk.shownX))).toFixed(1), r: 2.6 });
     a.append(s('title', { text: tip }));

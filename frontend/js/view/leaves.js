@@ -94,17 +94,19 @@ export function createLeafControls(root, handlers) {
         key = k;
         build(leaves);
       }
+      // The focused field, also inside a shadow root (the notebook widget, <pathgrad-graph>).
+      const focused = root.getRootNode().activeElement ?? document.activeElement;
       for (const n of leaves) {
         const name = n.name ?? n.id;
         const r = rows.get(name);
         if (!r) continue;
         if (r.isArray) {
-          if (document.activeElement !== r.text) r.text.value = JSON.stringify(n.value);
+          if (focused !== r.text) r.text.value = JSON.stringify(n.value);
         } else {
           const v = typeof n.value === 'number' ? n.value : null;
-          if (v !== null && document.activeElement !== r.num && Number(r.num.value) !== v) r.num.value = String(v);
+          if (v !== null && focused !== r.num && Number(r.num.value) !== v) r.num.value = String(v);
           if (v !== null) r.num.title = String(v);
-          if (v !== null && document.activeElement !== r.range && Number(r.range.value) !== v) {
+          if (v !== null && focused !== r.range && Number(r.range.value) !== v) {
             if (v < Number(r.range.min) || v > Number(r.range.max)) {
               const rr = sliderRange(v);
               r.range.min = String(rr.lo);

@@ -406,7 +406,7 @@ export function createGraphView(root, handlers = {}) {
       const ky0 = vy - vh * KEEP;
       const ky1 = vy + vh * (1 + KEEP);
       const far = (it) => it.x1 < kx0 || it.x0 > kx1 || it.y1 < ky0 || it.y0 - BADGE_ROOM > ky1;
-      const focused = document.activeElement;
+      const focused = root.getRootNode().activeElement ?? document.activeElement;
       for (const it of nodeList) {
         if (!it.el || it.pinned || !far(it) || it.el.g.contains(focused)) continue;
         it.el.g.remove();

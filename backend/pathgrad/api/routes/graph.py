@@ -1,4 +1,5 @@
-"""POST /api/graph and POST /api/paths: validated here, computed in a compute process."""
+"""POST /api/graph and POST /api/paths: validated here, computed in a compute process (or, when small,
+in the server process's small-request thread: :mod:`pathgrad.api.inline`)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, Response
 
 from pathgrad.api.errors import ERROR_RESPONSES, limit_detail
+from pathgrad.api.inline import SmallLane
 from pathgrad.api.models import AnyGraph, GraphRequest, PathsRequest, PathsResponse
 from pathgrad.api.pool import Pools, Stopped
 from pathgrad.settings import Settings, get_settings
@@ -34,6 +36,11 @@ def stopped_response(stopped: Stopped) -> JSONResponse:
 
 
 async def computed(request: Request, task: str, body: Any) -> Response:
+    small: SmallLane = request.app.state.small
+    if small.may_be_small(task, request.headers.get("content-length")):
+        inline = await small.answer(task, body)
+        if inline is not None:
+            return Response(inline[1], status_code=inline[0], media_type="application/json")
     pools: Pools = request.app.state.pools
     try:
         status, answer = await pools.compute.call(client_key(request), task, body)

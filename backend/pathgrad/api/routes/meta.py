@@ -8,7 +8,7 @@ from fastapi import APIRouter
 
 from pathgrad import __version__
 from pathgrad.api.models import Health, Op
-from pathgrad.api.routes.train import ACTIVE_RUNS
+from pathgrad.api.pool import ACTIVE_RUNS
 from pathgrad.primitives import PRIMITIVES
 
 router = APIRouter(tags=["meta"])

@@ -9,7 +9,7 @@ from fastapi import APIRouter, HTTPException, Query
 from pydantic import BeforeValidator
 
 from pathgrad.api.models import PresetModel
-from pathgrad.presets import PRESETS, Preset
+from pathgrad.presets import PRESETS
 
 router = APIRouter(tags=["presets"])
 SHOWN_NAME_CHARS = 40  # a 404 quotes at most this much of the name it was given
@@ -25,32 +25,10 @@ def _digits_only(value: object) -> object:
 Seed = Annotated[int | None, BeforeValidator(_digits_only), Query(ge=0, le=2**32 - 1)]
 
 
-def describe(preset: Preset, seed: int | None = None) -> dict[str, Any]:
-    used = preset.default_seed if seed is None else seed
-    return {
-        "name": preset.name,
-        "title": preset.title,
-        "description": preset.description,
-        "default_seed": preset.default_seed,
-        "seed": used,
-        "source": preset.source(used),
-        "view_output": preset.view_output,
-        "view_input": preset.view_input,
-        "view": preset.view,
-        "loss": preset.loss,
-        "layers": [list(layer) for layer in preset.layers],
-        "training": {
-            "optimizer": preset.training.optimizer,
-            "learning_rate": preset.training.learning_rate,
-            "steps": preset.training.steps,
-        },
-    }
-
-
 @router.get("/presets", response_model=list[PresetModel])
 def presets() -> list[dict[str, Any]]:
     """Every preset with its program for its default seed."""
-    return [describe(preset) for preset in PRESETS.values()]
+    return [preset.describe() for preset in PRESETS.values()]
 
 
 @router.get("/presets/{name}", response_model=PresetModel, responses={404: {"description": "no such preset"}})
@@ -61,4 +39,4 @@ def preset(name: str, seed: Seed = None) -> dict[str, Any]:
         known = ", ".join(PRESETS)
         shown = name if len(name) <= SHOWN_NAME_CHARS else name[:SHOWN_NAME_CHARS] + "…"
         raise HTTPException(404, f"no preset named {shown!r} (presets: {known})")
-    return describe(found, seed)
+    return found.describe(seed)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import pickle
-import threading
 import time
 from typing import Annotated, Any
 
@@ -23,28 +22,15 @@ from starlette.types import Receive, Scope, Send
 from pathgrad.api import wire
 from pathgrad.api.errors import ERROR_RESPONSES
 from pathgrad.api.models import TrainRequest
-from pathgrad.api.pool import Child, Pool, Pools, Stopped
+from pathgrad.api.pool import ACTIVE_RUNS, Child, Pool, Pools, Stopped
 from pathgrad.api.routes.graph import client_key, stopped_response
+from pathgrad.api.tasks import sse
 from pathgrad.settings import Settings, get_settings
 
 router = APIRouter(tags=["training"])
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 GRACE_SECONDS = 2.0  # beyond max_train_seconds, for the run's last step and its done event
 
-
-class ActiveRuns:
-    """How many training streams this process is running (for /api/health and the tests)."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self.count = 0
-
-    def add(self, delta: int) -> None:
-        with self._lock:
-            self.count += delta
-
-
-ACTIVE_RUNS = ActiveRuns()
 
 _STREAM_DOC: dict[int | str, dict[str, Any]] = {
     200: {
@@ -56,10 +42,6 @@ _STREAM_DOC: dict[int | str, dict[str, Any]] = {
 }
 
 HEADERS = {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
-
-
-def _sse(kind: str, data: dict[str, Any]) -> bytes:
-    return f"event: {kind}\ndata: {json.dumps(data, separators=(',', ':'))}\n\n".encode()
 
 
 async def _begin(child: Child, body: TrainRequest, timeout: float) -> tuple[int, bytes]:
@@ -152,7 +134,7 @@ class TrainStream(Response):
                 # step): end the stream with a done event of the server's.
                 stopped = f"stopped after {self.max_seconds:g} s (max_train_seconds)"
                 info = {"steps_run": _step_of(last), "stopped": stopped, "elapsed": self.max_seconds}
-                await send({"type": "http.response.body", "body": _sse("done", info), "more_body": False})
+                await send({"type": "http.response.body", "body": sse("done", info), "more_body": False})
                 return False
             except (OSError, EOFError):
                 await send({"type": "http.response.body", "body": b"", "more_body": False})

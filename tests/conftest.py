@@ -25,7 +25,6 @@ if TYPE_CHECKING:
 
 ROOT = Path(__file__).resolve().parents[1]
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
-SERVER_START_SECONDS = 30.0
 VIEWPORT = {"width": 1400, "height": 900}
 
 # Chromium logs every non-2xx response as a console error ("Failed to load resource: ...").
@@ -53,7 +52,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             )
         base = f"http://127.0.0.1:{port}"
         try:
-            if wait_healthy(base, process, SERVER_START_SECONDS):
+            if wait_healthy(base, process):  # deploy.helpers.START_SECONDS, the suite's one start wait
                 yield base
                 return
         finally:

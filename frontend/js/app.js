@@ -159,7 +159,9 @@ export function createApp(els, api, opts = {}) {
     else if (st.path >= 0 && st.arrived === st.path + 1) now = base[st.path] + paths[st.path].factors.length;
     else if (st.path >= 0 && st.step > 0) now = base[st.path] + st.step - 1;
     if (now < 0 || now === cur.spoken) return;
-    const from = typeof cur.spoken === 'number' && cur.spoken < now ? Math.max(cur.spoken + 1, now - 2) : now;
+    // From the last moment said (or the start), at most three at once; after a seek back, just this one.
+    const last = typeof cur.spoken === 'number' ? cur.spoken : cur.spoken === null ? -1 : now - 1;
+    const from = last < now ? Math.max(last + 1, now - 2) : now;
     const say = (m) => {
       if (m === total) return tr('anim.say.done', { n: paths.length, sum: formatNumber(st.sum, 6) });
       let i = base.length - 1;

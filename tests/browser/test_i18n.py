@@ -214,11 +214,13 @@ def test_the_switch_persists_travels_in_the_link_and_redraws_in_place(page: Page
     expect(page).to_have_url(re.compile(r"[#&]lang=zh"))
     assert untranslated(page) == []
 
-    # The choice is stored: a page without the language in its link opens in Chinese.
+    # The choice is stored: a page loaded again, its link without the language, opens in Chinese.
+    page.goto("about:blank")
     page.goto(f"{live_server}/{state_hash('x = 1; y = 2*x')}")
     wait_graph(page)
     expect(page.locator("#lang")).to_have_value("zh")
     # …and a link that names a language wins over the stored choice.
+    page.goto("about:blank")
     page.goto(f"{live_server}/{state_hash('x = 1; y = 3*x', lang='en')}")
     expect(page.locator("#graph-info")).to_have_text(re.compile(r"output y = 3$"))
     expect(page.locator("#lang")).to_have_value("en")

@@ -23,7 +23,7 @@ ALLOWED = {
     "pathgrad", "ReLU", "LReLU", "relu", "sigmoid", "tanh", "leaky", "Leaky", "softplus", "SGD", "Adam",
     "XOR",
     "HTML", "SVG", "PNG", "JSON", "DOT", "HTTP", "NaN", "Home", "End", "Space", "Esc", "Tab", "Enter",
-    "max", "exp", "ln", "log", "sin", "cos", "sign", "mean", "sum", "slope", "shape", "SiLU", "silu", "swish", "dC", "dw", "dy",
+    "max", "exp", "ln", "log", "sin", "cos", "sign", "mean", "sum", "slope", "shape", "dC", "dw", "dy",
     "SiLU", "silu", "swish",
     "dx", "df", "da", "db", "dA", "dB", "Markdown", "CSV", "English",
     # the naming rule of parameters (identifier prefixes: weight…, bias…, theta…)

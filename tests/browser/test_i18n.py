@@ -24,6 +24,7 @@ ALLOWED = {
     "XOR",
     "HTML", "SVG", "PNG", "JSON", "DOT", "HTTP", "NaN", "Home", "End", "Space", "Esc", "Tab", "Enter",
     "max", "exp", "ln", "log", "sin", "cos", "sign", "mean", "sum", "slope", "shape", "dC", "dw", "dy",
+    "SiLU", "silu", "swish",
     "dx", "df", "da", "db", "dA", "dB", "Markdown", "CSV", "English",
     # the naming rule of parameters (identifier prefixes: weight…, bias…, theta…)
     "weight", "bias", "theta",

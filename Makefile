@@ -25,7 +25,8 @@ node_modules/.installed: package.json package-lock.json
 # Debian's Chromium for the browser tests (Playwright drives it; it never downloads a browser), and a
 # Chinese font for the 简体中文 page's screenshots.
 browser-deps:
-	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium fonts-dejavu-core fonts-wqy-microhei)
+	@command -v chromium >/dev/null 2>&1 && dpkg -s fonts-wqy-microhei >/dev/null 2>&1 || \
+		(apt-get update -qq && apt-get install -y -qq chromium fonts-dejavu-core fonts-wqy-microhei)
 
 run: install
 	$(VENV)/bin/pathgrad serve --host $(HOST) --port $(PORT)

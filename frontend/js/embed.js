@@ -4,6 +4,7 @@
 import { createApp } from './app.js';
 import { embedMarkup } from './view/embed-markup.js';
 import { h } from './view/dom.js';
+import { wireControls } from './view/controls.js';
 
 /** The page's stylesheets, adapted to a shadow root: its variables are set on the host. */
 export function shadowCss(css) {
@@ -25,25 +26,7 @@ export function mountGraph(host, opts) {
   root.replaceChildren(h('style', { text: shadowCss(opts.css ?? '') }), appEl);
   const app = createApp(els, opts.api, { initialState: opts.state, locked: !!opts.locked });
   const on = (el, ev, fn) => el.addEventListener(ev, fn);
-  on(els.play, 'click', () => app.play());
-  on(els.pause, 'click', () => app.player.pause());
-  on(els.step, 'click', () => app.player.step());
-  on(els.stepBack, 'click', () => app.player.stepBack());
-  on(els.restart, 'click', () => app.player.restart());
-  on(els.speed, 'change', () => app.setSpeed(Number(els.speed.value)));
-  on(els.timeline, 'input', () => app.seekFraction(Number(els.timeline.value) / 1000));
-  on(els.modePaths, 'click', () => app.setMode('paths'));
-  on(els.reverseSweep, 'click', () => {
-    app.setMode('reverse');
-    app.play();
-  });
-  on(els.forwardSweep, 'click', () => {
-    app.setMode('forward');
-    app.play();
-  });
-  on(els.inputSelect, 'change', () => app.selectInput(els.inputSelect.value));
-  on(els.outputSelect, 'change', () => app.setOutput(els.outputSelect.value));
-  on(els.limit, 'change', () => app.setLimit(els.limit.value));
+  wireControls(els, app);
   on(extra.fit, 'click', () => app.fit());
   on(extra.zoomIn, 'click', () => app.zoomBy(1.25));
   on(extra.zoomOut, 'click', () => app.zoomBy(0.8));

@@ -15,6 +15,7 @@ import { createTableView } from './view/table-view.js';
 import { applyLocale, initialLocale, storeLocale } from './view/i18n-dom.js';
 import { t, getLocale } from './i18n.js';
 import { createTeach } from './view/teach.js';
+import { wireControls } from './view/controls.js';
 
 const $ = (sel) => document.querySelector(sel);
 const SPEEDS = [0.25, 0.5, 1, 2, 4, 8];
@@ -89,25 +90,7 @@ function boot() {
   table = createTableView($('#graph-table'), { toggle: $('#table-toggle'), data: () => app.tableData(), flash: (text, bad) => app.flash(text, bad) });
 
   const on = (el, ev, fn) => el?.addEventListener(ev, fn);
-  on(els.play, 'click', () => app.play());
-  on(els.pause, 'click', () => app.player.pause());
-  on(els.step, 'click', () => app.player.step());
-  on(els.stepBack, 'click', () => app.player.stepBack());
-  on(els.restart, 'click', () => app.player.restart());
-  on(els.speed, 'change', () => app.setSpeed(Number(els.speed.value)));
-  on(els.timeline, 'input', () => app.seekFraction(Number(els.timeline.value) / 1000));
-  on(els.modePaths, 'click', () => app.setMode('paths'));
-  on(els.reverseSweep, 'click', () => {
-    app.setMode('reverse');
-    app.play();
-  });
-  on(els.forwardSweep, 'click', () => {
-    app.setMode('forward');
-    app.play();
-  });
-  on(els.inputSelect, 'change', () => app.selectInput(els.inputSelect.value));
-  on(els.outputSelect, 'change', () => app.setOutput(els.outputSelect.value));
-  on(els.limit, 'change', () => app.setLimit(els.limit.value));
+  wireControls(els, app);
   on(els.expand, 'change', () => app.setExpand(els.expand.checked));
   // What a node is, literal constants, focus, find, and the side panels.
   const viewButtons = { operations: $('#view-operations'), values: $('#view-values') };

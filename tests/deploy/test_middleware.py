@@ -272,9 +272,11 @@ def test_timeout_ends_a_stream_that_outlives_it() -> None:
         return StreamingResponse(events(), media_type="text/event-stream")
 
     # The stream is endless: it ends only if the timeout ends it (or the test would never return).
+    # How many ticks get out first depends on the machine's load, so only that some did is asserted.
     response = TestClient(app).get("/api/forever")
     assert response.status_code == 200
-    assert response.text.startswith("event: tick") and response.text.count("tick") >= 3
+    assert response.text.startswith("event: tick")
+    assert set(response.text.split("\n\n")) <= {"event: tick", ""}  # whole events only
 
 
 def test_timeout_passes_quick_answers_untouched() -> None:

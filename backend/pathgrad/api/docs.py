@@ -32,8 +32,8 @@ def _relative(path: str) -> str:
     return path.lstrip("/")
 
 
-def swagger_ui_html(title: str) -> str:
-    """The Swagger UI page: its stylesheet, its bundle and its start-up script, all same-origin."""
+def _page(title: str, head: str, body: str) -> str:
+    """A docs page: the same head for both (charset, viewport, title, icon), then its own parts."""
     return f"""<!doctype html>
 <html lang="en">
 <head>
@@ -41,15 +41,22 @@ def swagger_ui_html(title: str) -> str:
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{escape(title)}</title>
 <link rel="icon" href="favicon.svg" type="image/svg+xml">
-<link rel="stylesheet" href="{SWAGGER_UI_CSS}">
-</head>
+{head}</head>
 <body>
-<div id="swagger-ui"></div>
-<script src="{SWAGGER_UI_JS}"></script>
-<script src="{_relative(SWAGGER_INIT_PATH)}"></script>
-</body>
+{body}</body>
 </html>
 """
+
+
+def swagger_ui_html(title: str) -> str:
+    """The Swagger UI page: its stylesheet, its bundle and its start-up script, all same-origin."""
+    head = f'<link rel="stylesheet" href="{SWAGGER_UI_CSS}">\n'
+    body = (
+        '<div id="swagger-ui"></div>\n'
+        f'<script src="{SWAGGER_UI_JS}"></script>\n'
+        f'<script src="{_relative(SWAGGER_INIT_PATH)}"></script>\n'
+    )
+    return _page(title, head, body)
 
 
 def swagger_ui_init_js(openapi_url: str) -> str:
@@ -73,20 +80,11 @@ def swagger_ui_init_js(openapi_url: str) -> str:
 
 def redoc_html(title: str, openapi_url: str) -> str:
     """The ReDoc page: its standalone bundle reads the ``<redoc>`` element; no web fonts are fetched."""
-    return f"""<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{escape(title)}</title>
-<link rel="icon" href="favicon.svg" type="image/svg+xml">
-</head>
-<body>
-<redoc spec-url="{escape(_relative(openapi_url))}" disable-search native-scrollbars></redoc>
-<script src="{REDOC_JS}"></script>
-</body>
-</html>
-"""
+    body = (
+        f'<redoc spec-url="{escape(_relative(openapi_url))}" disable-search native-scrollbars></redoc>\n'
+        f'<script src="{REDOC_JS}"></script>\n'
+    )
+    return _page(title, "", body)
 
 
 def add_docs(app: FastAPI) -> None:

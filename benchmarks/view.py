@@ -138,9 +138,29 @@ def frames_while(page: Page, act: Any) -> dict[str, float]:
     return {"fps": counted["frames"] * 1000 / counted["ms"], "worst": counted["worst"]}
 
 
+# The point of the graph's background nearest to its centre (a press on a node or an edge would not pan).
+BACKGROUND_POINT = """
+() => {
+  const box = document.querySelector('#graph').getBoundingClientRect();
+  const cx = box.x + box.width / 2, cy = box.y + box.height / 2;
+  const free = (x, y) => {
+    const el = document.elementFromPoint(x, y);
+    return !!el && !!el.closest('#graph svg') && !el.closest('.node, .edge, .edge-label, .group, .group-toggle');
+  };
+  for (let r = 0; r < Math.min(box.width, box.height) / 2 - 20; r += 6) {
+    for (let a = 0; a < 16; a++) {
+      const x = cx + r * Math.cos((a * Math.PI) / 8), y = cy + r * Math.sin((a * Math.PI) / 8);
+      if (free(x, y)) return [x, y];
+    }
+  }
+  return [cx, cy];
+}
+"""
+
+
 def pan(page: Page) -> dict[str, float]:
-    x, y = graph_centre(page)
-    page.mouse.move(x, y + 200)  # the background below the middle of a chain (a node would not pan)
+    x, y = page.evaluate(BACKGROUND_POINT)
+    page.mouse.move(x, y)
 
     def drag() -> None:
         page.mouse.down()
@@ -148,7 +168,7 @@ def pan(page: Page) -> dict[str, float]:
         step = 0
         while time.monotonic() - t0 < 2.0:
             step += 1
-            page.mouse.move(x + 150 * ((step // 40) % 2 * 2 - 1) * (step % 40) / 40, y + 200)
+            page.mouse.move(x + 150 * ((step // 40) % 2 * 2 - 1) * (step % 40) / 40, y)
         page.mouse.up()
 
     return frames_while(page, drag)

@@ -27,9 +27,14 @@ export function createGraphKeys(root, { live, graph, reveal, mark, onSelect }) {
     live.textContent = live.textContent === text ? `${text}\u00a0` : text;
   };
 
+  // A mouse press (to pan, to click a node) focuses the graph too: then the walk shows itself only at
+  // the first key, so that the view does not jump to the cursor under the pointer's drag.
+  let unshown = false;
+
   function moveTo(next) {
     const g = graph();
     if (!g || !next) return;
+    unshown = false;
     cursor = next;
     reveal(cursor.id);
     mark([cursor.id]);
@@ -42,7 +47,8 @@ export function createGraphKeys(root, { live, graph, reveal, mark, onSelect }) {
     const g = graph();
     if (!g) return;
     if (!cursor || !g.vg.byId.has(cursor.id)) cursor = startCursor(g.start);
-    moveTo(cursor);
+    if (root.matches(':focus-visible')) moveTo(cursor);
+    else unshown = true;
   });
   root.addEventListener('blur', () => mark([]));
 
@@ -51,6 +57,11 @@ export function createGraphKeys(root, { live, graph, reveal, mark, onSelect }) {
     const g = graph();
     if (!g || !cursor) return;
     const move = MOVES[ev.key];
+    if (unshown && (move || ev.key === 'Home')) {
+      ev.preventDefault();
+      moveTo(cursor); // first where the walk is
+      return;
+    }
     if (move) {
       ev.preventDefault(); // the page's own ← and → step the animation
       const next = walk(g.vg, cursor, move);
@@ -76,7 +87,7 @@ export function createGraphKeys(root, { live, graph, reveal, mark, onSelect }) {
     graphChanged() {
       const g = graph();
       if (cursor && !g?.vg.byId.has(cursor.id)) cursor = null;
-      if (cursor && document.activeElement === root) mark([cursor.id]);
+      if (cursor && !unshown && document.activeElement === root) mark([cursor.id]);
     },
     relocalize() {
       root.setAttribute('aria-roledescription', t('graph.svg'));

@@ -7,12 +7,16 @@ export const VERY_FAR_K = 0.25;
 /** Below this zoom no text can be read (titles under ~6 px): render.js draws a canvas picture instead. */
 export const OVERVIEW_K = 0.45;
 
+const ZOOM_REST_MS = 140; // a wheel still this long has stopped: the drawing is zoomed for real
+
 /**
  * @param {SVGSVGElement} svg
  * @param {SVGGElement} viewport the group that receives the transform
  * @param {{onChange?: (t: {x, y, k}) => void, onResize?: () => void,
- *   deferZoom?: (from: number, to: number) => boolean}} [opts] deferZoom: true when a wheel step from
- *   zoom `from` to `to` should only scale the picture until the wheel rests (a big SVG drawing)
+ *   deferZoom?: (from: number, to: number) => boolean, panSlack?: () => ({x: number, y: number} | null)}} [opts]
+ *   deferZoom: true when a wheel step from zoom `from` to `to` should only scale the picture until the
+ *   wheel rests (a big SVG drawing); panSlack: how far (px) a drag may only move the picture before the
+ *   drawing follows (the margin drawn around the view), or null to pan the drawing itself
  */
 export function createPanZoom(svg, viewport, opts = {}) {
   const t = { x: 0, y: 0, k: 1 };
@@ -32,6 +36,12 @@ export function createPanZoom(svg, viewport, opts = {}) {
     }).observe(svg);
   }
 
+  // The SVG is its own compositor layer (will-change), and what is drawn beyond its box (the margin
+  // around the view) paints too, clipped by the pane: a CSS transform of the layer then moves or scales
+  // the picture without repainting a single element.
+  svg.style.willChange = 'transform';
+  svg.style.overflow = 'visible';
+
   const apply = () => {
     viewport.setAttribute('transform', `translate(${t.x.toFixed(2)},${t.y.toFixed(2)}) scale(${t.k.toFixed(4)})`);
     svg.classList.toggle('far', t.k < FAR_K);
@@ -48,10 +58,11 @@ export function createPanZoom(svg, viewport, opts = {}) {
     apply();
   };
 
-  // A wheel zoom over a big drawing: every step would re-rasterise all of it. While the wheel turns,
-  // the SVG's picture is only scaled (a CSS transform, which the compositor does); the drawing is
-  // zoomed for real once the wheel rests.
-  let shown = null; // the transform the drawing has while a CSS zoom is pending
+  // A wheel zoom or a drag over a big drawing: every step would repaint and re-rasterise all of it.
+  // While the wheel turns, the SVG's picture is only scaled, and while a drag stays within the margin
+  // drawn around the view it is only moved (a CSS transform, which the compositor does); the drawing
+  // follows for real once the gesture rests or the drag leaves the margin.
+  let shown = null; // the transform the drawing has while a CSS zoom or pan is pending
   let settleTimer = null;
   const settle = () => {
     clearTimeout(settleTimer);
@@ -59,6 +70,18 @@ export function createPanZoom(svg, viewport, opts = {}) {
     shown = null;
     svg.style.transform = '';
     apply();
+  };
+  /**
+   * Show the picture of the drawing (made at `shown`) at the transform t; after `restMs` without a new
+   * step, the drawing follows (a zoom's picture is blurred). A pan's picture is exact: it waits for the
+   * pointer's release (or the margin's end), so that a slow frame never lets it fall behind.
+   */
+  const preview = (restMs) => {
+    const sc = t.k / shown.k;
+    svg.style.transformOrigin = '0 0';
+    svg.style.transform = `matrix(${sc},0,0,${sc},${t.x - sc * shown.x},${t.y - sc * shown.y})`;
+    clearTimeout(settleTimer);
+    if (restMs) settleTimer = setTimeout(settle, restMs);
   };
   svg.addEventListener(
     'wheel',
@@ -79,11 +102,7 @@ export function createPanZoom(svg, viewport, opts = {}) {
       t.x = cx - (cx - t.x) * f;
       t.y = cy - (cy - t.y) * f;
       t.k = k;
-      const sc = t.k / shown.k;
-      svg.style.transformOrigin = '0 0';
-      svg.style.transform = `matrix(${sc},0,0,${sc},${t.x - sc * shown.x},${t.y - sc * shown.y})`;
-      clearTimeout(settleTimer);
-      settleTimer = setTimeout(settle, 140);
+      preview(ZOOM_REST_MS);
     },
     { passive: false },
   );
@@ -136,12 +155,22 @@ export function createPanZoom(svg, viewport, opts = {}) {
       svg.setPointerCapture?.(ev.pointerId);
       svg.classList.add('panning');
     }
+    const slack = opts.panSlack?.();
+    if (!slack) {
+      t.x = drag.tx + dx;
+      t.y = drag.ty + dy;
+      apply();
+      return;
+    }
+    shown ??= { ...t };
     t.x = drag.tx + dx;
     t.y = drag.ty + dy;
-    apply();
+    if (shown.k === t.k && Math.abs(t.x - shown.x) <= slack.x && Math.abs(t.y - shown.y) <= slack.y) preview(0);
+    else settle(); // past the drawn margin: the drawing follows (and draws the next margin)
   });
   const end = (ev) => {
     pointers.delete(ev.pointerId);
+    settle();
     if (drag?.moved && drag.id === ev.pointerId) {
       // A drag is not a click on what it started on (the click, if any, comes in this same task).
       const swallow = (e) => e.stopPropagation();

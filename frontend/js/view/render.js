@@ -32,7 +32,8 @@ const mix = (a, b, t) => `rgb(${a.map((x, i) => Math.round(x + (b[i] - x) * t)).
 
 // Virtualisation: draw what lies within MARGIN viewports of the view; once more than MAX_DRAWN nodes
 // and edges are drawn, drop those beyond KEEP viewports.
-const MARGIN = 0.25;
+const MARGIN = 0.3;
+const PAN_SLACK = 0.25; // viewports a drag only moves the picture (panzoom.js): within MARGIN
 const KEEP = 1.5;
 const MAX_DRAWN = 6000;
 const BADGE_ROOM = 26; // a badge sits above its node
@@ -113,7 +114,13 @@ export function createGraphView(root, handlers = {}) {
   // A wheel zoom only scales the SVG's picture while many elements are drawn (and the overview,
   // whose zoom is cheap, is not shown before or after).
   const deferZoom = (from, to) => drawn > DEFER_ZOOM_ELEMENTS && from >= OVERVIEW_K && to >= OVERVIEW_K;
-  const pz = createPanZoom(svg, viewport, { onChange: scheduleSync, onResize: scheduleSync, deferZoom });
+  // A drag over many drawn elements moves their picture until it leaves the margin drawn around the view.
+  const panSlack = () => {
+    if (drawn <= DEFER_ZOOM_ELEMENTS || pz.transform.k < OVERVIEW_K) return null;
+    const { width, height } = pz.size();
+    return { x: width * PAN_SLACK, y: height * PAN_SLACK };
+  };
+  const pz = createPanZoom(svg, viewport, { onChange: scheduleSync, onResize: scheduleSync, deferZoom, panSlack });
   const overview = createOverview(root);
   const overlay = createOverlay(gOverlay, { edge: (id) => edges.get(id), follow: (x, y) => pz.ensureVisible(x, y) });
   root.prepend(overview.canvas);
@@ -486,6 +493,7 @@ export function createGraphView(root, handlers = {}) {
   /** A deep copy of the SVG with every node and edge drawn (the live one holds only what is near the view). */
   function fullCopy() {
     const copy = svg.cloneNode(true);
+    copy.removeAttribute('style'); // the live view's compositing and any pending pan or zoom
     if (!layout) return copy;
     const cEdges = copy.querySelector('.edges');
     const cLabels = copy.querySelector('.edge-labels');

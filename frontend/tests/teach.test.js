@@ -5,7 +5,9 @@ import { labRequest, labRows, nodeLines, sameNumber, VARIANTS } from '../js/mode
 import {
   parseExerciseHash, exerciseHash, parseAnswer, hintMessage, scoreAfter, EMPTY_SCORE, hiddenQuantities, questionText,
 } from '../js/model/exercises.js';
-import { STEPS, parseLessonHash, lessonHash, clampStep, stepDone, hiddenControls } from '../js/model/lesson.js';
+import { STEPS, LADDER, VANISHING_FACTOR, ladder, firstVanished, parseLessonHash, lessonHash, clampStep, stepDone, hiddenControls } from '../js/model/lesson.js';
+import { costs } from '../js/model/paths.js';
+import { groupThousands } from '../js/model/format.js';
 import { indexGraph } from '../js/model/graph-model.js';
 import { catalogs } from '../js/i18n.js';
 
@@ -142,4 +144,60 @@ test('the try-this checks read the page context', () => {
   const dead = STEPS.find((s) => s.id === 'dead-relu');
   assert.equal(stepDone(dead, ctx({ w1: { value: 0.5, grad: 0 } })), false);
   assert.equal(stepDone(dead, { node: () => { throw new Error('no graph'); } }), false);
+});
+
+/** The graph of ladder(rungs) as the operations view draws it: x, then per rung σ(p) and p·σ(p). */
+function ladderGraph(source) {
+  const nodes = [{ id: 'x', name: 'x', kind: 'input' }];
+  const edges = [];
+  let prev = 'x';
+  for (const line of source.split('\n')) {
+    const m = /^(h\d+) = (\w+) \* sigmoid\(\2\)$/.exec(line);
+    if (!m) continue;
+    assert.equal(m[2], prev);
+    const s = `s_${m[1]}`;
+    nodes.push({ id: s }, { id: m[1], name: m[1] });
+    edges.push({ id: `${s}a`, source: prev, target: s, arg: 0 }, { id: `${m[1]}a`, source: prev, target: m[1], arg: 0 }, { id: `${m[1]}b`, source: s, target: m[1], arg: 1 });
+    prev = m[1];
+  }
+  return indexGraph({ nodes, edges, output: prev });
+}
+
+test('the ladder step: its program, its figures and the page\'s cost counter agree', () => {
+  const source = ladder(LADDER.rungs);
+  const g = ladderGraph(source);
+  assert.equal(g.nodes.length, 1 + 2 * LADDER.rungs); // every line was a rung
+  const c = costs(g, ['x'], g.output);
+  assert.deepEqual(c, { paths: LADDER.paths, enumerate: LADDER.enumerate, reverse: LADDER.edges, forward: LADDER.edges });
+  assert.equal(LADDER.paths, 1073741824n);
+  assert.equal(LADDER.edges, 90n);
+  const { en, zh } = catalogs();
+  for (const text of [en['teach.lesson.reverse.text'], zh['teach.lesson.reverse.text']]) {
+    assert.ok(text.includes(`2^${LADDER.rungs} = ${groupThousands(LADDER.paths)}`), text);
+    assert.ok(text.includes(groupThousands(LADDER.enumerate)), text);
+    assert.ok(text.includes(` ${LADDER.edges} `), text);
+    assert.ok(!/\b120\b/.test(text), text);
+  }
+});
+
+test('the first step asks for dz/dx = y + 1 = 5: only y = 4 (x has two edges) does it', () => {
+  const graph = STEPS.find((s) => s.id === 'graph');
+  const at = (y) => ({ node: (n) => ({ x: { value: 2, grad: y + 1 }, y: { value: y, grad: 2 }, z: { value: 2 * y + 2, grad: 1 } })[n] ?? null });
+  assert.equal(stepDone(graph, at(3)), false); // the start
+  assert.equal(stepDone(graph, at(5)), false); // one edge counted
+  assert.equal(stepDone(graph, at(4)), true);
+});
+
+test('the vanishing step asks for the first weight back from the last one below its thousandth', () => {
+  const vanishing = STEPS.find((s) => s.id === 'vanishing');
+  const grads = [3.6e-9, 1e-7, 5.9e-7, 2.8e-5, 1.8e-4, 1.7e-3, 6.7e-3, 4e-2, 2.4e-1, 4.8e-1]; // the preset at seed 0
+  const ctx = (input) => ({ input, node: (n) => (/^w(\d+)$/.test(n) && grads[Number(n.slice(1)) - 1] !== undefined ? { value: 1, grad: -grads[Number(n.slice(1)) - 1] } : null) });
+  assert.equal(VANISHING_FACTOR, 1000);
+  assert.equal(firstVanished(ctx('w1')), 'w5'); // 1.8e-4 < 4.8e-4, and w6's 1.7e-3 is not
+  assert.equal(stepDone(vanishing, ctx('w1')), false); // the step opens on w1: not the answer
+  assert.equal(stepDone(vanishing, ctx('w4')), false);
+  assert.equal(stepDone(vanishing, ctx('w5')), true);
+  assert.equal(stepDone(vanishing, { input: 'w5', node: () => null }), false);
+  const { en, zh } = catalogs();
+  assert.ok(en['teach.lesson.vanishing.try'].includes('thousandth') && zh['teach.lesson.vanishing.try'].includes('千分之一'));
 });

@@ -8,7 +8,20 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
-from browser.helpers import open_app, type_program
+from browser.helpers import node_named, open_app, type_program
+from pathgrad import service
+from pathgrad.engine import gradients
+from pathgrad.presets import PRESETS
+
+
+def first_vanished_weight() -> str:
+    """The vanishing step's answer, from the engine: the sigmoid chain's weights read back from the
+    last, the first whose |dC/dw| is below a thousandth of the last one's."""
+    program = service.build(PRESETS["sigmoid-chain"].source(), output="C")
+    adjoints = gradients(program.output)
+    weights = sorted((n for n in program.leaves if n.startswith("w")), key=lambda n: int(n[1:]))
+    bar = abs(adjoints[program.leaves[weights[-1]]]) / 1000
+    return next(w for w in reversed(weights[:-1]) if abs(adjoints[program.leaves[w]]) < bar)
 
 
 def open_exercise(page: Page, base: str, level: int, seed: int) -> None:
@@ -96,9 +109,14 @@ def test_the_lesson_walks_from_first_to_last_step_with_a_locked_link(
     expect(page.locator("#leaves")).to_be_visible()
     expect(page.locator("#lesson-close")).to_be_hidden()
     expect(lesson).to_have_attribute("data-done", "false")
-    page.locator('#leaves input.leaf-number[data-leaf="y"]').fill("10")
-    page.locator('#leaves input.leaf-number[data-leaf="y"]').press("Enter")
-    expect(lesson).to_have_attribute("data-done", "true")  # z = x·y + x > 20
+    y = page.locator('#leaves input.leaf-number[data-leaf="y"]')
+    y.fill("5")  # dz/dx = 6: x's second edge (the + x) counts too
+    y.press("Enter")
+    expect(page.locator("#graph-info")).to_contain_text("output z = 12")
+    expect(lesson).to_have_attribute("data-done", "false")
+    y.fill("4")
+    y.press("Enter")
+    expect(lesson).to_have_attribute("data-done", "true")  # dz/dx = y + 1 = 5
     screenshot(page, "-lesson")
     titles = []
     for n in range(2, 10):
@@ -107,6 +125,19 @@ def test_the_lesson_walks_from_first_to_last_step_with_a_locked_link(
         expect(page.locator("#lesson-count")).to_have_text(f"Step {n} of 9")
         assert page.evaluate("location.hash") == f"#lesson={n}&locked=1"
         titles.append(page.locator("#lesson-title").text_content())
+        if n == 4:  # the ladder: the text's figures are the Paths panel's own counts
+            expect(page.locator("#mult-reverse")).to_have_text("90")
+            paths_sum = page.locator("#mult-paths").text_content() or ""
+            assert paths_sum == "48,318,382,080"
+            text = page.locator("#lesson-text").text_content() or ""
+            assert "2^30 = 1,073,741,824" in text and paths_sum in text and " 90 " in text, text
+        if n == 7:  # vanishing: click the first weight, back from w10, below a thousandth of dC/dw10
+            expect(lesson).to_have_attribute("data-done", "false")
+            weight = first_vanished_weight()
+            node_named(page, "w4" if weight != "w4" else "w3").click()
+            expect(page.locator("#lesson")).to_have_attribute("data-done", "false")
+            node_named(page, weight).click()
+            expect(lesson).to_have_attribute("data-done", "true")
     expect(page.locator("#lesson-next")).to_be_disabled()
     assert len(set(titles)) == 8
     # The last step (leaky ReLU) opens the Lab: running it completes the step.

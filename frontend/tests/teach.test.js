@@ -1,7 +1,7 @@
 // The teaching panels' model modules: lab rows, exercise links, answers, hints, score, lesson links.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { labRequest, labRows, nodeLines, sameNumber, VARIANTS } from '../js/model/lab.js';
+import { labRequest, labRows, nodeLines, sameNumber, wrongEntries, hasArrays, VARIANTS } from '../js/model/lab.js';
 import {
   parseExerciseHash, exerciseHash, parseAnswer, hintMessage, scoreAfter, EMPTY_SCORE, hiddenQuantities, questionText,
 } from '../js/model/exercises.js';
@@ -30,7 +30,7 @@ test('lab rows follow the variants order and mark the wrong leaves', () => {
   const rows = labRows(LAB);
   assert.deepEqual(rows.map((r) => r.variant), ['correct', 'path-walk', 'parents-by-node']);
   assert.equal(rows[2].wrongLeaves, 1);
-  assert.deepEqual(rows[2].grads, [{ leaf: 'x', value: 3, correct: 6, wrong: true }]);
+  assert.deepEqual(rows[2].grads, [{ leaf: 'x', value: 3, correct: 6, wrong: true, wrongEntries: 1, size: 1 }]);
   assert.equal(rows[1].ran, false);
   assert.equal(rows[1].grads[0].wrong, false); // not run is not wrong
   assert.equal(rows[1].visits, '6291451');
@@ -40,11 +40,33 @@ test('lab rows follow the variants order and mark the wrong leaves', () => {
 
 test('node lines give the wrong value beside the right one', () => {
   const lines = nodeLines(LAB, 'parents-by-node');
-  assert.deepEqual(lines.get('n0'), { value: 3, correct: 6, wrong: true });
-  assert.deepEqual(lines.get('n1'), { value: 1, correct: 1, wrong: false });
+  assert.deepEqual(lines.get('n0'), { value: 3, correct: 6, wrong: true, array: false });
+  assert.deepEqual(lines.get('n1'), { value: 1, correct: 1, wrong: false, array: false });
   assert.equal(nodeLines(LAB, 'path-walk').size, 0);
   assert.ok(sameNumber(8, 8 + 1e-12));
   assert.ok(!sameNumber(8, 10));
+});
+
+// POST /api/lab's answer for x = [1, 2, 3]; y = sum(x*x), two variants.
+const ARRAY_LAB = {
+  output: 'n2',
+  variants: {
+    correct: { ran: true, skipped: null, visits: '3', gradients: { x: [2, 4, 6] }, adjoints: { n2: 1, n1: [1, 1, 1], n0: [2, 4, 6] }, differs: [], differs_leaves: [] },
+    'parents-by-node': { ran: true, skipped: null, visits: '3', gradients: { x: [1, 2, 3] }, adjoints: { n2: 1, n1: [1, 1, 1], n0: [1, 2, 3] }, differs: ['n0'], differs_leaves: ['x'] },
+  },
+};
+
+test('on arrays the lab rows count the wrong entries of each gradient', () => {
+  assert.ok(hasArrays(ARRAY_LAB) && !hasArrays(LAB));
+  const [correct, wrong] = labRows(ARRAY_LAB);
+  assert.deepEqual(correct.grads[0], { leaf: 'x', value: [2, 4, 6], correct: [2, 4, 6], wrong: false, wrongEntries: 0, size: 3 });
+  assert.deepEqual(wrong.grads[0], { leaf: 'x', value: [1, 2, 3], correct: [2, 4, 6], wrong: true, wrongEntries: 3, size: 3 });
+  assert.equal(wrongEntries([[1, 2], [3, 4]], [[1, 2], [3, 5]]), 1);
+  assert.equal(wrongEntries([1, 2], [[1, 2]]), 2); // another shape: every entry
+  assert.equal(wrongEntries([0, null], [0, null]), 0); // non-finite entries compare as themselves
+  assert.equal(wrongEntries(3, 3 + 1e-13), 0);
+  const lines = nodeLines(ARRAY_LAB, 'parents-by-node');
+  assert.deepEqual(lines.get('n0'), { value: [1, 2, 3], correct: [2, 4, 6], wrong: true, array: true });
 });
 
 test('exercise links are level:seed and nothing else', () => {

@@ -158,3 +158,32 @@ def test_a_lesson_step_opens_from_its_link_and_checks_the_try_this(page: Page, l
     expect(page.locator("#lesson")).to_have_attribute("data-done", "true")
     page.click("#lesson-close")
     expect(page.locator("#lesson")).to_be_hidden()
+
+
+def test_the_lab_runs_on_an_array_program_element_by_element(
+    page: Page, live_server: str, screenshot: Callable[[Page, str], Path]
+) -> None:
+    page.set_viewport_size({"width": 1440, "height": 900})
+    open_app(page, live_server)
+    type_program(page, "x = [1, 2, 3]\ny = sum(x * x)")
+    expect(page.locator("#graph-info")).to_contain_text("output y = 14")
+    page.click("#tab-lab")
+    page.click("#lab-run")
+    expect(page.locator("#panel-lab")).to_have_attribute("data-state", "done")
+    expect(page.locator("#lab-table tbody tr")).to_have_count(6)
+    expect(page.locator("#lab-table thead th").nth(1)).to_have_text("∂/∂x (3)")
+    expect(page.locator("#lab-arrays")).to_be_visible()
+    correct = page.locator('#lab-table tr[data-variant="correct"] td[data-leaf="x"]')
+    expect(correct).to_have_text("[2, 4, 6]")
+    wrong = page.locator('#lab-table tr[data-variant="parents-by-node"]')
+    expect(wrong.locator('td[data-leaf="x"]')).to_have_text("[1, 2, 3] (3 of 3 wrong)")
+    expect(page.locator('#lab-table tr[data-variant="no-zero-grad"] td[data-leaf="x"]')).to_contain_text("[4, 8, 12]")
+    expect(page.locator('#lab-table tr[data-variant="path-walk"] td[data-leaf="x"]')).to_have_text("[2, 4, 6]")
+    wrong.click()
+    x = page.locator("#graph g.node.lab-wrong")
+    expect(x).to_have_count(1)
+    expect(x.locator("text.grad tspan.v")).to_have_text("[1, 2, 3] ≠ [2, 4, 6]")
+    screenshot(page, "-laptop")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.locator("#panel-lab").scroll_into_view_if_needed()
+    screenshot(page, "-phone")

@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from pathgrad.api.models import LeafValue, Number
+from pathgrad.api.models import LeafValue, NumberOrArray
 from pathgrad.lab import VARIANTS
 
 VariantName = Literal[
@@ -29,7 +29,7 @@ class LabRequest(_Strict):
         }
     )
 
-    source: str | None = Field(None, description="the program (numbers only), or give a preset")
+    source: str | None = Field(None, description="the program (numbers or arrays), or give a preset")
     preset: str | None = Field(None, description="instead of source: a preset's name (see /api/presets)")
     seed: int | None = Field(None, ge=0, le=2**32 - 1, description="the preset's random seed")
     values: dict[str, LeafValue] = Field(
@@ -47,10 +47,13 @@ class LabVariant(BaseModel):
     ran: bool = Field(description="false when the walk would take more visits than the lab's bound")
     skipped: str | None = Field(description="why the variant was not run")
     visits: str = Field(description="node visits, exact, as a decimal string (they pass 2**53)")
-    gradients: dict[str, Number] | None = Field(
-        description="d(output)/d(leaf) by leaf name as this variant computes it (null: not finite)"
+    gradients: dict[str, NumberOrArray] | None = Field(
+        description="d(output)/d(leaf) by leaf name as this variant computes it: a number, or nested "
+        "lists of the leaf's shape for an array (null: not finite)"
     )
-    adjoints: dict[str, Number] | None = Field(description="every node's adjoint, by the graph's node id")
+    adjoints: dict[str, NumberOrArray] | None = Field(
+        description="every node's adjoint, by the graph's node id (arrays as nested lists)"
+    )
     differs: list[str] = Field(description="ids of the nodes whose adjoint is not the correct one")
     differs_leaves: list[str] = Field(description="names of the leaves among them")
 

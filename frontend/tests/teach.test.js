@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { labRequest, labRows, nodeLines, sameNumber, wrongEntries, hasArrays, VARIANTS } from '../js/model/lab.js';
 import {
   parseExerciseHash, exerciseHash, parseAnswer, hintMessage, scoreAfter, EMPTY_SCORE, hiddenQuantities, questionText,
+  programExerciseHash, programRequest, exerciseIdentity, exerciseQuestionKey, programId,
 } from '../js/model/exercises.js';
 import { STEPS, LADDER, VANISHING_FACTOR, ladder, firstVanished, parseLessonHash, lessonHash, clampStep, stepDone, hiddenControls } from '../js/model/lesson.js';
 import { costs } from '../js/model/paths.js';
@@ -75,6 +76,30 @@ test('exercise links are level:seed and nothing else', () => {
   for (const bad of ['#exercise=6:1', '#exercise=1:-1', '#exercise=1:x', '#exercise=1:99999999999', '#src=x', '', null]) {
     assert.equal(parseExerciseHash(bad), null, String(bad));
   }
+});
+
+test('a program exercise link carries the program, its values, input and output, and no answer', () => {
+  const program = { source: 'a = 2\nb = 1\ne = (a+b)*(b+1)', values: { b: 3 }, input: 'b', output: null };
+  const hash = programExerciseHash(program);
+  assert.ok(hash.startsWith('#exercise=program&src='), hash);
+  assert.ok(!hash.includes('+'), hash); // spaces as %20, as the page's own links
+  assert.deepEqual(parseExerciseHash(hash), { program: { ...program, values: { b: 3 } } });
+  assert.deepEqual(parseExerciseHash('#exercise=program&src=x%20%3D%201&out=x'), { program: { source: 'x = 1', values: {}, input: null, output: 'x' } });
+  for (const bad of ['#exercise=program', '#exercise=program&in=x', '#exercise=program&src=x&vals=%7B', '#exercise=programs&src=x']) {
+    assert.equal(parseExerciseHash(bad), null, bad);
+  }
+  assert.deepEqual(programRequest(program), { source: program.source, values: { b: 3 }, input: 'b' });
+  assert.deepEqual(programRequest({ source: 's', values: { x: Number.NaN } }), { source: 's' });
+  // What the check is sent: level and seed, or the program's fields; and the score's keys.
+  const generated = { level: 2, seed: 7, source: 'x', questions: [] };
+  assert.deepEqual(exerciseIdentity(generated), { level: 2, seed: 7 });
+  const own = { level: null, seed: null, ...program, questions: [] };
+  assert.deepEqual(exerciseIdentity(own), programRequest(program));
+  assert.equal(exerciseQuestionKey(generated, 'q1'), '2:7:q1');
+  assert.equal(exerciseQuestionKey(own, 'q1'), `${programId(own)}:q1`);
+  assert.equal(programId(own), programId({ ...program }));
+  assert.notEqual(programId(own), programId({ ...program, values: { b: 4 } }));
+  assert.notEqual(programId(own), programId({ ...program, input: 'a' }));
 });
 
 test('answers are read as students type them', () => {

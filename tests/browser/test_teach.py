@@ -187,3 +187,67 @@ def test_the_lab_runs_on_an_array_program_element_by_element(
     page.set_viewport_size({"width": 390, "height": 844})
     page.locator("#panel-lab").scroll_into_view_if_needed()
     screenshot(page, "-phone")
+
+
+def test_the_program_in_the_editor_becomes_an_exercise_solved_and_shared(
+    page: Page, live_server: str, screenshot: Callable[[Page, str], Path], new_page: Callable[[], Page]
+) -> None:
+    page.set_viewport_size({"width": 1440, "height": 900})
+    open_app(page, live_server)
+    type_program(page, "a = 2\nb = 1\nc = a + b\ne = c * (b + 1)")
+    expect(page.locator("#graph-info")).to_contain_text("output e = 6")
+    node_named(page, "b").click()  # the exercise asks about the input in view
+    expect(page.locator("#input-select")).to_have_value("b")
+    page.click("#tab-exercises")
+    page.select_option("#ex-level", "program")
+    expect(page.locator("#ex-seed")).to_be_disabled()
+    page.click("#ex-open")
+    panel = page.locator("#panel-exercises")
+    expect(panel).to_have_attribute("data-exercise", "program")
+    expect(page.locator("#ex-status")).to_contain_text("paths from b")
+    expect(page.locator("#source")).to_have_value("a = 2\nb = 1\nc = a + b\ne = c * (b + 1)")
+    link = page.evaluate("location.hash")
+    assert link.startswith("#exercise=program&src=") and "in=b" in link
+    assert "5" not in link.split("src=", 1)[1]  # de/db = (b + 1) + c = 5: not in the link
+    expect(page.locator("#graph g.node text.grad tspan.v").first).to_have_text("?")
+    gradients = page.locator('#ex-questions li[data-kind="gradient"]')
+    db = gradients.filter(has=page.locator(".ex-text", has_text=re.compile(r"/db$")))
+    expect(db).to_have_count(1)
+    db.locator("input.ex-answer").fill("3")  # c's path only: the one through b + 1 is left out
+    db.locator("button.ex-check").click()
+    expect(db).to_have_attribute("data-state", "wrong")
+    expect(db).to_have_attribute("data-hint", "path-left-out")
+    expect(db.locator(".ex-feedback")).to_contain_text("left out one path")
+    expect(page.locator("#graph g.edge.ex-hint")).not_to_have_count(0)  # the path it means, marked
+    db.locator("input.ex-answer").fill("5")
+    db.locator("button.ex-check").click()
+    expect(db).to_have_attribute("data-state", "right")
+    count = page.locator('#ex-questions li[data-kind="count"]')
+    count.locator("input.ex-answer").fill("2")
+    count.locator("button.ex-check").click()
+    expect(count).to_have_attribute("data-state", "right")
+    expect(page.locator("#ex-score")).to_contain_text("1 right at the first try, 2 solved, of 2 tried")
+    screenshot(page, "-laptop")
+    page.set_viewport_size({"width": 390, "height": 844})
+    panel.scroll_into_view_if_needed()
+    screenshot(page, "-phone")
+    # The link opens the same exercise elsewhere, and its check knows the answers.
+    other = new_page()
+    other.goto(f"{live_server}/{link}")
+    expect(other.locator("#panel-exercises")).to_have_attribute("data-exercise", "program")
+    expect(other.locator("#source")).to_have_value("a = 2\nb = 1\nc = a + b\ne = c * (b + 1)")
+    again = other.locator('#ex-questions li[data-kind="count"]')
+    again.locator("input.ex-answer").fill("2")
+    again.locator("button.ex-check").click()
+    expect(again).to_have_attribute("data-state", "right")
+
+
+def test_a_program_that_cannot_be_an_exercise_is_told_why(page: Page, live_server: str) -> None:
+    open_app(page, live_server)
+    type_program(page, "x = [1, 2]\ny = sum(x * x)")
+    expect(page.locator("#graph-info")).to_contain_text("output y = 5")
+    page.click("#tab-exercises")
+    page.select_option("#ex-level", "program")
+    page.click("#ex-open")
+    expect(page.locator("#panel-exercises")).to_have_attribute("data-state", "error")
+    expect(page.locator("#ex-status")).to_contain_text("is an array")

@@ -69,6 +69,10 @@ def legibility_problems(m: dict[str, Any], min_px: float = MIN_TEXT_PX) -> list[
             if overlap(a["box"], b["box"]):
                 problems.append(f"{a['title']} overlaps {b['title']}")
     labels = m["labels"]
+    for a in labels:
+        b = a["box"]
+        if b[0] < pane[0] - 0.5 or b[1] < pane[1] - 0.5 or b[2] > pane[2] + 0.5 or b[3] > pane[3] + 0.5:
+            problems.append(f"edge label {a['text']} ({a['id']}) is outside the view")
     for i, a in enumerate(labels):
         for n in nodes:
             if overlap(a["box"], n["box"]):

@@ -1,4 +1,5 @@
-"""GET /api/exercises and POST /api/exercises/check: exercises without answers, checked on the server."""
+"""GET /api/exercises, POST /api/exercises/program and POST /api/exercises/check: exercises (generated
+or of a given program) without answers, checked on the server."""
 
 from __future__ import annotations
 
@@ -83,7 +84,7 @@ DIAMOND = "a = 2\nb = 1\ne = (a+b)*(b+1)"
 
 
 def post_exercise(client: TestClient, **body: Any) -> dict[str, Any]:
-    response = client.post("/api/exercises", json=body)
+    response = client.post("/api/exercises/program", json=body)
     assert response.status_code == 200, response.text
     result: dict[str, Any] = response.json()
     return result
@@ -133,7 +134,7 @@ def test_programs_that_cannot_be_exercises_are_clear_422s(client: TestClient) ->
         ({"source": "x = 3; y = x*x", "level": 1}, ["body", "level"], ""),
         ({}, ["body", "source"], "Field required"),
     ]:
-        response = client.post("/api/exercises", json=body)
+        response = client.post("/api/exercises/program", json=body)
         assert response.status_code == 422, (body, response.text)
         detail = response.json()["detail"][0]
         if loc is not None:

@@ -50,7 +50,7 @@ def exercise(settings: Settings, query: tuple[int, int]) -> Answer:
 
 
 def program_exercise(settings: Settings, request: ProgramExerciseRequest) -> Answer:
-    """POST /api/exercises: the exercise of a given program, without its answers."""
+    """POST /api/exercises/program: the exercise of a given program, without its answers."""
     tasks = _tasks()
 
     def work() -> Answer:

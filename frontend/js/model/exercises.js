@@ -1,5 +1,5 @@
 // Exercises, predict then reveal: links, answers as typed, labels and hints, the session's score.
-// No DOM. Exercises come from GET /api/exercises (a level and seed) or POST /api/exercises (a
+// No DOM. Exercises come from GET /api/exercises (a level and seed) or POST /api/exercises/program (a
 // program: the one in the editor), verdicts from POST /api/exercises/check.
 import { cleanValues } from './state.js';
 
@@ -49,7 +49,7 @@ export function programExerciseHash({ source, values = {}, input = null, output 
   return `#${params.toString().replace(/\+/g, '%20')}`;
 }
 
-/** POST /api/exercises' body (and the check's program fields) for a page state or a link's program. */
+/** POST /api/exercises/program's body (and the check's program fields) for a page state or a link's program. */
 export function programRequest({ source, values = {}, input = null, output = null }) {
   const body = { source: source ?? '' };
   const vals = cleanValues(values);

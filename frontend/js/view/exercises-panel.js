@@ -1,6 +1,7 @@
 // The Exercises panel: predict, then reveal. Loads GET /api/exercises (a level and seed) or POST
-// /api/exercises (this program: the one in the editor), hides the asked quantities on the graph, checks each typed answer with POST /api/exercises/check, shows the hint and what it
-// points at, keeps the session's score, and at the end plays the paths.
+// /api/exercises/program (this program: the one in the editor), hides the asked quantities on the
+// graph, checks each typed answer with POST /api/exercises/check, shows the hint and what it points
+// at, keeps the session's score, and at the end plays the paths.
 import { h, setText } from './dom.js';
 import { t } from '../i18n.js';
 import { formatNumber } from '../model/format.js';
@@ -104,7 +105,7 @@ export function createExercisesPanel(root, { app, call, flash, loadProgram, setH
   async function openProgram(program) {
     level.value = PROGRAM;
     pickChanged();
-    await start(() => call('POST', '/api/exercises', programRequest(program)));
+    await start(() => call('POST', '/api/exercises/program', programRequest(program)));
   }
 
   const openThisProgram = () => openProgram({ source: app.state.source, values: app.state.values, input: app.state.input, output: app.state.output });

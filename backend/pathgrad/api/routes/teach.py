@@ -1,5 +1,5 @@
-"""POST /api/lab, GET and POST /api/exercises and POST /api/exercises/check: validated here,
-computed in a compute process like the graph."""
+"""POST /api/lab, GET /api/exercises, POST /api/exercises/program and POST /api/exercises/check:
+validated here, computed in a compute process like the graph."""
 
 from __future__ import annotations
 
@@ -48,7 +48,7 @@ async def exercises(request: Request, level: Level, seed: Seed = 0) -> Response:
     return await computed(request, "exercise", (level, seed))
 
 
-@router.post("/exercises", response_model=ExerciseResponse, responses=ERROR_RESPONSES)
+@router.post("/exercises/program", response_model=ExerciseResponse, responses=ERROR_RESPONSES)
 async def program_exercise(body: ProgramExerciseRequest, request: Request) -> Response:
     """Make an exercise of a given program of numbers (the student's own): questions on its
     operations graph, picked the same way for the same program, values, input and output; check

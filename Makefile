@@ -11,7 +11,6 @@ install: $(VENV)/.installed node_modules/.installed
 # The development lock (runtime and tools, every file checked against its hash), then pathgrad itself.
 $(VENV)/.installed: pyproject.toml requirements/dev.lock
 	python3 -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet --require-hashes -r requirements/dev.lock
 	$(PY) -m pip install --quiet --no-deps -e .
 	touch $@

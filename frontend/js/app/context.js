@@ -17,6 +17,7 @@ export function createViewState() {
     symbols: new Map(), // op name -> symbol, from GET /api/ops
     infix: new Set(), // the ops written between their arguments, from GET /api/ops
     ops: null, // GET /api/ops as it came (the legend, the HTML export)
+    opsLoaded: /** @type {Promise<void> | null} */ (null), // settles when GET /api/ops has answered (or failed)
     layout: null, // the drawing's layout (layout.js), with its edge labels
     key: null, // what the layout was made for (structure, options): a new one when it changes
     layoutAspect: null, // the pane's width / height when it was made

@@ -1,0 +1,150 @@
+// The request pipeline of one app: the graph (or the paths and their graph) for the state, the newest
+// request winning; an input or output the program no longer has is forgotten, an input and the 'auto'
+// view are picked, and a refused program shows its errors in the editor.
+import { gradLeaves } from '../model/graph-model.js';
+import { graphRequest, pathsRequest } from '../model/state.js';
+import { parseApiError } from '../model/errors.js';
+import { toBigInt } from '../model/format.js';
+import { shownView } from './context.js';
+import { t as tr } from '../i18n.js';
+
+// "auto" view: a program whose operations graph (constants folded) has more nodes than this, and at
+// least AUTO_VALUES_MIN_STATEMENTS computed statements, is first drawn as its values.
+const AUTO_VALUES_MIN_NODES = 30;
+const AUTO_VALUES_MIN_STATEMENTS = 3;
+
+/**
+ * @param {import('./context.js').AppContext} ctx
+ * @param {ReturnType<typeof import('./drawing.js').createDrawing>} drawing
+ */
+export function createRequests(ctx, { applyGraph, applyPaths, isArrayInput }) {
+  const { els, api, state, cur, editor, saveHash, showErrors } = ctx;
+  const requestState = () => ({ ...state, view: shownView(state, cur) });
+
+  /** For 'auto': draw the values when the operations are too many to read and the program names its steps. */
+  function autoViewFor(g) {
+    const ops = g.nodes.filter((n) => n.kind !== 'const').length;
+    const statements = g.nodes.filter((n) => n.name && n.op !== 'leaf' && n.kind !== 'const').length;
+    return ops > AUTO_VALUES_MIN_NODES && statements >= AUTO_VALUES_MIN_STATEMENTS ? 'values' : 'operations';
+  }
+
+  // ---- requests
+  function schedule(delay) {
+    clearTimeout(cur.timer);
+    cur.timer = setTimeout(refresh, delay);
+  }
+
+  async function refresh() {
+    clearTimeout(cur.timer);
+    cur.abort?.abort();
+    const ctl = new AbortController();
+    cur.abort = ctl;
+    const seq = cur.requests.start();
+    setBusy(true);
+    try {
+      // The operations' symbols name the drawn nodes: no graph is drawn before they are in (a lesson
+      // or a link may load a program before GET /api/ops has answered).
+      await cur.opsLoaded;
+      if (!cur.requests.isLatest(seq)) return;
+      let res;
+      let pathsJson = null;
+      // An array leaf has no paths (its edges carry Jacobians): the panel shows its gradient instead.
+      const arrayInput = isArrayInput(state.input);
+      if (state.input && !arrayInput) {
+        res = await api.paths(pathsRequest(requestState()), ctl.signal);
+        if (!cur.requests.isLatest(seq)) return;
+        if (!res.ok && isInputError(res)) {
+          // The selected input no longer exists (the program changed), or has no paths to list: forget it.
+          cur.noPaths.set(state.input, res.body?.detail?.find?.((d) => d?.loc?.join?.('.') === 'body.input')?.msg ?? '');
+          cur.retryArray = state.input; // kept if the new graph shows it is an array leaf
+          state.input = null;
+          res = await api.graph(graphRequest(requestState()), ctl.signal);
+        } else if (res.ok) {
+          pathsJson = res.body;
+          res = { ok: true, status: res.status, body: res.body.graph };
+        }
+      } else {
+        res = await api.graph(graphRequest(requestState()), ctl.signal);
+      }
+      if (!cur.requests.isLatest(seq)) return;
+      if (!res.ok) {
+        if (res.status === 422 && isOutputError(res) && state.output) {
+          state.output = null;
+          saveHash();
+          schedule(0);
+          return;
+        }
+        showErrors(parseApiError(res.status, res.body));
+        return;
+      }
+      editor.setErrors([]);
+      cur.errors = null;
+      els.graph.classList.remove('stale');
+      if (state.view === 'auto' && cur.autoView === null) {
+        const pick = res.body.view === 'values' ? 'values' : autoViewFor(res.body);
+        cur.autoView = pick;
+        if (pick === 'values' && res.body.view !== 'values') {
+          schedule(0);
+          return;
+        }
+      }
+      applyGraph(res.body);
+      if (cur.retryArray) {
+        if (isArrayInput(cur.retryArray)) state.input = cur.retryArray;
+        cur.retryArray = null;
+      }
+      if (arrayInput && !isArrayInput(state.input)) {
+        schedule(0); // the leaf is a number again: list its paths
+        return;
+      }
+      if (!state.input) {
+        const pick = defaultInput(cur.g);
+        if (pick) {
+          state.input = pick;
+          saveHash();
+          schedule(0);
+          return;
+        }
+      }
+      applyPaths(pathsJson);
+      saveHash();
+    } catch (e) {
+      if (e?.name === 'AbortError') return;
+      showErrors([{ message: tr('err.unexpected', { message: e?.message ?? e }), line: null, column: null, span: null }]);
+      console.error(e);
+    } finally {
+      if (cur.requests.isLatest(seq)) setBusy(false);
+    }
+  }
+
+  const detailLocs = (res) => (Array.isArray(res.body?.detail) ? res.body.detail.map((d) => (d?.loc ?? []).join('.')) : []);
+  const isInputError = (res) => res.status === 422 && detailLocs(res).some((l) => l === 'body.input');
+  const isOutputError = (res) => detailLocs(res).some((l) => l === 'body.output');
+
+  function setBusy(on) {
+    els.app.classList.toggle('busy', on);
+  }
+
+  function defaultInput(g) {
+    // Paths are listed for numbers only: an array leaf is the default only when there is no number.
+    const ls = gradLeaves(g).filter((n) => !cur.noPaths.has(n.name ?? n.id) && !Array.isArray(n.value));
+    if (!ls.length) {
+      // Arrays only (XOR on arrays): the first parameter's element gradients are what applies.
+      const arrays = gradLeaves(g).filter((n) => Array.isArray(n.value));
+      const first = arrays.find((n) => n.kind === 'param') ?? arrays[0];
+      return first ? first.name ?? first.id : null;
+    }
+    let best = ls[0];
+    let bestCount = -1n;
+    for (const n of ls) {
+      const c = toBigInt(g.stats?.path_counts?.[n.id] ?? '0');
+      if (c > bestCount) {
+        best = n;
+        bestCount = c;
+      }
+    }
+    return best.name ?? best.id;
+  }
+
+  return { refresh, schedule };
+}

@@ -9,8 +9,9 @@ measurement runs on the page of commit ee6cbf3 (the reference: `git archive` of 
 by a second `pathgrad serve` with PATHGRAD_FRONTEND_DIR), in the same browser, in the same run.
 
 - pan / zoom: frames drawn per second (requestAnimationFrame callbacks) while Playwright drags the
-  mouse across the graph (or turns the wheel) for 2 s, and the longest frame; at Fit, at zoom 0.3 and
-  at zoom 1 (Fit, then the + button).
+  mouse across the graph's background (the free point nearest the pane's centre: a press on a node
+  does not pan) or turns the wheel for 2 s, and the longest frame; at Fit, at zoom 0.3 and at zoom 1
+  (Fit, then the + button).
 - leaf change: from setting the weight's number field to the first frame after the output's value is
   drawn anew (the header's `output … = …`).
 - keystroke to first paint: from a key that changes the program's structure to the first frame after
@@ -145,7 +146,8 @@ BACKGROUND_POINT = """
   const cx = box.x + box.width / 2, cy = box.y + box.height / 2;
   const free = (x, y) => {
     const el = document.elementFromPoint(x, y);
-    return !!el && !!el.closest('#graph svg') && !el.closest('.node, .edge, .edge-label, .group, .group-toggle');
+    const drawn = '.node, .edge, .edge-label, .group, .group-toggle';
+    return !!el && !!el.closest('#graph svg') && !el.closest(drawn);
   };
   for (let r = 0; r < Math.min(box.width, box.height) / 2 - 20; r += 6) {
     for (let a = 0; a < 16; a++) {

@@ -37,6 +37,7 @@ test: install browser-deps
 	$(VENV)/bin/hadolint Dockerfile
 	node --test frontend/tests/
 	npm run --silent lint
+	npm run --silent typecheck
 	$(VENV)/bin/pytest -n 2
 
 bench: install

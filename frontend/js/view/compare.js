@@ -10,7 +10,7 @@ import { t as tr } from '../i18n.js';
 import { createLatest } from '../model/latest.js';
 
 /**
- * @param {{table, chart, seed, status, summary}} els
+ * @param {{root?: HTMLElement, table: HTMLElement, chart: HTMLElement, status: HTMLElement, summary: HTMLElement}} els
  * @param {{graphApi, trainingApi, onOpen?: (preset: string, seed: number) => void}} deps
  */
 export function createCompareView(els, { graphApi, trainingApi }) {

@@ -1,8 +1,8 @@
 """The page's types of the API's JSON (``types/api.d.ts``) are written from the OpenAPI schema, checked here.
 
 The pydantic models of ``pathgrad.api.models`` are the contract; the JavaScript's JSDoc names these
-interfaces (``import('#types/api').Graph``, a path of tsconfig.json) and ``npm run typecheck`` checks the page against
-them. When the contract changes on purpose, write the file again and review the diff::
+interfaces (``import('#types/api').Graph``, a path of tsconfig.json) and ``npm run typecheck``
+checks the page against them. When the contract changes on purpose, write the file again and review the diff::
 
     .venv/bin/python tests/test_frontend_types.py --write
 """

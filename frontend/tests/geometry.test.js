@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { edgeGeometry, edgePath } from '../js/model/geometry.js';
+import { edgeGeometry, edgePath, placeEdgeLabels } from '../js/model/geometry.js';
 
 const near = (a, b, eps = 0.05) => assert.ok(Math.abs(a - b) <= eps, `${a} is not ${b}`);
 
@@ -47,4 +47,16 @@ test('edgeGeometry spans every segment of a routed edge', () => {
   near(p.x, 100);
   near(p.y, 0);
   near(g.at(1).x, 300, 1e-9);
+});
+
+test('placeEdgeLabels: a label wider than the room left at its spot slides back inside the drawing', () => {
+  // A link along the drawing's bottom gap, from x = 300 to x = 390 of a 400-px-wide drawing.
+  const layout = { nodes: new Map(), edges: new Map([['e', [[300, 90], [390, 90]]]]), width: 400, height: 100 };
+  const at = placeEdgeLabels(layout, [{ id: 'e', width: 200, height: 18 }]).get('e');
+  assert.ok(at, 'placed');
+  assert.ok(at.x - 100 >= 0 && at.x + 100 <= 400, `label from ${at.x - 100} to ${at.x + 100}`);
+  near(at.y, 90, 1e-9); // still on the link
+  // Without the drawing's size it sits at the link's middle, as before.
+  const free = placeEdgeLabels({ nodes: new Map(), edges: layout.edges }, [{ id: 'e', width: 200, height: 18 }]).get('e');
+  near(free.x, 345, 0.5);
 });

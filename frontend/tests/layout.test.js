@@ -170,6 +170,27 @@ test('a long chain wraps into bands that fill the view; nodes stay apart and ins
   }
 });
 
+test('on a phone-narrow view a chain wraps into bands of two layers, the shorter last', () => {
+  // x -> h1 -> ... -> h13 in a view 352 px wide: two 120-px nodes side by side is what fits.
+  const nodes = [{ id: 'x', kind: 'input', width: 120, height: 62 }];
+  const edges = [];
+  for (let i = 1; i <= 13; i++) {
+    nodes.push({ id: `h${i}`, width: 120, height: 62 });
+    edges.push({ id: `e${i}`, source: i === 1 ? 'x' : `h${i - 1}`, target: `h${i}` });
+  }
+  const view = { width: 352, height: 600 };
+  const L = layoutGraph(nodes, edges, { output: 'h13', view });
+  const zoom = Math.min(1.5, view.width / L.width, view.height / L.height);
+  assert.equal(L.bands, 7);
+  assert.ok(zoom > 0.7, `zoom ${zoom}`);
+  // Read like lines of text: two layers per line, the next line starts again at the left.
+  const ps = [...L.nodes.values()].sort((a, b) => a.layer - b.layer);
+  for (let i = 1; i < ps.length; i++) {
+    if (i % 2) assert.ok(ps[i].x > ps[i - 1].x && Math.abs(ps[i].y - ps[i - 1].y) < 1, `layer ${i}`);
+    else assert.ok(ps[i].x < ps[i - 1].x && ps[i].y > ps[i - 1].y, `layer ${i} starts a line`);
+  }
+});
+
 test('a short chain that fits at the largest zoom is not wrapped', () => {
   const g = weightedChain(3);
   const L = layoutGraph(g.nodes, g.edges, { output: g.output, view: { width: 1000, height: 700 } });

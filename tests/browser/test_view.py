@@ -46,8 +46,8 @@ def overlap(a: list[float], b: list[float], slack: float = 0.5) -> bool:
     return a[0] < b[2] - slack and b[0] < a[2] - slack and a[1] < b[3] - slack and b[1] < a[3] - slack
 
 
-def legibility_problems(m: dict[str, Any]) -> list[str]:
-    """What is not readable in a measured drawing (an empty list when all is)."""
+def legibility_problems(m: dict[str, Any], min_px: float = MIN_TEXT_PX) -> list[str]:
+    """What is not readable in a measured drawing (an empty list when all is), text below min_px included."""
     problems = []
     pane = m["pane"]
     if len(m["nodes"]) != m["count"]:
@@ -56,9 +56,9 @@ def legibility_problems(m: dict[str, Any]) -> list[str]:
         name = n["title"] or n["id"]
         if not n["title"] or not n["visible"]:
             problems.append(f"{n['id']} has no visible name")
-        if n["titlePx"] < MIN_TEXT_PX:
+        if n["titlePx"] < min_px:
             problems.append(f"{name}: name at {n['titlePx']:.1f} px")
-        if not n["compact"] and (n["valuePx"] is None or n["valuePx"] < MIN_TEXT_PX or not n["value"]):
+        if not n["compact"] and (n["valuePx"] is None or n["valuePx"] < min_px or not n["value"]):
             problems.append(f"{name}: value at {n['valuePx']} px")
         b = n["box"]
         if b[0] < pane[0] - 0.5 or b[1] < pane[1] - 0.5 or b[2] > pane[2] + 0.5 or b[3] > pane[3] + 0.5:
@@ -69,6 +69,10 @@ def legibility_problems(m: dict[str, Any]) -> list[str]:
             if overlap(a["box"], b["box"]):
                 problems.append(f"{a['title']} overlaps {b['title']}")
     labels = m["labels"]
+    for a in labels:
+        b = a["box"]
+        if b[0] < pane[0] - 0.5 or b[1] < pane[1] - 0.5 or b[2] > pane[2] + 0.5 or b[3] > pane[3] + 0.5:
+            problems.append(f"edge label {a['text']} ({a['id']}) is outside the view")
     for i, a in enumerate(labels):
         for n in nodes:
             if overlap(a["box"], n["box"]):
@@ -96,8 +100,11 @@ def open_settled(page: Page, base: str, preset: str | None) -> None:
 def sized_page(browser: Browser, live_server: str) -> Iterator[Callable[[int, int], Page]]:
     contexts = []
 
-    def make(width: int, height: int) -> Page:
-        ctx = browser.new_context(viewport={"width": width, "height": height})
+    def make(width: int, height: int, phone: bool = False) -> Page:
+        ctx = browser.new_context(
+            viewport={"width": width, "height": height}, has_touch=phone, is_mobile=phone,
+            device_scale_factor=3 if phone else 1,
+        )
         ctx.set_default_timeout(10_000)
         contexts.append(ctx)
         return ctx.new_page()
@@ -123,6 +130,35 @@ def test_every_preset_reads_at_fit(
     assert m["nodes"], "nothing drawn"
     problems = legibility_problems(m)
     assert not problems, f"zoom {page.get_attribute('#graph', 'data-zoom')}: " + "; ".join(problems[:12])
+
+
+# A phone (390×844 CSS px at 3 device pixels per px) cannot hold 25–32 nodes of three lines each at
+# the laptop's 11 px: there every preset is drawn as text (names and values, never the overview's
+# nameless boxes), in view and without overlaps, at ≥ PHONE_MIN_TEXT_PX, and the small presets
+# (up to PHONE_FULL_SIZE_NODES nodes, wrapped into short bands) at the laptop's 11 px.
+PHONE = (390, 844)
+PHONE_MIN_TEXT_PX = 6.5
+PHONE_FULL_SIZE_NODES = 15
+PHONE_FULL_SIZE = {"neuron", "xor-one-sample"}
+
+
+@pytest.mark.parametrize("preset", [None, *PRESETS], ids=["first-example", *PRESETS])
+def test_every_preset_is_drawn_as_text_on_a_phone(
+    sized_page: Callable[..., Page], live_server: str, preset: str | None
+) -> None:
+    page = sized_page(*PHONE, phone=True)
+    open_settled(page, live_server, preset)
+    m = page.evaluate(MEASURE)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"fit-{preset or 'first-example'}-{PHONE[0]}x{PHONE[1]}.png"))
+    assert m["nodes"], "nothing drawn"
+    full_size = preset in PHONE_FULL_SIZE
+    if full_size:
+        assert m["count"] <= PHONE_FULL_SIZE_NODES
+    problems = legibility_problems(m, MIN_TEXT_PX if full_size else PHONE_MIN_TEXT_PX)
+    assert not problems, f"zoom {page.get_attribute('#graph', 'data-zoom')}: " + "; ".join(problems[:12])
+    # The page knows it is narrow: no note about a side panel hidden to make room.
+    expect(page.locator("#toast")).not_to_have_class(re.compile(r"\bshown\b"))
 
 
 def settle(page: Page) -> None:

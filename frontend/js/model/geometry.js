@@ -66,7 +66,8 @@ export function edgeGeometry(pts) {
 /**
  * Where each edge's label goes: the first of several points along the edge (its middle first) where
  * a box of the label's size overlaps no node and no label already placed; null when there is none.
- * @param {{nodes: Map<string, {x, y, width, height}>, edges: Map<string, number[][]>}} layout
+ * @param {{nodes: Map<string, {x, y, width, height}>, edges: Map<string, number[][]>, width?: number,
+ *   height?: number}} layout (labels stay inside width × height when given)
  * @param {{id: string, width: number, height: number}[]} labels in order of priority
  * @returns {Map<string, {x: number, y: number} | null>} label centres
  */
@@ -98,7 +99,12 @@ export function placeEdgeLabels(layout, labels) {
     if (!pts) continue;
     const geo = edgeGeometry(pts);
     for (const f of LABEL_SPOTS) {
-      const { x, y } = geo.at(f);
+      const at = geo.at(f);
+      // Kept inside the drawing (a wide label on a wrapped link's end would hang out of the view):
+      // slid along x, which keeps it on the link where the link runs across the gap between bands.
+      const inside = (v, half, size) => (size > 2 * half ? Math.min(size - half, Math.max(half, v)) : v);
+      const x = inside(at.x, l.width / 2, layout.width ?? Infinity);
+      const y = inside(at.y, l.height / 2, layout.height ?? Infinity);
       const b = [x - l.width / 2, y - l.height / 2, x + l.width / 2, y + l.height / 2];
       if (!free(b)) continue;
       insert(b);

@@ -389,12 +389,21 @@ function chooseBands(L, layerX, layerW, top, bottom, across, o) {
     }
     if (l0 >= L) continue;
     bands.push([l0, L]);
-    // A band of one or two layers reads as a stray piece, not as a line of the chain: then try the
-    // same number of bands with (nearly) equal numbers of layers.
-    if (bands.some(([a, z]) => z - a < 3)) {
+    // A band of one layer reads as a stray piece, not as a line of the chain: then try the same
+    // number of bands with (nearly) equal numbers of layers, the shorter last, like the last line of
+    // a paragraph. (Two-layer bands are what a phone's narrow view holds at a readable zoom.)
+    const stray = (bs) => bs.some(([a, z]) => z - a < 2);
+    if (stray(bands)) {
       bands.length = 0;
-      for (let b = 0; b < r; b++) bands.push([Math.round((b * L) / r), Math.round(((b + 1) * L) / r)]);
-      if (bands.some(([a, z]) => z - a < 3)) continue;
+      // The longer bands first, so that only the last one may come out shorter.
+      const base = Math.floor(L / r);
+      const extra = L % r;
+      for (let b = 0, l = 0; b < r; b++) {
+        const size = base + (b < extra ? 1 : 0);
+        bands.push([l, l + size]);
+        l += size;
+      }
+      if (stray(bands)) continue;
     }
     const sc = scaleOf(bands);
     if (sc > bestScale * 1.15) {

@@ -32,7 +32,10 @@ export function createPanels(layout, buttons) {
     },
     /** Hide the next panel (the program first, then the panels) to give the graph room; false if none. */
     makeRoom() {
-      if (userChose) return false;
+      // On a narrow screen the panels are stacked under the graph (their toggles are not shown):
+      // hiding one gives the graph no room.
+      const stacked = ['left', 'right'].every((side) => buttons[side] && !buttons[side].getClientRects().length);
+      if (userChose || stacked) return false;
       for (const side of ['left', 'right']) {
         if (isOpen(side)) {
           set(side, false);

@@ -172,6 +172,7 @@ test('a long chain wraps into bands that fill the view; nodes stay apart and ins
 
 test('on a phone-narrow view a chain wraps into bands of two layers, the shorter last', () => {
   // x -> h1 -> ... -> h13 in a view 352 px wide: two 120-px nodes side by side is what fits.
+  /** @type {Parameters<typeof layoutGraph>[0]} */
   const nodes = [{ id: 'x', kind: 'input', width: 120, height: 62 }];
   const edges = [];
   for (let i = 1; i <= 13; i++) {

@@ -165,7 +165,7 @@ function boot() {
   const compare = trainingApi
     ? createCompareView(
         { root: $('#compare-panel'), table: $('#compare-table'), chart: $('#compare-chart'), status: $('#compare-status'), summary: $('#compare-summary') },
-        { graphApi: api, trainingApi },
+        { graphApi: api },
       )
     : null;
   const compareSeed = $('#compare-seed');

@@ -18,6 +18,7 @@ PRESETS = [
     "xor-batched",
     "sigmoid-chain",
     "relu-chain",
+    "leaky-relu-chain",
     "leaky-relu-wide",
     "tanh-chain",
 ]
@@ -29,7 +30,7 @@ def open_preset(page: Page, name: str) -> None:
     expect(page.locator("#preset-description")).to_be_visible()
 
 
-def test_the_presets_menu_lists_all_eight_and_the_seed_regenerates(page: Page, live_server: str) -> None:
+def test_the_presets_menu_lists_every_preset_and_the_seed_regenerates(page: Page, live_server: str) -> None:
     open_app(page, live_server, None)
     options = page.locator("#examples option[data-preset]")
     expect(options).to_have_count(len(PRESETS))
@@ -114,8 +115,18 @@ def test_comparison_of_four_activations(page: Page, live_server: str) -> None:
     relu = table.locator('tbody td[data-key="relu"]')
     assert relu.all_text_contents() == ["0"] * 10
     expect(table.locator('tbody td.zero[data-key="relu"]')).to_have_count(10)
-    # Leaky ReLU (the ReLU chain with leaky_relu): small, but never exactly 0.
+    # Leaky ReLU (the server's leaky-relu-chain preset: the ReLU chain with leaky_relu): small, but
+    # never exactly 0, and the column is that preset's graph.
     assert all(cell(f"w{i}", "leaky_relu") > 0 for i in range(1, 11))
+    leaky = page.evaluate(
+        """async () => {
+          const res = await fetch('/api/graph', { method: 'POST', headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ preset: 'leaky-relu-chain', seed: 0, output: 'C' }) });
+          const g = await res.json();
+          return Object.fromEntries(g.nodes.filter((n) => /^w\\d+$/.test(n.name ?? '')).map((n) => [n.name, Math.abs(n.grad)]));
+        }"""
+    )
+    assert [cell(f"w{i}", "leaky_relu") for i in range(1, 11)] == [leaky[f"w{i}"] for i in range(1, 11)]
     svg = page.locator("#compare-chart svg")
     expect(svg.locator("g.serie")).to_have_count(4)
     expect(svg.locator('g.serie[data-key="relu"] circle.at-floor')).to_have_count(10)

@@ -7,21 +7,14 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from pathgrad.presets import PRESETS as PRESET_TABLE
+
 from .helpers import open_app
 
 pytestmark = pytest.mark.browser
 
-PRESETS = [
-    "neuron",
-    "xor-one-sample",
-    "xor",
-    "xor-batched",
-    "sigmoid-chain",
-    "relu-chain",
-    "leaky-relu-chain",
-    "leaky-relu-wide",
-    "tanh-chain",
-]
+# The Examples menu lists the server's presets, in their order (the table of pathgrad.presets).
+PRESETS = list(PRESET_TABLE)
 
 
 def open_preset(page: Page, name: str) -> None:
@@ -120,10 +113,11 @@ def test_comparison_of_four_activations(page: Page, live_server: str) -> None:
     assert all(cell(f"w{i}", "leaky_relu") > 0 for i in range(1, 11))
     leaky = page.evaluate(
         """async () => {
-          const res = await fetch('/api/graph', { method: 'POST', headers: { 'content-type': 'application/json' },
-            body: JSON.stringify({ preset: 'leaky-relu-chain', seed: 0, output: 'C' }) });
-          const g = await res.json();
-          return Object.fromEntries(g.nodes.filter((n) => /^w\\d+$/.test(n.name ?? '')).map((n) => [n.name, Math.abs(n.grad)]));
+          const body = JSON.stringify({ preset: 'leaky-relu-chain', seed: 0, output: 'C' });
+          const headers = { 'content-type': 'application/json' };
+          const g = await (await fetch('/api/graph', { method: 'POST', headers, body })).json();
+          const weights = g.nodes.filter((n) => /^w\\d+$/.test(n.name ?? ''));
+          return Object.fromEntries(weights.map((n) => [n.name, Math.abs(n.grad)]));
         }"""
     )
     assert [cell(f"w{i}", "leaky_relu") for i in range(1, 11)] == [leaky[f"w{i}"] for i in range(1, 11)]

@@ -1,3 +1,5 @@
+// One module past 500 lines on purpose: the five steps below share one layout's flat typed arrays
+// (layers, orders, positions, dummies) in one pass; cut apart, files would hand a dozen arrays around.
 // Layered (Sugiyama-style) layout of a DAG, left to right. Pure: no DOM.
 //
 // 1. layers by longest path from the sources; sources other than inputs are pulled right, next to

@@ -1,3 +1,5 @@
+// One module past 500 lines on purpose: building, syncing (virtualisation) and updating the drawing all
+// read and write the same per-node and per-edge items, marks and badges; split, each part would need all.
 // The graph drawn as SVG: nodes, edges and composite boxes (the animation's pulses: overlay.js; far
 // zooms: overview.js).
 // All text goes in through textContent.

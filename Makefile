@@ -4,14 +4,13 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install lint bench browser-deps lock
+.PHONY: run test install lint bench bench-deps browser-deps lock
 
 install: $(VENV)/.installed node_modules/.installed
 
 # The development lock (runtime and tools, every file checked against its hash), then pathgrad itself.
 $(VENV)/.installed: pyproject.toml requirements/dev.lock
 	python3 -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet --require-hashes -r requirements/dev.lock
 	$(PY) -m pip install --quiet --no-deps -e .
 	touch $@
@@ -40,7 +39,12 @@ test: install browser-deps
 	npm run --silent typecheck
 	$(VENV)/bin/pytest -n 2
 
-bench: install
+# The load benchmarks drive the server with Debian's wrk (a C load generator that costs the machine
+# little beside the server), and the browser benchmarks with Chromium.
+bench-deps: browser-deps
+	@command -v wrk >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq wrk)
+
+bench: install bench-deps
 	$(PY) benchmarks/run.py
 
 # The two locks, with every file's hash, for every platform and Python >= 3.11 (uv's universal

@@ -113,3 +113,16 @@ def test_the_libraries_come_from_the_npm_lock() -> None:
         assert locked["version"] == version and locked["integrity"].startswith("sha512-"), name
         installed = json.loads((ROOT / "node_modules" / name / "package.json").read_text())
         assert installed["version"] == version, f"{name}: run `make install` (npm ci)"
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/vendor/eslint/package.json", "/vendor/swagger-ui-dist/package.json", "/vendor/.package-lock.json",
+     "/vendor/redoc/bundles/../package.json", "/vendor/"],
+)
+def test_vendor_answers_only_the_files_the_docs_load(client: TestClient, path: str) -> None:
+    # In this checkout /vendor is node_modules: the rest of it (eslint, axe-core...) is not served.
+    assert (ROOT / "node_modules" / "eslint" / "package.json").is_file()
+    assert client.get(path).status_code == 404
+    for url in (docs.SWAGGER_UI_JS, docs.SWAGGER_UI_CSS, docs.REDOC_JS):
+        assert client.get("/" + url).status_code == 200, url

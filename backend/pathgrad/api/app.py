@@ -19,12 +19,14 @@ import anyio.to_thread
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException
+from starlette.responses import Response
 from starlette.routing import Match, Mount
 from starlette.types import ASGIApp, Scope
 
 from pathgrad import __version__
 from pathgrad.api.access_log import AccessLog
-from pathgrad.api.docs import add_docs
+from pathgrad.api.docs import VENDOR_FILES, add_docs
 from pathgrad.api.errors import language_error_handler, request_error_handler, validation_error_handler
 from pathgrad.api.inline import SmallLane
 from pathgrad.api.limits import BodySizeLimit
@@ -52,6 +54,23 @@ def vendor_dir(frontend: Path) -> Path:
     """Third-party browser libraries installed by npm (node_modules beside the page)."""
     inside = frontend / "vendor"
     return inside if inside.is_dir() else frontend.parent / "node_modules"
+
+
+class ListedFiles(StaticFiles):
+    """Static files of which only ``listed`` (paths relative to the directory) are served.
+
+    In a source checkout /vendor is all of node_modules, eslint and the test tools included: only
+    the files the documentation pages load are answered, as from the wheel.
+    """
+
+    def __init__(self, *, directory: Path, listed: frozenset[str]) -> None:
+        super().__init__(directory=directory)
+        self.listed = listed
+
+    async def get_response(self, path: str, scope: Scope) -> Response:
+        if path.replace("\\", "/") not in self.listed:
+            raise HTTPException(status_code=404)
+        return await super().get_response(path, scope)
 
 
 class PageMount(Mount):
@@ -149,7 +168,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(ConcurrencyLimit, max_requests=settings.max_concurrent_requests)
     vendor = vendor_dir(page)
     if vendor.is_dir():
-        app.mount("/vendor", StaticFiles(directory=vendor), name="vendor")
+        app.mount("/vendor", ListedFiles(directory=vendor, listed=VENDOR_FILES), name="vendor")
     if page.is_dir():
         app.router.routes.append(PageMount("/", app=StaticFiles(directory=page, html=True), name="page"))
     return app

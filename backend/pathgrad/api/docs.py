@@ -25,6 +25,8 @@ SWAGGER_INIT_PATH = "/docs/init.js"
 SWAGGER_UI_JS = "vendor/swagger-ui-dist/swagger-ui-bundle.js"
 SWAGGER_UI_CSS = "vendor/swagger-ui-dist/swagger-ui.css"
 REDOC_JS = "vendor/redoc/bundles/redoc.standalone.js"
+# What /vendor answers (relative to it): these files and nothing else of node_modules.
+VENDOR_FILES = frozenset(url.removeprefix("vendor/") for url in (SWAGGER_UI_JS, SWAGGER_UI_CSS, REDOC_JS))
 
 
 def _relative(path: str) -> str:

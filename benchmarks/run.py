@@ -1,7 +1,7 @@
 """pathgrad's benchmarks: one table, each figure beside its goal and its reference.
 
 Run from the repository: `make bench` (or `.venv/bin/python benchmarks/run.py [core] [api] [refusal] [budgets]
-[load] [hostile] [notebook]`).
+[load] [hostile] [notebook] [teach]`).
 """
 
 from __future__ import annotations
@@ -25,7 +25,8 @@ def print_table(rows: list[tuple[str, str, str, str]]) -> None:
 
 def main(argv: list[str]) -> int:
     groups = argv or [
-        "core", "training", "api", "refusal", "budgets", "browser", "view", "notebook", "load", "hostile"
+        "core", "training", "api", "refusal", "budgets", "browser", "view", "notebook", "load", "hostile",
+        "teach",
     ]
     print(f"pathgrad benchmarks on {platform.machine()}, {os.cpu_count()} cores, "
           f"Python {platform.python_version()}")
@@ -70,6 +71,10 @@ def main(argv: list[str]) -> int:
         from hostile import hostile_rows
 
         rows += hostile_rows()
+    if "teach" in groups:
+        from teach import teach_rows
+
+        rows += teach_rows()
     print_table(rows)
     return 0
 

@@ -5,12 +5,25 @@ from __future__ import annotations
 import math
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pathgrad import service
 from pathgrad.engine import gradients, topological_order
-from pathgrad.exercises import LEVELS, REL_TOL, Exercise, Question, check, generate, verdict_to_dict
+from pathgrad.exercises import (
+    LEVELS,
+    REL_TOL,
+    Exercise,
+    Question,
+    check,
+    for_program,
+    generate,
+    verdict_to_dict,
+)
 from pathgrad.graph_json import GraphIds
+from pathgrad.language import LanguageError
 from pathgrad.paths import count_paths
+from pathgrad.service import RequestError
 
 SEEDS = range(12)
 
@@ -190,3 +203,112 @@ def test_bad_levels_seeds_and_questions_are_refused_by_name() -> None:
         generate(1, -1)
     with pytest.raises(KeyError, match="no question 'q9'"):
         FAN_OUT.question("q9")
+
+
+# --- a given program (the student's own) ----------------------------------------------------------
+
+
+@st.composite
+def scalar_programs(draw: st.DrawFn) -> str:
+    """A random program of 2–3 leaves and up to 8 statements reusing earlier names (fan-out)."""
+    names = [f"v{i}" for i in range(draw(st.integers(2, 3)))]
+    lines = [f"{name} = {draw(st.sampled_from(NICE_VALUES))}" for name in names]
+    for k in range(draw(st.integers(1, 8))):
+        left, right = draw(st.sampled_from(names)), draw(st.sampled_from(names))
+        op = draw(st.sampled_from(("+", "-", "*")))
+        expr = f"{left} {op} {right}"
+        if draw(st.booleans()):
+            expr = f"{draw(st.sampled_from(('sigmoid', 'tanh', 'sin')))}({expr})"
+        lines.append(f"s{k} = {expr}")
+        names.append(f"s{k}")
+    return "\n".join(lines)
+
+
+NICE_VALUES = ("-1.5", "-0.5", "0.25", "1", "2")
+
+
+def answers_match_the_engine(exercise: Exercise) -> None:
+    program = service.build(exercise.source, exercise.values, exercise.output)
+    order = topological_order([program.output])
+    ids = GraphIds(order)
+    node_of = {v: k for k, v in ids.node.items()}
+    edge_of = {v: k for k, v in ids.edge.items()}
+    adjoints = gradients(program.output)
+    for q in exercise.questions:
+        if q.kind == "local":
+            child, arg = edge_of[q.target["edge"]]
+            assert q.answer == child.partials[arg]  # type: ignore[index]
+        elif q.kind == "gradient":
+            assert q.answer == adjoints[node_of[q.target["node"]]]
+        elif q.kind == "count":
+            assert q.answer == count_paths(program.output, node_of[q.target["source"]])
+            assert node_of[q.target["source"]] is program.leaves[exercise.input]
+        else:
+            factors = [edge_of[e][0].partials[edge_of[e][1]] for e in q.target["edges"]]  # type: ignore[index]
+            assert q.answer == pytest.approx(math.prod(factors), rel=1e-12)
+            assert node_of[q.target["nodes"][0]] is program.leaves[exercise.input]
+            assert node_of[q.target["nodes"][-1]] is program.output
+
+
+@settings(derandomize=True, max_examples=80, deadline=None, database=None)
+@given(source=scalar_programs())
+def test_any_program_of_numbers_makes_an_exercise_whose_answers_are_the_engines(source: str) -> None:
+    try:
+        exercise = for_program(source)
+    except RequestError as error:  # the output may depend on no leaf (v0 - v0), or be one
+        assert error.field == "source"
+        return
+    assert exercise == for_program(source)  # the same program, the same questions
+    assert exercise.level is None and exercise.view == "operations"
+    kinds = [q.kind for q in exercise.questions]
+    assert "gradient" in kinds and kinds[-1] == "count" and kinds[0] == "local"
+    answers_match_the_engine(exercise)
+
+
+def test_a_program_exercise_asks_about_the_input_with_the_most_paths_or_the_one_given() -> None:
+    diamond = for_program("a = 2\nb = 1\ne = (a+b)*(b+1)")
+    assert diamond.input == "b"  # two paths; a has one
+    assert question(diamond, "count").answer == 2
+    assert question(diamond, "gradient").answer == 5.0  # (b+1) + (a+b) at a = 2, b = 1
+    given = for_program("a = 2\nb = 1\ne = (a+b)*(b+1)", input="a")
+    assert given.input == "a" and question(given, "count").answer == 1
+    moved = for_program("a = 2\nb = 1\ne = (a+b)*(b+1)", {"b": 3.0})
+    assert question(moved, "gradient").answer == 9.0  # the values it was asked with count
+    assert moved.public()["values"] == {"b": 3.0}
+    # Every local question is on an edge some path from the input runs along, each asked once.
+    program = service.build(given.source)
+    order = topological_order([program.output])
+    ids = GraphIds(order)
+    b = ids.node[program.leaves["b"]]
+    locals_ = [q for q in given.questions if q.kind == "local"]
+    assert len({q.target["edge"] for q in locals_}) == len(locals_) == 2
+    assert all(q.target["source"] != b for q in locals_)
+
+
+def test_a_program_exercise_names_the_mistake_like_a_generated_one() -> None:
+    exercise = for_program("x = 0.5\nu = x * x\nv = u * x\ny = v + u")
+    inner = [q for q in exercise.questions if q.kind == "gradient"]
+    dx = next(q for q in inner if q.target["node"] == "n0")
+    assert check(dx, 1.75).correct
+    assert check(dx, 0.25).hint == "fan-out-not-added"
+    edges, product, _ = dx.clues["paths"][0]
+    assert check(dx, 1.75 - product).params == {"edges": edges}
+    assert check(question(exercise, "count"), 4).hint == "count-low"
+    public = exercise.public()
+    assert public["topic"] == "program" and "1.75" not in str(public)
+
+
+def test_programs_that_cannot_be_exercises_are_refused_by_field() -> None:
+    cases = [
+        ("x = [1, 2]; y = sum(x*x)", {}, "source", "is an array"),
+        ("x = 3", {}, "source", "at least one operation"),
+        ("x = 3; y = 2 * 4", {}, "source", "depends on no input"),
+        ("x = 3; y = x*x", {"input": "z"}, "input", "no input named 'z'"),
+        ("x = 3; w = 1; y = x*x", {"input": "w"}, "input", "does not depend on 'w'"),
+    ]
+    for source, extra, field_name, words in cases:
+        with pytest.raises(RequestError, match=words) as caught:
+            for_program(source, **extra)
+        assert caught.value.field == field_name, source
+    with pytest.raises(LanguageError):
+        for_program("x = 3; y = x*")

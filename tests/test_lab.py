@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -101,13 +102,128 @@ def test_the_bound_decides_whether_the_walks_run() -> None:
     assert run_lab(program.output, max_visits=visits - 1).sweeps["path-walk"].adjoints is None
 
 
-def test_unknown_variants_and_arrays_are_refused_by_name() -> None:
+def test_unknown_variants_are_refused_by_name() -> None:
     program = build_program("x = 3; y = x*x")
     with pytest.raises(ValueError, match="no lab variant named 'backwards'"):
         run_lab(program.output, ["backwards"])
-    vector = build_program("x = [1, 2]; y = sum(x*x)")
-    with pytest.raises(ValueError, match="the lab runs on numbers"):
-        run_lab(vector.output)
+
+
+# --- arrays: the same mistakes, element by element ------------------------------------------------
+
+
+def array_lab(source: str) -> tuple[Program, dict[str, dict[str, list[float]] | None]]:
+    """Like :func:`lab_of`, the leaves' gradients as lists (every leaf here is an array)."""
+    program = build_program(source)
+    result = run_lab(program.output)
+    grads: dict[str, dict[str, list[float]] | None] = {}
+    for name, sweep in result.sweeps.items():
+        adjoints = sweep.adjoints
+        grads[name] = None if adjoints is None else {
+            leaf: np.asarray(adjoints[node]).tolist() for leaf, node in program.leaves.items()
+        }
+    return program, grads
+
+
+def test_on_arrays_x_times_x_keeps_its_two_edges_and_each_mistake_loses_one() -> None:
+    _, grads = array_lab("x = [1, 2, 3]; y = sum(x*x)")
+    assert grads["correct"] == grads["path-walk"] == grads["recursive-no-topo"] == {"x": [2.0, 4.0, 6.0]}
+    assert grads["parents-by-node"] == grads["assign-not-accumulate"] == {"x": [1.0, 2.0, 3.0]}
+    assert grads["no-zero-grad"] == {"x": [4.0, 8.0, 12.0]}
+
+
+def test_on_arrays_assign_and_the_naive_recursion_fail_as_on_numbers() -> None:
+    _, grads = array_lab("a = [3, -1]; b = a + a; c = b + b; y = sum(c)")
+    assert (grads["correct"], grads["assign-not-accumulate"]) == ({"a": [4.0, 4.0]}, {"a": [1.0, 1.0]})
+    program, grads = array_lab("a = [1, 2]; b = a*2; c = b*3; d = sum(b + c)")
+    assert (grads["correct"], grads["recursive-no-topo"]) == ({"a": [8.0, 8.0]}, {"a": [10.0, 10.0]})
+    sweep = run_lab(program.output).sweeps["recursive-no-topo"]
+    assert sweep.differs == (program.leaves["a"],)
+    assert sweep.visits == 10  # a, b, c, d, the sum and the constants 2, 3: b, a and 2 twice
+
+
+def test_on_a_matrix_product_every_variant_shapes_its_gradients_like_the_leaves() -> None:
+    source = "W = [[1, 2], [3, 4]]; x = [1, -1]; h = W @ x; y = sum(h*h)"
+    program = build_program(source)
+    result = run_lab(program.output)
+    engine = gradients(program.output)
+    for name in VARIANTS:
+        adjoints = result.sweeps[name].adjoints
+        assert adjoints is not None, name
+        for leaf in program.leaves.values():
+            assert np.shape(adjoints[leaf]) == np.shape(leaf.value), name
+    correct = result.sweeps["correct"].adjoints
+    assert correct is not None
+    for leaf in program.leaves.values():
+        np.testing.assert_allclose(correct[leaf], engine[leaf], rtol=1e-12)
+    # h*h fans h out: parents-by-node and assign keep one of its two edges, so everything below halves.
+    for name in ("parents-by-node", "assign-not-accumulate"):
+        wrong = result.sweeps[name].adjoints
+        assert wrong is not None
+        np.testing.assert_allclose(wrong[program.leaves["W"]], engine[program.leaves["W"]] / 2, rtol=1e-12)
+        assert set(result.sweeps[name].differs) >= set(program.leaves.values())
+
+
+def test_on_arrays_the_walks_count_their_visits_from_the_paths_and_run_below_the_bounds() -> None:
+    lines = ["x0 = [1, 2, 3, 4]"] + [f"x{i + 1} = x{i}*2 + x{i}*3" for i in range(6)] + ["y = sum(x6)"]
+    program = build_program("\n".join(lines))
+    order = run_lab(program.output, ["correct"]).order
+    visits = path_walk_visits(program.output, order)
+    ran = run_lab(program.output, ["path-walk"]).sweeps["path-walk"]
+    assert ran.visits == visits and ran.adjoints is not None and ran.differs == ()
+    assert ran.adjoints[program.leaves["x0"]].tolist() == [5.0**6] * 4
+    by_elements = run_lab(program.output, ["path-walk"], max_elements=visits * 4 - 1).sweeps["path-walk"]
+    assert by_elements.adjoints is None and by_elements.visits == visits
+    assert by_elements.skipped is not None and "element operations" in by_elements.skipped
+
+
+def test_the_lab_json_sends_array_gradients_as_lists() -> None:
+    program = build_program("x = [1, 2]; y = sum(x*x)")
+    result = run_lab(program.output, ["correct", "parents-by-node"])
+    ids = GraphIds(result.order).node
+    data = lab_to_dict(result, program.leaves, ids)
+    wrong = data["variants"]["parents-by-node"]
+    assert wrong["gradients"] == {"x": [1.0, 2.0]}
+    assert data["variants"]["correct"]["adjoints"][ids[program.leaves["x"]]] == [2.0, 4.0]
+    assert wrong["differs_leaves"] == ["x"]
+
+
+@st.composite
+def array_programs(draw: st.DrawFn) -> str:
+    """A random program of element-wise operations on length-3 arrays, summed at the end."""
+    scalar = draw(programs())
+    lines = scalar.split("\n")
+    out = []
+    for line in lines:
+        name, expr = line.split(" = ", 1)
+        if name.startswith("v"):
+            extra = [draw(st.floats(-1.5, 1.5, allow_nan=False)) for _ in range(2)]
+            expr = f"[{expr}, {extra[0]:.3f}, {extra[1]:.3f}]"
+        out.append(f"{name} = {expr}")
+    last = out[-1].split(" = ", 1)[0]
+    return "\n".join([*out, f"total = sum({last})"])
+
+
+@settings(derandomize=True, max_examples=60, deadline=None, database=None)
+@given(source=array_programs())
+def test_on_arrays_correct_is_the_engines_gradient_and_the_path_walk_agrees(source: str) -> None:
+    program = build_program(source)
+    result = run_lab(program.output)
+    engine = gradients(program.output)
+    correct = result.sweeps["correct"].adjoints
+    assert correct is not None
+    for node in result.order:
+        if node.requires_grad and node in engine:
+            np.testing.assert_allclose(correct[node], engine[node], rtol=1e-12, atol=1e-15)
+    walk = result.sweeps["path-walk"]
+    if walk.adjoints is not None:
+        assert walk.differs == ()
+    twice = result.sweeps["no-zero-grad"].adjoints
+    assert twice is not None
+    for leaf in program.leaves.values():
+        if leaf in correct:  # (a leaf the output does not use has no adjoint in any sweep)
+            np.testing.assert_allclose(twice[leaf], 2 * np.asarray(correct[leaf]), rtol=1e-12, atol=1e-15)
+        else:
+            assert leaf not in twice
 
 
 def test_the_lab_json_names_leaves_and_graph_ids() -> None:

@@ -3,8 +3,17 @@
 // do not edit by hand.
 
 export interface CheckRequest {
-  level: number;
-  seed: number;
+  /** a generated exercise: its level and seed */
+  level?: number | null;
+  seed?: number | null;
+  /** or a program's exercise: its source, as POSTed */
+  source?: string | null;
+  /** with source: its leaf values */
+  values?: Record<string, number | unknown[]>;
+  /** with source: its input */
+  input?: string | null;
+  /** with source: its output */
+  output?: string | null;
   /** the question's id, e.g. 'q1' */
   question: string;
   /** the student's answer (null with reveal: just show it) */
@@ -50,11 +59,18 @@ export interface ExerciseQuestion {
 }
 
 export interface ExerciseResponse {
-  level: number;
-  seed: number;
+  /** the generated exercise's level; null for a given program */
+  level: number | null;
+  /** the generated exercise's seed; null for a given program */
+  seed: number | null;
+  /** chain, fan-out, activation, neuron, network; program for a given one */
   topic: string;
   /** the program to draw (POST it to /api/graph with this view) */
   source: string;
+  /** the leaf values it was asked with (draw it with them) */
+  values: Record<string, number | unknown[]>;
+  /** the statement differentiated (null: the last) */
+  output: string | null;
   view: "operations" | "values";
   /** the leaf whose paths the reveal animates */
   input: string;
@@ -167,7 +183,7 @@ export interface Health {
 }
 
 export interface LabRequest {
-  /** the program (numbers only), or give a preset */
+  /** the program (numbers or arrays), or give a preset */
   source?: string | null;
   /** instead of source: a preset's name (see /api/presets) */
   preset?: string | null;
@@ -194,10 +210,10 @@ export interface LabVariant {
   skipped: string | null;
   /** node visits, exact, as a decimal string (they pass 2**53) */
   visits: string;
-  /** d(output)/d(leaf) by leaf name as this variant computes it (null: not finite) */
-  gradients: Record<string, number | null> | null;
-  /** every node's adjoint, by the graph's node id */
-  adjoints: Record<string, number | null> | null;
+  /** d(output)/d(leaf) by leaf name as this variant computes it: a number, or nested lists of the leaf's shape for an array (null: not finite) */
+  gradients: Record<string, number | unknown[] | null> | null;
+  /** every node's adjoint, by the graph's node id (arrays as nested lists) */
+  adjoints: Record<string, number | unknown[] | null> | null;
   /** ids of the nodes whose adjoint is not the correct one */
   differs: string[];
   /** names of the leaves among them */
@@ -348,6 +364,17 @@ export interface PresetModel {
   loss: string;
   layers: string[][];
   training: TrainingDefaultsModel;
+}
+
+export interface ProgramExerciseRequest {
+  /** the program (numbers only) whose graph the questions are about */
+  source: string;
+  /** values for leaf names, overriding the program's literals */
+  values?: Record<string, number | unknown[]>;
+  /** the leaf whose paths are asked (default: the most paths) */
+  input?: string | null;
+  /** the statement to differentiate (default: the last) */
+  output?: string | null;
 }
 
 export interface TrainRequest {

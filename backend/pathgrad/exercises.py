@@ -12,6 +12,11 @@ the one the API draws for the program (same ids), and every answer is the engine
 
 The same level and seed always give the same exercise, so an exercise is shared as ``level:seed``
 and checked again from those two numbers: the questions sent to the page carry no answers.
+
+Any program of numbers becomes an exercise too (:func:`for_program`): the student's own, with
+questions picked the same way (local derivatives on the input's paths, a path's product, an inner
+node's and the input's gradients, the number of paths), the same for the same program, so it is
+checked again from the program itself.
 Pure: the standard library and the engine.
 """
 
@@ -25,6 +30,8 @@ from typing import Any
 
 from pathgrad import service
 from pathgrad.language import Program
+from pathgrad.language.limits import Limits
+from pathgrad.service import RequestError
 
 LEVELS = (1, 2, 3, 4, 5)
 LEVEL_TOPICS = {1: "chain", 2: "fan-out", 3: "activation", 4: "neuron", 5: "network"}
@@ -58,21 +65,27 @@ class Question:
 
 @dataclass(frozen=True)
 class Exercise:
-    """A generated exercise: its program, the view to draw it in and its questions."""
+    """An exercise: its program, the view to draw it in and its questions. A generated one has its
+    level and seed; one made of a given program (:func:`for_program`) has ``level`` None, and the
+    leaf values and output it was asked with."""
 
-    level: int
-    seed: int
+    level: int | None
+    seed: int | None
     source: str
     view: str
     input: str  # the leaf whose paths the page animates in the reveal
     questions: tuple[Question, ...]
+    values: dict[str, Any] = field(default_factory=dict)
+    output: str | None = None
 
     def public(self) -> dict[str, Any]:
         return {
             "level": self.level,
             "seed": self.seed,
-            "topic": LEVEL_TOPICS[self.level],
+            "topic": "program" if self.level is None else LEVEL_TOPICS[self.level],
             "source": self.source,
+            "values": self.values,
+            "output": self.output,
             "view": self.view,
             "input": self.input,
             "questions": [q.public() for q in self.questions],
@@ -214,20 +227,90 @@ def generate(level: int, seed: int) -> Exercise:
     questions: list[Question] = []
     for number, (kind, which) in enumerate(_PLANS[level], start=1):
         asked = [q.target for q in questions]
-        questions.append(_ask(f"q{number}", kind, which, program, graph, view, leaf, rng, asked))
+        question = _ask(f"q{number}", kind, which, program, graph, view, leaf, rng, asked)
+        assert question is not None  # every level's programs have what its plan asks
+        questions.append(question)
     return Exercise(level, seed, source, view, leaf, tuple(questions))
+
+
+# What a given program is asked, in order; a question the program has nothing for is left out.
+PROGRAM_PLAN: tuple[tuple[str, str], ...] = (
+    ("local", "on-path"), ("local", "on-path"), ("path", "input"), ("gradient", "inner"),
+    ("gradient", "input"), _COUNT,
+)
+
+
+def for_program(
+    source: str,
+    values: dict[str, Any] | None = None,
+    input: str | None = None,
+    output: str | None = None,
+    *,
+    limits: Limits | None = None,
+) -> Exercise:
+    """The exercise of a given program of numbers: the same program, values, input and output give
+    the same questions. ``input`` is the leaf whose paths are asked (default: the one with the most
+    paths to the output). Raises :class:`LanguageError` for a program that does not parse, and
+    :class:`RequestError` (naming the request's field) for one that cannot be an exercise."""
+    program = service.build(source, values, output, limits=limits)
+    graph = service.graph_for(program, view="operations")
+    for node in graph["nodes"]:
+        if node["shape"]:
+            what = repr(node["name"]) if node["name"] else f"the {node['op']} node"
+            raise RequestError(
+                "source",
+                f"exercises are on numbers, and {what} is an array (shape {tuple(node['shape'])}): "
+                "an edge of an array has a Jacobian, not one number to predict",
+            )
+    if not graph["edges"]:
+        raise RequestError("source", "the output is a leaf: an exercise needs at least one operation")
+    counts = {
+        name: int(graph["stats"]["path_counts"].get(node_id, 0))
+        for name, node_id in ((n["name"], n["id"]) for n in graph["nodes"] if n["name"])
+        if name in program.leaves and program.leaves[name].requires_grad
+    }
+    if input is None:
+        reached = [name for name, count in counts.items() if count > 0]
+        if not reached:
+            raise RequestError("source", "the output depends on no input: there is nothing to differentiate")
+        input = max(reached, key=lambda name: counts[name])  # the first of the most paths
+    elif input not in program.leaves:
+        known = ", ".join(program.leaves) or "none"
+        raise RequestError("input", f"no input named {input!r} (inputs: {known})")
+    elif not counts.get(input):
+        raise RequestError("input", f"the output does not depend on {input!r}: no path to ask about")
+    shown_values = dict(values or {})
+    rng = random.Random(f"pathgrad-program:{source}\0{sorted(shown_values.items())!r}\0{input}\0{output}")
+    questions: list[Question] = []
+    for kind, which in PROGRAM_PLAN:
+        asked = [q.target for q in questions]
+        qid = f"q{len(questions) + 1}"
+        question = _ask(qid, kind, which, program, graph, "operations", input, rng, asked)
+        if question is not None and (question.kind == "count" or math.isfinite(question.answer)):
+            questions.append(question)
+    if not any(q.kind == "gradient" for q in questions):
+        raise RequestError("source", f"the gradient of the output for {input!r} is not finite here")
+    return Exercise(None, None, source, "operations", input, tuple(questions), shown_values, output)
 
 
 def _ask(
     qid: str, kind: str, which: str, program: Program, graph: dict[str, Any], view: str, leaf: str,
     rng: random.Random, asked: list[dict[str, Any]],
-) -> Question:
+) -> Question | None:
+    """The question of ``kind`` about ``which`` (None when the program has nothing for it)."""
     nodes = {n["id"]: n for n in graph["nodes"]}
     by_name = {n["name"]: n for n in graph["nodes"] if n["name"]}
     output = graph["output"]
     if kind == "local":
         edges = [e for e in graph["edges"] if e["local_needed"] and isinstance(e["local"], float)]
-        if which == "activation":
+        if which == "on-path":  # an edge some path from the input runs along: every one is asked once
+            reach = _reachable(graph, by_name[leaf]["id"])
+            edges = [e for e in edges if e["source"] in reach]
+            fresh = [e for e in edges if not any(t.get("edge") == e["id"] for t in asked)]
+            if not fresh:
+                return None
+            edges = chosen = fresh
+        elif which == "activation":
             chosen = [e for e in edges if _op(nodes[e["target"]]) in ACTIVATIONS]
         elif which in by_name:
             chosen = [e for e in edges if e["source"] == by_name[which]["id"]]
@@ -259,7 +342,14 @@ def _ask(
         name = "w1" if leaf == "x1" else "w2"
     elif which == "inner":
         output_node = program.output
-        inner = [n for n in program.names if n not in program.leaves and program.names[n] is not output_node]
+        inner = [
+            n for n in program.names
+            if n not in program.leaves and program.names[n] is not output_node and n in by_name
+            and by_name[n]["id"] in _reachable(graph, by_name[leaf]["id"])
+            and isinstance(by_name[n]["grad"], float)
+        ]
+        if not inner:
+            return None
         name = rng.choice(inner)
     else:
         name = which
@@ -279,6 +369,21 @@ def _ask(
             "value": node["value"],
         },
     )
+
+
+def _reachable(graph: dict[str, Any], start: str) -> set[str]:
+    """The node ids some path from ``start`` runs through (``start`` included)."""
+    after: dict[str, list[str]] = {}
+    for e in graph["edges"]:
+        after.setdefault(e["source"], []).append(e["target"])
+    seen = {start}
+    stack = [start]
+    while stack:
+        for target in after.get(stack.pop(), ()):
+            if target not in seen:
+                seen.add(target)
+                stack.append(target)
+    return seen
 
 
 def _op(node: dict[str, Any]) -> str:
@@ -389,4 +494,6 @@ def verdict_to_dict(question: Question, verdict: Verdict, reveal: bool) -> dict[
     }
 
 
-__all__ = ["ABS_TOL", "LEVELS", "REL_TOL", "Exercise", "Question", "Verdict", "check", "generate"]
+__all__ = [
+    "ABS_TOL", "LEVELS", "REL_TOL", "Exercise", "Question", "Verdict", "check", "for_program", "generate",
+]

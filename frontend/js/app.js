@@ -215,6 +215,7 @@ export function createApp(els, api, opts = {}) {
         showOps(els.ops, cur.ops);
         opts.onOps?.(cur.ops);
       }, () => {});
+      cur.opsLoaded = opsLoaded;
       showStatus({ playing: false, kind: null });
       if (typeof ResizeObserver === 'function') {
         new ResizeObserver(() => {

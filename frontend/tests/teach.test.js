@@ -1,11 +1,14 @@
 // The teaching panels' model modules: lab rows, exercise links, answers, hints, score, lesson links.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { labRequest, labRows, nodeLines, sameNumber, VARIANTS } from '../js/model/lab.js';
+import { labRequest, labRows, nodeLines, sameNumber, wrongEntries, hasArrays, VARIANTS } from '../js/model/lab.js';
 import {
   parseExerciseHash, exerciseHash, parseAnswer, hintMessage, scoreAfter, EMPTY_SCORE, hiddenQuantities, questionText,
+  programExerciseHash, programRequest, exerciseIdentity, exerciseQuestionKey, programId,
 } from '../js/model/exercises.js';
-import { STEPS, parseLessonHash, lessonHash, clampStep, stepDone, hiddenControls } from '../js/model/lesson.js';
+import { STEPS, LADDER, VANISHING_FACTOR, ladder, firstVanished, parseLessonHash, lessonHash, clampStep, stepDone, hiddenControls } from '../js/model/lesson.js';
+import { costs } from '../js/model/paths.js';
+import { groupThousands } from '../js/model/format.js';
 import { indexGraph } from '../js/model/graph-model.js';
 import { catalogs } from '../js/i18n.js';
 
@@ -28,7 +31,7 @@ test('lab rows follow the variants order and mark the wrong leaves', () => {
   const rows = labRows(LAB);
   assert.deepEqual(rows.map((r) => r.variant), ['correct', 'path-walk', 'parents-by-node']);
   assert.equal(rows[2].wrongLeaves, 1);
-  assert.deepEqual(rows[2].grads, [{ leaf: 'x', value: 3, correct: 6, wrong: true }]);
+  assert.deepEqual(rows[2].grads, [{ leaf: 'x', value: 3, correct: 6, wrong: true, wrongEntries: 1, size: 1 }]);
   assert.equal(rows[1].ran, false);
   assert.equal(rows[1].grads[0].wrong, false); // not run is not wrong
   assert.equal(rows[1].visits, '6291451');
@@ -38,11 +41,33 @@ test('lab rows follow the variants order and mark the wrong leaves', () => {
 
 test('node lines give the wrong value beside the right one', () => {
   const lines = nodeLines(LAB, 'parents-by-node');
-  assert.deepEqual(lines.get('n0'), { value: 3, correct: 6, wrong: true });
-  assert.deepEqual(lines.get('n1'), { value: 1, correct: 1, wrong: false });
+  assert.deepEqual(lines.get('n0'), { value: 3, correct: 6, wrong: true, array: false });
+  assert.deepEqual(lines.get('n1'), { value: 1, correct: 1, wrong: false, array: false });
   assert.equal(nodeLines(LAB, 'path-walk').size, 0);
   assert.ok(sameNumber(8, 8 + 1e-12));
   assert.ok(!sameNumber(8, 10));
+});
+
+// POST /api/lab's answer for x = [1, 2, 3]; y = sum(x*x), two variants.
+const ARRAY_LAB = {
+  output: 'n2',
+  variants: {
+    correct: { ran: true, skipped: null, visits: '3', gradients: { x: [2, 4, 6] }, adjoints: { n2: 1, n1: [1, 1, 1], n0: [2, 4, 6] }, differs: [], differs_leaves: [] },
+    'parents-by-node': { ran: true, skipped: null, visits: '3', gradients: { x: [1, 2, 3] }, adjoints: { n2: 1, n1: [1, 1, 1], n0: [1, 2, 3] }, differs: ['n0'], differs_leaves: ['x'] },
+  },
+};
+
+test('on arrays the lab rows count the wrong entries of each gradient', () => {
+  assert.ok(hasArrays(ARRAY_LAB) && !hasArrays(LAB));
+  const [correct, wrong] = labRows(ARRAY_LAB);
+  assert.deepEqual(correct.grads[0], { leaf: 'x', value: [2, 4, 6], correct: [2, 4, 6], wrong: false, wrongEntries: 0, size: 3 });
+  assert.deepEqual(wrong.grads[0], { leaf: 'x', value: [1, 2, 3], correct: [2, 4, 6], wrong: true, wrongEntries: 3, size: 3 });
+  assert.equal(wrongEntries([[1, 2], [3, 4]], [[1, 2], [3, 5]]), 1);
+  assert.equal(wrongEntries([1, 2], [[1, 2]]), 2); // another shape: every entry
+  assert.equal(wrongEntries([0, null], [0, null]), 0); // non-finite entries compare as themselves
+  assert.equal(wrongEntries(3, 3 + 1e-13), 0);
+  const lines = nodeLines(ARRAY_LAB, 'parents-by-node');
+  assert.deepEqual(lines.get('n0'), { value: [1, 2, 3], correct: [2, 4, 6], wrong: true, array: true });
 });
 
 test('exercise links are level:seed and nothing else', () => {
@@ -51,6 +76,30 @@ test('exercise links are level:seed and nothing else', () => {
   for (const bad of ['#exercise=6:1', '#exercise=1:-1', '#exercise=1:x', '#exercise=1:99999999999', '#src=x', '', null]) {
     assert.equal(parseExerciseHash(bad), null, String(bad));
   }
+});
+
+test('a program exercise link carries the program, its values, input and output, and no answer', () => {
+  const program = { source: 'a = 2\nb = 1\ne = (a+b)*(b+1)', values: { b: 3 }, input: 'b', output: null };
+  const hash = programExerciseHash(program);
+  assert.ok(hash.startsWith('#exercise=program&src='), hash);
+  assert.ok(!hash.includes('+'), hash); // spaces as %20, as the page's own links
+  assert.deepEqual(parseExerciseHash(hash), { program: { ...program, values: { b: 3 } } });
+  assert.deepEqual(parseExerciseHash('#exercise=program&src=x%20%3D%201&out=x'), { program: { source: 'x = 1', values: {}, input: null, output: 'x' } });
+  for (const bad of ['#exercise=program', '#exercise=program&in=x', '#exercise=program&src=x&vals=%7B', '#exercise=programs&src=x']) {
+    assert.equal(parseExerciseHash(bad), null, bad);
+  }
+  assert.deepEqual(programRequest(program), { source: program.source, values: { b: 3 }, input: 'b' });
+  assert.deepEqual(programRequest({ source: 's', values: { x: Number.NaN } }), { source: 's' });
+  // What the check is sent: level and seed, or the program's fields; and the score's keys.
+  const generated = { level: 2, seed: 7, source: 'x', questions: [] };
+  assert.deepEqual(exerciseIdentity(generated), { level: 2, seed: 7 });
+  const own = { level: null, seed: null, ...program, questions: [] };
+  assert.deepEqual(exerciseIdentity(own), programRequest(program));
+  assert.equal(exerciseQuestionKey(generated, 'q1'), '2:7:q1');
+  assert.equal(exerciseQuestionKey(own, 'q1'), `${programId(own)}:q1`);
+  assert.equal(programId(own), programId({ ...program }));
+  assert.notEqual(programId(own), programId({ ...program, values: { b: 4 } }));
+  assert.notEqual(programId(own), programId({ ...program, input: 'a' }));
 });
 
 test('answers are read as students type them', () => {
@@ -142,4 +191,61 @@ test('the try-this checks read the page context', () => {
   const dead = STEPS.find((s) => s.id === 'dead-relu');
   assert.equal(stepDone(dead, ctx({ w1: { value: 0.5, grad: 0 } })), false);
   assert.equal(stepDone(dead, { node: () => { throw new Error('no graph'); } }), false);
+});
+
+/** The graph of ladder(rungs) as the operations view draws it: x, then per rung σ(p) and p·σ(p). */
+function ladderGraph(source) {
+  /** @type {{id: string, name?: string, kind?: string}[]} */
+  const nodes = [{ id: 'x', name: 'x', kind: 'input' }];
+  const edges = [];
+  let prev = 'x';
+  for (const line of source.split('\n')) {
+    const m = /^(h\d+) = (\w+) \* sigmoid\(\2\)$/.exec(line);
+    if (!m) continue;
+    assert.equal(m[2], prev);
+    const s = `s_${m[1]}`;
+    nodes.push({ id: s }, { id: m[1], name: m[1] });
+    edges.push({ id: `${s}a`, source: prev, target: s, arg: 0 }, { id: `${m[1]}a`, source: prev, target: m[1], arg: 0 }, { id: `${m[1]}b`, source: s, target: m[1], arg: 1 });
+    prev = m[1];
+  }
+  return indexGraph({ nodes, edges, output: prev });
+}
+
+test('the ladder step: its program, its figures and the page\'s cost counter agree', () => {
+  const source = ladder(LADDER.rungs);
+  const g = ladderGraph(source);
+  assert.equal(g.nodes.length, 1 + 2 * LADDER.rungs); // every line was a rung
+  const c = costs(g, ['x'], g.output);
+  assert.deepEqual(c, { paths: LADDER.paths, enumerate: LADDER.enumerate, reverse: LADDER.edges, forward: LADDER.edges });
+  assert.equal(LADDER.paths, 1073741824n);
+  assert.equal(LADDER.edges, 90n);
+  const { en, zh } = catalogs();
+  for (const text of [en['teach.lesson.reverse.text'], zh['teach.lesson.reverse.text']]) {
+    assert.ok(text.includes(`2^${LADDER.rungs} = ${groupThousands(LADDER.paths)}`), text);
+    assert.ok(text.includes(groupThousands(LADDER.enumerate)), text);
+    assert.ok(text.includes(` ${LADDER.edges} `), text);
+    assert.ok(!/\b120\b/.test(text), text);
+  }
+});
+
+test('the first step asks for dz/dx = y + 1 = 5: only y = 4 (x has two edges) does it', () => {
+  const graph = STEPS.find((s) => s.id === 'graph');
+  const at = (y) => ({ node: (n) => ({ x: { value: 2, grad: y + 1 }, y: { value: y, grad: 2 }, z: { value: 2 * y + 2, grad: 1 } })[n] ?? null });
+  assert.equal(stepDone(graph, at(3)), false); // the start
+  assert.equal(stepDone(graph, at(5)), false); // one edge counted
+  assert.equal(stepDone(graph, at(4)), true);
+});
+
+test('the vanishing step asks for the first weight back from the last one below its thousandth', () => {
+  const vanishing = STEPS.find((s) => s.id === 'vanishing');
+  const grads = [3.6e-9, 1e-7, 5.9e-7, 2.8e-5, 1.8e-4, 1.7e-3, 6.7e-3, 4e-2, 2.4e-1, 4.8e-1]; // the preset at seed 0
+  const ctx = (input) => ({ input, node: (n) => (/^w(\d+)$/.test(n) && grads[Number(n.slice(1)) - 1] !== undefined ? { value: 1, grad: -grads[Number(n.slice(1)) - 1] } : null) });
+  assert.equal(VANISHING_FACTOR, 1000);
+  assert.equal(firstVanished(ctx('w1')), 'w5'); // 1.8e-4 < 4.8e-4, and w6's 1.7e-3 is not
+  assert.equal(stepDone(vanishing, ctx('w1')), false); // the step opens on w1: not the answer
+  assert.equal(stepDone(vanishing, ctx('w4')), false);
+  assert.equal(stepDone(vanishing, ctx('w5')), true);
+  assert.equal(stepDone(vanishing, { input: 'w5', node: () => null }), false);
+  const { en, zh } = catalogs();
+  assert.ok(en['teach.lesson.vanishing.try'].includes('thousandth') && zh['teach.lesson.vanishing.try'].includes('千分之一'));
 });

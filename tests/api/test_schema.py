@@ -46,5 +46,5 @@ def test_the_schemas_examples_are_answered(path: str, body: dict[str, Any]) -> N
 
 def test_there_are_examples_for_every_post() -> None:
     assert {path for path, _ in request_examples()} == {
-        "/api/graph", "/api/paths", "/api/lab", "/api/exercises/check"
+        "/api/graph", "/api/paths", "/api/lab", "/api/exercises/check", "/api/exercises/program"
     }

@@ -25,7 +25,7 @@ ALLOWED = {
     "HTML", "SVG", "PNG", "JSON", "DOT", "HTTP", "NaN", "Home", "End", "Space", "Esc", "Tab", "Enter",
     "max", "exp", "ln", "log", "sin", "cos", "sign", "mean", "sum", "slope", "shape", "dC", "dw", "dy",
     "SiLU", "silu", "swish",
-    "dx", "df", "da", "db", "dA", "dB", "Markdown", "CSV", "English",
+    "dx", "dz", "df", "da", "db", "dA", "dB", "Markdown", "CSV", "English",
     # the naming rule of parameters (identifier prefixes: weight…, bias…, theta…)
     "weight", "bias", "theta",
     # micrograd's API, named in the Lab's explanations (.grad, backward(), zero_grad())

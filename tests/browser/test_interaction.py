@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, Route, expect
 
 from .helpers import (
     DIAMOND,
@@ -318,3 +319,17 @@ def test_x_times_x_lists_its_two_paths_by_argument(page: Page, live_server: str)
     # The leaf's number field keeps the whole value in reach.
     page.fill("#source", "x = 2.0409191213851825\ny = x * x")
     expect(page.locator('input.leaf-number[data-leaf="x"]')).to_have_attribute("title", "2.0409191213851825")
+
+
+def test_a_lesson_opened_before_the_ops_arrive_draws_their_symbols(page: Page, live_server: str) -> None:
+    """The node titles use /api/ops' symbols (+, ×) even when that answer comes after the lesson's program."""
+
+    def late_ops(route: Route) -> None:
+        # Held while the browser goes on: the lesson loads its program meanwhile.
+        time.sleep(1.5)
+        route.continue_()
+
+    page.route("**/api/ops", late_ops)
+    page.goto(f"{live_server}/#lesson=1")
+    expect(node_named(page, "z = (x × y) + x")).to_be_attached()
+    assert not [t for t in page.locator("#graph text.title").all_text_contents() if "add" in t]

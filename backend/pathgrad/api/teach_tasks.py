@@ -6,8 +6,8 @@ from collections.abc import Callable
 from typing import Any
 
 from pathgrad import service
-from pathgrad.api.teach_models import CheckRequest, LabRequest
-from pathgrad.exercises import check, generate, verdict_to_dict
+from pathgrad.api.teach_models import CheckRequest, LabRequest, ProgramExerciseRequest
+from pathgrad.exercises import Exercise, check, for_program, generate, verdict_to_dict
 from pathgrad.graph_json import GraphIds
 from pathgrad.lab import VARIANTS, lab_to_dict, run_lab
 from pathgrad.service import RequestError
@@ -49,22 +49,54 @@ def exercise(settings: Settings, query: tuple[int, int]) -> Answer:
     return 200, _tasks().encode(generate(level, seed).public())
 
 
-def exercise_check(settings: Settings, request: CheckRequest) -> Answer:
-    """POST /api/exercises/check: the exercise again from (level, seed), and one answer checked."""
+def program_exercise(settings: Settings, request: ProgramExerciseRequest) -> Answer:
+    """POST /api/exercises/program: the exercise of a given program, without its answers."""
     tasks = _tasks()
-    found = generate(request.level, request.seed)
-    try:
-        question = found.question(request.question)
-    except KeyError as error:
-        return _refused(tasks, "question", error.args[0])
-    if request.answer is None:
-        if not request.reveal:
-            return _refused(tasks, "answer", "give an answer, or reveal: true to see it")
-        content = verdict_to_dict(question, check(question, question.answer), reveal=True)
-        content["correct"] = None
-        content["hint"] = None
-        return 200, tasks.encode(content)
-    return 200, tasks.encode(verdict_to_dict(question, check(question, request.answer), request.reveal))
+
+    def work() -> Answer:
+        found = for_program(
+            request.source, request.values, request.input, request.output, limits=settings.limits()
+        )
+        return 200, tasks.encode(found.public())
+
+    return tasks._errors(work)
+
+
+def exercise_check(settings: Settings, request: CheckRequest) -> Answer:
+    """POST /api/exercises/check: the exercise again from (level, seed) or from its program, and
+    one answer checked."""
+    tasks = _tasks()
+    generated = request.level is not None or request.seed is not None
+    if generated == (request.source is not None):
+        field = "source" if request.source is not None else "level"
+        return _refused(tasks, field, "give a generated exercise's level and seed, or a program's source")
+    if generated and (request.level is None or request.seed is None):
+        return _refused(tasks, "seed" if request.seed is None else "level", "give both level and seed")
+
+    def work() -> Answer:
+        found: Exercise
+        if request.source is None:
+            assert request.level is not None and request.seed is not None
+            found = generate(request.level, request.seed)
+        else:
+            found = for_program(
+                request.source, request.values, request.input, request.output, limits=settings.limits()
+            )
+        try:
+            question = found.question(request.question)
+        except KeyError as error:
+            return _refused(tasks, "question", error.args[0])
+        if request.answer is None:
+            if not request.reveal:
+                return _refused(tasks, "answer", "give an answer, or reveal: true to see it")
+            content = verdict_to_dict(question, check(question, question.answer), reveal=True)
+            content["correct"] = None
+            content["hint"] = None
+            return 200, tasks.encode(content)
+        verdict = check(question, request.answer)
+        return 200, tasks.encode(verdict_to_dict(question, verdict, request.reveal))
+
+    return tasks._errors(work)
 
 
 def _refused(tasks: Any, field: str, message: str) -> Answer:
@@ -76,4 +108,5 @@ TASKS: dict[str, Callable[..., Answer]] = {
     "lab": lab,
     "exercise": exercise,
     "exercise-check": exercise_check,
+    "exercise-program": program_exercise,
 }

@@ -46,6 +46,8 @@ export function createViewState() {
     infix: new Set(), // the ops written between their arguments, from GET /api/ops
     /** @type {import('#types/api').Op[] | null} */
     ops: null, // GET /api/ops as it came (the legend, the HTML export)
+    /** @type {Promise<void> | null} */
+    opsLoaded: null, // settles when GET /api/ops has answered (or failed)
     /** @type {ReturnType<typeof import('../model/layout.js').layoutGraph> | null} */
     layout: null, // the drawing's layout (layout.js), with its edge labels
     /** @type {string | null} */

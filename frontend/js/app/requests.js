@@ -42,6 +42,10 @@ export function createRequests(ctx, { applyGraph, applyPaths, isArrayInput }) {
     const seq = cur.requests.start();
     setBusy(true);
     try {
+      // The operations' symbols name the drawn nodes: no graph is drawn before they are in (a lesson
+      // or a link may load a program before GET /api/ops has answered).
+      await cur.opsLoaded;
+      if (!cur.requests.isLatest(seq)) return;
       let res;
       let pathsJson = null;
       // An array leaf has no paths (its edges carry Jacobians): the panel shows its gradient instead.

@@ -1,19 +1,79 @@
 // Exercises, predict then reveal: links, answers as typed, labels and hints, the session's score.
-// No DOM. Exercises come from GET /api/exercises, verdicts from POST /api/exercises/check.
+// No DOM. Exercises come from GET /api/exercises (a level and seed) or POST /api/exercises/program (a
+// program: the one in the editor), verdicts from POST /api/exercises/check.
+import { cleanValues } from './state.js';
 
 export const LEVELS = [1, 2, 3, 4, 5];
+/** The level select's choice for "this program" (the one in the editor) beside the levels. */
+export const PROGRAM = 'program';
 const MAX_SEED = 2 ** 32 - 1;
 
-/** `#exercise=level:seed` -> {level, seed}, or null when the hash is not an exercise link. */
+/**
+ * An exercise link -> {level, seed} for a generated one, {program: {source, values, input, output}}
+ * for a program's, or null when the hash is not an exercise link.
+ */
 export function parseExerciseHash(hash) {
-  const m = /^#?exercise=([1-5]):(\d{1,10})$/.exec(String(hash ?? ''));
-  if (!m) return null;
-  const seed = Number(m[2]);
-  return seed <= MAX_SEED ? { level: Number(m[1]), seed } : null;
+  const text = String(hash ?? '');
+  const m = /^#?exercise=([1-5]):(\d{1,10})$/.exec(text);
+  if (m) {
+    const seed = Number(m[2]);
+    return seed <= MAX_SEED ? { level: Number(m[1]), seed } : null;
+  }
+  if (!/^#?exercise=program&/.test(text)) return null;
+  const params = new URLSearchParams(text.replace(/^#/, ''));
+  const source = params.get('src');
+  if (!source) return null;
+  let values = {};
+  try {
+    values = cleanValues(JSON.parse(params.get('vals') ?? '{}'));
+  } catch {
+    return null;
+  }
+  return { program: { source, values, input: params.get('in') || null, output: params.get('out') || null } };
 }
 
 export function exerciseHash(level, seed) {
   return `#exercise=${level}:${seed}`;
+}
+
+/**
+ * A program exercise's link: the program (and its values, input, output) in the open, as the page's
+ * own links carry programs. The answers are not in it: the server works them out again to check.
+ */
+export function programExerciseHash({ source, values = {}, input = null, output = null }) {
+  const params = new URLSearchParams({ exercise: PROGRAM, src: source });
+  const vals = cleanValues(values);
+  if (Object.keys(vals).length) params.set('vals', JSON.stringify(vals));
+  if (input) params.set('in', input);
+  if (output) params.set('out', output);
+  return `#${params.toString().replace(/\+/g, '%20')}`;
+}
+
+/** POST /api/exercises/program's body (and the check's program fields) for a page state or a link's program. */
+export function programRequest({ source, values = {}, input = null, output = null }) {
+  const body = { source: source ?? '' };
+  const vals = cleanValues(values);
+  if (Object.keys(vals).length) body.values = vals;
+  if (input) body.input = input;
+  if (output) body.output = output;
+  return body;
+}
+
+/** What identifies an exercise to the check endpoint: level and seed, or its program's fields. */
+export function exerciseIdentity(exercise) {
+  if (exercise.level != null) return { level: exercise.level, seed: exercise.seed };
+  return programRequest(exercise);
+}
+
+/** A short, stable name of a program exercise for the session's score (FNV-1a of its fields). */
+export function programId({ source, values = {}, input = null, output = null }) {
+  const text = JSON.stringify([source, cleanValues(values), input, output]);
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return `p${hash.toString(36)}`;
 }
 
 /** A seed for "new exercise" (any source of randomness in [0, 1)). */
@@ -39,15 +99,18 @@ export function parseAnswer(text) {
   return Number.isFinite(v) ? v : null;
 }
 
-/** A node's name for a question's text: its name, else its label (an operation's symbol). */
-export function nodeName(graph, id) {
+/**
+ * A node's name for a question's text: its name, else its title as drawn (`titles`: id -> "b + 1",
+ * from the page), else its label (an operation's symbol).
+ */
+export function nodeName(graph, id, titles = null) {
   const n = graph?.byId?.get(id);
-  return n?.name ?? n?.label ?? id;
+  return n?.name ?? titles?.get?.(id) ?? n?.label ?? id;
 }
 
 /** The i18n key and params of a question's text. */
-export function questionText(q, graph) {
-  const name = (id) => nodeName(graph, id);
+export function questionText(q, graph, titles = null) {
+  const name = (id) => nodeName(graph, id, titles);
   const output = name(graph?.output);
   if (q.kind === 'local') return { key: `teach.ex.q.local`, params: { source: name(q.source), target: name(q.target) } };
   if (q.kind === 'path') return { key: 'teach.ex.q.path', params: { path: q.nodes.map(name).join(' → ') } };
@@ -116,3 +179,8 @@ export const EMPTY_SCORE = Object.freeze({ seen: [], right: 0, solved: 0, done: 
 
 /** A question's key in the session's score: the same question of the same exercise is the same key. */
 export const questionKey = (level, seed, id) => `${level}:${seed}:${id}`;
+
+/** The score's key of a question of any exercise: level:seed:id, or a program's id and the question's. */
+export function exerciseQuestionKey(exercise, id) {
+  return exercise.level != null ? questionKey(exercise.level, exercise.seed, id) : `${programId(exercise)}:${id}`;
+}

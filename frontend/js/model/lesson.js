@@ -7,15 +7,45 @@
 //   trainState ('idle' | 'running' | 'done' | ...), compareState, compareSeed, labRan (the lab ran on
 //   this program), tab }
 
-const ladder = (k) => {
-  const lines = ['# a ladder of diamonds: every rung doubles the number of paths', 'x = 0.5'];
+/**
+ * The reverse step's ladder: `rungs` rungs of h = p·σ(p) (SiLU). Each rung has three edges (p → σ,
+ * σ → ·, p → ·) and two paths through it, so the ladder has 2^rungs paths and 3·rungs edges: the
+ * figures the step's text states (LADDER below; a test holds them to the page's own cost counts).
+ */
+export function ladder(rungs) {
+  const lines = ['# a ladder: every rung h = p * sigmoid(p) doubles the number of paths', 'x = 0.5'];
   let prev = 'x';
-  for (let i = 1; i <= k; i++) {
-    lines.push(`h${i} = tanh(${prev}) + sigmoid(${prev})`);
+  for (let i = 1; i <= rungs; i++) {
+    lines.push(`h${i} = ${prev} * sigmoid(${prev})`);
     prev = `h${i}`;
   }
   return lines.join('\n');
+}
+
+/** The ladder's figures as the step's text gives them (path lengths: 1 or 2 per rung, 1.5 on average). */
+export const LADDER = {
+  rungs: 30,
+  paths: 2n ** 30n,
+  edges: 90n,
+  enumerate: 2n ** 30n * 45n, // the sum over the paths of their lengths: 2^30 · 30 · 1.5
 };
+
+// The vanishing step asks for the weight, walking back from the last, whose |dC/dw| first falls
+// below the last weight's divided by this.
+export const VANISHING_FACTOR = 1000;
+
+/**
+ * The sigmoid chain's answer to the vanishing step: walking back from the last weight w_n, the first
+ * w_i with |dC/dw_i| < |dC/dw_n| / VANISHING_FACTOR (null when none is, or the gradients are missing).
+ */
+export function firstVanished(ctx) {
+  const mags = [];
+  for (let i = 1; ctx.node(`w${i}`); i++) mags.push(Math.abs(ctx.node(`w${i}`).grad));
+  if (mags.length < 2 || !mags.every(Number.isFinite)) return null;
+  const bar = mags[mags.length - 1] / VANISHING_FACTOR;
+  for (let i = mags.length - 2; i >= 0; i--) if (mags[i] < bar) return `w${i + 1}`;
+  return null;
+}
 
 const RELU_CHAIN = 'x = 1\nw1 = 0.5; w2 = -1; w3 = 2\nh1 = relu(w1*x)\nh2 = relu(w2*h1)\ny = relu(w3*h2)';
 const LEAKY_CHAIN = 'x = 1\nw1 = 0.5; w2 = -1; w3 = 2\nh1 = leaky_relu(w1*x)\nh2 = leaky_relu(w2*h1)\ny = leaky_relu(w3*h2)';
@@ -34,7 +64,8 @@ export const STEPS = [
     program: { source: 'x = 2\ny = 3\nz = x*y + x', input: 'x', view: 'operations' },
     panel: 'paths',
     shows: ['inputs'],
-    check: (ctx) => (value(ctx, 'z') ?? 0) > 20,
+    // dz/dx = y + 1: x's two edges (y from x·y, 1 from + x). y = 4, not 5, shows the second one.
+    check: (ctx) => Math.abs((grad(ctx, 'x') ?? 0) - 5) < 1e-9,
   },
   {
     id: 'local',
@@ -52,7 +83,7 @@ export const STEPS = [
   },
   {
     id: 'reverse',
-    program: { source: ladder(30), input: 'x', view: 'operations' },
+    program: { source: ladder(LADDER.rungs), input: 'x', view: 'operations' },
     panel: 'paths',
     shows: ['transport'],
     check: (ctx) => ctx.mode === 'reverse' && ctx.atEnd,
@@ -76,7 +107,8 @@ export const STEPS = [
     program: { preset: 'sigmoid-chain', input: 'w1' },
     panel: 'compare',
     shows: ['tabs'],
-    check: (ctx) => ctx.compareState === 'ready' && ctx.compareSeed !== 0,
+    // Reading the gradients back from w_n layer by layer is the step's idea: each one shrinks.
+    check: (ctx) => ctx.input != null && ctx.input === firstVanished(ctx),
   },
   {
     id: 'dead-relu',

@@ -1,12 +1,13 @@
-// The Exercises panel: predict, then reveal. Loads GET /api/exercises, hides the asked quantities on
-// the graph, checks each typed answer with POST /api/exercises/check, shows the hint and what it
-// points at, keeps the session's score, and at the end plays the paths.
+// The Exercises panel: predict, then reveal. Loads GET /api/exercises (a level and seed) or POST
+// /api/exercises/program (this program: the one in the editor), hides the asked quantities on the
+// graph, checks each typed answer with POST /api/exercises/check, shows the hint and what it points
+// at, keeps the session's score, and at the end plays the paths.
 import { h, setText } from './dom.js';
 import { t } from '../i18n.js';
 import { formatNumber } from '../model/format.js';
 import {
-  LEVELS, EMPTY_SCORE, exerciseHash, hiddenQuantities, hintMessage, parseAnswer, questionKey, questionMarks,
-  questionText, randomSeed, scoreAfter,
+  LEVELS, PROGRAM, EMPTY_SCORE, exerciseHash, exerciseIdentity, exerciseQuestionKey, hiddenQuantities, hintMessage,
+  parseAnswer, programExerciseHash, programRequest, questionMarks, questionText, randomSeed, scoreAfter,
 } from '../model/exercises.js';
 
 const SCORE_KEY = 'pathgrad.exercise-score';
@@ -32,11 +33,14 @@ export function createExercisesPanel(root, { app, call, flash, loadProgram, setH
   let asking = null; // the question whose marks are on the graph
   let hintMarks = null;
 
-  const level = h('select', { id: 'ex-level', 'aria-label': t('teach.ex.level'), 'data-i18n-attr': 'aria-label:teach.ex.level' }, ...LEVELS.map((l) => h('option', { value: String(l), text: t(`teach.ex.level.${l}`), 'data-i18n': `teach.ex.level.${l}` })));
+  const level = h('select', { id: 'ex-level', 'aria-label': t('teach.ex.level'), 'data-i18n-attr': 'aria-label:teach.ex.level' },
+    ...LEVELS.map((l) => h('option', { value: String(l), text: t(`teach.ex.level.${l}`), 'data-i18n': `teach.ex.level.${l}` })),
+    h('option', { value: PROGRAM, text: t('teach.ex.level.program'), 'data-i18n': 'teach.ex.level.program' }));
   const seed = h('input', { type: 'number', id: 'ex-seed', min: '0', max: '4294967295', step: '1', value: '0', 'aria-label': t('teach.ex.seed') });
   const openBtn = h('button', { type: 'button', class: 'btn small', id: 'ex-open', text: t('teach.ex.open'), 'data-i18n': 'teach.ex.open' });
   const newBtn = h('button', { type: 'button', class: 'btn small', id: 'ex-new', text: t('teach.ex.new'), 'data-i18n': 'teach.ex.new' });
   const shareBtn = h('button', { type: 'button', class: 'btn small', id: 'ex-share', text: t('teach.ex.share'), 'data-i18n': 'teach.ex.share' });
+  const seedLabel = h('label', {}, `${t('teach.ex.seed')} `, seed);
   const status = h('p', { class: 'muted small', id: 'ex-status', role: 'status' });
   const list = h('ol', { class: 'ex-questions', id: 'ex-questions' });
   const revealBtn = h('button', { type: 'button', class: 'btn primary', id: 'ex-reveal', text: t('teach.ex.reveal'), disabled: true, 'data-i18n': 'teach.ex.reveal' });
@@ -47,7 +51,7 @@ export function createExercisesPanel(root, { app, call, flash, loadProgram, setH
       h('p', { class: 'muted small', text: t('teach.ex.intro'), 'data-i18n': 'teach.ex.intro' }),
       h('div', { class: 'ex-pick' },
         h('label', {}, `${t('teach.ex.level')} `, level),
-        h('label', {}, `${t('teach.ex.seed')} `, seed),
+        seedLabel,
         openBtn, newBtn, shareBtn),
       status,
       list,
@@ -55,11 +59,19 @@ export function createExercisesPanel(root, { app, call, flash, loadProgram, setH
       scoreLine,
     ),
   );
-  openBtn.addEventListener('click', () => open(Number(level.value), Number(seed.value)));
+  const ownProgram = () => level.value === PROGRAM;
+  const pickChanged = () => {
+    // A program's exercise has no seed: the program is what it is made of.
+    seed.disabled = ownProgram();
+    seedLabel.hidden = ownProgram();
+    newBtn.hidden = ownProgram();
+  };
+  level.addEventListener('change', pickChanged);
+  openBtn.addEventListener('click', () => (ownProgram() ? openThisProgram() : open(Number(level.value), Number(seed.value))));
   newBtn.addEventListener('click', () => open(Number(level.value), randomSeed()));
   shareBtn.addEventListener('click', async () => {
     if (!exercise) return;
-    const url = location.href.split('#')[0] + exerciseHash(exercise.level, exercise.seed);
+    const url = location.href.split('#')[0] + linkOf(exercise);
     try {
       await navigator.clipboard.writeText(url);
     } catch {
@@ -74,14 +86,37 @@ export function createExercisesPanel(root, { app, call, flash, loadProgram, setH
     setText(scoreLine, t('teach.ex.score', { right: score.right, solved: score.solved, seen: score.seen.length }));
   }
 
+  // The drawn titles name unnamed operations as the graph shows them ("b + 1", not "+").
+  const titles = () => app.tableData?.()?.titles ?? null;
+  const linkOf = (ex) => (ex.level != null ? exerciseHash(ex.level, ex.seed) : programExerciseHash(ex));
+
+  /** A 4xx's words: the language's errors say what and where ("line 2, column 5: ..."). */
+  const errorWords = (res) => (Array.isArray(res.body?.detail) ? res.body.detail.map((d) => d.msg).join('; ') : String(res.body?.detail ?? res.status));
+
   async function open(lv, sd) {
     if (!LEVELS.includes(lv) || !Number.isInteger(sd) || sd < 0 || sd > 2 ** 32 - 1) return;
     level.value = String(lv);
     seed.value = String(sd);
+    pickChanged();
+    await start(() => call('GET', `/api/exercises?level=${lv}&seed=${sd}`));
+  }
+
+  /** An exercise of a program: a link's, or (no argument) the one in the editor, at its values. */
+  async function openProgram(program) {
+    level.value = PROGRAM;
+    pickChanged();
+    await start(() => call('POST', '/api/exercises/program', programRequest(program)));
+  }
+
+  const openThisProgram = () => openProgram({ source: app.state.source, values: app.state.values, input: app.state.input, output: app.state.output });
+
+  async function start(fetchExercise) {
     setText(status, t('teach.ex.loading'));
-    const res = await call('GET', `/api/exercises?level=${lv}&seed=${sd}`);
+    root.dataset.state = 'loading';
+    const res = await fetchExercise();
     if (!res.ok) {
-      setText(status, t('teach.ex.error', { message: JSON.stringify(res.body?.detail ?? res.status) }));
+      setText(status, t('teach.ex.error', { message: errorWords(res) }));
+      root.dataset.state = 'error';
       return;
     }
     exercise = res.body;
@@ -89,11 +124,12 @@ export function createExercisesPanel(root, { app, call, flash, loadProgram, setH
     revealed = false;
     asking = null;
     hintMarks = null;
-    setText(status, '');
-    root.dataset.exercise = `${lv}:${sd}`;
-    setHash(exerciseHash(lv, sd));
+    setText(status, exercise.level == null ? t('teach.ex.programIntro', { input: exercise.input }) : '');
+    root.dataset.state = 'open';
+    root.dataset.exercise = exercise.level != null ? `${exercise.level}:${exercise.seed}` : PROGRAM;
+    setHash(linkOf(exercise));
     document.getElementById('app')?.classList.add('teach-exercise');
-    await loadProgram({ source: exercise.source, input: exercise.input, view: exercise.view });
+    await loadProgram({ source: exercise.source, values: exercise.values ?? {}, output: exercise.output ?? null, input: exercise.input, view: exercise.view, expand: false });
     renderQuestions();
   }
 
@@ -104,7 +140,7 @@ export function createExercisesPanel(root, { app, call, flash, loadProgram, setH
 
   function questionItem(q) {
     const g = app.graph;
-    const { key, params } = questionText(q, g);
+    const { key, params } = questionText(q, g, titles());
     const input = h('input', { type: 'text', class: 'ex-answer', inputmode: 'decimal', placeholder: t('teach.ex.answerPlaceholder'), 'aria-label': t(key, params), dataset: { question: q.id } });
     const check = h('button', { type: 'button', class: 'btn small ex-check', text: t('teach.ex.check'), 'data-i18n': 'teach.ex.check' });
     const show = h('button', { type: 'button', class: 'btn small link ex-show', text: t('teach.ex.show'), hidden: true, 'data-i18n': 'teach.ex.show' });
@@ -140,15 +176,15 @@ export function createExercisesPanel(root, { app, call, flash, loadProgram, setH
   }
 
   async function answer(q, value, li, feedback, show, input) {
-    const body = { level: exercise.level, seed: exercise.seed, question: q.id, ...(value === null ? { reveal: true } : { answer: value }) };
+    const body = { ...exerciseIdentity(exercise), question: q.id, ...(value === null ? { reveal: true } : { answer: value }) };
     const res = await call('POST', '/api/exercises/check', body);
     if (!res.ok) {
-      setText(feedback, t('teach.ex.error', { message: JSON.stringify(res.body?.detail ?? res.status) }));
+      setText(feedback, t('teach.ex.error', { message: errorWords(res) }));
       return;
     }
     const verdict = res.body;
     const revealedOne = value === null;
-    score = scoreAfter(score, { question: questionKey(exercise.level, exercise.seed, q.id), correct: !!verdict.correct, revealed: revealedOne });
+    score = scoreAfter(score, { question: exerciseQuestionKey(exercise, q.id), correct: !!verdict.correct, revealed: revealedOne });
     try {
       sessionStorage.setItem(SCORE_KEY, JSON.stringify(score));
     } catch {
@@ -197,7 +233,7 @@ export function createExercisesPanel(root, { app, call, flash, loadProgram, setH
     for (const el of list.querySelectorAll('.ex-text')) {
       const q = exercise.questions.find((x) => x.id === el.dataset.question);
       if (q) {
-        const { key, params } = questionText(q, app.graph);
+        const { key, params } = questionText(q, app.graph, titles());
         setText(el, t(key, params));
       }
     }
@@ -234,6 +270,7 @@ export function createExercisesPanel(root, { app, call, flash, loadProgram, setH
 
   return {
     open,
+    openProgram,
     graphChanged: paint,
     /** The user edited or loaded another program: the exercise is over. */
     programChanged: clear,

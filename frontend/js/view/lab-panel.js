@@ -2,8 +2,8 @@
 // draws the chosen one's numbers on the graph (wrong nodes marked, wrong ≠ right).
 import { h, setText } from './dom.js';
 import { t } from '../i18n.js';
-import { formatNumber, groupThousands } from '../model/format.js';
-import { VARIANTS, labRequest, labRows, nodeLines } from '../model/lab.js';
+import { formatValue, groupThousands, shapeOf } from '../model/format.js';
+import { VARIANTS, hasArrays, labRequest, labRows, nodeLines } from '../model/lab.js';
 
 /**
  * @param {HTMLElement} root the panel's container
@@ -19,6 +19,7 @@ export function createLabPanel(root, { app, call, active }) {
   const status = h('p', { class: 'muted small', id: 'lab-status', role: 'status' });
   const table = h('table', { class: 'lab-table', id: 'lab-table' });
   const explain = h('p', { class: 'lab-explain', id: 'lab-explain' });
+  const arrays = h('p', { class: 'muted small', id: 'lab-arrays', hidden: true, text: t('teach.lab.arrays'), 'data-i18n': 'teach.lab.arrays' });
   root.append(
     h('section', { class: 'card lab-card' },
       h('h2', { text: t('teach.lab.title'), 'data-i18n': 'teach.lab.title' }),
@@ -26,6 +27,7 @@ export function createLabPanel(root, { app, call, active }) {
       h('div', { class: 'lab-actions' }, runBtn),
       status,
       table,
+      arrays,
       explain,
       h('p', { class: 'muted small', text: t('teach.lab.legend'), 'data-i18n': 'teach.lab.legend' }),
     ),
@@ -57,8 +59,10 @@ export function createLabPanel(root, { app, call, active }) {
 
   function show() {
     const rows = labRows(result);
-    const leaves = rows[0]?.grads.map((g) => g.leaf) ?? [];
-    const head = h('tr', {}, h('th', { text: t('teach.lab.variant'), 'data-i18n': 'teach.lab.variant' }), ...leaves.map((l) => h('th', { class: 'mono', text: `∂/∂${l}` })), h('th', { text: t('teach.lab.visits'), 'data-i18n': 'teach.lab.visits' }));
+    const leaves = rows[0]?.grads ?? [];
+    // An array leaf's column names its shape; its cells show the first entries and how many are wrong.
+    const head = h('tr', {}, h('th', { text: t('teach.lab.variant'), 'data-i18n': 'teach.lab.variant' }), ...leaves.map((g) => h('th', { class: 'mono', text: Array.isArray(g.correct) ? `∂/∂${g.leaf} (${shapeOf(g.correct).join('×')})` : `∂/∂${g.leaf}` })), h('th', { text: t('teach.lab.visits'), 'data-i18n': 'teach.lab.visits' }));
+    arrays.hidden = !hasArrays(result);
     const body = rows.map((r) =>
       h('tr', {
         class: `lab-row${r.variant === chosen ? ' chosen' : ''}${r.wrongNodes ? ' wrong' : ''}`,
@@ -68,7 +72,9 @@ export function createLabPanel(root, { app, call, active }) {
         onkeydown: (ev) => ev.key === 'Enter' && choose(r.variant),
       },
       h('td', {}, h('span', { class: 'lab-name', text: t(`teach.lab.variant.${r.variant}`) }), h('span', { class: 'lab-verdict small', text: r.ran ? (r.wrongNodes ? ` ✗ ${t('teach.lab.wrongCount', { count: r.wrongNodes })}` : ` ✓ ${t('teach.lab.allRight')}`) : ` · ${t('teach.lab.notRun')}` })),
-      ...r.grads.map((g) => h('td', { class: `mono${g.wrong ? ' bad' : ''}`, text: r.ran ? formatNumber(g.value, 4) : '—' })),
+      ...r.grads.map((g) => h('td', { class: `mono${g.wrong ? ' bad' : ''}`, dataset: { leaf: g.leaf } },
+        r.ran ? formatValue(g.value, 4) : '—',
+        ...(r.ran && g.wrong && Array.isArray(g.correct) ? [h('span', { class: 'lab-entries small', text: ` ${t('teach.lab.entriesWrong', { wrong: g.wrongEntries, size: g.size })}` })] : []))),
       h('td', { class: 'mono', text: groupThousands(r.visits) }),
       ));
     table.replaceChildren(h('thead', {}, head), h('tbody', {}, ...body));
@@ -89,7 +95,7 @@ export function createLabPanel(root, { app, call, active }) {
     const lines = current ? nodeLines(result, chosen) : new Map();
     const wrong = [];
     for (const [id, line] of lines) {
-      const text = line.wrong ? `${formatNumber(line.value, 4)} ≠ ${formatNumber(line.correct, 4)}` : formatNumber(line.value, 4);
+      const text = line.wrong ? `${formatValue(line.value, 4)} ≠ ${formatValue(line.correct, 4)}` : formatValue(line.value, 4);
       app.setNodeLine(id, 'grad', text);
       if (line.wrong) wrong.push(id);
     }

@@ -1,5 +1,5 @@
 // Wiring of the teaching side of the page: the Lab and Exercises panels, the lesson, and the links
-// that open them (#exercise=level:seed, #lesson=N[&locked=1]). main.js creates it after the app.
+// that open them (#exercise=level:seed, #exercise=program&src=..., #lesson=N[&locked=1]). main.js creates it after the app.
 import { call } from '../api.js';
 import { h } from './dom.js';
 import { t } from '../i18n.js';
@@ -90,7 +90,8 @@ export function createTeach({ app, showTab, flash, base = '' }) {
     if (ex) {
       if (lesson.active) lesson.stop();
       showTab('exercises');
-      exercises.open(ex.level, ex.seed);
+      if (ex.program) exercises.openProgram(ex.program);
+      else exercises.open(ex.level, ex.seed);
       return true;
     }
     const ls = parseLessonHash(hash);

@@ -1,5 +1,5 @@
-"""POST /api/lab, GET /api/exercises and POST /api/exercises/check: validated here, computed in a
-compute process like the graph."""
+"""POST /api/lab, GET /api/exercises, POST /api/exercises/program and POST /api/exercises/check:
+validated here, computed in a compute process like the graph."""
 
 from __future__ import annotations
 
@@ -12,7 +12,14 @@ from pydantic import BeforeValidator
 
 from pathgrad.api.errors import ERROR_RESPONSES
 from pathgrad.api.routes.graph import computed
-from pathgrad.api.teach_models import CheckRequest, CheckResponse, ExerciseResponse, LabRequest, LabResponse
+from pathgrad.api.teach_models import (
+    CheckRequest,
+    CheckResponse,
+    ExerciseResponse,
+    LabRequest,
+    LabResponse,
+    ProgramExerciseRequest,
+)
 
 router = APIRouter(tags=["teach"])
 
@@ -39,6 +46,14 @@ async def exercises(request: Request, level: Level, seed: Seed = 0) -> Response:
     """The exercise of `level` for `seed` (the same pair, the same exercise): a program and the
     quantities to hide; the answers stay on the server (check them with /api/exercises/check)."""
     return await computed(request, "exercise", (level, seed))
+
+
+@router.post("/exercises/program", response_model=ExerciseResponse, responses=ERROR_RESPONSES)
+async def program_exercise(body: ProgramExerciseRequest, request: Request) -> Response:
+    """Make an exercise of a given program of numbers (the student's own): questions on its
+    operations graph, picked the same way for the same program, values, input and output; check
+    them with /api/exercises/check and the same four fields."""
+    return await computed(request, "exercise-program", body)
 
 
 @router.post("/exercises/check", response_model=CheckResponse, responses=ERROR_RESPONSES)

@@ -136,6 +136,18 @@ export function graphRequest(state) {
   return body;
 }
 
+/**
+ * Whether a program's text mentions a name as a whole word (the language's names are ASCII letters,
+ * digits and _): a name it does not mention cannot be one of its leaves.
+ * @param {string} source
+ * @param {string} name
+ */
+export function mentionsName(source, name) {
+  if (!name) return false;
+  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`(^|[^A-Za-z0-9_])${escaped}(?![A-Za-z0-9_])`).test(source ?? '');
+}
+
 /** The request body for POST /api/paths from a state (needs an input). */
 export function pathsRequest(state) {
   const body = { source: state.source ?? '', input: state.input };

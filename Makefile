@@ -36,6 +36,7 @@ test: install browser-deps
 	$(VENV)/bin/hadolint Dockerfile
 	node --test frontend/tests/
 	npm run --silent lint
+	npm run --silent typecheck
 	$(VENV)/bin/pytest -n 2
 
 # The load benchmarks drive the server with Debian's wrk (a C load generator that costs the machine

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pytest
@@ -10,6 +11,7 @@ import pytest
 from pathgrad import count_paths, grad, gradients, numeric_gradient, topological_order
 from pathgrad.language import Program
 from pathgrad.presets import CHAIN_LAYERS, PRESETS
+from pathgrad.primitives import PRIMITIVES
 from pathgrad.service import build
 
 
@@ -103,6 +105,32 @@ def test_relu_chain_is_exactly_zero_upstream_of_a_negative_pre_activation() -> N
             assert adjoints[built.names[f"h{k}"]] == 0.0
         return
     pytest.fail("no seed in 0..19 gave a negative pre-activation")
+
+
+@pytest.mark.parametrize("seed", [None, 1, 5, 11])
+def test_leaky_relu_chain_is_the_relu_chain_with_leaky_relu(seed: int | None) -> None:
+    """The same program and weights as relu-chain, each relu a leaky_relu with the table's slope."""
+    relu_source = PRESETS["relu-chain"].source(seed)
+    assert PRESETS["leaky-relu-chain"].source(seed) == re.sub(r"\brelu\b", "leaky_relu", relu_source)
+    relu, leaky = program("relu-chain", seed), program("leaky-relu-chain", seed)
+    assert [relu.leaves[f"w{i}"].value for i in range(1, CHAIN_LAYERS + 1)] == [
+        leaky.leaves[f"w{i}"].value for i in range(1, CHAIN_LAYERS + 1)
+    ]
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_leaky_relu_chain_passes_a_hundredth_where_relu_passes_nothing(seed: int) -> None:
+    built, grads = chain_grads("leaky-relu-chain", seed)
+    assert all(g != 0.0 and math.isfinite(g) for g in grads)
+    slope = PRIMITIVES["leaky_relu"].params[0].default
+    adjoints = gradients(built.output)
+    # dC/dh_k = dC/dh_(k+1) · f'(w_k h_k) · w_k, with f' = 1 above zero and the slope below.
+    for k in range(1, CHAIN_LAYERS + 1):
+        pre = built.names[f"h{k + 1}"].parents[0].value
+        local = 1.0 if pre > 0 else slope
+        weight = built.leaves[f"w{k}"].value
+        expected = adjoints[built.names[f"h{k + 1}"]] * local * weight
+        assert adjoints[built.names[f"h{k}"]] == pytest.approx(expected, rel=1e-12)
 
 
 def test_leaky_relu_wide_has_no_gradient_exactly_zero() -> None:

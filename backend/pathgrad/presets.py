@@ -250,6 +250,16 @@ PRESETS: dict[str, Preset] = {
             layers=_CHAIN_LAYER_NAMES,
         ),
         Preset(
+            "leaky-relu-chain",
+            "Leaky ReLU chain: no dead units",
+            "The ReLU chain with the same weights and leaky ReLU (slope 0.01 below zero): a negative "
+            "input passes 0.01 of the gradient instead of 0, so no gradient is exactly zero, but "
+            "each such unit shrinks it a hundredfold.",
+            _chain("leaky_relu"),
+            view_input="w1",
+            layers=_CHAIN_LAYER_NAMES,
+        ),
+        Preset(
             "leaky-relu-wide",
             "Leaky ReLU, two hidden layers",
             "Two hidden layers of three leaky-ReLU units, slope 0.01: negative inputs still pass "

@@ -1,7 +1,23 @@
 // The backend's REST API (same origin), and an offline stand-in for exported files.
 import { t } from './i18n.js';
 
-/** fetch -> {ok, status, body}; a network failure is status 0, an abort rethrows. */
+/**
+ * An answer of the API: `body` is its JSON (null when there was none), whatever the status.
+ * @typedef {{ok: boolean, status: number, body: any}} ApiReply
+ */
+/**
+ * What the page asks: the server (createApi), or the data of an exported file (createOfflineApi).
+ * @typedef {object} Api
+ * @property {boolean} offline an exported file's data: nothing can be computed again
+ * @property {(body: import('#types/api').GraphRequest, signal?: AbortSignal) => Promise<ApiReply>} graph POST /api/graph
+ * @property {(body: import('#types/api').PathsRequest, signal?: AbortSignal) => Promise<ApiReply>} paths POST /api/paths
+ * @property {() => Promise<ApiReply>} ops GET /api/ops
+ */
+
+/**
+ * fetch -> {ok, status, body}; a network failure is status 0, an abort rethrows.
+ * @returns {Promise<ApiReply>}
+ */
 export async function call(method, url, body, signal) {
   let res;
   try {
@@ -24,7 +40,10 @@ export async function call(method, url, body, signal) {
   return { ok: res.ok, status: res.status, body: json };
 }
 
-/** {graph(body, signal), paths(body, signal), ops()} -> {ok, status, body}. */
+/**
+ * {graph(body, signal), paths(body, signal), ops()} -> {ok, status, body}.
+ * @returns {Api}
+ */
 export function createApi(base = '') {
   return {
     offline: false,
@@ -37,6 +56,7 @@ export function createApi(base = '') {
 /**
  * An API that answers from data embedded in an exported file: the graph and paths as they were
  * when exported. Any other request (changed program or values) answers with an explanation.
+ * @returns {Api}
  */
 export function createOfflineApi(data) {
   const same = (body) => body.source === data.state.source && JSON.stringify(body.values ?? {}) === JSON.stringify(data.state.values ?? {});

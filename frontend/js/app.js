@@ -25,13 +25,41 @@ const VALUE_DEBOUNCE_MS = 40;
 const HASH_DEBOUNCE_MS = 120;
 
 /**
- * @param {Record<string, HTMLElement>} els elements of index.html, by role
- * @param {ReturnType<import('./api.js').createApi>} api
- * @param {{initialState?: object, embedded?: object, locked?: boolean, onHash?: (hash: string) => void,
- *   onGraph?: (g: object, info: {deadRelus: string[]}) => void, onProgram?: () => void,
- *   onOps?: (ops: object[] | null) => void}} opts
- *   onGraph: after each graph is drawn (new layout or in place); onProgram: the program text changed
- *   (typed, or another program loaded), so whatever was computed for the old one is stale.
+ * The elements an app drives, by role: index.html's (main.js finds them by id) or an embedded graph's
+ * (view/embed-markup.js). Those whose value the app reads or sets have their element types.
+ * @typedef {Record<string, HTMLElement> & {
+ *   app: HTMLElement, editor: HTMLElement, error: HTMLElement, graph: HTMLElement, graphInfo: HTMLElement,
+ *   leaves: HTMLElement, pathsTitle: HTMLElement, costs: HTMLElement, sweepCount: HTMLElement, ops: HTMLElement,
+ *   scale: HTMLElement, toast: HTMLElement, sigmaFloat?: HTMLElement, graphLive?: HTMLElement, animLive?: HTMLElement,
+ *   inputSelect: HTMLSelectElement, outputSelect: HTMLSelectElement, limit: HTMLInputElement, expand: HTMLInputElement,
+ *   timeline: HTMLInputElement, speed: HTMLSelectElement, play: HTMLButtonElement, pause: HTMLButtonElement,
+ *   step: HTMLButtonElement, stepBack: HTMLButtonElement, restart: HTMLButtonElement,
+ *   modePaths: HTMLElement, reverseSweep: HTMLElement, forwardSweep: HTMLElement}} AppElements
+ */
+
+/**
+ * How the page around an app follows it.
+ * @typedef {object} AppOptions
+ * @property {Partial<import('./model/state.js').AppState>} [initialState] the first state (a link's, an export's)
+ * @property {boolean} [locked] the program and values cannot be changed (?lock=1, a locked widget)
+ * @property {ReturnType<typeof import('./view/panels.js').createPanels>} [panels] the side panels, hidden to make room
+ * @property {(hash: string) => void} [onHash] the state as a link's hash, a moment after it changed
+ * @property {(g: ReturnType<typeof import('./model/graph-model.js').indexGraph>, info: {deadRelus: string[]}) => void} [onGraph]
+ *   after each graph is drawn (new layout or in place)
+ * @property {() => void} [onProgram] the program text changed (typed, or another program loaded), so
+ *   whatever was computed for the old one is stale
+ * @property {(ops: import('#types/api').Op[] | null) => void} [onOps] GET /api/ops answered
+ * @property {() => void} [onPaths] the paths panel was drawn again
+ * @property {(view: 'operations' | 'values', state: import('./model/state.js').AppState) => void} [onView] a graph was drawn in that view
+ * @property {() => string | null} [exportName] what exported files are named after (null: the output)
+ */
+
+/** @typedef {ReturnType<typeof createApp>} App */
+
+/**
+ * @param {AppElements} els
+ * @param {import('./api.js').Api} api
+ * @param {AppOptions} opts
  */
 export function createApp(els, api, opts = {}) {
   const state = { ...DEFAULT_STATE, values: {}, collapsed: [], ...(opts.initialState ?? {}) };

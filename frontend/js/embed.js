@@ -14,10 +14,10 @@ export function shadowCss(css) {
 /**
  * Draw a graph into `host` (an element of the host page).
  * @param {HTMLElement} host
- * @param {{api: object, state: object, css: string, locked?: boolean, program?: boolean, height?: number}} opts
+ * @param {{api: import('./api.js').Api, state: object, css: string, locked?: boolean, program?: boolean, height?: number}} opts
  *   api: as api.js's (graph, paths, ops); state: the first state (model/state.js); css: the page's
  *   stylesheets' text; locked: the values cannot be changed; program: show the editor.
- * @returns {{app: ReturnType<typeof createApp>, root: ShadowRoot, els: Record<string, HTMLElement>}}
+ * @returns {{app: ReturnType<typeof createApp>, root: ShadowRoot, els: import('./app.js').AppElements}}
  */
 export function mountGraph(host, opts) {
   const root = host.shadowRoot ?? host.attachShadow({ mode: 'open' });

@@ -8,7 +8,10 @@ import { AREAS } from './i18n/index.js';
 export const LOCALES = ['en', 'zh'];
 export const DEFAULT_LOCALE = 'en';
 
-/** Merge the areas into one catalog per locale; a key defined by two areas is an error. */
+/**
+ * Merge the areas into one catalog per locale; a key defined by two areas is an error.
+ * @param {Record<string, Partial<Record<string, Record<string, string>>>>} [areas] area -> locale -> key -> text
+ */
 export function buildCatalogs(areas = AREAS) {
   /** @type {Record<string, Record<string, string>>} */
   const out = Object.fromEntries(LOCALES.map((l) => [l, {}]));
@@ -26,7 +29,11 @@ export function buildCatalogs(areas = AREAS) {
 const CATALOGS = buildCatalogs();
 let current = DEFAULT_LOCALE;
 
-/** The locale to use: a stored choice wins, else the first of the browser's languages we speak. */
+/**
+ * The locale to use: a stored choice wins, else the first of the browser's languages we speak.
+ * @param {string | null} stored
+ * @param {readonly string[]} [languages]
+ */
 export function detectLocale(stored, languages = []) {
   if (stored && LOCALES.includes(stored)) return stored;
   for (const lang of languages) {

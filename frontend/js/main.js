@@ -132,10 +132,10 @@ function boot() {
   on($('#toggle-left'), 'click', () => panels.toggle('left'));
   on($('#toggle-right'), 'click', () => panels.toggle('right'));
   const graphOnly = () => panels.toggleBoth();
-  for (const menu of document.querySelectorAll('details.menu')) {
+  for (const menu of /** @type {NodeListOf<HTMLDetailsElement>} */ (document.querySelectorAll('details.menu'))) {
     // A menu closes when something else is clicked.
     document.addEventListener('click', (ev) => {
-      if (menu.open && !menu.contains(ev.target)) menu.open = false;
+      if (menu.open && !menu.contains(/** @type {Node} */ (ev.target))) menu.open = false;
     });
   }
   const presets = createPresetMenu(
@@ -165,7 +165,7 @@ function boot() {
   const compare = trainingApi
     ? createCompareView(
         { root: $('#compare-panel'), table: $('#compare-table'), chart: $('#compare-chart'), status: $('#compare-status'), summary: $('#compare-summary') },
-        { graphApi: api, trainingApi },
+        { graphApi: api },
       )
     : null;
   const compareSeed = $('#compare-seed');
@@ -219,7 +219,7 @@ function boot() {
   document.addEventListener('keydown', (ev) => {
     // A key the graph's walk or a list used itself (defaultPrevented) is not a page shortcut too.
     if (ev.defaultPrevented || ev.ctrlKey || ev.metaKey || ev.altKey || typingInField(ev.target)) return;
-    if (ev.target?.type === 'range' && SLIDER_KEYS.has(ev.key)) return;
+    if (/** @type {HTMLInputElement} */ (ev.target)?.type === 'range' && SLIDER_KEYS.has(ev.key)) return;
     const speedStep = (d) => {
       const i = Math.max(0, Math.min(SPEEDS.length - 1, SPEEDS.indexOf(Number(els.speed.value)) + d));
       els.speed.value = String(SPEEDS[i]);

@@ -6,7 +6,7 @@ import { applySymbol } from '../js/model/view-graph.js';
 import { collapsePaths } from '../js/model/paths.js';
 
 // POST /api/paths for `x = 0.5; y = tanh(x)` with expand: tanh's box has two inner paths from x.
-const pj = JSON.parse(readFileSync(new URL('./fixtures/tanh-expanded.paths.json', import.meta.url)));
+const pj = JSON.parse(readFileSync(new URL('./fixtures/tanh-expanded.paths.json', import.meta.url), 'utf8'));
 
 test('a collapsed composite lists one path, whose product is the sum of the inner ones', () => {
   const g = indexGraph(pj.graph);

@@ -1,20 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { leakySource, chainGrads, compareTable, magnitudeText, ratioText, presetGraphRequest, COMPARE_COLUMNS } from '../js/model/compare.js';
+import { chainGrads, compareTable, magnitudeText, ratioText, presetGraphRequest, COMPARE_COLUMNS } from '../js/model/compare.js';
 
-const RELU = '# A chain of one-unit relu layers\nx = 1; Y = 3\nw1 = 0.5; w2 = -1\nh1 = relu(w1*x)\nh2 = relu(w2*h1)\nC = (h2 - Y)^2\n';
-
-test('leakySource replaces relu but not leaky_relu or names containing relu', () => {
-  const out = leakySource(RELU);
-  assert.match(out, /h1 = leaky_relu\(w1\*x\)/);
-  assert.match(out, /h2 = leaky_relu\(w2\*h1\)/);
-  assert.ok(!out.includes('leaky_leaky'));
-  assert.equal(leakySource('a = leaky_relu(x)\nrelu2 = relu( x )'), 'a = leaky_relu(x)\nrelu2 = leaky_relu( x )');
-});
-
-test('presetGraphRequest asks for C', () => {
+test('presetGraphRequest asks for C; every column is a preset of the server', () => {
   assert.deepEqual(presetGraphRequest('sigmoid-chain', 4), { preset: 'sigmoid-chain', seed: 4, output: 'C' });
   assert.deepEqual(COMPARE_COLUMNS.map((c) => c.key), ['sigmoid', 'tanh', 'relu', 'leaky_relu']);
+  assert.deepEqual(COMPARE_COLUMNS.map((c) => c.preset), ['sigmoid-chain', 'tanh-chain', 'relu-chain', 'leaky-relu-chain']);
 });
 
 const graph = (grads) => ({

@@ -37,6 +37,7 @@ test('other error shapes', () => {
 test('in Chinese: the position from ctx, known messages by their pattern, the rest by their type', () => {
   setLocale('zh');
   try {
+    /** @type {(msg: string, type?: string, ctx?: Record<string, unknown>) => string} */
     const at = (msg, type = 'program_error', ctx = { line: 3, column: 7, span: [1, 2] }) => errorText(parseApiError(422, { detail: [{ loc: ['body', 'source'], msg, type, ctx }] })[0]);
     assert.equal(at("'foo' is not defined"), '第 3 行第 7 列：“foo”未定义');
     assert.equal(at('expected an expression, found the end of the line'), '第 3 行第 7 列：应为表达式，却遇到行尾');

@@ -56,6 +56,7 @@ test('long edges are routed through one point per crossed layer', () => {
 
 test('a source shared along a long chain stays linear: far edges past the dummy budget are stubs', () => {
   // x -> h1 -> ... -> h400, and w feeds every step (an RNN's shared weight): O(steps^2) dummies otherwise.
+  /** @type {Parameters<typeof layoutGraph>[0]} */
   const nodes = [{ id: 'x', kind: 'input' }, { id: 'w', kind: 'param' }];
   const edges = [];
   let prev = 'x';
@@ -112,6 +113,7 @@ test('degenerate inputs: empty graph, cycle, dangling edge', () => {
 
 test('wide layers and a node with many inputs: order kept, ports in argument order', () => {
   // 60 sources feed one node (a layer wider than the insertion-sort cut-off), edges listed out of order.
+  /** @type {Parameters<typeof layoutGraph>[0]} */
   const nodes = [{ id: 'y', height: 40 }];
   const edges = [];
   for (let i = 0; i < 60; i++) {
@@ -131,6 +133,7 @@ test('wide layers and a node with many inputs: order kept, ports in argument ord
 
 /** A chain x -> h1 -> ... -> hk, with a weight beside each step (the seed's deep chains). */
 function weightedChain(k) {
+  /** @type {Parameters<typeof layoutGraph>[0]} */
   const nodes = [{ id: 'x', kind: 'input', width: 90, height: 62 }];
   const edges = [];
   let prev = 'x';
@@ -169,6 +172,7 @@ test('a long chain wraps into bands that fill the view; nodes stay apart and ins
 
 test('on a phone-narrow view a chain wraps into bands of two layers, the shorter last', () => {
   // x -> h1 -> ... -> h13 in a view 352 px wide: two 120-px nodes side by side is what fits.
+  /** @type {Parameters<typeof layoutGraph>[0]} */
   const nodes = [{ id: 'x', kind: 'input', width: 120, height: 62 }];
   const edges = [];
   for (let i = 1; i <= 13; i++) {

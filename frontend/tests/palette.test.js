@@ -63,8 +63,8 @@ test('the palette stays told apart under protanopia, deuteranopia and tritanopia
 
 test('the simulation confuses what it should: red and green for a deuteranope, not for normal vision', () => {
   const d = differences('#d62728', '#2ca02c');
-  assert.ok(d.normal > 60, d.normal);
-  assert.ok(d.deuteranopia < 20, d.deuteranopia);
+  assert.ok(d.normal > 60, String(d.normal));
+  assert.ok(d.deuteranopia < 20, String(d.deuteranopia));
   // Grey stays grey under every matrix (each row sums to 1).
   for (const m of Object.values(CVD)) simulate(linearRgb('#808080'), m).forEach((c) => assert.ok(Math.abs(c - linearRgb('#808080')[0]) < 1e-3));
 });

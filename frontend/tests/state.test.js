@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { encodeState, decodeState, hasProgram, graphRequest, pathsRequest, DEFAULT_STATE, cleanValues } from '../js/model/state.js';
+import { encodeState, decodeState, hasProgram, graphRequest, pathsRequest, DEFAULT_STATE, cleanValues, mentionsName } from '../js/model/state.js';
 
 test('round trip of the whole state', () => {
   const s = {
@@ -102,4 +102,17 @@ test('arrayValueError says what is wrong with a typed array, ragged rows include
   assert.match(arrayValueError([1, 'a']), /entry 2 is not a finite number/);
   assert.match(arrayValueError([]), /at least one entry/);
   assert.match(arrayValueError({ a: 1 }), /an array of numbers/);
+});
+
+test('mentionsName: a whole-word name of the program, not a part of another name', () => {
+  const src = 'a = 2\nb = 1\nbb = a*b\n# w is a comment word\ne = (a+b)*(b+1)';
+  assert.equal(mentionsName(src, 'b'), true);
+  assert.equal(mentionsName(src, 'bb'), true);
+  assert.equal(mentionsName('bb = 1\ny = bb*2', 'b'), false);
+  assert.equal(mentionsName('x1 = 1\ny = x1', 'x'), false);
+  assert.equal(mentionsName('x = 1; y = _x + x', 'x'), true);
+  assert.equal(mentionsName(src, 'w'), true); // a comment mentions it: the server decides then
+  assert.equal(mentionsName(src, ''), false);
+  assert.equal(mentionsName('a.b = 1', 'a.b'), true); // no regex meaning in a name
+  assert.equal(mentionsName('axb = 1', 'a.b'), false);
 });

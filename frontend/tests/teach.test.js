@@ -195,6 +195,7 @@ test('the try-this checks read the page context', () => {
 
 /** The graph of ladder(rungs) as the operations view draws it: x, then per rung σ(p) and p·σ(p). */
 function ladderGraph(source) {
+  /** @type {{id: string, name?: string, kind?: string}[]} */
   const nodes = [{ id: 'x', name: 'x', kind: 'input' }];
   const edges = [];
   let prev = 'x';

@@ -333,3 +333,15 @@ def test_a_lesson_opened_before_the_ops_arrive_draws_their_symbols(page: Page, l
     page.goto(f"{live_server}/#lesson=1")
     expect(node_named(page, "z = (x × y) + x")).to_be_attached()
     assert not [t for t in page.locator("#graph text.title").all_text_contents() if "add" in t]
+
+
+def test_an_edit_that_drops_the_input_asks_nothing_in_vain(page: Page, live_server: str) -> None:
+    """The page forgets an input the new program does not mention, instead of sending it and getting 422."""
+    open_app(page, live_server, DIAMOND)
+    wait_for_diamond(page)
+    statuses: list[int] = []
+    page.on("response", lambda r: statuses.append(r.status) if "/api/" in r.url else None)
+    page.fill("#source", "x = 2\ny = 3\nz = x*y + x")  # one edit: no half-typed program in between
+    expect(node_named(page, "z = (x × y) + x")).to_be_attached()
+    expect(page.locator("#input-select")).to_have_value("x")
+    assert statuses and all(s == 200 for s in statuses), statuses

@@ -7,20 +7,14 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from pathgrad.presets import PRESETS as PRESET_TABLE
+
 from .helpers import open_app
 
 pytestmark = pytest.mark.browser
 
-PRESETS = [
-    "neuron",
-    "xor-one-sample",
-    "xor",
-    "xor-batched",
-    "sigmoid-chain",
-    "relu-chain",
-    "leaky-relu-wide",
-    "tanh-chain",
-]
+# The Examples menu lists the server's presets, in their order (the table of pathgrad.presets).
+PRESETS = list(PRESET_TABLE)
 
 
 def open_preset(page: Page, name: str) -> None:
@@ -29,7 +23,7 @@ def open_preset(page: Page, name: str) -> None:
     expect(page.locator("#preset-description")).to_be_visible()
 
 
-def test_the_presets_menu_lists_all_eight_and_the_seed_regenerates(page: Page, live_server: str) -> None:
+def test_the_presets_menu_lists_every_preset_and_the_seed_regenerates(page: Page, live_server: str) -> None:
     open_app(page, live_server, None)
     options = page.locator("#examples option[data-preset]")
     expect(options).to_have_count(len(PRESETS))
@@ -114,8 +108,19 @@ def test_comparison_of_four_activations(page: Page, live_server: str) -> None:
     relu = table.locator('tbody td[data-key="relu"]')
     assert relu.all_text_contents() == ["0"] * 10
     expect(table.locator('tbody td.zero[data-key="relu"]')).to_have_count(10)
-    # Leaky ReLU (the ReLU chain with leaky_relu): small, but never exactly 0.
+    # Leaky ReLU (the server's leaky-relu-chain preset: the ReLU chain with leaky_relu): small, but
+    # never exactly 0, and the column is that preset's graph.
     assert all(cell(f"w{i}", "leaky_relu") > 0 for i in range(1, 11))
+    leaky = page.evaluate(
+        """async () => {
+          const body = JSON.stringify({ preset: 'leaky-relu-chain', seed: 0, output: 'C' });
+          const headers = { 'content-type': 'application/json' };
+          const g = await (await fetch('/api/graph', { method: 'POST', headers, body })).json();
+          const weights = g.nodes.filter((n) => /^w\\d+$/.test(n.name ?? ''));
+          return Object.fromEntries(weights.map((n) => [n.name, Math.abs(n.grad)]));
+        }"""
+    )
+    assert [cell(f"w{i}", "leaky_relu") for i in range(1, 11)] == [leaky[f"w{i}"] for i in range(1, 11)]
     svg = page.locator("#compare-chart svg")
     expect(svg.locator("g.serie")).to_have_count(4)
     expect(svg.locator('g.serie[data-key="relu"] circle.at-floor')).to_have_count(10)

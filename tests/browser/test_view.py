@@ -161,10 +161,10 @@ def test_every_preset_is_drawn_as_text_on_a_phone(
     expect(page.locator("#toast")).not_to_have_class(re.compile(r"\bshown\b"))
 
 
-def settle(page: Page) -> None:
-    expect(page.locator("#graph")).not_to_have_class(re.compile(r"\bstale\b"))
-    expect(page.locator("#app")).not_to_have_class(re.compile(r"\bbusy\b"))
-    expect(page.locator("#graph")).to_have_attribute("data-settled", "true")
+def settle(page: Page, timeout: float = 5_000) -> None:
+    expect(page.locator("#graph")).not_to_have_class(re.compile(r"\bstale\b"), timeout=timeout)
+    expect(page.locator("#app")).not_to_have_class(re.compile(r"\bbusy\b"), timeout=timeout)
+    expect(page.locator("#graph")).to_have_attribute("data-settled", "true", timeout=timeout)
 
 
 # Paths are listed for a number: xor-batched's inputs are arrays (listing paths for one element of
@@ -250,14 +250,18 @@ def test_fit_fits_a_thousand_layer_chain(page: Page, live_server: str) -> None:
     """Fit shows all of a 1,000-layer chain (4,000 operations): the smallest zoom follows the graph."""
     lines = ["x = 0.5", "w = 0.9", "h1 = sigmoid(w*x + 0.1)"]
     lines += [f"h{i} = sigmoid(w*h{i - 1} + 0.1)" for i in range(2, 1001)]
+    # 4,000 operations to lay out and draw: on a loaded machine that takes seconds, so the waits are
+    # longer than the other tests' (they bound the wait; nothing here measures a speed).
+    wait = 40_000
+    page.set_default_timeout(wait)
     open_app(page, live_server)
     page.fill("#source", "\n".join(lines))
-    expect(page.locator("#graph-info")).to_contain_text("output h1000", timeout=20_000)
-    settle(page)
+    expect(page.locator("#graph-info")).to_contain_text("output h1000", timeout=wait)
+    settle(page, wait)
     for view in ("values", "operations"):
         page.click(f"#view-{view}")
-        expect(page.locator("#graph")).to_have_attribute("data-view", view)
-        settle(page)
+        expect(page.locator("#graph")).to_have_attribute("data-view", view, timeout=wait)
+        settle(page, wait)
         page.click("#fit")
         fits = page.evaluate(
             """() => {

@@ -4,33 +4,68 @@
 import { createLatest } from '../model/latest.js';
 
 /**
+ * What the parts of an app share (made once by createApp).
+ * @typedef {object} AppContext
+ * @property {import('../app.js').AppElements} els
+ * @property {import('../api.js').Api} api
+ * @property {import('../app.js').AppOptions} opts
+ * @property {import('../model/state.js').AppState} state what a link holds (model/state.js)
+ * @property {ViewState} cur what the page shows now
+ * @property {ReturnType<typeof import('../view/editor.js').createEditor>} editor
+ * @property {ReturnType<typeof import('../view/render.js').createGraphView>} graphView
+ * @property {ReturnType<typeof import('../view/paths-panel.js').createPathsPanel>} panel
+ * @property {ReturnType<typeof import('../view/leaves.js').createLeafControls>} leaves
+ * @property {ReturnType<typeof import('../view/graph-keys.js').createGraphKeys> | null} keys
+ * @property {(id: string) => string} repOf the drawn node that stands for a node of the graph JSON
+ * @property {(id: string) => string | undefined} edgeRepOf the drawn edge for an edge (undefined: none)
+ * @property {(text: string, bad?: boolean) => void} flash a message in the toast
+ * @property {(list: import('../model/errors.js').ProgramError[]) => void} showErrors errors in the editor, the graph stale
+ * @property {() => void} saveHash writes the link a moment later
+ */
+
+/** @typedef {ReturnType<typeof createViewState>} ViewState */
+
+/**
  * What the page shows now, derived from the state and the server's answers. Every field is declared
  * here, none is added later.
  */
 export function createViewState() {
   return {
+    /** @type {import('#types/api').Graph | import('#types/api').ValuesGraph | null} */
     graphJson: null, // the last graph JSON (operations or values view)
+    /** @type {ReturnType<typeof import('../model/graph-model.js').indexGraph> | null} */
     g: null, // graphJson indexed (graph-model.js)
     view: null, // what is drawn: g with groups collapsed, constants folded, the focus applied
+    /** @type {ReturnType<typeof import('../model/graph-model.js').indexGraph> | null} */
     vg: null, // view indexed (the sweeps walk it)
+    /** @type {Map<string, string>} */
     titles: new Map(), // node id -> drawn title (view-graph.js)
+    /** @type {Map<string, string>} */
     symbols: new Map(), // op name -> symbol, from GET /api/ops
+    /** @type {Set<string>} */
     infix: new Set(), // the ops written between their arguments, from GET /api/ops
+    /** @type {import('#types/api').Op[] | null} */
     ops: null, // GET /api/ops as it came (the legend, the HTML export)
-    opsLoaded: /** @type {Promise<void> | null} */ (null), // settles when GET /api/ops has answered (or failed)
+    /** @type {Promise<void> | null} */
+    opsLoaded: null, // settles when GET /api/ops has answered (or failed)
+    /** @type {ReturnType<typeof import('../model/layout.js').layoutGraph> | null} */
     layout: null, // the drawing's layout (layout.js), with its edge labels
+    /** @type {string | null} */
     key: null, // what the layout was made for (structure, options): a new one when it changes
+    /** @type {number | null} */
     layoutAspect: null, // the pane's width / height when it was made
     // Each new layout gets a token; the drawing shows the layout of drawnToken.
     layoutToken: 0,
     drawnToken: 0,
     roomKey: null, // the layout key the side panels last made room for
     retryArray: null, // an input whose paths were refused: selected again if it is an array leaf
+    /** @type {import('#types/api').PathsResponse | null} */
     pathsRaw: null, // the last POST /api/paths answer (null: no input selected)
     pathsJson: null, // the paths as listed: pathsRaw with collapsed composites' inner paths merged
     counts: null, // nodes and edges of the graph as drawn (collapsed composites count once)
     costs: null, // multiplication counts for the selected input and for all inputs
-    mode: 'paths', // what Play animates: 'paths' | 'reverse' | 'forward'
+    /** @type {'paths' | 'reverse' | 'forward'} */
+    mode: 'paths', // what Play animates
     sweepDrawn: false, // a sweep rewrote the nodes' gradient lines (undone by restoreGraph)
     requests: createLatest(), // the newest graph/paths request wins; older answers are dropped
     abort: null, // aborts the request in flight
@@ -41,11 +76,15 @@ export function createViewState() {
     selectNames: null, // what the input and output menus were filled for
     // Inputs the server would not list paths for in this program (e.g. through a matmul of arrays),
     // with its reason: never picked again by default, or the page would ask again and again.
+    /** @type {Map<string, string>} */
     noPaths: new Map(),
     // The view picked for state.view = 'auto' (null: not decided yet for this program).
+    /** @type {'operations' | 'values' | null} */
     autoView: null,
+    /** @type {import('../model/errors.js').ProgramError[] | null} */
     errors: null, // the errors the editor shows (drawn again in another language), or null
-    spoken: null, // the animation's last announced moment (each factor, arrival and the end, once)
+    /** @type {number | string | null} */
+    spoken: null, // the animation's last announced moment: a paths moment's number, a sweep's `s<node id>`
   };
 }
 

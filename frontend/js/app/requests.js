@@ -2,7 +2,7 @@
 // request winning; an input or output the program no longer has is forgotten, an input and the 'auto'
 // view are picked, and a refused program shows its errors in the editor.
 import { gradLeaves } from '../model/graph-model.js';
-import { graphRequest, pathsRequest } from '../model/state.js';
+import { graphRequest, pathsRequest, mentionsName } from '../model/state.js';
 import { parseApiError } from '../model/errors.js';
 import { toBigInt } from '../model/format.js';
 import { shownView } from './context.js';
@@ -48,6 +48,9 @@ export function createRequests(ctx, { applyGraph, applyPaths, isArrayInput }) {
       if (!cur.requests.isLatest(seq)) return;
       let res;
       let pathsJson = null;
+      // An input the new program does not even mention is forgotten without asking the server (which
+      // would answer 422, one more round trip and a console error each time an edit renames it).
+      if (state.input && !mentionsName(state.source, state.input)) state.input = null;
       // An array leaf has no paths (its edges carry Jacobians): the panel shows its gradient instead.
       const arrayInput = isArrayInput(state.input);
       if (state.input && !arrayInput) {

@@ -6,20 +6,15 @@ import { t } from '../i18n.js';
 export const CHAIN_LENGTH = 10;
 
 /**
- * The four columns. `preset` columns ask /api/graph for a preset; `fromRelu` is built from the ReLU
- * chain's program with every relu( replaced by leaky_relu( (the same weights, slope 0.01).
+ * The four columns, each a preset of the server (backend/pathgrad/presets.py) that builds the same
+ * chain, with the same weights for a seed, around another activation.
  */
 export const COMPARE_COLUMNS = [
   { key: 'sigmoid', label: 'sigmoid', preset: 'sigmoid-chain' },
   { key: 'tanh', label: 'tanh', preset: 'tanh-chain' },
   { key: 'relu', label: 'ReLU', preset: 'relu-chain' },
-  { key: 'leaky_relu', label: 'leaky ReLU', fromRelu: true },
+  { key: 'leaky_relu', label: 'leaky ReLU', preset: 'leaky-relu-chain' },
 ];
-
-/** The ReLU chain's program as a leaky-ReLU chain (the word relu outside leaky_relu is replaced). */
-export function leakySource(reluSource) {
-  return String(reluSource).replace(/\brelu\b/g, 'leaky_relu');
-}
 
 /** The /api/graph body for a preset column at `seed`. */
 export function presetGraphRequest(preset, seed) {

@@ -5,7 +5,16 @@
 // from ctx, never from the English text.
 import { t, getLocale } from '../i18n.js';
 
-/** The backend's message patterns and the catalog key that says each in the page's language. */
+/**
+ * One error as the editor shows it: the message in the page's language and where it is (1-based line
+ * and column, the character range [start, end)), null when the error has no position.
+ * @typedef {{message: string, line: number | null, column: number | null, span: [number, number] | null}} ProgramError
+ */
+
+/**
+ * The backend's message patterns and the catalog key that says each in the page's language.
+ * @type {[RegExp, string][]}
+ */
 const SERVER_MESSAGES = [
   [/^the program is empty$/, 'srv.empty'],
   [/^'(?<name>[^']+)' is not defined$/, 'srv.undefined'],
@@ -26,7 +35,10 @@ const SERVER_MESSAGES = [
   [/^the training process stopped unexpectedly; retry$/, 'srv.trainCrashed'],
 ];
 
-/** Words inside the backend's messages ("expected an expression, found the end of the line"). */
+/**
+ * Words inside the backend's messages ("expected an expression, found the end of the line").
+ * @type {[RegExp, string][]}
+ */
 const SERVER_WORDS = [
   [/^an expression$/, 'srv.w.expression'],
   [/^the end of the statement$/, 'srv.w.endStatement'],
@@ -77,6 +89,7 @@ export function localizeMessage(message) {
  * Turn an HTTP error (status and parsed JSON body, or a network failure) into a list of
  * {message, line, column, span} (line and column 1-based, or null when the error has no position).
  * FastAPI's 422 shape: {"detail": [{"loc": [...], "msg": "...", "type": "...", "ctx": {"line", "column", "span"}}]}.
+ * @returns {ProgramError[]}
  */
 export function parseApiError(status, body) {
   const detail = body?.detail;

@@ -1,3 +1,5 @@
+// One module past 500 lines on purpose: the five steps below share one layout's flat typed arrays
+// (layers, orders, positions, dummies) in one pass; cut apart, files would hand a dozen arrays around.
 // Layered (Sugiyama-style) layout of a DAG, left to right. Pure: no DOM.
 //
 // 1. layers by longest path from the sources; sources other than inputs are pulled right, next to
@@ -29,12 +31,13 @@ const DEFAULTS = {
 
 /**
  * Lay out a graph.
- * @param {{id: string, width?: number, height?: number, kind?: string}[]} nodes
+ * @param {{id: string, width?: number, height?: number, kind?: string, group?: string | null}[]} nodes
  * @param {{id: string, source: string, target: string, arg?: number}[]} edges
- * @param {object} [opts] {output?: id, ...DEFAULTS}
+ * @param {Partial<typeof DEFAULTS> & {output?: string}} [opts] {output?: id, ...DEFAULTS}
  * @returns {{nodes: Map<string, {x, y, width, height, layer, order}>,
  *            edges: Map<string, number[][]>, ghosts: Set<string>, width: number, height: number, layers: number,
- *            crossings: number}} x, y are node centres.
+ *            crossings: number, bands: number, labels?: Map<string, {x: number, y: number} | null>}} x, y are node
+ *            centres; labels: the edge labels' places (geometry.js placeEdgeLabels), set by whoever lays it out.
  */
 export function layoutGraph(nodes, edges, opts = {}) {
   const o = { ...DEFAULTS, ...opts };
@@ -416,6 +419,7 @@ function chooseBands(L, layerX, layerW, top, bottom, across, o) {
 /**
  * Sort a[lo..hi) with a comparator, stably. Layers are short and, after the first sweeps, nearly
  * sorted: an insertion sort up to a length, Array.prototype.sort (stable) beyond.
+ * @param {number[] | Int32Array | Float64Array} a
  */
 function sortRange(a, lo, hi, cmp) {
   if (hi - lo > 48) {

@@ -21,7 +21,10 @@ export function simulate(rgb, matrix) {
   return matrix.map((row) => Math.min(1, Math.max(0, row[0] * rgb[0] + row[1] * rgb[1] + row[2] * rgb[2])));
 }
 
-/** Linear RGB -> CIELAB (D65). */
+/**
+ * Linear RGB -> CIELAB (D65).
+ * @param {number[]} rgb
+ */
 export function lab([r, g, b]) {
   const x = (0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047;
   const y = 0.2126 * r + 0.7152 * g + 0.0722 * b;

@@ -7,7 +7,10 @@
 // and the sum of the lengths of all x -> y paths (the multiplications that enumerating every path
 // costs) is the sum over edges of the paths through them.
 
-/** Paths from every node to `outputId`, as a Map id -> BigInt (0n when the output is unreachable). */
+/**
+ * Paths from every node to `outputId`, as a Map id -> BigInt (0n when the output is unreachable).
+ * @returns {Map<string, bigint>}
+ */
 export function pathsToOutput(g, outputId) {
   const count = new Map();
   for (let i = g.order.length - 1; i >= 0; i--) {
@@ -23,7 +26,10 @@ export function pathsToOutput(g, outputId) {
   return count;
 }
 
-/** Paths from any of `sourceIds` to every node, as a Map id -> BigInt. */
+/**
+ * Paths from any of `sourceIds` to every node, as a Map id -> BigInt.
+ * @returns {Map<string, bigint>}
+ */
 export function pathsFromSources(g, sourceIds) {
   const sources = new Set(sourceIds);
   const count = new Map();

@@ -7,11 +7,18 @@ const mul = (p, f) => (p === null || typeof f !== 'number' || !Number.isFinite(f
 const add = (s, x) => (s === null || typeof x !== 'number' || !Number.isFinite(x) ? null : s + x);
 
 /**
+ * One moment of the paths timeline (the fields its type has; products and sums are null once not finite).
+ * @typedef {{type: 'path' | 'edge' | 'arrive' | 'done', t: number, t0?: number, t1?: number, path?: number,
+ *   step?: number, edge?: string, from?: string, to?: string, factor?: number, before?: number | null,
+ *   product?: number | null, sum?: number | null}} PathEvent
+ */
+
+/**
  * "Multiply along a path, add across paths": one path after another, a pulse travels along each
  * edge; when it reaches the edge's end the running product is multiplied by the edge's local
  * derivative; when it reaches the output the product is added into the running sum.
  * @param {{nodes: string[], edges: string[], factors: number[], product: number}[]} paths
- * @returns {{events: object[], duration: number, stops: number[], kind: 'paths', count: number}}
+ * @returns {{events: PathEvent[], duration: number, stops: number[], kind: 'paths', count: number}}
  * Events (sorted by t): {type:'path', t, path} | {type:'edge', t, t0, t1, path, step, edge, from,
  * to, factor, before, product} (t = t1) | {type:'arrive', t, t0, path, product, sum} | {type:'done', t, sum}.
  */

@@ -7,6 +7,23 @@
 // `tr`, not `t`: t is the typed text in readLimit.
 import { t as tr } from '../i18n.js';
 
+/**
+ * What a link holds: the program, its leaves' overrides, the input and output, the view's options.
+ * @typedef {object} AppState
+ * @property {string} source the program text
+ * @property {Record<string, number | unknown[]>} values leaf overrides, by name
+ * @property {string | null} input the leaf whose paths are listed
+ * @property {string | null} output the statement differentiated (null: the program's last)
+ * @property {boolean} expand sigmoid and tanh recorded as their compositions
+ * @property {string[]} collapsed ids of the collapsed composites
+ * @property {number} limit how many paths are listed
+ * @property {'auto' | 'operations' | 'values'} view
+ * @property {boolean} constants literal constants drawn as nodes of their own
+ * @property {boolean} focus only the paths from the input to the output
+ * @property {string | null} lang the page's language ('en' | 'zh'), when the link chose one
+ */
+
+/** @type {Readonly<AppState>} */
 export const DEFAULT_STATE = Object.freeze({
   source: '',
   values: {},
@@ -21,6 +38,7 @@ export const DEFAULT_STATE = Object.freeze({
   lang: null, // the page's language ('en' | 'zh'), when the link chose one
 });
 
+/** @type {AppState['view'][]} */
 export const VIEWS = ['auto', 'operations', 'values'];
 export const LANGS = ['en', 'zh'];
 
@@ -74,7 +92,8 @@ export function decodeState(hash) {
   out.collapsed = (p.get('collapsed') ?? '').split(',').map((x) => x.trim()).filter((x) => /^[\w.-]+$/.test(x));
   const limit = Number.parseInt(p.get('limit') ?? '', 10);
   out.limit = Number.isFinite(limit) && limit > 0 ? Math.min(limit, MAX_LIMIT) : DEFAULT_STATE.limit;
-  out.view = VIEWS.includes(p.get('view')) ? p.get('view') : DEFAULT_STATE.view;
+  const view = /** @type {AppState['view']} */ (p.get('view'));
+  out.view = VIEWS.includes(view) ? view : DEFAULT_STATE.view;
   out.constants = p.get('consts') === '1';
   out.focus = p.get('focus') === '1';
   out.lang = LANGS.includes(p.get('lang')) ? p.get('lang') : null;
@@ -115,6 +134,18 @@ export function graphRequest(state) {
   body.options = { expand: !!state.expand };
   if (state.view === 'values') body.view = 'values';
   return body;
+}
+
+/**
+ * Whether a program's text mentions a name as a whole word (the language's names are ASCII letters,
+ * digits and _): a name it does not mention cannot be one of its leaves.
+ * @param {string} source
+ * @param {string} name
+ */
+export function mentionsName(source, name) {
+  if (!name) return false;
+  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`(^|[^A-Za-z0-9_])${escaped}(?![A-Za-z0-9_])`).test(source ?? '');
 }
 
 /** The request body for POST /api/paths from a state (needs an input). */

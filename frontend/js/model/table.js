@@ -10,7 +10,10 @@ const full = (x, kind = null) => formatValue(x, 6, kind);
 /**
  * @param {{nodes, edges, byId}} vg the drawn graph, indexed (graph-model.js indexGraph)
  * @param {Map<string, string>} titles the drawn titles (view-graph.js nodeTitles)
- * @param {object | null} pj the listed paths (POST /api/paths), or null when no input is selected
+ * @param {{paths: {nodes: string[], factors: (number | null)[], factor_kinds?: string[] | null, product: number | null,
+ *   product_kind?: string | null}[], count: string, input: string | null, output: string, listed_sum: number | null,
+ *   listed_sum_kind?: string | null, gradient: number | null, gradient_kind?: string | null} | null} pj the listed
+ *   paths (POST /api/paths: its PathsResponse has these fields), or null when no input is selected
  * @param {Map<string, object>} [byId] where the paths' node ids are looked up (default: vg.byId)
  * @param {Map<string, string>} [symbols] operation -> its symbol (view-graph.js symbolTable): + for add
  * @returns {{id, caption, head: string[], rows: string[][]}[]} one table per part

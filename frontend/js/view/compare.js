@@ -2,7 +2,7 @@
 // table and a log-scale chart of |dC/dw_i| per layer.
 import { h, setText } from './dom.js';
 import { createLogChart } from './charts.js';
-import { COMPARE_COLUMNS, CHAIN_LENGTH, leakySource, presetGraphRequest, chainGrads, compareTable, ratioText } from '../model/compare.js';
+import { COMPARE_COLUMNS, CHAIN_LENGTH, presetGraphRequest, chainGrads, compareTable, ratioText } from '../model/compare.js';
 import { logDomain } from '../model/charts.js';
 import { parseApiError, errorText } from '../model/errors.js';
 // `tr`, not `t`: t is the table in this file.
@@ -10,10 +10,10 @@ import { t as tr } from '../i18n.js';
 import { createLatest } from '../model/latest.js';
 
 /**
- * @param {{table, chart, seed, status, summary}} els
- * @param {{graphApi, trainingApi, onOpen?: (preset: string, seed: number) => void}} deps
+ * @param {{root?: HTMLElement, table: HTMLElement, chart: HTMLElement, status: HTMLElement, summary: HTMLElement}} els
+ * @param {{graphApi: import('../api.js').Api}} deps
  */
-export function createCompareView(els, { graphApi, trainingApi }) {
+export function createCompareView(els, { graphApi }) {
   const chart = createLogChart(els.chart, { label: tr('compare.chart.label'), xTitle: tr('compare.chart.x'), yTitle: tr('compare.chart.y'), height: 190 });
   const floorNote = h('p', { class: 'chart-note small', hidden: true, text: tr('compare.floor') });
   els.chart.after(
@@ -25,13 +25,7 @@ export function createCompareView(els, { graphApi, trainingApi }) {
   let shown = null; // the columns and seed on show (drawn again in another language)
 
   async function column(col, seed) {
-    let res;
-    if (col.preset) res = await graphApi.graph(presetGraphRequest(col.preset, seed));
-    else {
-      const p = await trainingApi.preset('relu-chain', seed);
-      if (!p.ok) return { ...col, grads: null, error: errorText(parseApiError(p.status, p.body)[0]) };
-      res = await graphApi.graph({ source: leakySource(p.body.source), output: 'C' });
-    }
+    const res = await graphApi.graph(presetGraphRequest(col.preset, seed));
     if (!res.ok) return { ...col, grads: null, error: errorText(parseApiError(res.status, res.body)[0]) };
     return { ...col, grads: chainGrads(res.body, CHAIN_LENGTH) };
   }

@@ -8,7 +8,7 @@ const SPEEDS = [['0.25', '¼×'], ['0.5', '½×'], ['1', '1×'], ['2', '2×'], [
 
 /**
  * @param {{program?: boolean}} opts program: show the program's editor (a graph built in Python has none)
- * @returns {{root: HTMLElement, els: Record<string, HTMLElement>, extra: Record<string, HTMLElement>}}
+ * @returns {{root: HTMLElement, els: import('../app.js').AppElements, extra: Record<string, HTMLElement>}}
  *   els: what createApp needs (app.js); extra: the controls that the embedding wires itself.
  */
 export function embedMarkup(opts = {}) {

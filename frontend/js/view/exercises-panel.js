@@ -22,7 +22,7 @@ function loadScore() {
 
 /**
  * @param {HTMLElement} root
- * @param {{app: object, call: Function, flash: Function, loadProgram: Function, setHash: Function}} deps
+ * @param {{app: import('../app.js').App, call: Function, flash: Function, loadProgram: Function, setHash: Function}} deps
  *   loadProgram(state): load a program as the exercise's own (not as the user's edit)
  */
 export function createExercisesPanel(root, { app, call, flash, loadProgram, setHash }) {

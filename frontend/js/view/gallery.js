@@ -6,6 +6,7 @@ import { functionPlot } from './charts.js';
 import { activationsFrom, markers, plotYRange } from '../model/activations.js';
 import { t, tOr } from '../i18n.js';
 
+/** @type {[number, number]} */
 const X_RANGE = [-5, 5];
 
 /** "a, b or c" (in the page's language) */
@@ -77,7 +78,7 @@ export function createGallery(root) {
     setOps,
     /** The page's language changed. */
     relocalize() {
-      for (const el of root.querySelectorAll('.gallery-note')) el.textContent = noteOf(el.dataset.op, acts[el.dataset.op] ?? { note: '' });
+      for (const el of /** @type {NodeListOf<HTMLElement>} */ (root.querySelectorAll('.gallery-note'))) el.textContent = noteOf(el.dataset.op, acts[el.dataset.op] ?? { note: '' });
       const key = root.querySelector('.gallery-key');
       if (key) key.textContent = t('gallery.key');
       update(lastUnits);

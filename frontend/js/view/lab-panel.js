@@ -7,7 +7,7 @@ import { VARIANTS, hasArrays, labRequest, labRows, nodeLines } from '../model/la
 
 /**
  * @param {HTMLElement} root the panel's container
- * @param {{app: object, call: Function, active: () => boolean}} deps active: the Lab tab is shown
+ * @param {{app: import('../app.js').App, call: Function, active: () => boolean}} deps active: the Lab tab is shown
  */
 export function createLabPanel(root, { app, call, active }) {
   let result = null; // the last answer, for `ranFor`

@@ -95,7 +95,7 @@ export function createLeafControls(root, handlers) {
         build(leaves);
       }
       // The focused field, also inside a shadow root (the notebook widget, <pathgrad-graph>).
-      const focused = root.getRootNode().activeElement ?? document.activeElement;
+      const focused = /** @type {Document | ShadowRoot} */ (root.getRootNode()).activeElement ?? document.activeElement;
       for (const n of leaves) {
         const name = n.name ?? n.id;
         const r = rows.get(name);
@@ -118,7 +118,7 @@ export function createLeafControls(root, handlers) {
           setText(r.grad, `∂ ${formatNumber(n.grad, 4)}`);
         }
       }
-      for (const row of root.querySelectorAll('.leaf-row')) row.classList.toggle('selected', row.dataset.leafRow === selected);
+      for (const row of /** @type {NodeListOf<HTMLElement>} */ (root.querySelectorAll('.leaf-row'))) row.classList.toggle('selected', row.dataset.leafRow === selected);
       for (const el of root.querySelectorAll('input')) el.disabled = disabled;
     },
     setDisabled(on) {

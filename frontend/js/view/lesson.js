@@ -9,7 +9,7 @@ const CHECK_MS = 300;
 
 /**
  * @param {HTMLElement} root the lesson bar's container (hidden until a lesson opens)
- * @param {{app: object, showStep: (step: object) => Promise<void>, context: () => object,
+ * @param {{showStep: (step: object) => Promise<void>, context: () => object,
  *   setHash: (hash: string|null) => void, flash: Function, onClose: Function}} deps
  */
 export function createLesson(root, { showStep, context, setHash, flash, onClose }) {

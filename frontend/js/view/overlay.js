@@ -18,7 +18,7 @@ function setAttr(el, name, value) {
 
 /**
  * @param {SVGGElement} layer the overlay group
- * @param {{edge: (id: string) => {pts: number[][], geo?: object} | undefined, follow: (x: number, y: number) => void}} host
+ * @param {{edge: (id: string) => {pts: number[][], geo?: ReturnType<typeof edgeGeometry> | null} | undefined, follow: (x: number, y: number) => void}} host
  *   edge: the drawing's item of an edge (its layout points; its geometry is cached on it);
  *   follow: keep a content point in view (the first pulse with `follow`)
  */

@@ -123,6 +123,7 @@ export function createPanZoom(svg, viewport, opts = {}) {
   svg.addEventListener('pointerdown', (ev) => {
     settle();
     if (ev.button !== 0 && ev.pointerType === 'mouse') return;
+    // @ts-expect-error -- a pointerdown on the SVG has an Element as its target (EventTarget in the DOM's types)
     const onNode = ev.target.closest('.node, .group-toggle');
     if (onNode && ev.pointerType === 'mouse') return;
     pointers.set(ev.pointerId, { x: ev.clientX, y: ev.clientY });

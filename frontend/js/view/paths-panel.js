@@ -134,7 +134,7 @@ export function createPathsPanel(els, handlers = {}) {
   }
 
   /**
-   * @param {object} pj paths JSON
+   * @param {import('#types/api').PathsResponse} pj paths JSON
    * @param {Map<string, object>} byId node lookup (full graph)
    * @param {Map<string, string>} [labels] readable expression per node id
    */

@@ -14,8 +14,8 @@ const EXAMPLE = 'example:';
 
 /**
  * @param {{select, seed, info, title, description}} els
- * @param {{api: ReturnType<import('../training-api.js').createTrainingApi> | null, examples: {id, title}[],
- *   onPreset: (preset: object) => void, onExample: (id: string) => void, onError?: (text: string) => void}} deps
+ * @param {{api: ReturnType<typeof import('../training-api.js').createTrainingApi> | null, examples: {id, title}[],
+ *   onPreset: (preset: import('#types/api').PresetModel) => void, onExample: (id: string) => void, onError?: (text: string) => void}} deps
  */
 export function createPresetMenu(els, { api, examples, onPreset, onExample, onError }) {
   let presets = [];

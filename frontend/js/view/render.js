@@ -1,3 +1,5 @@
+// One module past 500 lines on purpose: building, syncing (virtualisation) and updating the drawing all
+// read and write the same per-node and per-edge items, marks and badges; split, each part would need all.
 // The graph drawn as SVG: nodes, edges and composite boxes (the animation's pulses: overlay.js; far
 // zooms: overview.js).
 // All text goes in through textContent.
@@ -63,6 +65,47 @@ function setAttr(el, name, value) {
 const label = (n) => (n ? (n.name ?? n.label ?? n.id) : '?');
 
 /**
+ * A drawn node's state (made by render, kept by update and the marks): its box, text and flags; `el`
+ * holds its SVG elements while they exist (near the view), else null.
+ * @typedef {object} NodeItem
+ * @property {string} id
+ * @property {import('#types/api').GraphNode & Record<string, any>} n the view's node (graph-model.js)
+ * @property {{x: number, y: number, width: number, height: number}} p its box in the layout (centre, size)
+ * @property {number} x0 left
+ * @property {number} y0 top
+ * @property {number} x1 right
+ * @property {number} y1 bottom
+ * @property {boolean} compact
+ * @property {boolean} focusable an input or parameter: takes keyboard focus
+ * @property {boolean} pinned always drawn (focusable, or a collapsed composite)
+ * @property {ReturnType<typeof nodeText> | null} txt
+ * @property {number | null} t its place on the |gradient| scale (0..1)
+ * @property {string} flags extra classes
+ * @property {[string, string] | null} line a sweep's gradient line (key, value)
+ * @property {string | null} badge
+ * @property {{g: SVGElement, level: number, [part: string]: any} | null} el
+ */
+/**
+ * A drawn edge's state, as NodeItem's.
+ * @typedef {object} EdgeItem
+ * @property {string} id
+ * @property {import('#types/api').GraphEdge & Record<string, any>} e the view's edge
+ * @property {number[][]} pts its polyline
+ * @property {boolean} ghost a stub from a far source
+ * @property {number} x0
+ * @property {number} x1
+ * @property {number} y0
+ * @property {number} y1
+ * @property {string | null} d the path's d attribute, made once
+ * @property {number[] | null} lp its label's centre
+ * @property {ReturnType<typeof import('../model/geometry.js').edgeGeometry> | null} geo
+ * @property {string | null} text
+ * @property {number | null} t its place on the |flow| scale (0..1)
+ * @property {string} flags extra classes
+ * @property {{g: SVGElement, level: number, [part: string]: any} | null} el
+ */
+
+/**
  * @param {HTMLElement} root container (#graph)
  * @param {{onNodeClick?, onNodeHover?, onEdgeHover?, onGroupToggle?}} handlers
  */
@@ -90,10 +133,10 @@ export function createGraphView(root, handlers = {}) {
   root.append(svg);
 
   let layout = null;
-  /** @type {Map<string, object>} node id -> item (see render) */
+  /** @type {Map<string, NodeItem>} node id -> item (see render) */
   let nodes = new Map();
   let nodeList = [];
-  /** @type {Map<string, object>} edge id -> item */
+  /** @type {Map<string, EdgeItem>} edge id -> item */
   let edges = new Map();
   let edgeList = [];
   let byId = new Map(); // the view's nodes, for edge tooltips
@@ -413,6 +456,7 @@ export function createGraphView(root, handlers = {}) {
       const ky0 = vy - vh * KEEP;
       const ky1 = vy + vh * (1 + KEEP);
       const far = (it) => it.x1 < kx0 || it.x0 > kx1 || it.y1 < ky0 || it.y0 - BADGE_ROOM > ky1;
+      // @ts-expect-error -- root's root node is a Document or a ShadowRoot (a widget), both with activeElement
       const focused = root.getRootNode().activeElement ?? document.activeElement;
       for (const it of nodeList) {
         if (!it.el || it.pinned || !far(it) || it.el.g.contains(focused)) continue;

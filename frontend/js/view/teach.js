@@ -12,7 +12,7 @@ import { parseLessonHash } from '../model/lesson.js';
 const $ = (sel) => document.querySelector(sel);
 
 /**
- * @param {{app: object, showTab: (name: string) => void, flash: Function, base?: string}} deps
+ * @param {{app: import('../app.js').App, showTab: (name: string) => void, flash: Function, base?: string}} deps
  */
 export function createTeach({ app, showTab, flash, base = '' }) {
   const request = (method, url, body) => call(method, `${base}${url}`, body);

@@ -18,9 +18,11 @@ const GRAPH_INTERVAL_MS = 100; // at most ~10 graph refreshes a second
 const DRAW_INTERVAL_MS = 100; // and as many chart redraws
 
 /**
- * @param {Record<string, HTMLElement>} els panel, optimizer, lr, steps, start, stop, error, program,
- *   step, loss, dead, lossChart, note, strip, scrubber, scrubReadout
- * @param {{api, app: {state, setValues: (v: object) => Promise<void>}, currentPreset: () => object | null}} deps
+ * @param {Record<string, HTMLElement> & {optimizer: HTMLSelectElement, lr: HTMLInputElement, steps: HTMLInputElement,
+ *   start: HTMLButtonElement, stop: HTMLButtonElement, scrubber: HTMLInputElement}} els panel, optimizer, lr, steps,
+ *   start, stop, error, program, step, loss, dead, lossChart, note, strip, scrubber, scrubReadout
+ * @param {{api: ReturnType<typeof import('../training-api.js').createTrainingApi>, app: import('../app.js').App,
+ *   currentPreset: () => import('#types/api').PresetModel | null}} deps
  */
 export function createTrainingPanel(els, { api, app, currentPreset }) {
   const history = createHistory();

@@ -345,3 +345,47 @@ def test_an_edit_that_drops_the_input_asks_nothing_in_vain(page: Page, live_serv
     expect(node_named(page, "z = (x × y) + x")).to_be_attached()
     expect(page.locator("#input-select")).to_have_value("x")
     assert statuses and all(s == 200 for s in statuses), statuses
+
+
+BACKGROUND_POINT = """() => {
+  const r = document.querySelector('#graph svg').getBoundingClientRect();
+  for (let fy = 0.5; fy < 0.95; fy += 0.05) {
+    for (let fx = 0.5; fx < 0.95; fx += 0.05) {
+      const x = r.left + r.width * fx;
+      const y = r.top + r.height * fy;
+      const el = document.elementFromPoint(x, y);
+      const onItem = el && el.closest('.node, .edge, .edge-label, .group-toggle');
+      if (el && el.closest('#graph svg') && !onItem) return [x, y];
+    }
+  }
+  return null;
+}"""
+VIEW_TRANSFORM = (
+    "() => { const m = document.querySelector('#graph .viewport').getCTM(); return [m.e, m.f, m.a]; }"
+)
+
+
+def test_a_mouse_press_keeps_the_view_and_a_drag_moves_it_by_the_drag(page: Page, live_server: str) -> None:
+    """Pressing the graph to pan gives it focus: the keyboard walk must not move the view for that."""
+    open_app(page, live_server, None)
+    page.select_option("#examples", "preset:sigmoid-chain")
+    expect(page.locator("#preset-info")).to_have_attribute("data-preset", "sigmoid-chain")
+    expect(page.locator("#graph")).to_have_attribute("data-settled", "true")
+    page.click("#zoom-in")
+    page.click("#zoom-in")
+    page.wait_for_timeout(300)
+    point = page.evaluate(BACKGROUND_POINT)
+    assert point, "no empty background in the graph"
+    before = page.evaluate(VIEW_TRANSFORM)
+    page.mouse.move(*point)
+    page.mouse.down()
+    page.mouse.up()
+    page.wait_for_timeout(300)
+    assert page.evaluate(VIEW_TRANSFORM) == pytest.approx(before, abs=0.01)
+    page.mouse.move(*point)
+    page.mouse.down()
+    page.mouse.move(point[0] - 60, point[1] - 40, steps=6)
+    page.mouse.up()
+    page.wait_for_timeout(300)
+    x, y, k = page.evaluate(VIEW_TRANSFORM)
+    assert (x, y, k) == pytest.approx((before[0] - 60, before[1] - 40, before[2]), abs=0.5)

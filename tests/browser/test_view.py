@@ -12,7 +12,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from pathgrad.presets import PRESETS
 
-from .helpers import open_app, play_to_end
+from .helpers import open_app, play_to_end, state_hash
 
 WINDOWS = [(1440, 900), (1280, 720)]
 MIN_TEXT_PX = 11.0
@@ -275,3 +275,28 @@ def test_fit_fits_a_thousand_layer_chain(page: Page, live_server: str) -> None:
         )
         assert fits["left"] >= -0.5 and fits["top"] >= -0.5, fits
         assert fits["right"] <= fits["width"] + 0.5 and fits["bottom"] <= fits["height"] + 0.5, fits
+
+
+def test_a_wheel_zoom_out_of_the_overview_ends_on_the_drawing(page: Page, live_server: str) -> None:
+    """While the wheel turns a big graph stays a picture; once it rests, the nodes are drawn as text."""
+    lines = ["x = 0.5", "w = 0.9", "h1 = sigmoid(w*x + 0.1)"]
+    lines += [f"h{i} = sigmoid(w*h{i - 1} + 0.1)" for i in range(2, 301)]
+    page.set_default_timeout(40_000)
+    page.goto(f"{live_server}/{state_hash(chr(10).join(lines), view='operations')}")
+    expect(page.locator("#graph-info")).to_contain_text("output h300", timeout=40_000)
+    settle(page, 40_000)
+    svg = page.locator("#graph svg")
+    expect(svg).to_have_class(re.compile(r"\boverview\b"))
+    box = page.locator("#graph").bounding_box()
+    assert box
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    zoom = float(page.get_attribute("#graph", "data-zoom") or 0)
+    steps = 0
+    while zoom * 1.062**steps < 0.6:  # each wheel step of -40 zooms in by e^0.06
+        steps += 1
+    for _ in range(steps):
+        page.mouse.wheel(0, -40)
+    expect(svg).not_to_have_class(re.compile(r"\boverview\b"), timeout=10_000)
+    k = page.evaluate("() => document.querySelector('#graph .viewport').getCTM().a")
+    assert k >= 0.45
+    expect(page.locator("#graph g.node text.title").first).to_be_visible()

@@ -40,6 +40,7 @@ const KEEP = 1.5;
 const MAX_DRAWN = 6000;
 const BADGE_ROOM = 26; // a badge sits above its node
 const DEFER_ZOOM_ELEMENTS = 600; // nodes and edges drawn, past which a wheel zoom scales the picture first
+const WHEEL_REST_MS = 160; // a wheel still this long has stopped (the overview then gives way to the drawing)
 
 const EDGE_PAD = 8; // stroke, arrowhead
 
@@ -157,6 +158,9 @@ export function createGraphView(root, handlers = {}) {
   // A wheel zoom only scales the SVG's picture while many elements are drawn (and the overview,
   // whose zoom is cheap, is not shown before or after).
   const deferZoom = (from, to) => drawn > DEFER_ZOOM_ELEMENTS && from >= OVERVIEW_K && to >= OVERVIEW_K;
+  let lastWheel = -Infinity; // when the wheel last turned over the graph
+  let wheelRestTimer = null;
+  svg.addEventListener('wheel', () => { lastWheel = performance.now(); }, { passive: true, capture: true });
   // A drag over many drawn elements moves their picture until it leaves the margin drawn around the view.
   const panSlack = () => {
     if (drawn <= DEFER_ZOOM_ELEMENTS || pz.transform.k < OVERVIEW_K) return null;
@@ -428,8 +432,20 @@ export function createGraphView(root, handlers = {}) {
     const key = `${t.x},${t.y},${t.k},${width},${height}`;
     if (key === lastView) return;
     lastView = key;
-    // Too far to read any text: the canvas picture instead of the SVG's elements.
-    const far = t.k < OVERVIEW_K;
+    // Too far to read any text: the canvas picture instead of the SVG's elements. A wheel that zooms a
+    // big drawing in past that zoom keeps the (scaled) picture until it rests: drawing thousands of
+    // elements at every crossing made a frame of 180 ms each time the wheel went back and forth.
+    const wheeling = performance.now() - lastWheel < WHEEL_REST_MS;
+    const big = layout.nodes.size + layout.edges.size > DEFER_ZOOM_ELEMENTS;
+    const stayFar = wheeling && big && svg.classList.contains('overview');
+    const far = t.k < OVERVIEW_K || stayFar;
+    if (stayFar && t.k >= OVERVIEW_K) {
+      clearTimeout(wheelRestTimer);
+      wheelRestTimer = setTimeout(() => {
+        lastView = null;
+        scheduleSync();
+      }, WHEEL_REST_MS);
+    }
     svg.classList.toggle('overview', far);
     if (far) {
       overview.show(t, { width, height }, overviewStyle);

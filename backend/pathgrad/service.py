@@ -165,6 +165,8 @@ def paths_for(
     max_path_edges: int = defaults.MAX_PATH_EDGES,
     view: str = "operations",
     numbers_only: bool = False,
+    order: Sequence[Node] | None = None,
+    ids: GraphIds | None = None,
 ) -> dict[str, Any]:
     """The paths JSON (with the graph) for d(output)/d(source_name).
 
@@ -172,7 +174,9 @@ def paths_for(
     ``max_path_edges`` edges in all (judged by the longest path), so that 1,000 paths along a
     10,000-node chain do not make a gigabyte of JSON. The answer's ``limit`` is the one used.
     With ``view="values"`` the paths go through the values graph (one node per statement). With
-    ``numbers_only``, its ``graph`` holds only the numbers (as :func:`graph_for`'s).
+    ``numbers_only``, its ``graph`` holds only the numbers (as :func:`graph_for`'s). ``order`` (the
+    output's topological order) and ``ids`` (its :class:`GraphIds`), when the caller has them, are
+    not computed again.
     """
     _check_view(view)
     source = _named(program, source_name, "input")
@@ -190,8 +194,10 @@ def paths_for(
             program, source_name, limit, max_jacobian_entries, max_jacobian_total, max_path_edges,
             numbers_only,
         )
-    order = topological_order([output])
-    ids = GraphIds(order)
+    if order is None:
+        order = topological_order([output])
+    if ids is None:
+        ids = GraphIds(order)
     if source not in ids.node:
         raise RequestError("input", f"the output does not depend on {source_name!r}")
     longest = _longest_path(order, source, output)

@@ -12,6 +12,7 @@ made, and the request goes to a compute process, which answers it as if it had n
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import socket
 from collections.abc import Callable
@@ -23,7 +24,7 @@ from pathgrad.api.cost import PATH_EDGE_BYTES, AnswerSize, graph_size, refusal
 from pathgrad.api.errors import language_error_detail, limit_detail, request_error_detail
 from pathgrad.api.models import GraphRequest, PathsRequest, TrainRequest
 from pathgrad.engine import topological_order
-from pathgrad.graph_json import numbers_of, structure_digest, to_json_number
+from pathgrad.graph_json import GraphIds, numbers_of, structure_digest, to_json_number
 from pathgrad.language import LanguageError
 from pathgrad.program_cache import Built, ProgramCache
 from pathgrad.service import RequestError
@@ -100,15 +101,16 @@ def _answer_graph(
     inside: str | None,
     view: str,
     wanted: str | None,
-    structures: dict[str, str],
+    memo: dict[str, Any],
 ) -> dict[str, Any]:
     """``compute(numbers_only)``'s answer, whose graph (``content[inside]``, or the content itself)
     gets its ``structure`` and ``numbers_only``: only the numbers when ``wanted`` is its structure.
 
-    ``structures`` holds the digests of graphs built before with the same structure (a kept
-    program's): when ``wanted`` is among them, the numbers alone are computed, not the full graph.
+    ``memo`` (a kept program's :attr:`~pathgrad.program_cache.Built.memo`) holds the digests of the
+    graphs answered before with the same structure: when ``wanted`` is the view's, the numbers alone
+    are computed, not the full graph.
     """
-    known = structures.get(view)
+    known = memo.get("structure:" + view)
     fast = wanted is not None and wanted == known
     content = compute(fast)
     graph = content[inside] if inside else content
@@ -117,7 +119,7 @@ def _answer_graph(
         graph = _numbers_answer(view, known, graph)
     else:
         digest = structure_digest(graph)
-        structures[view] = digest
+        memo["structure:" + view] = digest
         if wanted == digest:  # the same structure, learnt only now (a program built afresh)
             graph = _numbers_answer(view, digest, numbers_of(graph))
         else:
@@ -166,7 +168,7 @@ def graph(
                 numbers_only=numbers_only,
             )
 
-        content = _answer_graph(compute, None, request.view, request.structure, built.structures)
+        content = _answer_graph(compute, None, request.view, request.structure, built.memo)
         return 200, _measured(content, settings)
 
     return _errors(work)
@@ -183,15 +185,21 @@ def paths(
                 limit="max_paths_limit",
             )
         built = _build(request, settings, small, cache)
-        program = built.program
-        order = topological_order([program.output])
-        size = graph_size(
-            program.output,
-            forward=False,
-            max_jacobian_entries=settings.max_jacobian_entries,
-            max_jacobian_total=settings.max_jacobian_total,
-            order=order,
-        )
+        program, memo = built.program, built.memo
+        # The output's order, its ids and the answer's estimate follow from the structure alone: a
+        # kept program knows them from its last request.
+        if "order" not in memo:
+            memo["order"] = order = topological_order([program.output])
+            memo["ids"] = GraphIds(order)
+            memo["size"] = graph_size(
+                program.output,
+                forward=False,
+                max_jacobian_entries=settings.max_jacobian_entries,
+                max_jacobian_total=settings.max_jacobian_total,
+                order=order,
+            )
+        order = memo["order"]
+        size = dataclasses.replace(memo["size"])
         # The listed paths hold at most max_path_edges edges in all (see service.paths_for), and a
         # path has fewer edges than the graph has nodes.
         size.paths = PATH_EDGE_BYTES * min(settings.max_path_edges, request.limit * len(order))
@@ -206,9 +214,11 @@ def paths(
                 max_path_edges=settings.max_path_edges,
                 view=request.view,
                 numbers_only=numbers_only,
+                order=order,
+                ids=memo["ids"],
             )
 
-        content = _answer_graph(compute, "graph", request.view, request.structure, built.structures)
+        content = _answer_graph(compute, "graph", request.view, request.structure, built.memo)
         return 200, _measured(content, settings)
 
     return _errors(work)

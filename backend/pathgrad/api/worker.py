@@ -6,6 +6,9 @@ start-up plus ``max_task_memory_bytes`` (``RLIMIT_AS``), says it is ready, then 
 time until the socket closes. The server kills it when a task outlives ``max_compute_seconds``, or when a
 training stream's reader goes away; it exits when its server does.
 
+The process keeps the last large programs it built (:mod:`pathgrad.program_cache`, bounded by the
+``program_cache_*`` settings): a request that only changes leaves' values re-evaluates one of them.
+
 A task that runs out of memory gets its 422 and the process exits (so does one whose peak memory grew
 by more than ``RETIRE_GROWTH_BYTES``): the server starts a fresh one, and the memory is the system's
 again, which a long-lived Python process would not give back.

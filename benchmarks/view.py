@@ -206,7 +206,9 @@ def keystroke(page: Page) -> float:
     for k in range(3):
         page.click("#source")
         page.keyboard.press("Control+End")
-        page.keyboard.type(f"\nz{k} = h1000 * ")
+        # Each round adds a node the output depends on: the structure changes (a new layout), not
+        # only the output's name.
+        page.keyboard.type(f"\nz{k} = {'h1000' if k == 0 else f'z{k - 1}'} * ")
         page.wait_for_timeout(600)  # an unfinished line: a 422 the page shows, no new graph
         before = page.text_content("#graph-info")
         t0 = page.evaluate("() => performance.now()")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import urllib.request
 
 import pytest
@@ -84,3 +85,18 @@ def test_the_gallery_and_the_legend_show_every_activation_of_the_table(page: Pag
         tip = cell.locator("circle.mark-f title").text_content() or ""
         assert "input 0.5," in tip, tip
         assert f"f = {op['curve']['f'][k]:.4g}," in tip and f"f′ = {op['curve']['df'][k]:.4g}" in tip, tip
+
+
+def test_a_value_changed_while_the_gallery_is_hidden_is_plotted_when_it_is_shown(page: Page, live_server: str) -> None:
+    # The gallery (in the Train tab) draws its plots only when it can be seen; what it then draws is
+    # the graph of now, not of when it was hidden.
+    open_app(page, live_server, "x = 0.5; w = 1\nh = sigmoid(w*x)\ny = h")
+    expect(page.locator("#gallery")).to_be_hidden()
+    page.fill('input[type=number][data-leaf="x"]', "2")
+    expect(page.locator("#graph-info")).to_have_text(re.compile(r"output h = 0\.880797"))
+    page.click("#tab-train")
+    tip = page.locator('#gallery .gallery-cell[data-op="sigmoid"] circle.mark-f title')
+    expect(tip).to_contain_text("input 2,")
+    # Shown, it follows each new value at once.
+    page.fill('input[type=number][data-leaf="w"]', "-1")
+    expect(tip).to_contain_text("input −2,")

@@ -81,6 +81,8 @@ export function createEditor(root, errorEl, handlers = {}) {
     },
     /** Show errors ([] or null clears). Each {message, line, column, span}. */
     setErrors(list) {
+      // No errors before nor now (every answer of a slider's drag): the 1,000-line gutter stays.
+      if (!errors.length && !list?.length) return;
       errors = list ?? [];
       root.classList.toggle('has-error', errors.length > 0);
       ta.setAttribute('aria-invalid', errors.length ? 'true' : 'false');

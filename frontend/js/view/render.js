@@ -175,7 +175,7 @@ export function createGraphView(root, handlers = {}) {
   // How the overview colours what the marks single out.
   const MARK_COLOURS = [['found', '#7c3aed'], ['anim-path', '#ea580c'], ['hl', '#ea580c'], ['selected-input', '#1d4ed8'], ['swept', '#16a34a']];
   const overviewStyle = {
-    fill: (it) => fillOf(it),
+    fill: (it, steps) => (it.t === null ? '#ffffff' : mix(GRAD_LOW, GRAD_HIGH, Math.round(it.t * steps) / steps)),
     nodeMark: (it) => {
       for (const [cls, colour] of MARK_COLOURS) if (marks.get(cls)?.nodes.has(it.id)) return colour;
       return null;

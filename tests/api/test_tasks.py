@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -146,3 +147,20 @@ def test_the_small_request_thread_never_uses_a_cache() -> None:
     assert len(cache) == 0
     assert tasks.graph(SETTINGS, request, cache=cache)[0] == 200
     assert len(cache) == 1
+
+
+@pytest.mark.parametrize("view", ["operations", "values"])
+@pytest.mark.parametrize("expand", [False, True])
+def test_the_kept_chain_answers_as_a_fresh_build(view: str, expand: bool) -> None:
+    """The benchmark's program, smaller: 300 layers of sigmoid, kept by the default bounds."""
+    source = "x = 0.5; w = 0.9\n" + "\n".join(
+        f"h{i} = sigmoid(w*{'x' if i == 1 else f'h{i - 1}'} + 0.1)" for i in range(1, 301)
+    )
+    common = {"view": view, "options": {"expand": expand}, "input": "w"}
+    _check("paths", source, [{}, {"w": 0.85}, {"w": -40.0, "x": 1e200}, {"x": -2.0}], common)
+    # A compute process keeps it too (it is over program_cache_min_nodes).
+    kept = ProgramCache(
+        SETTINGS.program_cache_entries, SETTINGS.program_cache_nodes, SETTINGS.program_cache_min_nodes
+    )
+    kept.build(source, {}, None, limits=SETTINGS.limits(), expand=expand)
+    assert len(kept) == 1

@@ -11,8 +11,12 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from pydantic import TypeAdapter
 
+from pathgrad.api.models import AnyGraph, Graph, GraphNumbers, ValuesGraph
 from pathgrad.graph_json import EDGE_NUMBERS, NODE_NUMBERS
+
+ANY_GRAPH: TypeAdapter[Any] = TypeAdapter(AnyGraph)
 
 DIAMOND = "a = 2; b = 1; e = (a+b)*(b+1)"
 
@@ -36,6 +40,10 @@ def graph_of(answer: dict[str, Any]) -> dict[str, Any]:
 
 
 def assert_columns_are_the_full_answers(numbers: dict[str, Any], full: dict[str, Any]) -> None:
+    # The documented models, field for field.
+    assert isinstance(ANY_GRAPH.validate_python(full), Graph | ValuesGraph)
+    assert isinstance(ANY_GRAPH.validate_python(numbers), GraphNumbers)
+    assert set(numbers) == set(GraphNumbers.model_fields)
     assert (numbers["view"], numbers["output"], numbers["structure"]) == (
         full["view"], full["output"], full["structure"]
     )

@@ -1,7 +1,7 @@
 """pathgrad's benchmarks: one table, each figure beside its goal and its reference.
 
 Run from the repository: `make bench` (or `.venv/bin/python benchmarks/run.py [core] [api] [refusal] [budgets]
-[load] [hostile] [notebook] [teach]`).
+[load] [hostile] [notebook] [teach] [leaf]`).
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ def print_table(rows: list[tuple[str, str, str, str]]) -> None:
 def main(argv: list[str]) -> int:
     groups = argv or [
         "core", "training", "api", "refusal", "budgets", "browser", "view", "notebook", "load", "hostile",
-        "teach",
+        "teach", "leaf",
     ]
     print(f"pathgrad benchmarks on {platform.machine()}, {os.cpu_count()} cores, "
           f"Python {platform.python_version()}")
@@ -75,6 +75,10 @@ def main(argv: list[str]) -> int:
         from teach import teach_rows
 
         rows += teach_rows()
+    if "leaf" in groups:
+        from leaf_change import leaf_change_rows
+
+        rows += leaf_change_rows()
     print_table(rows)
     return 0
 

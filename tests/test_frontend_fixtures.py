@@ -23,6 +23,9 @@ from pathgrad.settings import Settings
 FIXTURES_DIR = Path(__file__).resolve().parents[1] / "frontend" / "tests" / "fixtures"
 DIAMOND = "a = 2\nb = 1\ne = (a+b)*(b+1)"
 NEURON = "x = 1; w = 0; b = 0\nz = w*x + b\ny = sigmoid(z)"
+# The `structure` of diamond.graph.json's graph and of the diamond's values graph.
+DIAMOND_STRUCTURE = "41145681c194d2dc"
+DIAMOND_VALUES_STRUCTURE = "0805bfecf2a096b9"
 
 # file -> (method, path, JSON body or None, the status it answers)
 FIXTURES: dict[str, tuple[str, str, dict[str, Any] | None, int]] = {
@@ -43,6 +46,20 @@ FIXTURES: dict[str, tuple[str, str, dict[str, Any] | None, int]] = {
         200,
     ),
     "ops.json": ("GET", "/api/ops", None, 200),
+    # Leaf changes of a graph the page holds: its `structure` sent back, only the numbers answered.
+    "diamond-b3.numbers.graph.json": (
+        "POST",
+        "/api/graph",
+        {"source": DIAMOND, "values": {"b": 3}, "structure": DIAMOND_STRUCTURE},
+        200,
+    ),
+    "diamond-b3.numbers.values-paths-b.json": (
+        "POST",
+        "/api/paths",
+        {"source": DIAMOND, "values": {"b": 3}, "input": "b", "view": "values",
+         "structure": DIAMOND_VALUES_STRUCTURE},
+        200,
+    ),
 }
 
 
@@ -70,6 +87,15 @@ def test_the_fixture_is_the_apis_answer(api: TestClient, name: str) -> None:
 def test_every_fixture_file_is_generated() -> None:
     """No hand-written fixture hides in the folder."""
     assert sorted(p.name for p in FIXTURES_DIR.glob("*.json")) == sorted(FIXTURES)
+
+
+@pytest.mark.parametrize("name", [n for n in sorted(FIXTURES) if ".numbers." in n])
+def test_the_numbers_fixtures_hold_only_numbers(api: TestClient, name: str) -> None:
+    """Their `structure` is still the diamond's (else they would be full answers)."""
+    result = answer(api, name)
+    graph = result.get("graph", result)
+    assert graph["numbers_only"] is True
+    assert graph["structure"] == FIXTURES[name][2]["structure"]  # type: ignore[index]
 
 
 def write() -> None:

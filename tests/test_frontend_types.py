@@ -98,7 +98,7 @@ def test_a_graph_node_is_typed_from_its_model() -> None:
     assert "  name: string | null;" in node
     assert "  value: number | unknown[] | null;" in node
     paths = text[text.index("export interface PathsResponse {") :]
-    assert "  graph: Graph | ValuesGraph;" in paths[: paths.index("\n}\n")]
+    assert "  graph: Graph | ValuesGraph | GraphNumbers;" in paths[: paths.index("\n}\n")]
 
 
 if __name__ == "__main__":

@@ -8,9 +8,25 @@ import re
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 
 from pathgrad import Var, exp, service, sigmoid
-from pathgrad.graph_json import format_number, graph_to_dict, to_dot, to_json_kind, to_json_number
+from pathgrad.graph_json import (
+    EDGE_NUMBERS,
+    EDGE_STRUCTURE,
+    NODE_NUMBERS,
+    NODE_STRUCTURE,
+    format_number,
+    graph_to_dict,
+    numbers_of,
+    structure_digest,
+    to_dot,
+    to_json_kind,
+    to_json_number,
+)
+from pathgrad.language import LanguageError
+from test_values_view import programs
 
 INF, NAN = math.inf, math.nan
 
@@ -222,3 +238,80 @@ def test_array_kinds_are_per_entry() -> None:
 def test_to_dot_names_the_kind_of_a_nonfinite_number() -> None:
     dot = to_dot(service.graph_for(service.build("x = 0; y = -log(x)")))
     assert "value -inf" in dot and "value inf" in dot and "grad -inf" in dot
+
+
+# --- structure and numbers ------------------------------------------------------------------------
+
+
+
+def structural(graph: dict) -> object:
+    """Everything of a graph dict but its numbers, by hand (what the digest must stand for)."""
+    return (
+        graph["view"],
+        [{k: v for k, v in n.items() if k not in (*NODE_NUMBERS, "pre")} for n in graph["nodes"]],
+        [{k: v for k, v in e.items() if k not in EDGE_NUMBERS} for e in graph["edges"]],
+        graph["groups"],
+        graph["output"],
+        graph["stats"],
+    )
+
+
+@pytest.mark.parametrize("view", ["operations", "values"])
+def test_every_field_is_a_number_or_structure(view: str) -> None:
+    program = service.build("x = [1, 2]; w = 0.5\nh = sigmoid(w*x)\ny = sum(h)", expand=True)
+    graph = service.graph_for(program, view=view, forward="w")
+    assert set(graph) == {"view", "nodes", "edges", "groups", "output", "stats"}
+    numbers = {*NODE_NUMBERS, "pre"} if view == "values" else set(NODE_NUMBERS)
+    for node in graph["nodes"]:
+        assert set(node) == numbers | (set(NODE_STRUCTURE) & set(node))
+        assert set(node) & numbers == numbers
+    for edge in graph["edges"]:
+        assert set(edge) == set(EDGE_NUMBERS) | (set(EDGE_STRUCTURE) & set(edge))
+
+
+def _graph(source: str, values: dict, view: str, expand: bool) -> dict | None:
+    try:
+        return service.graph_for(service.build(source, values, expand=expand), view=view)
+    except LanguageError:
+        return None
+
+
+VALUES = st.dictionaries(
+    st.sampled_from(["a", "b", "c"]),
+    st.one_of(st.floats(-3.0, 3.0), st.sampled_from([0.0, -1.0, 1e3, 710.0, 1e200])),
+)
+
+
+@settings(derandomize=True, max_examples=200, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@given(
+    first=programs(), second=programs(), how=st.sampled_from(["same", "spaced", "other"]),
+    values=st.tuples(VALUES, VALUES), view=st.sampled_from(["operations", "values"]),
+    expand=st.tuples(st.booleans(), st.booleans()),
+)
+def test_the_structure_digest_is_equal_exactly_when_the_structure_is(
+    first: str, second: str, how: str, values: tuple[dict, dict], view: str, expand: tuple[bool, bool]
+) -> None:
+    # The same program with other values, written with other spaces, or another program.
+    other = {"same": first, "spaced": first.replace(" = ", "=").replace("+", " + "), "other": second}[how]
+    a = _graph(first, values[0], view, expand[0])
+    b = _graph(other, values[1], view, expand[1])
+    assume(a is not None and b is not None)
+    assert a is not None and b is not None
+    digest_a, digest_b = structure_digest(a), structure_digest(b)
+    assert len(digest_a) == 16 and int(digest_a, 16) >= 0
+    assert (digest_a == digest_b) == (structural(a) == structural(b))
+    if how == "same" and expand[0] == expand[1]:
+        assert digest_a == digest_b  # only values changed: never the structure
+
+
+def test_numbers_of_a_graph_are_its_columns() -> None:
+    graph = service.graph_for(service.build("x = 0; y = log(x) * x"), forward="x")
+    numbers = numbers_of(graph)
+    assert numbers["output"] == graph["output"]
+    assert list(numbers["nodes"]) == list(NODE_NUMBERS)
+    for k, node in enumerate(graph["nodes"]):
+        assert {f: numbers["nodes"][f][k] for f in NODE_NUMBERS} == {f: node[f] for f in NODE_NUMBERS}
+    for k, edge in enumerate(graph["edges"]):
+        assert {f: numbers["edges"][f][k] for f in EDGE_NUMBERS} == {f: edge[f] for f in EDGE_NUMBERS}
+    assert numbers["nodes"]["value_kind"][-1] == "nan"  # log(0)*0

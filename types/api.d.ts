@@ -35,6 +35,13 @@ export interface CheckResponse {
   expected: number | string | null;
 }
 
+/** The edges' numbers as columns: entry i of each is that field of the full graph's i-th edge. */
+export interface EdgeNumbers {
+  local: (number | unknown[] | null)[];
+  local_kind: ("inf" | "-inf" | "nan" | unknown[] | null)[];
+  local_reason: (string | null)[];
+}
+
 /** One problem with a request (FastAPI's validation-error entry). */
 export interface ErrorItem {
   /** 'program_error', 'limit_exceeded', 'value_error' or pydantic's type */
@@ -86,6 +93,10 @@ export interface Graph {
   groups: GraphGroup[];
   output: string;
   stats: GraphStats;
+  /** a full graph (see GraphNumbers for the other kind) */
+  numbers_only: false;
+  /** an opaque identifier of the graph's structure (16 hex digits): equal for two answers exactly when their nodes, edges, groups, output and stats are the same but for their numbers; send it back as the request's `structure` to get only the numbers (GraphNumbers) while it holds */
+  structure: string;
 }
 
 export interface GraphEdge {
@@ -141,6 +152,18 @@ export interface GraphNode {
   grad_nonfinite: boolean;
 }
 
+/** Only the numbers of a graph whose structure the client holds (it sent that ``structure``). The answer to a request whose ``structure`` is the answer graph's own: the nodes, edges, groups, ids, labels and stats of the full answer with that structure still hold; the numbers (values, adjoints, tangents, local derivatives, their kinds and reasons) are these columns, each entry exactly what the full answer's node (edge) at that index would have had. */
+export interface GraphNumbers {
+  view: "operations" | "values";
+  /** only the numbers (see Graph and ValuesGraph) */
+  numbers_only: true;
+  /** an opaque identifier of the graph's structure (16 hex digits): equal for two answers exactly when their nodes, edges, groups, output and stats are the same but for their numbers; send it back as the request's `structure` to get only the numbers (GraphNumbers) while it holds */
+  structure: string;
+  output: string;
+  nodes: NodeNumbers;
+  edges: EdgeNumbers;
+}
+
 export interface GraphOptions {
   /** record sigmoid and tanh as their compositions, boxed as groups */
   expand?: boolean;
@@ -161,6 +184,8 @@ export interface GraphRequest {
   output?: string | null;
   /** 'operations': one node per operation (the default); 'values': one node per statement (each leaf and named value), each edge carrying the statement's local derivative d(child)/d(parent), so that paths go through named values */
   view?: "operations" | "values";
+  /** the `structure` of a graph answer you already hold: when the program's graph still has that structure (only leaves' values changed), the answer's graph carries only its numbers (GraphNumbers, `numbers_only: true`); otherwise the full graph */
+  structure?: string | null;
   options?: GraphOptions;
 }
 
@@ -223,6 +248,21 @@ export interface LabVariant {
 /** 400 (the body cannot be read as JSON) or 413 (it is larger than max_body_bytes). */
 export interface Message {
   detail: string;
+}
+
+/** The nodes' numbers as columns: entry i of each is that field of the full graph's i-th node. */
+export interface NodeNumbers {
+  value: (number | unknown[] | null)[];
+  value_kind: ("inf" | "-inf" | "nan" | unknown[] | null)[];
+  grad: (number | unknown[] | null)[];
+  grad_kind: ("inf" | "-inf" | "nan" | unknown[] | null)[];
+  tangent: (number | unknown[] | null)[];
+  tangent_kind: ("inf" | "-inf" | "nan" | unknown[] | null)[];
+  nonfinite: boolean[];
+  reason: (string | null)[];
+  grad_nonfinite: boolean[];
+  /** values view only */
+  pre?: (number | unknown[] | null)[] | null;
 }
 
 export interface Op {
@@ -304,6 +344,8 @@ export interface PathsRequest {
   output?: string | null;
   /** 'operations': one node per operation (the default); 'values': one node per statement (each leaf and named value), each edge carrying the statement's local derivative d(child)/d(parent), so that paths go through named values */
   view?: "operations" | "values";
+  /** the `structure` of a graph answer you already hold: when the program's graph still has that structure (only leaves' values changed), the answer's graph carries only its numbers (GraphNumbers, `numbers_only: true`); otherwise the full graph */
+  structure?: string | null;
   /** the name of the node to take paths from (usually a leaf) */
   input: string;
   /** how many paths to list, largest |product| first */
@@ -344,7 +386,7 @@ export interface PathsResponse {
   finite_difference_verdict: "agrees" | "differs" | "unresolved" | "nonfinite";
   /** the graph the paths go through */
   view: "operations" | "values";
-  graph: Graph | ValuesGraph;
+  graph: Graph | ValuesGraph | GraphNumbers;
 }
 
 export interface PresetModel {
@@ -478,4 +520,8 @@ export interface ValuesGraph {
   groups: GraphGroup[];
   output: string;
   stats: GraphStats;
+  /** a full graph (see GraphNumbers for the other kind) */
+  numbers_only: false;
+  /** an opaque identifier of the graph's structure (16 hex digits): equal for two answers exactly when their nodes, edges, groups, output and stats are the same but for their numbers; send it back as the request's `structure` to get only the numbers (GraphNumbers) while it holds */
+  structure: string;
 }

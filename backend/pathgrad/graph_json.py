@@ -6,8 +6,10 @@ counts as decimal strings, because JSON has no infinity and JavaScript loses int
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -126,6 +128,83 @@ class GraphIds:
                 self.edge[(node, index)] = f"e{len(self.edge)}"
 
 
+NODE_NUMBERS = (
+    "value", "value_kind", "grad", "grad_kind", "tangent", "tangent_kind", "nonfinite", "reason",
+    "grad_nonfinite",
+)
+"""A node's fields that change with the leaves' values (the columns of a numbers-only answer)."""
+EDGE_NUMBERS = ("local", "local_kind", "local_reason")
+"""An edge's fields that change with the leaves' values."""
+NODE_STRUCTURE = ("id", "op", "label", "name", "kind", "shape", "group", "expr", "line", "node", "members")
+"""A node's fields that do not (the values view's expr, line, node and members included)."""
+EDGE_STRUCTURE = ("id", "source", "target", "arg", "local_needed", "occurrences")
+
+
+def node_numbers(node: Node, adjoint: Any, tangent: Any) -> tuple[Any, ...]:
+    """The :data:`NODE_NUMBERS` of one node, in that order: what the full answer and the numbers-only
+    answer both send (one function, so that the two cannot disagree)."""
+    value = node.value
+    if (
+        type(value) is float
+        and math.isfinite(value)
+        and tangent is None
+        and (adjoint is None or (type(adjoint) is float and math.isfinite(adjoint)))
+    ):
+        # The common case, what the general code below gives for finite numbers: 4,000 nodes answer
+        # in a third of the time.
+        return (value, None, adjoint, None, None, None, False, None, False)
+    reason = nonfinite_reason(node)
+    return (
+        to_json_number(node.value),
+        to_json_kind(node.value),
+        to_json_number(adjoint),
+        to_json_kind(adjoint),
+        to_json_number(tangent),
+        to_json_kind(tangent),
+        reason is not None,
+        reason,
+        adjoint is not None and not is_finite(adjoint),
+    )
+
+
+def edge_numbers(
+    order: Sequence[Node], max_jacobian_entries: int, max_jacobian_total: int
+) -> Iterator[tuple[Node, int, Node, tuple[Any, Any, str | None]]]:
+    """``(child, argument index, parent, (local, local_kind, local_reason))`` for every edge, in order.
+
+    Tensor edges carry their Jacobian when it has at most ``max_jacobian_entries`` entries and all
+    the Jacobians so far hold at most ``max_jacobian_total``.
+    """
+    jacobian_total = 0
+    for node in order:
+        partials = node.partials  # the scalar path's local derivatives (no Jacobians); None on arrays
+        for index, parent in enumerate(node.parents):
+            entries = 0 if partials is not None else math.prod(node.shape) * math.prod(parent.shape)
+            local: Any
+            why: str | None
+            if not parent.requires_grad:
+                # A literal or data: no gradient flows to it, so its edge's derivative (2·ln(x − 1) for
+                # the exponent of (x − 1)^2, NaN for x < 1) is never used and not computed.
+                local, why = None, CONSTANT_EDGE
+            elif entries <= max_jacobian_entries and jacobian_total + entries > max_jacobian_total:
+                local, why = None, (
+                    f"the graph's Jacobians would hold more than {max_jacobian_total:,} entries "
+                    "(max_jacobian_total)"
+                )
+            elif partials is not None:
+                local, why = partials[index], None  # what local_derivative answers on numbers
+            else:
+                local, why = local_derivative(node, index, max_jacobian_entries)
+                if local is not None:
+                    jacobian_total += entries
+            if type(local) is float and math.isfinite(local):  # the common case, as below
+                yield node, index, parent, (local, None, why)
+                continue
+            if local is not None and not is_finite(local):
+                why = local_reason(node, index)
+            yield node, index, parent, (to_json_number(local), to_json_kind(local), why)
+
+
 def graph_to_dict(
     output: Node,
     *,
@@ -151,9 +230,7 @@ def graph_to_dict(
     for node in order:
         if node.group is not None:
             groups.setdefault(node.group, []).append(node)
-        reason = nonfinite_reason(node)
-        adjoint = adjoints.get(node)
-        tangent = tans.get(node) if forward_input is not None else None
+        numbers = node_numbers(node, adjoints.get(node), tans.get(node))
         nodes.append(
             {
                 "id": ids.node[node],
@@ -161,57 +238,36 @@ def graph_to_dict(
                 "label": node_label(node),
                 "name": node.name,
                 "kind": node.kind,
-                "value": to_json_number(node.value),
-                "value_kind": to_json_kind(node.value),
-                "grad": to_json_number(adjoint),
-                "grad_kind": to_json_kind(adjoint),
-                "tangent": to_json_number(tangent),
-                "tangent_kind": to_json_kind(tangent),
+                "value": numbers[0],
+                "value_kind": numbers[1],
+                "grad": numbers[2],
+                "grad_kind": numbers[3],
+                "tangent": numbers[4],
+                "tangent_kind": numbers[5],
                 "shape": list(node.shape),
                 "group": None,
-                "nonfinite": reason is not None,
-                "reason": reason,
-                "grad_nonfinite": adjoint is not None and not is_finite(adjoint),
+                "nonfinite": numbers[6],
+                "reason": numbers[7],
+                "grad_nonfinite": numbers[8],
             }
         )
     group_ids = {group: f"g{k}" for k, group in enumerate(groups)}
     for entry, node in zip(nodes, order, strict=True):
         if node.group is not None:
             entry["group"] = group_ids[node.group]
-    edges = []
-    jacobian_total = 0
-    for node in order:
-        for index, parent in enumerate(node.parents):
-            entries = 0 if node.partials is not None else math.prod(node.shape) * math.prod(parent.shape)
-            local: Any
-            why: str | None
-            if not parent.requires_grad:
-                # A literal or data: no gradient flows to it, so its edge's derivative (2·ln(x − 1) for
-                # the exponent of (x − 1)^2, NaN for x < 1) is never used and not computed.
-                local, why = None, CONSTANT_EDGE
-            elif entries <= max_jacobian_entries and jacobian_total + entries > max_jacobian_total:
-                local, why = None, (
-                    f"the graph's Jacobians would hold more than {max_jacobian_total:,} entries "
-                    "(max_jacobian_total)"
-                )
-            else:
-                local, why = local_derivative(node, index, max_jacobian_entries)
-                if local is not None:
-                    jacobian_total += entries
-            if local is not None and not is_finite(local):
-                why = local_reason(node, index)
-            edges.append(
-                {
-                    "id": ids.edge[(node, index)],
-                    "source": ids.node[parent],
-                    "target": ids.node[node],
-                    "arg": index,
-                    "local": to_json_number(local),
-                    "local_kind": to_json_kind(local),
-                    "local_needed": parent.requires_grad,
-                    "local_reason": why,
-                }
-            )
+    edges = [
+        {
+            "id": ids.edge[(node, index)],
+            "source": ids.node[parent],
+            "target": ids.node[node],
+            "arg": index,
+            "local": numbers[0],
+            "local_kind": numbers[1],
+            "local_needed": parent.requires_grad,
+            "local_reason": numbers[2],
+        }
+        for node, index, parent, numbers in edge_numbers(order, max_jacobian_entries, max_jacobian_total)
+    ]
     return {
         "nodes": nodes,
         "edges": edges,
@@ -232,6 +288,64 @@ def graph_to_dict(
                 ids.node[n]: str(counts.get(n, 0)) for n in order if n.prim is None and n.requires_grad
             },
         },
+    }
+
+
+def columns(fields: Sequence[str], rows: Sequence[Sequence[Any]]) -> dict[str, list[Any]]:
+    """Rows of numbers (each in ``fields``' order) as one list per field."""
+    if not rows:
+        return {field: [] for field in fields}
+    return dict(zip(fields, map(list, zip(*rows, strict=True)), strict=True))
+
+
+def graph_numbers(
+    output: Node,
+    *,
+    forward_input: Node | None = None,
+    max_jacobian_entries: int = defaults.MAX_JACOBIAN_ENTRIES,
+    max_jacobian_total: int = defaults.MAX_JACOBIAN_TOTAL,
+    order: Sequence[Node] | None = None,
+) -> dict[str, Any]:
+    """Only the numbers of :func:`graph_to_dict`'s answer (arguments as there), as columns:
+    ``nodes[field][i]`` is its ``nodes[i][field]`` for each of :data:`NODE_NUMBERS`, likewise for the
+    edges; with ``output``. For a client that already holds the graph's structure."""
+    if order is None:
+        order = topological_order([output])
+    adjoints = gradients(output, order=order)
+    tans = tangents([output], forward_input) if forward_input is not None else {}
+    node_rows = [node_numbers(node, adjoints.get(node), tans.get(node)) for node in order]
+    edge_rows = [edge[3] for edge in edge_numbers(order, max_jacobian_entries, max_jacobian_total)]
+    return {
+        "output": f"n{list(order).index(output)}",
+        "nodes": columns(NODE_NUMBERS, node_rows),
+        "edges": columns(EDGE_NUMBERS, edge_rows),
+    }
+
+
+def structure_digest(graph: dict[str, Any]) -> str:
+    """16 hex digits that two graph dicts share iff their structure is the same: their view, the
+    :data:`NODE_STRUCTURE` of every node, the :data:`EDGE_STRUCTURE` of every edge, groups, output
+    and stats (everything but the numbers)."""
+    payload = [
+        graph.get("view"),
+        [[node.get(field) for field in NODE_STRUCTURE] for node in graph["nodes"]],
+        [[edge.get(field) for field in EDGE_STRUCTURE] for edge in graph["edges"]],
+        graph["groups"],
+        graph["output"],
+        graph["stats"],
+    ]
+    text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
+
+
+def numbers_of(graph: dict[str, Any]) -> dict[str, Any]:
+    """A full graph dict's numbers in the numbers-only shape (``output``, ``nodes`` and ``edges`` as
+    columns; the view's extra node columns, ``pre`` in the values view, included)."""
+    node_fields = (*NODE_NUMBERS, "pre") if graph.get("view") == "values" else NODE_NUMBERS
+    return {
+        "output": graph["output"],
+        "nodes": {f: [node[f] for node in graph["nodes"]] for f in node_fields},
+        "edges": {f: [edge[f] for edge in graph["edges"]] for f in EDGE_NUMBERS},
     }
 
 

@@ -12,7 +12,14 @@ import numpy as np
 from pathgrad import defaults
 from pathgrad.engine import Node, tangents, topological_order
 from pathgrad.gradcheck import FiniteDifference, finite_difference
-from pathgrad.graph_json import GraphIds, graph_to_dict, paths_to_dict, to_json_kind, to_json_number
+from pathgrad.graph_json import (
+    GraphIds,
+    graph_numbers,
+    graph_to_dict,
+    paths_to_dict,
+    to_json_kind,
+    to_json_number,
+)
 from pathgrad.language import LanguageError, Limits, Program, build_program
 from pathgrad.paths import paths
 from pathgrad.presets import PRESETS, Preset
@@ -26,6 +33,7 @@ from pathgrad.values_view import (
     value_paths_to_dict,
     value_tangents,
     values_graph,
+    values_numbers,
     values_to_dict,
 )
 
@@ -99,16 +107,29 @@ def graph_for(
     max_jacobian_entries: int = defaults.MAX_JACOBIAN_ENTRIES,
     max_jacobian_total: int = defaults.MAX_JACOBIAN_TOTAL,
     view: str = "operations",
+    numbers_only: bool = False,
 ) -> dict[str, Any]:
     """The graph JSON of a built program: one node per operation, or with ``view="values"`` one
-    node per statement (see :mod:`pathgrad.values_view`). Either has ``"view"`` at its top level."""
+    node per statement (see :mod:`pathgrad.values_view`). Either has ``"view"`` at its top level.
+
+    With ``numbers_only``, only its numbers, as columns (:func:`pathgrad.graph_json.graph_numbers`),
+    and ``view``.
+    """
     _check_view(view)
     forward_node = _named(program, forward, "options.forward") if forward is not None else None
     if view == "values":
         graph = values_graph(program)
         forward_value = graph.by_name.get(forward) if forward is not None else None
+        if numbers_only:
+            return values_numbers(
+                graph,
+                forward_input=forward_value,
+                max_jacobian_entries=max_jacobian_entries,
+                max_jacobian_total=max_jacobian_total,
+            )
         return _values_dict(program, graph, forward_value, max_jacobian_entries, max_jacobian_total)
-    result = graph_to_dict(
+    make = graph_numbers if numbers_only else graph_to_dict
+    result = make(
         program.output,
         forward_input=forward_node,
         max_jacobian_entries=max_jacobian_entries,
@@ -143,13 +164,19 @@ def paths_for(
     max_jacobian_total: int = defaults.MAX_JACOBIAN_TOTAL,
     max_path_edges: int = defaults.MAX_PATH_EDGES,
     view: str = "operations",
+    numbers_only: bool = False,
+    order: Sequence[Node] | None = None,
+    ids: GraphIds | None = None,
 ) -> dict[str, Any]:
     """The paths JSON (with the graph) for d(output)/d(source_name).
 
     At most ``limit`` paths are listed, and fewer when they are long: the listed paths hold at most
     ``max_path_edges`` edges in all (judged by the longest path), so that 1,000 paths along a
     10,000-node chain do not make a gigabyte of JSON. The answer's ``limit`` is the one used.
-    With ``view="values"`` the paths go through the values graph (one node per statement).
+    With ``view="values"`` the paths go through the values graph (one node per statement). With
+    ``numbers_only``, its ``graph`` holds only the numbers (as :func:`graph_for`'s). ``order`` (the
+    output's topological order) and ``ids`` (its :class:`GraphIds`), when the caller has them, are
+    not computed again.
     """
     _check_view(view)
     source = _named(program, source_name, "input")
@@ -164,10 +191,13 @@ def paths_for(
         )
     if view == "values":
         return _value_paths_for(
-            program, source_name, limit, max_jacobian_entries, max_jacobian_total, max_path_edges
+            program, source_name, limit, max_jacobian_entries, max_jacobian_total, max_path_edges,
+            numbers_only,
         )
-    order = topological_order([output])
-    ids = GraphIds(order)
+    if order is None:
+        order = topological_order([output])
+    if ids is None:
+        ids = GraphIds(order)
     if source not in ids.node:
         raise RequestError("input", f"the output does not depend on {source_name!r}")
     longest = _longest_path(order, source, output)
@@ -184,7 +214,7 @@ def paths_for(
         forward = float(tangents([output], source).get(output, 0.0))
         estimate = finite_difference(output, source)
     _witnesses(result, forward, estimate, report.gradient)
-    result["graph"] = graph_to_dict(
+    result["graph"] = (graph_numbers if numbers_only else graph_to_dict)(
         output,
         order=order,
         max_jacobian_entries=max_jacobian_entries,
@@ -202,6 +232,7 @@ def _value_paths_for(
     max_jacobian_entries: int,
     max_jacobian_total: int,
     max_path_edges: int,
+    numbers_only: bool,
 ) -> dict[str, Any]:
     graph = values_graph(program)
     source = graph.by_name.get(source_name)
@@ -220,7 +251,12 @@ def _value_paths_for(
         forward = float(value_tangents(graph, source).get(graph.output, 0.0))
         estimate = value_finite_difference(graph, source)
     _witnesses(result, forward, estimate, report.gradient)
-    result["graph"] = _values_dict(program, graph, None, max_jacobian_entries, max_jacobian_total)
+    if numbers_only:
+        result["graph"] = values_numbers(
+            graph, max_jacobian_entries=max_jacobian_entries, max_jacobian_total=max_jacobian_total
+        )
+    else:
+        result["graph"] = _values_dict(program, graph, None, max_jacobian_entries, max_jacobian_total)
     result["view"] = "values"
     return result
 

@@ -70,6 +70,14 @@ class Settings(BaseSettings):
     small_request_nodes: int = Field(64, ge=0, le=2_000)
     small_request_elements: int = Field(1_024, ge=1, le=100_000)
     small_request_answer_bytes: int = Field(16 * 1024, ge=1024, le=1024 * 1024)
+    # Each compute process keeps the last program_cache_entries programs it built of at least
+    # program_cache_min_nodes nodes (at most program_cache_nodes nodes in all), so that a request that
+    # only changes leaves' values re-evaluates the graph instead of parsing and building it (see
+    # pathgrad.program_cache). Smaller programs build in a few milliseconds: not worth the memory.
+    # Arrays are bounded by max_total_elements a program. 0 entries: no cache.
+    program_cache_entries: int = Field(4, ge=0, le=64)
+    program_cache_nodes: int = Field(100_000, ge=0)
+    program_cache_min_nodes: int = Field(1_000, ge=0)
     # Programs (the defaults are pathgrad.language.limits.Limits', shared with the CLI)
     max_source_chars: int = Field(DEFAULT_LIMITS.max_source_chars, ge=1)
     max_statements: int = Field(DEFAULT_LIMITS.max_statements, ge=1)

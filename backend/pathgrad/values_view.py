@@ -29,12 +29,16 @@ from typing import Any, cast
 import numpy as np
 
 from pathgrad import defaults, engine
-from pathgrad.engine import Node, Var, is_finite, nonfinite_reason
+from pathgrad.engine import Node, Var, is_finite
 from pathgrad.gradcheck import FiniteDifference, richardson
 from pathgrad.graph_json import (
     CONSTANT_EDGE,
+    EDGE_NUMBERS,
+    NODE_NUMBERS,
     GraphIds,
+    columns,
     format_number,
+    node_numbers,
     paths_to_dict,
     to_json_kind,
     to_json_number,
@@ -442,6 +446,40 @@ class ValueIds:
             self.edge[(child, index)] = f"u{len(self.edge)}"
 
 
+VALUE_NODE_NUMBERS = (*NODE_NUMBERS, "pre")
+"""A value node's fields that change with the leaves' values: the operations view's, and ``pre``."""
+
+
+def _value_numbers(value: ValueNode, adjoint: Any, tangent: Any) -> tuple[Any, ...]:
+    # A value is its operations-view node's value: the same numbers, reason and flags as there.
+    return (*node_numbers(value.node, adjoint, tangent), to_json_number(_pre_activation(value)))
+
+
+def _value_edge_numbers(
+    graph: ValuesGraph, max_jacobian_entries: int, max_jacobian_total: int
+) -> Iterator[tuple[ValueNode, int, ValueNode, tuple[Any, Any, str | None]]]:
+    """``(child, argument index, parent, (local, local_kind, local_reason))`` for every edge."""
+    jacobian_total = 0
+    for child, index, parent in graph.edges():
+        entries = 0 if child.partials is not None else math.prod(child.shape) * math.prod(parent.shape)
+        local: Any
+        why: str | None
+        if not parent.node.requires_grad:  # a statement of constants alone gets no gradient
+            local, why = None, CONSTANT_EDGE
+        elif entries <= max_jacobian_entries and jacobian_total + entries > max_jacobian_total:
+            local, why = None, (
+                f"the graph's Jacobians would hold more than {max_jacobian_total:,} entries "
+                "(max_jacobian_total)"
+            )
+        else:
+            local, why = child.local(index, max_jacobian_entries)
+            if local is not None:
+                jacobian_total += entries
+        if local is not None and not is_finite(local):
+            why = "the local derivative is not finite here"
+        yield child, index, parent, (to_json_number(local), to_json_kind(local), why)
+
+
 def values_to_dict(
     graph: ValuesGraph,
     op_ids: GraphIds,
@@ -461,8 +499,7 @@ def values_to_dict(
     counts = value_path_counts(graph)
     nodes = []
     for value in graph.nodes:
-        reason = nonfinite_reason(value.node)
-        adjoint = adjoints.get(value)
+        numbers = _value_numbers(value, adjoints.get(value), tangents.get(value))
         nodes.append(
             {
                 "id": ids.node[value],
@@ -470,59 +507,42 @@ def values_to_dict(
                 "label": value.name if value.name is not None else value.expr,
                 "name": value.name,
                 "kind": value.kind,
-                "value": to_json_number(value.value),
-                "value_kind": to_json_kind(value.value),
-                "grad": to_json_number(adjoint),
-                "grad_kind": to_json_kind(adjoint),
-                "tangent": to_json_number(tangents.get(value)),
-                "tangent_kind": to_json_kind(tangents.get(value)),
+                "value": numbers[0],
+                "value_kind": numbers[1],
+                "grad": numbers[2],
+                "grad_kind": numbers[3],
+                "tangent": numbers[4],
+                "tangent_kind": numbers[5],
                 "shape": list(value.shape),
                 "group": None,
-                "nonfinite": reason is not None,
-                "reason": reason,
-                "grad_nonfinite": adjoint is not None and not is_finite(adjoint),
+                "nonfinite": numbers[6],
+                "reason": numbers[7],
+                "grad_nonfinite": numbers[8],
                 "expr": value.expr,
                 "line": value.line,
                 "node": op_ids.node[value.node],
                 "members": [op_ids.node[m] for m in value.members],
                 # The input of the statement's last operation (an activation's pre-activation), so
                 # that the page can mark a dead ReLU and place the unit on the activation's curve.
-                "pre": to_json_number(_pre_activation(value)),
+                "pre": numbers[9],
             }
         )
-    edges = []
-    jacobian_total = 0
-    for child, index, parent in graph.edges():
-        entries = 0 if child.partials is not None else math.prod(child.shape) * math.prod(parent.shape)
-        local: Any
-        why: str | None
-        needed = parent.node.requires_grad  # a statement of constants alone gets no gradient
-        if not needed:
-            local, why = None, CONSTANT_EDGE
-        elif entries <= max_jacobian_entries and jacobian_total + entries > max_jacobian_total:
-            local, why = None, (
-                f"the graph's Jacobians would hold more than {max_jacobian_total:,} entries "
-                "(max_jacobian_total)"
-            )
-        else:
-            local, why = child.local(index, max_jacobian_entries)
-            if local is not None:
-                jacobian_total += entries
-        if local is not None and not is_finite(local):
-            why = "the local derivative is not finite here"
-        edges.append(
-            {
-                "id": ids.edge[(child, index)],
-                "source": ids.node[parent],
-                "target": ids.node[child],
-                "arg": index,
-                "local": to_json_number(local),
-                "local_kind": to_json_kind(local),
-                "local_needed": needed,
-                "local_reason": why,
-                "occurrences": child.occurrences[index],
-            }
+    edges = [
+        {
+            "id": ids.edge[(child, index)],
+            "source": ids.node[parent],
+            "target": ids.node[child],
+            "arg": index,
+            "local": numbers[0],
+            "local_kind": numbers[1],
+            "local_needed": parent.node.requires_grad,
+            "local_reason": numbers[2],
+            "occurrences": child.occurrences[index],
+        }
+        for child, index, parent, numbers in _value_edge_numbers(
+            graph, max_jacobian_entries, max_jacobian_total
         )
+    ]
     return {
         "view": "values",
         "nodes": nodes,
@@ -538,6 +558,27 @@ def values_to_dict(
                 if v.is_leaf and v.node.requires_grad
             },
         },
+    }
+
+
+def values_numbers(
+    graph: ValuesGraph,
+    *,
+    forward_input: ValueNode | None = None,
+    max_jacobian_entries: int = defaults.MAX_JACOBIAN_ENTRIES,
+    max_jacobian_total: int = defaults.MAX_JACOBIAN_TOTAL,
+) -> dict[str, Any]:
+    """Only the numbers of :func:`values_to_dict`'s answer, as columns (see
+    :func:`pathgrad.graph_json.graph_numbers`), with ``view`` and ``output``."""
+    adjoints = value_gradients(graph)
+    tangents = value_tangents(graph, forward_input) if forward_input is not None else {}
+    node_rows = [_value_numbers(v, adjoints.get(v), tangents.get(v)) for v in graph.nodes]
+    edge_rows = [edge[3] for edge in _value_edge_numbers(graph, max_jacobian_entries, max_jacobian_total)]
+    return {
+        "view": "values",
+        "output": f"v{graph.output.index}",
+        "nodes": columns(VALUE_NODE_NUMBERS, node_rows),
+        "edges": columns(EDGE_NUMBERS, edge_rows),
     }
 
 

@@ -48,7 +48,7 @@ def test_square_has_two_edges_from_the_same_parent(client: TestClient) -> None:
 
 def test_every_node_and_edge_has_the_documented_fields(client: TestClient) -> None:
     result = graph(client, "x = 1; w = 0.5; b = 0\ny = sigmoid(w*x + b)")
-    assert set(result) == {"view", "nodes", "edges", "groups", "output", "stats"}
+    assert set(result) == {"view", "nodes", "edges", "groups", "output", "stats", "numbers_only", "structure"}
     assert result["view"] == "operations"
     for node in result["nodes"]:
         assert set(node) == NODE_KEYS

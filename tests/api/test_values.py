@@ -33,7 +33,7 @@ def test_the_values_graph_has_the_documented_shape(client: TestClient) -> None:
     values = post(client, "/api/graph", {**body, "view": "values"})
     ops = post(client, "/api/graph", body)
     assert (values["view"], ops["view"]) == ("values", "operations")
-    assert set(values) == {"view", "nodes", "edges", "groups", "output", "stats"}
+    assert set(values) == {"view", "nodes", "edges", "groups", "output", "stats", "numbers_only", "structure"}
     assert values["groups"] == []
     assert [n["id"] for n in values["nodes"]] == ["v0", "v1", "v2", "v3", "v4"]
     assert [e["id"] for e in values["edges"]] == [f"u{k}" for k in range(len(values["edges"]))]

@@ -43,6 +43,13 @@ class ProgramRequest(_Strict):
         "statement (each leaf and named value), each edge carrying the statement's local derivative "
         "d(child)/d(parent), so that paths go through named values",
     )
+    structure: str | None = Field(
+        None,
+        max_length=64,
+        description="the `structure` of a graph answer you already hold: when the program's graph still "
+        "has that structure (only leaves' values changed), the answer's graph carries only its numbers "
+        "(GraphNumbers, `numbers_only: true`); otherwise the full graph",
+    )
 
 
 class GraphRequest(ProgramRequest):
@@ -82,6 +89,11 @@ NumberOrArray = float | list[Any] | None
 NonfiniteKind = Literal["inf", "-inf", "nan"]
 Kind = NonfiniteKind | None
 KindOrArray = NonfiniteKind | list[Any] | None
+_STRUCTURE = (
+    "an opaque identifier of the graph's structure (16 hex digits): equal for two answers exactly when "
+    "their nodes, edges, groups, output and stats are the same but for their numbers; send it back as "
+    "the request's `structure` to get only the numbers (GraphNumbers) while it holds"
+)
 _KIND = (
     "null when every number is finite; else 'inf', '-inf' or 'nan' (for an array, nested lists of its "
     "shape with null at the finite entries)"
@@ -155,6 +167,8 @@ class Graph(BaseModel):
     groups: list[GraphGroup]
     output: str
     stats: GraphStats
+    numbers_only: Literal[False] = Field(description="a full graph (see GraphNumbers for the other kind)")
+    structure: str = Field(description=_STRUCTURE)
 
 
 class ValueNodeModel(GraphNode):
@@ -196,9 +210,52 @@ class ValuesGraph(BaseModel):
     groups: list[GraphGroup] = Field(description="always empty in the values view")
     output: str
     stats: GraphStats
+    numbers_only: Literal[False] = Field(description="a full graph (see GraphNumbers for the other kind)")
+    structure: str = Field(description=_STRUCTURE)
 
 
-AnyGraph = Annotated[Graph | ValuesGraph, Field(discriminator="view")]
+class NodeNumbers(BaseModel):
+    """The nodes' numbers as columns: entry i of each is that field of the full graph's i-th node."""
+
+    value: list[NumberOrArray]
+    value_kind: list[KindOrArray]
+    grad: list[NumberOrArray]
+    grad_kind: list[KindOrArray]
+    tangent: list[NumberOrArray]
+    tangent_kind: list[KindOrArray]
+    nonfinite: list[bool]
+    reason: list[str | None]
+    grad_nonfinite: list[bool]
+    pre: list[NumberOrArray] | None = Field(None, description="values view only")
+
+
+class EdgeNumbers(BaseModel):
+    """The edges' numbers as columns: entry i of each is that field of the full graph's i-th edge."""
+
+    local: list[NumberOrArray]
+    local_kind: list[KindOrArray]
+    local_reason: list[str | None]
+
+
+class GraphNumbers(BaseModel):
+    """Only the numbers of a graph whose structure the client holds (it sent that ``structure``).
+
+    The answer to a request whose ``structure`` is the answer graph's own: the nodes, edges, groups,
+    ids, labels and stats of the full answer with that structure still hold; the numbers (values,
+    adjoints, tangents, local derivatives, their kinds and reasons) are these columns, each entry
+    exactly what the full answer's node (edge) at that index would have had.
+    """
+
+    view: Literal["operations", "values"]
+    numbers_only: Literal[True] = Field(description="only the numbers (see Graph and ValuesGraph)")
+    structure: str = Field(description=_STRUCTURE)
+    output: str
+    nodes: NodeNumbers
+    edges: EdgeNumbers
+
+
+FullGraph = Annotated[Graph | ValuesGraph, Field(discriminator="view")]
+AnyGraph = FullGraph | GraphNumbers
 
 
 class PathModel(BaseModel):

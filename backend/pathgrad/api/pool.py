@@ -13,6 +13,11 @@ its own loop), which keeps Starlette's TestClient, a new loop per request, worki
 Fairness: a client (an address) may hold at most ``max(1, size - 1)`` processes of a pool, so one
 client's heavy requests always leave a process to the others, and a freed process goes to the waiting
 clients in turn (round robin), not first come first served.
+
+Affinity: of the idle processes, a client gets the one that last ran its task when there is one
+(else the one idle the longest), so that its next request finds the program that process keeps
+(:mod:`pathgrad.program_cache`: a leaf change re-evaluates the kept graph). It chooses which
+process, never who gets one or when.
 """
 
 from __future__ import annotations
@@ -66,6 +71,7 @@ class Child:
         finally:
             child.close()
         self.sock = parent
+        self.last_client: str | None = None  # whose task it ran last (see Pool._take_idle)
         self.retiring = False
         self.killed = False
         try:
@@ -173,7 +179,7 @@ class Pool:
             if self._held[client] < self.per_client and not self._waiting:
                 if self._idle:
                     self._held[client] += 1
-                    return self._idle.pop()
+                    return self._take_idle(client)
                 if self._slots_free():
                     self._held[client] += 1
                     self._starting += 1
@@ -304,10 +310,18 @@ class Pool:
                 del self._waiting[chosen]
             self._held[chosen] += 1
             if self._idle:
-                waiter.wake(self._idle.pop())
+                waiter.wake(self._take_idle(chosen))
             else:
                 self._starting += 1
                 waiter.wake(None)
+
+    def _take_idle(self, client: str) -> Child:
+        """An idle process for ``client`` (under the lock): the last one that ran its task, if idle,
+        else the one idle the longest (a fresh one first: it keeps no one's program)."""
+        for index in range(len(self._idle) - 1, -1, -1):
+            if self._idle[index].last_client == client:
+                return self._idle.pop(index)
+        return self._idle.pop(0)
 
     def discard(self, child: Child) -> None:
         """Kill a leased process (its task was stopped); ``give_back`` must still follow."""
@@ -337,6 +351,7 @@ class Pool:
             if kind != wire.RESULT:
                 raise Stopped(503, None, "the compute process answered out of turn; retry")
             finished = True
+            child.last_client = client
             return status, body
         finally:
             if not finished:  # stopped, failed, or the request was cancelled mid-task

@@ -12,6 +12,7 @@ made, and the request goes to a compute process, which answers it as if it had n
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import socket
 from collections.abc import Callable
@@ -23,8 +24,9 @@ from pathgrad.api.cost import PATH_EDGE_BYTES, AnswerSize, graph_size, refusal
 from pathgrad.api.errors import language_error_detail, limit_detail, request_error_detail
 from pathgrad.api.models import GraphRequest, PathsRequest, TrainRequest
 from pathgrad.engine import topological_order
-from pathgrad.graph_json import to_json_number
-from pathgrad.language import LanguageError, Program
+from pathgrad.graph_json import GraphIds, numbers_of, structure_digest, to_json_number
+from pathgrad.language import LanguageError
+from pathgrad.program_cache import Built, ProgramCache
 from pathgrad.service import RequestError
 from pathgrad.settings import Settings
 from pathgrad.training import TrainingRun
@@ -57,13 +59,19 @@ class _TooLarge(RequestError):
         super().__init__("options", message, limit="max_response_bytes")
 
 
-def _build(request: GraphRequest | PathsRequest, settings: Settings, small: bool) -> Program:
-    """The request's program: its source, or a preset's (whose default output is its view)."""
+def _build(
+    request: GraphRequest | PathsRequest, settings: Settings, small: bool, cache: ProgramCache | None
+) -> Built:
+    """The request's program: its source, or a preset's (whose default output is its view); from the
+    compute process's ``cache`` when given (never in the small-request thread: it is not thread-safe)."""
     source, preset = service.request_source(request.source, request.preset, request.seed)
     output = request.output or (preset.view_output if preset else None)
     limits = settings.small_limits() if small else settings.limits()
+    expand = request.options.expand
     try:
-        return service.build(source, request.values, output, limits=limits, expand=request.options.expand)
+        if cache is not None and not small:
+            return cache.build(source, request.values, output, limits=limits, expand=expand)
+        return Built(service.build(source, request.values, output, limits=limits, expand=expand))
     except LanguageError as error:
         if small and error.limit is not None:
             # A small bound (or a real one: the compute process will say which) was passed.
@@ -88,9 +96,58 @@ def _measured(content: dict[str, Any], settings: Settings) -> bytes:
     return body
 
 
-def graph(settings: Settings, request: GraphRequest, small: bool = False) -> Answer:
+def _answer_graph(
+    compute: Callable[[bool], dict[str, Any]],
+    inside: str | None,
+    view: str,
+    wanted: str | None,
+    memo: dict[str, Any],
+) -> dict[str, Any]:
+    """``compute(numbers_only)``'s answer, whose graph (``content[inside]``, or the content itself)
+    gets its ``structure`` and ``numbers_only``: only the numbers when ``wanted`` is its structure.
+
+    ``memo`` (a kept program's :attr:`~pathgrad.program_cache.Built.memo`) holds the digests of the
+    graphs answered before with the same structure: when ``wanted`` is the view's, the numbers alone
+    are computed, not the full graph.
+    """
+    known = memo.get("structure:" + view)
+    fast = wanted is not None and wanted == known
+    content = compute(fast)
+    graph = content[inside] if inside else content
+    if fast:
+        assert known is not None
+        graph = _numbers_answer(view, known, graph)
+    else:
+        digest = structure_digest(graph)
+        memo["structure:" + view] = digest
+        if wanted == digest:  # the same structure, learnt only now (a program built afresh)
+            graph = _numbers_answer(view, digest, numbers_of(graph))
+        else:
+            graph["numbers_only"] = False
+            graph["structure"] = digest
+    if inside is None:
+        return graph
+    content[inside] = graph
+    return content
+
+
+def _numbers_answer(view: str, structure: str, numbers: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "view": view,
+        "numbers_only": True,
+        "structure": structure,
+        "output": numbers["output"],
+        "nodes": numbers["nodes"],
+        "edges": numbers["edges"],
+    }
+
+
+def graph(
+    settings: Settings, request: GraphRequest, small: bool = False, cache: ProgramCache | None = None
+) -> Answer:
     def work() -> Answer:
-        program = _build(request, settings, small)
+        built = _build(request, settings, small, cache)
+        program = built.program
         _check_size(
             graph_size(
                 program.output,
@@ -101,19 +158,25 @@ def graph(settings: Settings, request: GraphRequest, small: bool = False) -> Ans
             settings,
             small,
         )
-        content = service.graph_for(
-            program,
-            forward=request.options.forward,
-            max_jacobian_entries=settings.max_jacobian_entries,
-            max_jacobian_total=settings.max_jacobian_total,
-            view=request.view,
-        )
+        def compute(numbers_only: bool) -> dict[str, Any]:
+            return service.graph_for(
+                program,
+                forward=request.options.forward,
+                max_jacobian_entries=settings.max_jacobian_entries,
+                max_jacobian_total=settings.max_jacobian_total,
+                view=request.view,
+                numbers_only=numbers_only,
+            )
+
+        content = _answer_graph(compute, None, request.view, request.structure, built.memo)
         return 200, _measured(content, settings)
 
     return _errors(work)
 
 
-def paths(settings: Settings, request: PathsRequest, small: bool = False) -> Answer:
+def paths(
+    settings: Settings, request: PathsRequest, small: bool = False, cache: ProgramCache | None = None
+) -> Answer:
     def work() -> Answer:
         if request.limit > settings.max_paths_limit:
             raise RequestError(
@@ -121,36 +184,51 @@ def paths(settings: Settings, request: PathsRequest, small: bool = False) -> Ans
                 f"limit is at most max_paths_limit={settings.max_paths_limit:,}",
                 limit="max_paths_limit",
             )
-        program = _build(request, settings, small)
-        order = topological_order([program.output])
-        size = graph_size(
-            program.output,
-            forward=False,
-            max_jacobian_entries=settings.max_jacobian_entries,
-            max_jacobian_total=settings.max_jacobian_total,
-            order=order,
-        )
+        built = _build(request, settings, small, cache)
+        program, memo = built.program, built.memo
+        # The output's order, its ids and the answer's estimate follow from the structure alone: a
+        # kept program knows them from its last request.
+        if "order" not in memo:
+            memo["order"] = order = topological_order([program.output])
+            memo["ids"] = GraphIds(order)
+            memo["size"] = graph_size(
+                program.output,
+                forward=False,
+                max_jacobian_entries=settings.max_jacobian_entries,
+                max_jacobian_total=settings.max_jacobian_total,
+                order=order,
+            )
+        order = memo["order"]
+        size = dataclasses.replace(memo["size"])
         # The listed paths hold at most max_path_edges edges in all (see service.paths_for), and a
         # path has fewer edges than the graph has nodes.
         size.paths = PATH_EDGE_BYTES * min(settings.max_path_edges, request.limit * len(order))
         _check_size(size, settings, small)
-        content = service.paths_for(
-            program,
-            request.input,
-            request.limit,
-            max_jacobian_entries=settings.max_jacobian_entries,
-            max_jacobian_total=settings.max_jacobian_total,
-            max_path_edges=settings.max_path_edges,
-            view=request.view,
-        )
+        def compute(numbers_only: bool) -> dict[str, Any]:
+            return service.paths_for(
+                program,
+                request.input,
+                request.limit,
+                max_jacobian_entries=settings.max_jacobian_entries,
+                max_jacobian_total=settings.max_jacobian_total,
+                max_path_edges=settings.max_path_edges,
+                view=request.view,
+                numbers_only=numbers_only,
+                order=order,
+                ids=memo["ids"],
+            )
+
+        content = _answer_graph(compute, "graph", request.view, request.structure, built.memo)
         return 200, _measured(content, settings)
 
     return _errors(work)
 
 
 TASKS: dict[str, Callable[..., Answer]] = {"graph": graph, "paths": paths, **teach_tasks.TASKS}
-# The tasks that take ``small=True`` (the small-request bounds are theirs).
+# The tasks that take ``small=True`` (the small-request bounds are theirs), and a compute process's
+# ``cache=`` of built programs.
 SMALL_TASKS = frozenset({"graph", "paths"})
+CACHED_TASKS = SMALL_TASKS
 
 
 # --- training ------------------------------------------------------------------------------------
@@ -225,4 +303,4 @@ def train(sock: socket.socket, settings: Settings, request: TrainRequest) -> Non
     wire.send_frame(sock, wire.END)
 
 
-__all__ = ["SMALL_TASKS", "TASKS", "NotSmall", "limit_detail", "prepare", "train"]
+__all__ = ["CACHED_TASKS", "SMALL_TASKS", "TASKS", "NotSmall", "limit_detail", "prepare", "train"]

@@ -6,6 +6,9 @@ start-up plus ``max_task_memory_bytes`` (``RLIMIT_AS``), says it is ready, then 
 time until the socket closes. The server kills it when a task outlives ``max_compute_seconds``, or when a
 training stream's reader goes away; it exits when its server does.
 
+The process keeps the last large programs it built (:mod:`pathgrad.program_cache`, bounded by the
+``program_cache_*`` settings): a request that only changes leaves' values re-evaluates one of them.
+
 A task that runs out of memory gets its 422 and the process exits (so does one whose peak memory grew
 by more than ``RETIRE_GROWTH_BYTES``): the server starts a fresh one, and the memory is the system's
 again, which a long-lived Python process would not give back.
@@ -86,6 +89,7 @@ def main(fd: int, server: int) -> int:
 
     from pathgrad.api import tasks  # the service, the language, numpy: everything a task needs
     from pathgrad.gc_tuning import tune_gc
+    from pathgrad.program_cache import ProgramCache
 
     np.seterr(all="ignore")
     if settings.gc_tuning:
@@ -95,6 +99,11 @@ def main(fd: int, server: int) -> int:
     cap = _vm_size() + settings.max_task_memory_bytes
     with contextlib.suppress(ValueError, OSError):
         resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+    # This process's built programs, for requests that only change leaves' values (one task at a time:
+    # the cache needs no lock).
+    cache = ProgramCache(
+        settings.program_cache_entries, settings.program_cache_nodes, settings.program_cache_min_nodes
+    )
     baseline = _peak_rss()
     wire.send_frame(sock, wire.READY)
     while True:
@@ -106,7 +115,8 @@ def main(fd: int, server: int) -> int:
         try:
             if kind == wire.CALL:
                 name, args = pickle.loads(payload)
-                status, body = tasks.TASKS[name](settings, *args)
+                extra = {"cache": cache} if name in tasks.CACHED_TASKS else {}
+                status, body = tasks.TASKS[name](settings, *args, **extra)
                 del args
                 retire = _peak_rss() - baseline > RETIRE_GROWTH_BYTES
                 if retire:

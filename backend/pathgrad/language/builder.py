@@ -142,6 +142,24 @@ def build(
     )
 
 
+def leaf_values(
+    tree: ProgramAST, values: Mapping[str, Any] | None = None, limits: Limits = DEFAULT_LIMITS
+) -> list[Any]:
+    """The value each leaf statement (``name = literal``) of ``tree`` gets when built with ``values``,
+    in statement order: the checked override, or its literal. Raises :class:`LanguageError` for a bad
+    value exactly as :func:`build` does (the same check), so a built graph can be given new values
+    without building it again."""
+    overrides = _Builder(tree, limits).check_values(values or {})
+    out = []
+    for statement in tree.statements:
+        if isinstance(statement, Assign):
+            literal = literal_value(statement.value)
+            if literal is not None:
+                name = statement.name
+                out.append(overrides[name] if name in overrides else _literal(literal))
+    return out
+
+
 def record_expression(
     expr: Expr,
     names: Mapping[str, Node],

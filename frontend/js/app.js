@@ -20,7 +20,9 @@ import { createRequests } from './app/requests.js';
 import { createExports } from './app/exports.js';
 import { t as tr, getLocale } from './i18n.js';
 
-const TYPE_DEBOUNCE_MS = 220;
+// A pause this long in typing asks for the new graph (a request in flight is dropped for the newer one).
+const TYPE_DEBOUNCE_MS = 150;
+// While a slider is dragged, a pause this long asks for its values (a lone change asks at once).
 const VALUE_DEBOUNCE_MS = 40;
 const HASH_DEBOUNCE_MS = 120;
 
@@ -138,7 +140,7 @@ export function createApp(els, api, opts = {}) {
   const { player, loadTimeline, showStatus, hoverPath, pickPath, setMode } = animation;
   const drawing = createDrawing(ctx, animation);
   const { redraw, paneResized } = drawing;
-  const { refresh, schedule } = createRequests(ctx, drawing);
+  const { refresh, schedule, scheduleValue } = createRequests(ctx, drawing);
   const { exportAll } = createExports(ctx);
 
   // ---- interactions
@@ -157,7 +159,7 @@ export function createApp(els, api, opts = {}) {
   function onLeafValue(name, value) {
     state.values = { ...state.values, [name]: value };
     state.values = cleanValues(state.values);
-    schedule(VALUE_DEBOUNCE_MS);
+    scheduleValue(VALUE_DEBOUNCE_MS);
   }
 
   function onNodeClick(id) {

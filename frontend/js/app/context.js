@@ -33,6 +33,8 @@ export function createViewState() {
   return {
     /** @type {import('#types/api').Graph | import('#types/api').ValuesGraph | null} */
     graphJson: null, // the last graph JSON (operations or values view)
+    costsKey: null, // what the costs shown were counted for (structure, input, language)
+    wholeGraphNext: false, // the next request asks for the whole graph (a numbers-only answer did not fit)
     /** @type {ReturnType<typeof import('../model/graph-model.js').indexGraph> | null} */
     g: null, // graphJson indexed (graph-model.js)
     view: null, // what is drawn: g with groups collapsed, constants folded, the focus applied

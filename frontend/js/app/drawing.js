@@ -15,7 +15,7 @@ import { h, setText } from '../view/dom.js';
 import { showCosts } from '../view/paths-panel.js';
 import { showScale } from '../view/legend.js';
 import { shownView } from './context.js';
-import { t as tr } from '../i18n.js';
+import { t as tr, getLocale } from '../i18n.js';
 
 // A new layout when the graph pane's aspect ratio changes by more than this factor (long chains wrap to it).
 const RELAYOUT_ASPECT = 1.12;
@@ -52,7 +52,8 @@ export function createDrawing(ctx, { stopAnimation, loadTimeline }) {
     cur.view = markParallelEdges(view);
     cur.vg = indexGraph({ nodes: cur.view.nodes, edges: cur.view.edges, groups: cur.view.groups, output: cur.view.output });
     const aspect = paneAspect();
-    const key = `${structureKey(json)}|${state.collapsed.join(',')}|${state.constants}|${focusInput?.id ?? ''}`;
+    // The server's structure id when it sends one (it covers names and labels too); else the page's own.
+    const key = `${json.structure ?? structureKey(json)}|${state.collapsed.join(',')}|${state.constants}|${focusInput?.id ?? ''}`;
     stopAnimation();
     if (key !== cur.key || (aspect && cur.layoutAspect && Math.max(aspect / cur.layoutAspect, cur.layoutAspect / aspect) > RELAYOUT_ASPECT)) {
       cur.key = key;
@@ -219,6 +220,10 @@ export function createDrawing(ctx, { stopAnimation, loadTimeline }) {
     const g = cur.g;
     const input = findNode(g, state.input);
     const leafIds = gradLeaves(g).map((n) => n.id);
+    // The counts follow the structure and the input, not the values: a leaf's new value keeps them.
+    const costsKey = `${cur.key}|${input?.id ?? ''}|${getLocale()}`;
+    if (costsKey === cur.costsKey) return;
+    cur.costsKey = costsKey;
     if (!input) {
       cur.costs = null;
       els.costs.replaceChildren(h('p', { class: 'muted small', text: tr('paths.pickForCosts') }));

@@ -5,6 +5,7 @@ import { gradLeaves } from '../model/graph-model.js';
 import { graphRequest, pathsRequest, mentionsName } from '../model/state.js';
 import { parseApiError } from '../model/errors.js';
 import { toBigInt } from '../model/format.js';
+import { isNumbersOnly, withNumbers } from '../model/graph-numbers.js';
 import { shownView } from './context.js';
 import { t as tr } from '../i18n.js';
 
@@ -34,8 +35,20 @@ export function createRequests(ctx, { applyGraph, applyPaths, isArrayInput }) {
     cur.timer = setTimeout(refresh, delay);
   }
 
+  /**
+   * A leaf's value changed: ask at once when no request is waiting or in flight (a single change is
+   * drawn without a pause), else once the changes pause for `delay` ms (a slider's drag sends one
+   * request per pause, not one per pixel).
+   */
+  function scheduleValue(delay) {
+    if (cur.timer === null && !busy) refresh();
+    else schedule(delay);
+  }
+
+  let busy = false;
   async function refresh() {
     clearTimeout(cur.timer);
+    cur.timer = null;
     cur.abort?.abort();
     const ctl = new AbortController();
     cur.abort = ctl;
@@ -46,6 +59,12 @@ export function createRequests(ctx, { applyGraph, applyPaths, isArrayInput }) {
       // or a link may load a program before GET /api/ops has answered).
       await cur.opsLoaded;
       if (!cur.requests.isLatest(seq)) return;
+      // The structure of the graph drawn now: when the program's graph still has it (a leaf's new
+      // value), the server answers only the numbers, and they go into the graph held here.
+      const held = cur.wholeGraphNext ? null : cur.graphJson;
+      cur.wholeGraphNext = false;
+      const structure = held?.structure;
+      const ask = (req) => (structure ? { ...req, structure } : req);
       let res;
       let pathsJson = null;
       // An input the new program does not even mention is forgotten without asking the server (which
@@ -54,22 +73,33 @@ export function createRequests(ctx, { applyGraph, applyPaths, isArrayInput }) {
       // An array leaf has no paths (its edges carry Jacobians): the panel shows its gradient instead.
       const arrayInput = isArrayInput(state.input);
       if (state.input && !arrayInput) {
-        res = await api.paths(pathsRequest(requestState()), ctl.signal);
+        res = await api.paths(ask(pathsRequest(requestState())), ctl.signal);
         if (!cur.requests.isLatest(seq)) return;
         if (!res.ok && isInputError(res)) {
           // The selected input no longer exists (the program changed), or has no paths to list: forget it.
           cur.noPaths.set(state.input, res.body?.detail?.find?.((d) => d?.loc?.join?.('.') === 'body.input')?.msg ?? '');
           cur.retryArray = state.input; // kept if the new graph shows it is an array leaf
           state.input = null;
-          res = await api.graph(graphRequest(requestState()), ctl.signal);
+          res = await api.graph(ask(graphRequest(requestState())), ctl.signal);
         } else if (res.ok) {
           pathsJson = res.body;
           res = { ok: true, status: res.status, body: res.body.graph };
         }
       } else {
-        res = await api.graph(graphRequest(requestState()), ctl.signal);
+        res = await api.graph(ask(graphRequest(requestState())), ctl.signal);
       }
       if (!cur.requests.isLatest(seq)) return;
+      if (res.ok && isNumbersOnly(res.body)) {
+        const whole = withNumbers(held, res.body);
+        if (!whole) {
+          // Numbers that do not fit the graph held (never expected): ask for the whole graph.
+          cur.wholeGraphNext = true;
+          schedule(0);
+          return;
+        }
+        res = { ...res, body: whole };
+        if (pathsJson) pathsJson = { ...pathsJson, graph: whole };
+      }
       if (!res.ok) {
         if (res.status === 422 && isOutputError(res) && state.output) {
           state.output = null;
@@ -125,6 +155,7 @@ export function createRequests(ctx, { applyGraph, applyPaths, isArrayInput }) {
   const isOutputError = (res) => detailLocs(res).some((l) => l === 'body.output');
 
   function setBusy(on) {
+    busy = on;
     els.app.classList.toggle('busy', on);
   }
 
@@ -149,5 +180,5 @@ export function createRequests(ctx, { applyGraph, applyPaths, isArrayInput }) {
     return best.name ?? best.id;
   }
 
-  return { refresh, schedule };
+  return { refresh, schedule, scheduleValue };
 }

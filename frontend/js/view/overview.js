@@ -33,14 +33,20 @@ export function createOverview(root) {
     const { nodes, edges } = items;
     const meets = (it) => !box || (it.x1 >= box[0] && it.x0 <= box[2] && it.y1 >= box[1] && it.y0 <= box[3]);
     const px = 1 / scale; // one device pixel in layout units
-    const batch = (map, key, make) => map.get(key) ?? map.set(key, make()).get(key);
-    const lines = [new Map(), new Map()]; // [cool, hot]: `${colour}|${width}` -> Path2D
+    // Batches by a number (no string per item): a look is its colour and its width's step.
+    const looks = new Map(); // key -> {colour, width, path}
+    const look = (key, colour, width) => {
+      let b = looks.get(key);
+      if (!b) looks.set(key, (b = { colour, width: Math.max(px, width), path: new Path2D() }));
+      return b.path;
+    };
     for (const it of edges) {
       if (!meets(it)) continue;
       const hot = style.edgeHot(it);
-      const colour = hot ? '#ea580c' : it.t === null ? '#a8b3c4' : '#64748b';
-      const width = hot ? 3 : it.t === null ? 1.2 : 1.2 + 3.3 * (Math.round(it.t * STEPS) / STEPS);
-      const path = batch(lines[hot ? 1 : 0], `${colour}|${Math.max(px, width)}`, () => new Path2D());
+      const step = it.t === null ? -1 : Math.round(it.t * STEPS);
+      const path = hot
+        ? look(-2, '#ea580c', 3)
+        : step < 0 ? look(-1, '#a8b3c4', 1.2) : look(step, '#64748b', 1.2 + (3.3 * step) / STEPS);
       const pts = it.pts;
       path.moveTo(pts[0][0], pts[0][1]);
       for (let i = 1; i < pts.length; i++) {
@@ -53,33 +59,36 @@ export function createOverview(root) {
       }
     }
     c.lineCap = 'round';
-    for (const group of lines) {
-      for (const [key, path] of group) {
-        const [colour, width] = key.split('|');
-        c.strokeStyle = colour;
-        c.lineWidth = Number(width);
-        c.stroke(path);
-      }
+    // The hot (animated, highlighted) edges last, on top.
+    const hotLast = [...looks.keys()].sort((a, b) => Number(a === -2) - Number(b === -2));
+    for (const key of hotLast) {
+      const { colour, width, path } = looks.get(key);
+      c.strokeStyle = colour;
+      c.lineWidth = width;
+      c.stroke(path);
     }
     const fills = new Map(); // colour -> Path2D
-    const outlines = new Map(); // `${colour}|${width}` -> Path2D
+    const outlines = new Map(); // colour -> {width, path} (a colour has one width: a mark's, a leaf's or an operation's)
     for (const it of nodes) {
       if (!meets(it)) continue;
       const { p } = it;
-      batch(fills, style.fill(it, STEPS), () => new Path2D()).rect(it.x0, it.y0, p.width, p.height);
+      const colour = style.fill(it, STEPS);
+      let fill = fills.get(colour);
+      if (!fill) fills.set(colour, (fill = new Path2D()));
+      fill.rect(it.x0, it.y0, p.width, p.height);
       const mark = style.nodeMark(it);
-      const colour = mark ?? (it.focusable ? '#2563eb' : '#94a3b8');
-      const width = Math.max(px, mark ? 4 : it.focusable ? 2 : 1.2);
-      batch(outlines, `${colour}|${width}`, () => new Path2D()).rect(it.x0, it.y0, p.width, p.height);
+      const line = mark ?? (it.focusable ? '#2563eb' : '#94a3b8');
+      let outline = outlines.get(line);
+      if (!outline) outlines.set(line, (outline = { width: Math.max(px, mark ? 4 : it.focusable ? 2 : 1.2), path: new Path2D() }));
+      outline.path.rect(it.x0, it.y0, p.width, p.height);
     }
     for (const [colour, path] of fills) {
       c.fillStyle = colour;
       c.fill(path);
     }
-    for (const [key, path] of outlines) {
-      const [colour, width] = key.split('|');
+    for (const [colour, { width, path }] of outlines) {
       c.strokeStyle = colour;
-      c.lineWidth = Number(width);
+      c.lineWidth = width;
       c.stroke(path);
     }
   }

@@ -174,8 +174,11 @@ export function createGraphView(root, handlers = {}) {
   let overviewQueued = false;
   // How the overview colours what the marks single out.
   const MARK_COLOURS = [['found', '#7c3aed'], ['anim-path', '#ea580c'], ['hl', '#ea580c'], ['selected-input', '#1d4ed8'], ['swept', '#16a34a']];
+  // The overview's fills, one string per step of the |gradient| scale (made once, not per node and picture).
+  const stepFills = [];
+  const stepFill = (step, steps) => (stepFills[steps * 64 + step] ??= mix(GRAD_LOW, GRAD_HIGH, step / steps));
   const overviewStyle = {
-    fill: (it, steps) => (it.t === null ? '#ffffff' : mix(GRAD_LOW, GRAD_HIGH, Math.round(it.t * steps) / steps)),
+    fill: (it, steps) => (it.t === null ? '#ffffff' : stepFill(Math.round(it.t * steps), steps)),
     nodeMark: (it) => {
       for (const [cls, colour] of MARK_COLOURS) if (marks.get(cls)?.nodes.has(it.id)) return colour;
       return null;

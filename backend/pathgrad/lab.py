@@ -31,7 +31,7 @@ import numpy as np
 
 from pathgrad.backends import ARRAY, sum_to_shape
 from pathgrad.engine import Node, topological_order
-from pathgrad.engine.nodes import resolve
+from pathgrad.engine.nodes import array_operands, resolve
 from pathgrad.graph_json import to_json_number
 from pathgrad.paths import path_counts_to
 
@@ -103,10 +103,12 @@ def _edges(node: Node, g: Adjoint) -> list[tuple[Node, Adjoint]]:
         else:
             grads = list(row.array_vjp(g, node.value, values[0], values[1], needed[0], needed[1]))
     elif row.vjp is not None:
-        grads = list(row.vjp(ARRAY, g, node.value, *values, *node.params))
+        ans, args = array_operands(node)
+        grads = list(row.vjp(ARRAY, g, ans, *args, *node.params))
     else:
         assert row.partials is not None
-        local = row.partials(ARRAY, node.value, *values, *node.params)
+        ans, args = array_operands(node)
+        local = row.partials(ARRAY, ans, *args, *node.params)
         grads = [g * resolve(d) if need else None for need, d in zip(needed, local, strict=True)]
     out: list[tuple[Node, Adjoint]] = []
     for parent, value, need, grad in zip(parents, values, needed, grads, strict=True):

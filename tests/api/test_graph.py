@@ -246,3 +246,15 @@ def test_many_vector_statements_answer_in_bounded_size(client: TestClient) -> No
     response = client.post("/api/graph", json={"source": source})
     assert response.status_code == 200
     assert len(response.content) < 10_000_000
+
+
+@pytest.mark.parametrize("view", ["operations", "values"])
+def test_an_array_divided_by_a_number_zero_has_infinite_gradients_not_a_500(
+    client: TestClient, view: str
+) -> None:
+    # d(a/b)/da = 1/b with b the number 0: numpy's ∞ (the forward pass's 0/0 is NaN), never Python's
+    # ZeroDivisionError, in reverse mode, forward mode and the edges' Jacobians.
+    result = graph(client, "a = [0, 0, 0]; b = 0; out = sum(a / b)", view=view, options={"forward": "b"})
+    a = by_name(result)["a"]
+    assert a["grad"] == [None, None, None] and a["grad_kind"] == ["inf", "inf", "inf"]
+    assert by_name(result)["out"]["value_kind"] == "nan"

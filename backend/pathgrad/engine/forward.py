@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from pathgrad.backends import ARRAY
-from pathgrad.engine.nodes import Node, Value, as_value, normalize, resolve
+from pathgrad.engine.nodes import Node, Value, array_operands, as_value, normalize, resolve
 from pathgrad.engine.traversal import ones_like, topological_order
 
 
@@ -42,12 +42,12 @@ def jvp(node: Node, ts: list[Any]) -> Any:
             if t is not None:
                 total += d * t
         return total
-    values = [p.value for p in node.parents]
+    ans, values = array_operands(node)
     if row.jvp is not None:
-        out = row.jvp(ARRAY, tuple(ts), node.value, *values, *node.params)
+        out = row.jvp(ARRAY, tuple(ts), ans, *values, *node.params)
     else:
         assert row.partials is not None
-        partials = row.partials(ARRAY, node.value, *values, *node.params)
+        partials = row.partials(ARRAY, ans, *values, *node.params)
         out = None
         for d, t in zip(partials, ts, strict=True):
             if t is not None:

@@ -215,3 +215,16 @@ def normalize(value: Any) -> Value:
 def resolve(d: Any) -> Any:
     """A partial derivative, computing it now if its rule left it lazy."""
     return d() if type(d) is FunctionType else d
+
+
+def array_operands(node: Node) -> tuple[Value, list[Value]]:
+    """A node's value and its parents' values for a rule on arrays, numbers as numpy scalars.
+
+    A number beside an array (``sum(a / b)`` with ``b = 0``) must divide as numpy does (to ∞, as the
+    forward pass did), not as a Python float (which raises ZeroDivisionError).
+    """
+    value = node.value
+    return (
+        np.float64(value) if type(value) is float else value,
+        [np.float64(p.value) if type(p.value) is float else p.value for p in node.parents],
+    )

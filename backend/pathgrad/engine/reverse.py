@@ -16,7 +16,7 @@ import numpy as np
 
 from pathgrad.backends import ARRAY, sum_to_shape
 from pathgrad.engine.graph_backend import GRAPH
-from pathgrad.engine.nodes import Const, Node, Value, constant, resolve
+from pathgrad.engine.nodes import Const, Node, Value, array_operands, constant, resolve
 from pathgrad.engine.traversal import ones_like, sweep_order, topological_order, zeros_like
 
 
@@ -120,11 +120,12 @@ def _vjp_array(node: Node, g: Any) -> list[tuple[Node, Any]]:
     assert row is not None
     parents = node.parents
     xs = [p.value for p in parents]
+    ans, args = array_operands(node)
     if row.vjp is not None:
-        grads = row.vjp(ARRAY, g, node.value, *xs, *node.params)
+        grads = row.vjp(ARRAY, g, ans, *args, *node.params)
     else:
         assert row.partials is not None
-        partials = row.partials(ARRAY, node.value, *xs, *node.params)
+        partials = row.partials(ARRAY, ans, *args, *node.params)
         grads = [g * resolve(d) if p.requires_grad else None for p, d in zip(parents, partials)]  # noqa: B905
     out = []
     for parent, value, grad in zip(parents, xs, grads):  # noqa: B905 (hot loop; one per parent)

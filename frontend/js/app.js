@@ -120,7 +120,7 @@ export function createApp(els, api, opts = {}) {
   function showErrors(list) {
     cur.errors = list;
     editor.setErrors(list);
-    els.graph.classList.add('stale');
+    markPane('stale', true);
   }
 
   const repOf = (id) => cur.view?.rep.get(id) ?? id;
@@ -135,7 +135,20 @@ export function createApp(els, api, opts = {}) {
   }
 
   // ---- the parts
-  const ctx = { els, api, opts, state, cur, editor, graphView, panel, leaves, keys, repOf, edgeRepOf, flash, showErrors, saveHash };
+  // "Busy" and "stale" are shown on the graph's pane: a class on the graph itself changes its style
+  // or its layout, and Chromium then lays out the whole SVG again (100-200 ms with 7,000 elements).
+  // The pane's marks are elements of their own, always there and out of the flow (absolutely placed):
+  // showing one only repaints it. (A pseudo-element made and dropped lays out the pane, its graph and
+  // the SVG again; so does the graph's own opacity.)
+  const pane = els.graph.parentElement ?? els.graph;
+  for (const cls of ['busy', 'stale']) {
+    const mark = document.createElement('span');
+    mark.className = `pane-mark pane-${cls}`;
+    mark.setAttribute('aria-hidden', 'true');
+    pane.append(mark);
+  }
+  const markPane = (cls, on) => pane.classList.toggle(cls, on);
+  const ctx = { els, api, opts, state, cur, editor, graphView, panel, leaves, keys, repOf, edgeRepOf, flash, showErrors, saveHash, markPane };
   const animation = createAnimation(ctx);
   const { player, loadTimeline, showStatus, hoverPath, pickPath, setMode } = animation;
   const drawing = createDrawing(ctx, animation);

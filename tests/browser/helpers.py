@@ -48,7 +48,7 @@ def node_value(node: Locator) -> Locator:
 def wait_for_diamond(page: Page) -> None:
     """After DIAMOND was entered: its graph is drawn (6 nodes, e = 6)."""
     expect(page.locator("#graph-info")).to_have_text(re.compile(r"^6 nodes · 6 edges · output e = 6$"))
-    expect(page.locator("#graph")).not_to_have_class(re.compile(r"\bstale\b"))
+    expect(page.locator(".graph-pane")).not_to_have_class(re.compile(r"\bstale\b"))
 
 
 def play_to_end(page: Page) -> None:

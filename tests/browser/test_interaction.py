@@ -67,13 +67,13 @@ def test_syntax_error_shows_line_and_column(page: Page, live_server: str) -> Non
     expect(error).to_be_visible()
     expect(error).to_have_text(re.compile(r"^line 2, column \d+: \S"))
     assert "column" not in error.inner_text().split(":", 1)[1], "the position is shown twice"
-    expect(page.locator("#graph")).to_have_class(re.compile(r"\bstale\b"))
+    expect(page.locator(".graph-pane")).to_have_class(re.compile(r"\bstale\b"))
     expect(page.locator("#editor mark.err")).to_have_count(1)
     expect(page.locator("#editor .gutter .ln.err")).to_have_text("2")
 
     page.fill("#source", "x = 1\ny = (x + 1)")
     expect(error).to_be_hidden()
-    expect(page.locator("#graph")).not_to_have_class(re.compile(r"\bstale\b"))
+    expect(page.locator(".graph-pane")).not_to_have_class(re.compile(r"\bstale\b"))
     expect(page.locator("#graph-info")).to_contain_text("output y = 2")
 
 

@@ -89,7 +89,7 @@ def open_settled(page: Page, base: str, preset: str | None) -> None:
     if preset:
         page.select_option("#examples", f"preset:{preset}")
         expect(page.locator("#preset-info")).to_have_attribute("data-preset", preset)
-    expect(page.locator("#graph")).not_to_have_class(re.compile(r"\bstale\b"))
+    expect(page.locator(".graph-pane")).not_to_have_class(re.compile(r"\bstale\b"))
     # Hiding a panel to make room re-lays the graph out once the pane has grown.
     expect(page.locator("#graph")).to_have_attribute("data-settled", "true")
     page.wait_for_timeout(400)
@@ -162,8 +162,8 @@ def test_every_preset_is_drawn_as_text_on_a_phone(
 
 
 def settle(page: Page, timeout: float = 5_000) -> None:
-    expect(page.locator("#graph")).not_to_have_class(re.compile(r"\bstale\b"), timeout=timeout)
-    expect(page.locator("#app")).not_to_have_class(re.compile(r"\bbusy\b"), timeout=timeout)
+    expect(page.locator(".graph-pane")).not_to_have_class(re.compile(r"\bstale\b"), timeout=timeout)
+    expect(page.locator(".graph-pane")).not_to_have_class(re.compile(r"\bbusy\b"), timeout=timeout)
     expect(page.locator("#graph")).to_have_attribute("data-settled", "true", timeout=timeout)
 
 

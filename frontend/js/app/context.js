@@ -21,6 +21,7 @@ import { createLatest } from '../model/latest.js';
  * @property {(text: string, bad?: boolean) => void} flash a message in the toast
  * @property {(list: import('../model/errors.js').ProgramError[]) => void} showErrors errors in the editor, the graph stale
  * @property {() => void} saveHash writes the link a moment later
+ * @property {(cls: 'busy' | 'stale', on: boolean) => void} markPane a state shown on the graph's pane (not on the graph: see app.js)
  */
 
 /** @typedef {ReturnType<typeof createViewState>} ViewState */

@@ -19,7 +19,7 @@ const AUTO_VALUES_MIN_STATEMENTS = 3;
  * @param {ReturnType<typeof import('./drawing.js').createDrawing>} drawing
  */
 export function createRequests(ctx, { applyGraph, applyPaths, isArrayInput }) {
-  const { els, api, state, cur, editor, saveHash, showErrors } = ctx;
+  const { api, state, cur, editor, saveHash, showErrors, markPane } = ctx;
   const requestState = () => ({ ...state, view: shownView(state, cur) });
 
   /** For 'auto': draw the values when the operations are too many to read and the program names its steps. */
@@ -112,7 +112,7 @@ export function createRequests(ctx, { applyGraph, applyPaths, isArrayInput }) {
       }
       editor.setErrors([]);
       cur.errors = null;
-      els.graph.classList.remove('stale');
+      markPane('stale', false);
       if (state.view === 'auto' && cur.autoView === null) {
         const pick = res.body.view === 'values' ? 'values' : autoViewFor(res.body);
         cur.autoView = pick;
@@ -156,7 +156,8 @@ export function createRequests(ctx, { applyGraph, applyPaths, isArrayInput }) {
 
   function setBusy(on) {
     busy = on;
-    els.app.classList.toggle('busy', on);
+    // On the pane (see app.js), not the page: a class on the page's root restyles every element.
+    markPane('busy', on);
   }
 
   function defaultInput(g) {

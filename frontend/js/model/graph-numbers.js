@@ -1,8 +1,6 @@
 // A numbers-only graph answer (`numbers_only: true`: the program's structure is the one the page sent,
 // only values, gradients and local derivatives changed) put into the full graph the page holds. Pure.
-
-const NODE_COLUMNS = ['value', 'value_kind', 'grad', 'grad_kind', 'tangent', 'tangent_kind', 'nonfinite', 'reason', 'grad_nonfinite', 'pre'];
-const EDGE_COLUMNS = ['local', 'local_kind', 'local_reason'];
+// The answer's columns are the fields it carries (the server's contract, types/api.d.ts GraphNumbers).
 
 /** Whether `answer` (a graph answer) holds only numbers, for a graph whose structure the page has. */
 export const isNumbersOnly = (answer) => answer?.numbers_only === true;
@@ -14,31 +12,19 @@ export const isNumbersOnly = (answer) => answer?.numbers_only === true;
  */
 export function withNumbers(held, numbers) {
   if (!held || !numbers || held.structure !== numbers.structure || held.view !== numbers.view) return null;
-  const nodeCols = present(NODE_COLUMNS, numbers.nodes, held.nodes.length);
-  const edgeCols = present(EDGE_COLUMNS, numbers.edges, held.edges.length);
-  if (!nodeCols || !edgeCols) return null;
-  const nodes = held.nodes.map((n, i) => {
-    const out = { ...n };
-    for (const [key, col] of nodeCols) out[key] = col[i];
-    return out;
-  });
-  const edges = held.edges.map((e, i) => {
-    const out = { ...e };
-    for (const [key, col] of edgeCols) out[key] = col[i];
-    return out;
-  });
-  return { ...held, nodes, edges };
+  const nodes = patched(held.nodes, numbers.nodes);
+  const edges = patched(held.edges, numbers.edges);
+  return nodes && edges ? { ...held, nodes, edges } : null;
 }
 
-/** The columns of `table` among `keys`, each of length `n`; null when one has another length. */
-function present(keys, table, n) {
-  if (!table || typeof table !== 'object') return null;
-  const cols = [];
-  for (const key of keys) {
-    const col = table[key];
-    if (col === undefined) continue;
-    if (!Array.isArray(col) || col.length !== n) return null;
-    cols.push([key, col]);
-  }
-  return cols;
+/** Copies of `items`, each with entry i of every column of `columns`; null unless each has their length. */
+function patched(items, columns) {
+  if (!columns || typeof columns !== 'object') return null;
+  const cols = Object.entries(columns);
+  if (cols.some(([, col]) => !Array.isArray(col) || col.length !== items.length)) return null;
+  return items.map((item, i) => {
+    const out = { ...item };
+    for (const [key, col] of cols) out[key] = col[i];
+    return out;
+  });
 }

@@ -59,7 +59,6 @@ export function createGallery(root) {
   let unplotted = new Map(); // op -> marks not drawn yet
   // Whether the gallery has a size, as its ResizeObserver last saw (asking the layout would force one).
   let visible = false;
-  const shown = () => visible;
   function plotPending() {
     for (const [op, marks] of unplotted) {
       const a = acts[op];
@@ -79,7 +78,7 @@ export function createGallery(root) {
     lastUnits = units;
     let total = 0;
     unplotted = new Map();
-    for (const [op] of Object.entries(acts)) {
+    for (const op of Object.keys(acts)) {
       const c = cells.get(op);
       const marks = markers(acts, op, units, X_RANGE);
       total += marks.length;
@@ -91,7 +90,7 @@ export function createGallery(root) {
     root.dataset.units = String(total);
     const names = orList(Object.values(acts).map((a) => a.title));
     setText(summary, total ? t('gallery.hover') : t('gallery.empty', { names }));
-    if (shown()) plotPending();
+    if (visible) plotPending();
   }
 
   update([]);

@@ -177,10 +177,10 @@ export function createGraphView(root, handlers = {}) {
   // How the overview colours what the marks single out.
   const MARK_COLOURS = [['found', '#7c3aed'], ['anim-path', '#ea580c'], ['hl', '#ea580c'], ['selected-input', '#1d4ed8'], ['swept', '#16a34a']];
   // The overview's fills, one string per step of the |gradient| scale (made once, not per node and picture).
-  const stepFills = [];
-  const stepFill = (step, steps) => (stepFills[steps * 64 + step] ??= mix(GRAD_LOW, GRAD_HIGH, step / steps));
+  const stepFills = new Map(); // the scale's position, rounded to a step -> colour
+  const stepFill = (t) => stepFills.get(t) ?? stepFills.set(t, mix(GRAD_LOW, GRAD_HIGH, t)).get(t);
   const overviewStyle = {
-    fill: (it, steps) => (it.t === null ? '#ffffff' : stepFill(Math.round(it.t * steps), steps)),
+    fill: (it, steps) => (it.t === null ? '#ffffff' : stepFill(Math.round(it.t * steps) / steps)),
     nodeMark: (it) => {
       for (const [cls, colour] of MARK_COLOURS) if (marks.get(cls)?.nodes.has(it.id)) return colour;
       return null;

@@ -164,6 +164,10 @@ export function createApp(els, api, opts = {}) {
     state.collapsed = [];
     cur.noPaths.clear();
     cur.autoView = null;
+    // An answer still coming for the old text decides nothing for the new one (it would pick the
+    // 'auto' view from the old graph).
+    cur.abort?.abort();
+    cur.requests.cancel();
     opts.onProgram?.();
     schedule(TYPE_DEBOUNCE_MS);
     saveHash();

@@ -82,8 +82,14 @@ def test_503_with_retry_after_beyond_max_concurrent_requests(two_slots: Server) 
     for upload in uploads:
         upload.start()
     try:
-        time.sleep(0.3)
-        refused = httpx.post(f"{two_slots.base}/api/graph", json=TINY, timeout=10)
+        # Both uploads hold their slots once the server has read their first bytes: on a loaded
+        # machine that takes a moment, so a request is tried until refused (or 5 s have passed).
+        deadline = time.monotonic() + 5
+        while True:
+            time.sleep(0.1)
+            refused = httpx.post(f"{two_slots.base}/api/graph", json=TINY, timeout=10)
+            if refused.status_code == 503 or time.monotonic() > deadline:
+                break
         assert refused.status_code == 503, refused.text
         assert refused.headers["retry-after"] == "1"
         assert "max_concurrent_requests" in refused.json()["detail"]

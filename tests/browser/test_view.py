@@ -300,3 +300,34 @@ def test_a_wheel_zoom_out_of_the_overview_ends_on_the_drawing(page: Page, live_s
     k = page.evaluate("() => document.querySelector('#graph .viewport').getCTM().a")
     assert k >= 0.45
     expect(page.locator("#graph g.node text.title").first).to_be_visible()
+
+
+SVG_AND_PANE = """() => {
+  const g = document.querySelector('#graph');
+  const svg = g.querySelector('svg');
+  return { svg: [svg.style.width, svg.style.height], pane: [g.clientWidth, g.clientHeight],
+           drawn: svg.getBoundingClientRect().width };
+}"""
+
+
+def test_the_drawing_has_the_panes_size_in_pixels_and_follows_it(page: Page, live_server: str) -> None:
+    """The SVG's size is the pane's, in pixels (a percentage size made the browser lay out every drawn
+    element again whenever anything on the page was laid out), and it follows the pane."""
+    open_settled(page, live_server, None)
+
+    def sized() -> dict[str, Any]:
+        m: dict[str, Any] = page.evaluate(SVG_AND_PANE)
+        assert all(v.endswith("px") for v in m["svg"]), m
+        width, height = (float(v.removesuffix("px")) for v in m["svg"])
+        assert abs(width - m["pane"][0]) <= 1 and abs(height - m["pane"][1]) <= 1, m
+        assert abs(m["drawn"] - width) <= 1, m
+        return m
+
+    before = sized()
+    page.click("#toggle-right")  # the pane grows
+    page.wait_for_function(
+        "(w) => document.querySelector('#graph').clientWidth > w + 100", arg=before["pane"][0]
+    )
+    page.wait_for_timeout(200)
+    after = sized()
+    assert after["pane"][0] > before["pane"][0] + 100

@@ -109,6 +109,22 @@ const label = (n) => (n ? (n.name ?? n.label ?? n.id) : '?');
  */
 
 /**
+ * Give the SVG its container's size in pixels, following it. A percentage size (graph.css's 100%,
+ * which stays the fallback) makes the browser lay out every element of the drawing again whenever
+ * anything on the page is laid out (a number typed in a field: 30–50 ms at zoom 1 on a 4,000-node
+ * chain); a fixed size keeps the drawing out of the page's layout.
+ */
+function sizeToContainer(svg, container) {
+  if (typeof ResizeObserver !== 'function') return;
+  new ResizeObserver((entries) => {
+    const r = entries.at(-1)?.contentRect;
+    if (!r || r.width <= 0 || r.height <= 0) return;
+    svg.style.width = `${r.width}px`;
+    svg.style.height = `${r.height}px`;
+  }).observe(container);
+}
+
+/**
  * @param {HTMLElement} root container (#graph)
  * @param {{onNodeClick?, onNodeHover?, onEdgeHover?, onGroupToggle?}} handlers
  */
@@ -134,6 +150,7 @@ export function createGraphView(root, handlers = {}) {
   viewport.append(gGroups, gEdges, gLabels, gNodes, gOverlay);
   svg.append(defs, viewport);
   root.append(svg);
+  sizeToContainer(svg, root);
 
   let layout = null;
   /** @type {Map<string, NodeItem>} node id -> item (see render) */

@@ -12,10 +12,16 @@ by a second `pathgrad serve` with PATHGRAD_FRONTEND_DIR), in the same browser, i
   mouse across the graph's background (the free point nearest the pane's centre: a press on a node
   does not pan) or turns the wheel for 2 s, and the longest frame; at Fit, at zoom 0.3 and at zoom 1
   (Fit, then the + button).
-- leaf change: from setting the weight's number field to the first frame after the output's value is
-  drawn anew (the header's `output … = …`), at Fit and at zoom 1.
-- keystroke to first paint: from a key that changes the program's structure to the first frame after
-  the new graph is drawn (the header's edge count), the page's typing debounce included.
+- leaf change: from the number field's input event (Playwright fills the weight's field) to the
+  first frame after the output's value is drawn anew (the header's `output … = …`), at Fit and at
+  zoom 1.
+- keystroke to first paint: from the keydown of a key that changes the program's structure to the
+  first frame after the new graph is drawn (the header's edge count), the page's typing debounce
+  included.
+
+Both start at the page's own event (a listener on window that runs before the page's), not when
+Python asks Playwright to act: Playwright's round trips to the browser before the event (10–20 ms
+for a fill) are the driver's, not the page's.
 """
 
 from __future__ import annotations
@@ -64,12 +70,22 @@ STOP_FRAMES = """() => {
   return { frames: f.n, ms: f.last - f.first, worst: f.worst };
 }"""
 
-# Resolves with the time from `t0` to the first frame after `probe()` returns something other than `before`.
+# From now on, window.__eventAt is the time of the next keydown or input event (the first after this).
+AWAIT_EVENT = """
+() => {
+  window.__eventAt = null;
+  const at = () => { window.__eventAt ??= performance.now(); };
+  for (const type of ['keydown', 'input']) window.addEventListener(type, at, { capture: true, once: true });
+}
+"""
+
+# Resolves with the time from that event to the first frame after the selector's text is other than `before`.
 UNTIL_CHANGED = """
-([selector, before, t0]) => new Promise((resolve) => {
+([selector, before]) => new Promise((resolve) => {
   const check = () => {
     const now = document.querySelector(selector)?.textContent;
-    if (now !== before) requestAnimationFrame(() => setTimeout(() => resolve(performance.now() - t0), 0));
+    const done = () => resolve(performance.now() - window.__eventAt);
+    if (now !== before) requestAnimationFrame(() => setTimeout(done, 0));
     else requestAnimationFrame(check);
   };
   check();
@@ -194,9 +210,9 @@ def leaf_change(page: Page) -> float:
     times = []
     for value in ("0.8", "0.85", "0.9", "0.95", "0.7"):
         before = page.text_content("#graph-info")
-        t0 = page.evaluate("() => performance.now()")
+        page.evaluate(AWAIT_EVENT)
         page.fill('input[type=number][data-leaf="w"]', value)
-        times.append(page.evaluate(UNTIL_CHANGED, ["#graph-info", before, t0]))
+        times.append(page.evaluate(UNTIL_CHANGED, ["#graph-info", before]))
         page.wait_for_timeout(300)
     return statistics.median(times)
 
@@ -211,9 +227,9 @@ def keystroke(page: Page) -> float:
         page.keyboard.type(f"\nz{k} = {'h1000' if k == 0 else f'z{k - 1}'} * ")
         page.wait_for_timeout(600)  # an unfinished line: a 422 the page shows, no new graph
         before = page.text_content("#graph-info")
-        t0 = page.evaluate("() => performance.now()")
+        page.evaluate(AWAIT_EVENT)
         page.keyboard.press("2")
-        times.append(page.evaluate(UNTIL_CHANGED, ["#graph-info", before, t0]))
+        times.append(page.evaluate(UNTIL_CHANGED, ["#graph-info", before]))
         page.wait_for_timeout(500)
     return statistics.median(times)
 

@@ -75,6 +75,16 @@ def test_syntax_error_shows_line_and_column(page: Page, live_server: str) -> Non
     expect(error).to_be_hidden()
     expect(page.locator(".graph-pane")).not_to_have_class(re.compile(r"\bstale\b"))
     expect(page.locator("#graph-info")).to_contain_text("output y = 2")
+    # The gutter follows the line count and marks only the error's line.
+    gutter = page.locator("#editor .gutter .ln")
+    expect(page.locator("#editor .gutter .ln.err")).to_have_count(0)
+    expect(gutter).to_have_text(["1", "2"])
+    page.fill("#source", "x = 1\ny = x + 1\nz = (y")
+    expect(page.locator("#editor .gutter .ln.err")).to_have_text("3")
+    expect(gutter).to_have_text(["1", "2", "3"])
+    page.fill("#source", "x = 1")
+    expect(gutter).to_have_text(["1"])
+    expect(page.locator("#editor .gutter .ln.err")).to_have_count(0)
 
 
 def test_slider_updates_values_in_place(page: Page, live_server: str) -> None:

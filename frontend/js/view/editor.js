@@ -15,15 +15,20 @@ export function createEditor(root, errorEl, handlers = {}) {
   root.insertBefore(mirror, ta);
   let errors = [];
 
+  // The gutter's lines are added and removed as the program's line count changes, and only the lines
+  // whose error mark changes are touched: a 1,000-line program keeps its 1,000 numbers.
+  let marked = new Set(); // line numbers marked .err now
   const renderGutter = () => {
-    const lines = ta.value.split('\n').length;
-    const errLines = new Set(errors.map((e) => e.line).filter((l) => l !== null));
-    if (gutter.childElementCount !== lines || gutter.dataset.err !== [...errLines].join(',')) {
-      gutter.replaceChildren(
-        ...Array.from({ length: lines }, (_, i) => h('div', { class: errLines.has(i + 1) ? 'ln err' : 'ln', text: String(i + 1) })),
-      );
-      gutter.dataset.err = [...errLines].join(',');
-    }
+    let lines = 1;
+    for (let i = ta.value.indexOf('\n'); i !== -1; i = ta.value.indexOf('\n', i + 1)) lines++;
+    const have = gutter.childElementCount;
+    if (have < lines) gutter.append(...Array.from({ length: lines - have }, (_, i) => h('div', { class: 'ln', text: String(have + i + 1) })));
+    for (let n = have; n > lines; n--) gutter.lastElementChild?.remove();
+    const errLines = new Set(errors.map((e) => e.line).filter((l) => l !== null && l <= lines));
+    for (const n of marked) if (!errLines.has(n)) gutter.children[n - 1]?.classList.remove('err');
+    for (const n of errLines) gutter.children[n - 1]?.classList.add('err');
+    marked = errLines;
+    gutter.dataset.err = [...errLines].join(',');
   };
 
   const renderMirror = () => {
@@ -46,6 +51,17 @@ export function createEditor(root, errorEl, handlers = {}) {
     mirror.scrollTop = ta.scrollTop;
     mirror.scrollLeft = ta.scrollLeft;
     gutter.scrollTop = ta.scrollTop;
+  };
+  // After new content, in the next frame: reading scrollTop at once lays out the whole page in the
+  // middle of the task (35 ms when a 1,000-line program's error clears), and again after it.
+  let scrollQueued = false;
+  const syncScrollSoon = () => {
+    if (scrollQueued) return;
+    scrollQueued = true;
+    requestAnimationFrame(() => {
+      scrollQueued = false;
+      syncScroll();
+    });
   };
 
   ta.addEventListener('input', () => {
@@ -90,7 +106,7 @@ export function createEditor(root, errorEl, handlers = {}) {
       errorEl.hidden = errors.length === 0;
       renderGutter();
       renderMirror();
-      syncScroll();
+      syncScrollSoon();
     },
     setReadOnly(on) {
       ta.readOnly = on;

@@ -454,6 +454,7 @@ export function createGraphView(root, handlers = {}) {
     const key = `${t.x},${t.y},${t.k},${width},${height}`;
     if (key === lastView) return;
     lastView = key;
+    if (offViewQueued) flushOffView(); // the view moves: what comes into it must be up to date
     // Too far to read any text: the canvas picture instead of the SVG's elements. A wheel that zooms a
     // big drawing in past that zoom keeps the (scaled) picture until it rests: drawing thousands of
     // elements at every crossing made a frame of 180 ms each time the wheel went back and forth.
@@ -606,6 +607,8 @@ export function createGraphView(root, handlers = {}) {
     gLabels.replaceChildren();
     gNodes.replaceChildren();
     overlay.clear();
+    offView.nodes.clear();
+    offView.edges.clear();
     nodes = new Map();
     edges = new Map();
     nodeList = [];
@@ -678,6 +681,29 @@ export function createGraphView(root, handlers = {}) {
     return scale;
   }
 
+  // Drawn elements outside the view when the numbers change: brought up to date after the frame that
+  // shows the view (the margin drawn around it for panning doubled the work of a leaf change).
+  const offView = { nodes: new Set(), edges: new Set() };
+  let offViewQueued = false;
+
+  /** The part of the layout seen now ([x0, y0, x1, y1]), or null when no element is seen (the overview). */
+  function seenBox() {
+    if (overview.shown) return null;
+    const t = pz.transform;
+    const { width, height } = pz.size();
+    return [-t.x / t.k, -t.y / t.k, (width - t.x) / t.k, (height - t.y) / t.k];
+  }
+  const seen = (it, box, above = 0) => !!box && it.x1 >= box[0] && it.x0 <= box[2] && it.y1 >= box[1] && it.y0 - above <= box[3];
+
+  /** Apply the numbers to the elements left off the view (before the view moves, or after a frame). */
+  function flushOffView() {
+    offViewQueued = false;
+    for (const it of offView.nodes) if (it.el) applyNode(it);
+    for (const it of offView.edges) if (it.el) applyEdge(it);
+    offView.nodes.clear();
+    offView.edges.clear();
+  }
+
   /** Values, gradients, local derivatives and the |gradient| encoding, in place. */
   function update(view) {
     byId = new Map(view.nodes.map((n) => [n.id, n]));
@@ -685,6 +711,7 @@ export function createGraphView(root, handlers = {}) {
     const g = { byId };
     const flows = new Map(view.edges.map((e) => [e.id, edgeFlow(g, e)]));
     const escale = logScale([...flows.values()]);
+    const box = seenBox();
     for (const n of view.nodes) {
       const it = nodes.get(n.id);
       if (!it) continue;
@@ -694,7 +721,11 @@ export function createGraphView(root, handlers = {}) {
       it.line = null; // a sweep's lines are undone
       it.t = gscale(m);
       it.flags = `${n.kind !== 'const' && m === 0 ? ' zero-grad' : ''}${n.nonfinite ? ' nonfinite' : ''}${n.id === view.output ? ' output' : ''}`;
-      if (it.el) applyNode(it);
+      if (!it.el) continue;
+      if (seen(it, box, BADGE_ROOM)) {
+        applyNode(it);
+        offView.nodes.delete(it);
+      } else offView.nodes.add(it);
     }
     for (const e of view.edges) {
       const it = edges.get(e.id);
@@ -705,7 +736,15 @@ export function createGraphView(root, handlers = {}) {
       it.t = escale(f);
       const noLocal = e.local_needed !== false && (e.local === null || e.local === undefined);
       it.flags = `${f === 0 ? ' zero-flow' : ''}${noLocal ? ' nonfinite' : ''}${e.local_needed === false ? ' no-local' : ''}`;
-      if (it.el) applyEdge(it);
+      if (!it.el) continue;
+      if (seen(it, box)) {
+        applyEdge(it);
+        offView.edges.delete(it);
+      } else offView.edges.add(it);
+    }
+    if ((offView.nodes.size || offView.edges.size) && !offViewQueued) {
+      offViewQueued = true;
+      requestAnimationFrame(() => setTimeout(() => offViewQueued && flushOffView(), 0));
     }
     invalidateOverview();
     return { gradMin: gscale.min, gradMax: gscale.max };

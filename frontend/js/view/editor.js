@@ -28,7 +28,6 @@ export function createEditor(root, errorEl, handlers = {}) {
     for (const n of marked) if (!errLines.has(n)) gutter.children[n - 1]?.classList.remove('err');
     for (const n of errLines) gutter.children[n - 1]?.classList.add('err');
     marked = errLines;
-    gutter.dataset.err = [...errLines].join(',');
   };
 
   const renderMirror = () => {

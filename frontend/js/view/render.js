@@ -41,6 +41,8 @@ const PAN_SLACK = 0.25; // viewports a drag only moves the picture (panzoom.js):
 const KEEP = 0.6;
 const MAX_DRAWN = 800;
 const BADGE_ROOM = 26; // a badge sits above its node
+/** Whether an item's box meets `box` ([x0, y0, x1, y1], layout units; null: nothing), `above` more above it. */
+const meets = (it, box, above = 0) => !!box && it.x1 >= box[0] && it.x0 <= box[2] && it.y1 >= box[1] && it.y0 - above <= box[3];
 const DEFER_ZOOM_ELEMENTS = 600; // nodes and edges drawn, past which a wheel zoom scales the picture first
 const WHEEL_REST_MS = 160; // a wheel still this long has stopped (the overview then gives way to the drawing)
 
@@ -483,12 +485,9 @@ export function createGraphView(root, handlers = {}) {
     const x1 = vx + vw * (1 + MARGIN);
     const y0 = vy - vh * MARGIN;
     const y1 = vy + vh * (1 + MARGIN);
-    for (const it of edgeList) {
-      if (it.x1 >= x0 && it.x0 <= x1 && it.y1 >= y0 && it.y0 <= y1) drawEdge(it, level);
-    }
-    for (const it of nodeList) {
-      if (it.x1 >= x0 && it.x0 <= x1 && it.y1 >= y0 && it.y0 - BADGE_ROOM <= y1) drawNode(it, level);
-    }
+    const box = [x0, y0, x1, y1];
+    for (const it of edgeList) if (meets(it, box)) drawEdge(it, level);
+    for (const it of nodeList) if (meets(it, box, BADGE_ROOM)) drawNode(it, level);
     if (drawn > MAX_DRAWN) {
       const kx0 = vx - vw * KEEP;
       const kx1 = vx + vw * (1 + KEEP);
@@ -693,7 +692,6 @@ export function createGraphView(root, handlers = {}) {
     const { width, height } = pz.size();
     return [-t.x / t.k, -t.y / t.k, (width - t.x) / t.k, (height - t.y) / t.k];
   }
-  const seen = (it, box, above = 0) => !!box && it.x1 >= box[0] && it.x0 <= box[2] && it.y1 >= box[1] && it.y0 - above <= box[3];
 
   /** Apply the numbers to the elements left off the view (before the view moves, or after a frame). */
   function flushOffView() {
@@ -722,7 +720,7 @@ export function createGraphView(root, handlers = {}) {
       it.t = gscale(m);
       it.flags = `${n.kind !== 'const' && m === 0 ? ' zero-grad' : ''}${n.nonfinite ? ' nonfinite' : ''}${n.id === view.output ? ' output' : ''}`;
       if (!it.el) continue;
-      if (seen(it, box, BADGE_ROOM)) {
+      if (meets(it, box, BADGE_ROOM)) {
         applyNode(it);
         offView.nodes.delete(it);
       } else offView.nodes.add(it);
@@ -737,7 +735,7 @@ export function createGraphView(root, handlers = {}) {
       const noLocal = e.local_needed !== false && (e.local === null || e.local === undefined);
       it.flags = `${f === 0 ? ' zero-flow' : ''}${noLocal ? ' nonfinite' : ''}${e.local_needed === false ? ' no-local' : ''}`;
       if (!it.el) continue;
-      if (seen(it, box)) {
+      if (meets(it, box)) {
         applyEdge(it);
         offView.edges.delete(it);
       } else offView.edges.add(it);

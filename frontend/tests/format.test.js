@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  groupThousands, pathCountText, formatNumber, formatValue, magnitude, logScale, toBigInt, escapeXml, shapeOf, kindText,
+  groupThousands, pathCountText, formatNumber, formatValue, magnitude, logScale, toBigInt, escapeXml, shapeOf, kindText, textWidth,
 } from '../js/model/format.js';
 
 test('groupThousands formats decimal strings exactly, beyond 2^53', () => {
@@ -82,4 +82,25 @@ test('a null number is drawn by its kind: ∞, −∞ or NaN', () => {
   assert.equal(formatValue([null, 0, null], 4, ['-inf', null, 'nan']), '[−∞, 0, NaN]');
   assert.equal(formatValue([[null, 1], [2, null]], 4, [['inf', null], [null, '-inf']]), '[2×2: ∞, 1, 2, …]');
   assert.equal(formatValue([1, 2], 4, null), '[1, 2]');
+});
+
+test('textWidth: narrow, wide, capital, CJK and symbol characters have their widths', () => {
+  // The classes of characters, each given by its definition (ems of the font size).
+  const ems = (ch) => {
+    if (/[\u2e80-\u9fff\u3000-\u303f\uff00-\uffef]/.test(ch)) return 1;
+    if (/[\u2000-\u2bff]/.test(ch)) return 0.75;
+    if (/[ilj.,:;|!'1()[\]]/.test(ch)) return 0.36;
+    if (/[mwMW@]/.test(ch)) return 0.9;
+    if (/[A-Z]/.test(ch)) return 0.68;
+    return 0.58;
+  };
+  for (let code = 0; code < 0x10000; code += code < 0x3000 ? 1 : 7) {
+    if (code >= 0xd800 && code <= 0xdfff) continue;
+    const ch = String.fromCharCode(code);
+    assert.ok(Math.abs(textWidth(ch, 10) - ems(ch) * 10) < 1e-9, `U+${code.toString(16)}`);
+  }
+  assert.ok(Math.abs(textWidth('σ(w·x) = 0.5 梯度', 13) - [...'σ(w·x) = 0.5 梯度'].reduce((w, ch) => w + ems(ch) * 13, 0)) < 1e-9);
+  // A character outside the Basic Multilingual Plane is one character, not two.
+  assert.ok(Math.abs(textWidth('𝑥', 10) - 5.8) < 1e-9);
+  assert.equal(textWidth(42), textWidth('42'));
 });

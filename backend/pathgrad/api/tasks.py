@@ -18,6 +18,8 @@ import socket
 from collections.abc import Callable
 from typing import Any
 
+import orjson
+
 from pathgrad import service
 from pathgrad.api import teach_tasks, wire
 from pathgrad.api.cost import PATH_EDGE_BYTES, AnswerSize, graph_size, refusal
@@ -35,10 +37,17 @@ Answer = tuple[int, bytes]
 
 
 def encode(content: Any) -> bytes:
-    """JSON as Starlette's JSONResponse writes it."""
-    return json.dumps(
-        content, ensure_ascii=False, allow_nan=False, indent=None, separators=(",", ":")
-    ).encode()
+    """Compact UTF-8 JSON, as Starlette's JSONResponse writes it (a number perhaps spelt otherwise:
+    ``1e-05`` as ``0.00001``), by orjson: a 4,000-node graph's 1.7 MB take 2 ms, not the standard
+    library's 25. What orjson does not take (a numpy scalar, a key that is not a string) is written
+    by the standard library. JSON has no NaN or infinity: the graph JSON sends them as null with a
+    kind (graph_json.to_json_number), and orjson writes any other as null too."""
+    try:
+        return orjson.dumps(content)
+    except TypeError:
+        return json.dumps(
+            content, ensure_ascii=False, allow_nan=False, indent=None, separators=(",", ":")
+        ).encode()
 
 
 def _errors(work: Callable[[], Answer]) -> Answer:

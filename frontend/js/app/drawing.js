@@ -60,8 +60,8 @@ export function createDrawing(ctx, { stopAnimation, loadTimeline }) {
       const t0 = performance.now();
       cur.titles = nodeTitles(cur.view, cur.view.folded, cur.symbols);
       const sized = cur.view.nodes.map((n) => ({ id: n.id, kind: n.kind, group: n.group ?? null, ...nodeSize(n, nodeText(n, cur.titles.get(n.id))) }));
-      const r = els.graph.getBoundingClientRect();
-      const viewSize = r.width > 0 && r.height > 0 ? { width: r.width - 24, height: r.height - 24 } : null;
+      const r = graphView.measured();
+      const viewSize = r ? { width: r.width - 24, height: r.height - 24 } : null;
       // Room between layers for the local derivatives written on the edges.
       const widths = cur.view.edges.map((e) => labelWidth(edgeText(e))).sort((x, y) => x - y);
       const layerGap = Math.min(110, Math.max(56, (widths[Math.floor(widths.length * 0.75)] ?? 0) + 22));
@@ -169,8 +169,10 @@ export function createDrawing(ctx, { stopAnimation, loadTimeline }) {
 
   /** The graph pane's width / height (null before it is laid out). */
   function paneAspect() {
-    const r = els.graph.getBoundingClientRect();
-    return r.width > 0 && r.height > 0 ? r.width / r.height : null;
+    // The size the drawing last saw (a ResizeObserver's): a layout forced here, right after an edit
+    // of the program, would lay out the whole page before the graph's job can even be sent.
+    const r = graphView.measured();
+    return r ? r.width / r.height : null;
   }
 
   /** The pane changed size (a window resize, a side panel shown or hidden): lay out again or fit. */

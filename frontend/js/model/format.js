@@ -150,15 +150,29 @@ export function escapeXml(s) {
     .replace(/'/g, '&#39;');
 }
 
+// The width of each ASCII character in ems (a thousand-node graph measures its labels at every layout:
+// a table, not a regular expression per character).
+const ASCII_EMS = Float64Array.from({ length: 128 }, (_, code) => {
+  const ch = String.fromCharCode(code);
+  if (/[ilj.,:;|!'1()[\]]/.test(ch)) return 0.36;
+  if (/[mwMW@]/.test(ch)) return 0.9;
+  if (/[A-Z]/.test(ch)) return 0.68;
+  return 0.58;
+});
+
 /** Approximate rendered width of `text` in px for a given font size (for layout sizing). */
 export function textWidth(text, fontSize = 13) {
+  const s = String(text);
   let w = 0;
-  for (const ch of String(text)) {
-    if (/[\u2e80-\u9fff\u3000-\u303f\uff00-\uffef]/.test(ch)) w += 1; // CJK (and full-width punctuation): a square
-    else if (/[\u2000-\u2bff]/.test(ch)) w += 0.75;
-    else if (/[ilj.,:;|!'1()[\]]/.test(ch)) w += 0.36;
-    else if (/[mwMW@]/.test(ch)) w += 0.9;
-    else if (/[A-Z]/.test(ch)) w += 0.68;
+  for (let i = 0; i < s.length; i++) {
+    const code = s.charCodeAt(i);
+    if (code < 128) {
+      w += ASCII_EMS[code];
+      continue;
+    }
+    if (code >= 0xd800 && code <= 0xdbff) i++; // a character outside the BMP: one box, as below
+    if ((code >= 0x2e80 && code <= 0x9fff) || (code >= 0x3000 && code <= 0x303f) || (code >= 0xff00 && code <= 0xffef)) w += 1; // CJK (and full-width punctuation): a square
+    else if (code >= 0x2000 && code <= 0x2bff) w += 0.75;
     else w += 0.58;
   }
   return w * fontSize;

@@ -28,9 +28,11 @@ export function createPanZoom(svg, viewport, opts = {}) {
   // getBoundingClientRect, lets fit() run right after a render without forcing the browser to lay
   // out the whole new drawing first (and again once fit() has hidden its details).
   let size = null;
+  let observed = false; // the observer has reported once: `size` null then means no box at all
   if (typeof ResizeObserver === 'function') {
     new ResizeObserver((entries) => {
       const r = entries.at(-1)?.contentRect;
+      observed = true;
       size = r && r.width > 0 && r.height > 0 ? { width: r.width, height: r.height } : null;
       opts.onResize?.();
     }).observe(svg);
@@ -196,6 +198,12 @@ export function createPanZoom(svg, viewport, opts = {}) {
     size() {
       const r = size ?? svg.getBoundingClientRect();
       return { width: r.width || 800, height: r.height || 600 };
+    },
+    /** The SVG's size in pixels as last laid out, or null while it has no box (a hidden pane). */
+    measured() {
+      if (observed) return size;
+      const r = svg.getBoundingClientRect();
+      return r.width > 0 && r.height > 0 ? { width: r.width, height: r.height } : null;
     },
     /** Fit a box (content coordinates) into the view with a margin; never zoom in beyond 1.5. */
     fit(box) {

@@ -772,6 +772,8 @@ export function createGraphView(root, handlers = {}) {
     get layout() {
       return layout;
     },
+    /** The drawing's size in pixels as last laid out (no forced layout), or null while it has no box. */
+    measured: () => pz.measured(),
     fit() {
       if (layout) pz.fit({ x: 0, y: 0, width: layout.width, height: layout.height });
     },

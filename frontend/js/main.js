@@ -4,7 +4,7 @@ import { createTrainingApi } from './training-api.js';
 import { createApp } from './app.js';
 import { decodeState, hasProgram, encodePageState, decodePageState } from './model/state.js';
 import { EXAMPLES } from './model/examples.js';
-import { typingInField } from './view/dom.js';
+import { setOptions, typingInField } from './view/dom.js';
 import { createPresetMenu } from './view/presets.js';
 import { createTrainingPanel } from './view/training-panel.js';
 import { createGallery } from './view/gallery.js';
@@ -107,7 +107,7 @@ function boot() {
     const list = $('#find-names');
     if (list.dataset.names !== String(names.length) + (names.at(-1) ?? '')) {
       list.dataset.names = String(names.length) + (names.at(-1) ?? '');
-      list.replaceChildren(...names.map((n) => Object.assign(document.createElement('option'), { value: n })));
+      setOptions(list, names.map((n) => ({ value: n })));
     }
   }
   for (const [name, btn] of Object.entries(viewButtons)) on(btn, 'click', () => app.setView(name));

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { edgeGeometry, edgePath, placeEdgeLabels } from '../js/model/geometry.js';
+import { edgeGeometry, edgePath, labelWidth, placeEdgeLabels } from '../js/model/geometry.js';
 
 const near = (a, b, eps = 0.05) => assert.ok(Math.abs(a - b) <= eps, `${a} is not ${b}`);
 
@@ -59,4 +59,14 @@ test('placeEdgeLabels: a label wider than the room left at its spot slides back 
   // Without the drawing's size it sits at the link's middle, as before.
   const free = placeEdgeLabels({ nodes: new Map(), edges: layout.edges }, [{ id: 'e', width: 200, height: 18 }]).get('e');
   near(free.x, 345, 0.5);
+});
+
+test('labelWidth: a column per character of the monospace font, two for a CJK one, at least 14', () => {
+  assert.equal(labelWidth(''), 14);
+  const near = (a, b) => assert.ok(Math.abs(a - b) < 1e-9, `${a} vs ${b}`);
+  near(labelWidth('0.25'), 10 + 4 * 7.3);
+  near(labelWidth('−0.0012'), 10 + 7 * 7.3);
+  near(labelWidth('梯度 2'), 10 + 2 * 14.6 + 2 * 7.3);
+  near(labelWidth('𝑥'), 10 + 7.3); // outside the BMP: one character
+  assert.equal(labelWidth(0.5), labelWidth('0.5'));
 });

@@ -357,6 +357,31 @@ def test_an_edit_that_drops_the_input_asks_nothing_in_vain(page: Page, live_serv
     assert statuses and all(s == 200 for s in statuses), statuses
 
 
+
+OPTIONS = "(sel) => [...document.querySelectorAll(sel + ' option')].map((o) => o.value)"
+
+
+def test_an_edit_changes_only_the_options_it_changes(page: Page, live_server: str) -> None:
+    """The output list and the find field's names follow the program, keeping the options an edit does
+    not touch (the same elements: a thousand statements are not a thousand new options per edit)."""
+    open_app(page, live_server, "x = 2\na = x + 1\nb = a * 2\nc = b - 1")
+    expect(page.locator("#graph-info")).to_have_text(re.compile(r"output c = 5$"))
+    assert page.evaluate(OPTIONS, "#output-select") == ["x", "a", "b", "c"]
+    page.evaluate("""() => { window.__kept = [...document.querySelectorAll('#output-select option, #find-names option')]; }""")
+    page.fill("#source", "x = 2\na = x + 1\nm = a * 3\nb = m * 2\nc = b - 1")  # a statement in the middle
+    expect(page.locator("#graph-info")).to_have_text(re.compile(r"output c = 17$"))
+    assert page.evaluate(OPTIONS, "#output-select") == ["x", "a", "m", "b", "c"]
+    assert page.evaluate(OPTIONS, "#find-names") == ["x", "a", "m", "b", "c"]
+    kept = page.evaluate("""() => window.__kept.map((o) => o.isConnected)""")
+    assert all(kept), kept  # a, b, c (and their names in the find list) are the same elements
+    expect(page.locator("#output-select")).to_have_value("c")
+    page.fill("#source", "x = 2\na = x + 1\nb = a * 2")  # the last one removed
+    expect(page.locator("#graph-info")).to_have_text(re.compile(r"output b = 6$"))
+    expect(page.locator("#output-select option")).to_have_count(3)
+    assert page.evaluate(OPTIONS, "#output-select") == ["x", "a", "b"]
+    expect(page.locator("#output-select")).to_have_value("b")
+
+
 BACKGROUND_POINT = """() => {
   const r = document.querySelector('#graph svg').getBoundingClientRect();
   for (let fy = 0.5; fy < 0.95; fy += 0.05) {

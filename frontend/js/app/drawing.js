@@ -11,7 +11,7 @@ import { costs, collapsePaths } from '../model/paths.js';
 import { formatNumber, groupThousands } from '../model/format.js';
 import { deadRelus } from '../model/training.js';
 import { createLayouts, WORKER_MIN_NODES } from '../view/layouts.js';
-import { h, setText } from '../view/dom.js';
+import { h, setOptions, setText } from '../view/dom.js';
 import { showCosts } from '../view/paths-panel.js';
 import { showScale } from '../view/legend.js';
 import { shownView } from './context.js';
@@ -63,7 +63,8 @@ export function createDrawing(ctx, { stopAnimation, loadTimeline }) {
       const r = graphView.measured();
       const viewSize = r ? { width: r.width - 24, height: r.height - 24 } : null;
       // Room between layers for the local derivatives written on the edges.
-      const widths = cur.view.edges.map((e) => labelWidth(edgeText(e))).sort((x, y) => x - y);
+      const labelWidths = cur.view.edges.map((e) => labelWidth(edgeText(e)));
+      const widths = Float64Array.from(labelWidths).sort();
       const layerGap = Math.min(110, Math.max(56, (widths[Math.floor(widths.length * 0.75)] ?? 0) + 22));
       cur.layoutAspect = aspect;
       const job = {
@@ -71,7 +72,7 @@ export function createDrawing(ctx, { stopAnimation, loadTimeline }) {
         edges: cur.view.edges.map((e) => ({ id: e.id, source: e.source, target: e.target, arg: e.arg })),
         // Expanded composites are boxed: more room between the nodes of a layer for the boxes' edges.
         opts: { output: cur.view.output, view: viewSize, layerGap, ...(cur.view.groups?.length ? { nodeGap: 20 } : {}) },
-        labels: cur.view.edges.map((e) => ({ id: e.id, width: labelWidth(edgeText(e)), height: LABEL_H })),
+        labels: cur.view.edges.map((e, i) => ({ id: e.id, width: labelWidths[i], height: LABEL_H })),
       };
       const token = ++cur.layoutToken;
       const draw = (lay) => {
@@ -98,6 +99,7 @@ export function createDrawing(ctx, { stopAnimation, loadTimeline }) {
       els.graph.classList.add('laying-out');
       els.graph.dataset.settled = 'false';
       layouts.run(job).then(draw, (e) => ctx.showErrors([{ message: tr('err.layout', { message: e?.message ?? e }), line: null, column: null, span: null }]));
+      showProgram(); // meanwhile: the frame that shows the drawing has less to do
       return;
     }
     if (cur.layoutToken !== cur.drawnToken) return; // values for a drawing still being laid out: it draws them
@@ -114,18 +116,27 @@ export function createDrawing(ctx, { stopAnimation, loadTimeline }) {
     const hidden = cur.view.hidden ? tr('graph.info.hidden', { n: groupThousands(String(cur.view.hidden)) }) : '';
     setText(els.graphInfo, tr('graph.info', { nodes: groupThousands(String(cur.counts.nodes)), what, edges: groupThousands(String(cur.counts.edges)), name: output?.name ?? output?.id ?? '?', value: fmt(output?.value) }) + hidden);
     els.graph.dataset.view = json.view === 'values' ? 'values' : 'operations';
-    opts.onView?.(shownView(state, cur), state);
-    fillSelects();
+    showProgram();
     const inputNode = findNode(cur.g, state.input);
     graphView.mark('selected-input', inputNode ? [repOf(inputNode.id)] : []);
-    leaves.update(gradLeaves(cur.g), state.input);
-    updateCosts();
     // A ReLU whose input is ≤ 0 passes no gradient: mark it (the legend explains the mark).
     const dead = deadRelus(cur.g);
     graphView.mark('dead-relu', [...new Set(dead.map(repOf))]);
     els.graph.dataset.deadRelu = String(dead.length);
     ctx.keys?.graphChanged();
     opts.onGraph?.(cur.g, { deadRelus: dead });
+  }
+
+  /**
+   * The controls that follow the program, not its drawing: the view buttons, the output and input
+   * lists, the leaves' fields and the cost counts. Run again by drawnGraph, where each does nothing
+   * when what it shows has not changed (so that a big graph's can run while the worker lays it out).
+   */
+  function showProgram() {
+    opts.onView?.(shownView(state, cur), state);
+    fillSelects();
+    leaves.update(gradLeaves(cur.g), state.input);
+    updateCosts();
   }
 
   /**
@@ -207,14 +218,14 @@ export function createDrawing(ctx, { stopAnimation, loadTimeline }) {
     for (const n of outs.slice().reverse()) {
       if (seen.has(n.name)) continue;
       seen.add(n.name);
-      outOptions.unshift(h('option', { value: n.name, text: n.name }));
+      outOptions.push({ value: n.name, text: n.name });
     }
-    els.outputSelect.replaceChildren(...outOptions);
+    setOptions(els.outputSelect, outOptions.reverse());
     els.outputSelect.value = outName;
-    els.inputSelect.replaceChildren(
-      h('option', { value: '', text: tr('paths.choose') }),
-      ...ins.map((n) => h('option', { value: n.name ?? n.id, text: tr('paths.inputOption', { name: n.name ?? n.id, n: groupThousands(String(g.stats?.path_counts?.[n.id] ?? '?')) }) })),
-    );
+    setOptions(els.inputSelect, [
+      { value: '', text: tr('paths.choose') },
+      ...ins.map((n) => ({ value: n.name ?? n.id, text: tr('paths.inputOption', { name: n.name ?? n.id, n: groupThousands(String(g.stats?.path_counts?.[n.id] ?? '?')) }) })),
+    ]);
     els.inputSelect.value = state.input ?? '';
   }
 

@@ -144,9 +144,18 @@ export function placeEdgeLabels(layout, labels) {
 
 /** An edge label's box: its height, and its width for a text (graph.css: 12px monospace). */
 export const LABEL_H = 18;
-// A CJK character takes two columns of the monospace font.
-const WIDE = /[\u2e80-\u9fff\u3000-\u303f\uff00-\uffef]/;
-export const labelWidth = (text) => Math.max(14, [...String(text)].reduce((w, ch) => w + (WIDE.test(ch) ? 14.6 : 7.3), 10));
+/** The width of a label's text: a CJK character takes two columns of the monospace font. */
+export function labelWidth(text) {
+  const s = String(text);
+  let w = 10;
+  for (let i = 0; i < s.length; i++) {
+    const code = s.charCodeAt(i);
+    if (code >= 0xd800 && code <= 0xdbff) i++; // one character outside the BMP: one column
+    const wide = (code >= 0x2e80 && code <= 0x9fff) || (code >= 0x3000 && code <= 0x303f) || (code >= 0xff00 && code <= 0xffef);
+    w += wide ? 14.6 : 7.3;
+  }
+  return Math.max(14, w);
+}
 
 const LABEL_SPOTS = [0.5, 0.4, 0.6, 0.3, 0.7, 0.22, 0.78, 0.15, 0.85];
 

@@ -33,6 +33,32 @@ export function setText(el, text) {
   if (el && el.textContent !== text) el.textContent = text;
 }
 
+/**
+ * Make a <select>'s or <datalist>'s options `items` ({value, text}), keeping the options that open and
+ * close the list as they are: a program of a thousand statements has a thousand options, and an edit
+ * changes one or two of them (rebuilding all of them cost a style and layout pass of thousands).
+ * @param {HTMLSelectElement | HTMLDataListElement} list
+ * @param {{value: string, text?: string}[]} items
+ */
+export function setOptions(list, items) {
+  const now = list.children;
+  const same = (el, it) => el.value === it.value && el.textContent === (it.text ?? '');
+  let head = 0;
+  while (head < now.length && head < items.length && same(now[head], items[head])) head++;
+  let tail = 0;
+  while (tail < now.length - head && tail < items.length - head && same(now[now.length - 1 - tail], items[items.length - 1 - tail])) tail++;
+  for (let i = now.length - tail - 1; i >= head; i--) now[i].remove();
+  const before = now[head] ?? null;
+  const fresh = items.slice(head, items.length - tail).map((it) => h('option', { value: it.value, text: it.text ?? '' }));
+  if (fresh.length) list.insertBefore(fragmentOf(fresh), before);
+}
+
+function fragmentOf(children) {
+  const f = document.createDocumentFragment();
+  f.append(...children);
+  return f;
+}
+
 /** Offer a string or Blob as a file download. */
 export function download(filename, data, type = 'text/plain') {
   const blob = data instanceof Blob ? data : new Blob([data], { type });

@@ -22,6 +22,8 @@ export function createOverview(root) {
   let items = null; // {nodes, edges} from render.js
   let redrawTimer = null;
   let last = null;
+  // Where a picture not yet made as a bitmap was drawn straight into the view ({t, size}), else null.
+  let directAt = null;
 
   /**
    * Draw the items that meet the box [x0, y0, x1, y1] (layout units) with `c`'s transform at `scale`.
@@ -111,7 +113,6 @@ export function createOverview(root) {
   }
 
   function present(t, size) {
-    if (!picture) return;
     const dpr = window.devicePixelRatio || 1;
     const w = Math.round(size.width * dpr);
     const h = Math.round(size.height * dpr);
@@ -123,7 +124,7 @@ export function createOverview(root) {
     }
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.clearRect(0, 0, w, h);
-    if (!picture.bitmap) {
+    if (!picture?.bitmap) {
       ctx.setTransform(t.k * dpr, 0, 0, t.k * dpr, t.x * dpr, t.y * dpr);
       drawItems(ctx, t.k * dpr, last.style, [-t.x / t.k, -t.y / t.k, (size.width - t.x) / t.k, (size.height - t.y) / t.k]);
       return;
@@ -142,11 +143,13 @@ export function createOverview(root) {
     setItems(next) {
       items = next;
       picture = null;
+      directAt = null;
     },
-    /** The marks or the colours changed: the picture is drawn anew. */
-    invalidate() {
+    /** The marks or the colours changed: the picture is drawn anew, at transform t in a view of `size`. */
+    invalidate(t, size) {
       picture = null;
-      if (!canvas.hidden && last) this.show(last.t, last.size, last.style);
+      directAt = null;
+      if (!canvas.hidden && last) this.show(t, size, last.style);
     },
     /** Show the drawing at transform t ({x, y, k}) in a view of `size`. */
     show(t, size, style) {
@@ -155,7 +158,21 @@ export function createOverview(root) {
       canvas.hidden = false;
       const scale = t.k * (window.devicePixelRatio || 1);
       const fits = items.layout.width * items.layout.height * scale * scale <= MAX_BITMAP_PIXELS;
-      if (!picture || !!picture.bitmap !== fits) picture = paintPicture(t.k, style);
+      if (picture && !!picture.bitmap !== fits) picture = null;
+      if (!picture) {
+        // A new picture is first drawn straight into the view (at Fit all of it is in view: a bitmap
+        // would cost as much, and then a copy); its bitmap is made once the view moves.
+        const same = directAt && directAt.t.x === t.x && directAt.t.y === t.y && directAt.t.k === t.k
+          && directAt.size.width === size.width && directAt.size.height === size.height;
+        if (fits && same) return; // on the canvas already, and nothing changed since
+        if (fits && !directAt) {
+          directAt = { t: { ...t }, size: { ...size } };
+          present(t, size);
+          return;
+        }
+        picture = fits ? paintPicture(t.k, style) : { bitmap: null, k: t.k, scale };
+      }
+      directAt = null;
       present(t, size);
       if (picture.bitmap && Math.abs(t.k / picture.k - 1) > 0.02) {
         clearTimeout(redrawTimer);

@@ -212,7 +212,7 @@ export function createGraphView(root, handlers = {}) {
     overviewQueued = true;
     queueMicrotask(() => {
       overviewQueued = false;
-      overview.invalidate();
+      overview.invalidate(pz.transform, pz.size()); // the view now: a render's fit() has moved it
     });
   }
 

@@ -258,3 +258,25 @@ def test_an_array_divided_by_a_number_zero_has_infinite_gradients_not_a_500(
     a = by_name(result)["a"]
     assert a["grad"] == [None, None, None] and a["grad_kind"] == ["inf", "inf", "inf"]
     assert by_name(result)["out"]["value_kind"] == "nan"
+
+
+def test_a_big_answer_goes_gzipped_to_a_client_that_takes_gzip(client: TestClient) -> None:
+    """The same JSON, 10 times smaller on the wire; plain for a client that does not say gzip."""
+    source = "x = 0.5; w = 0.9\nh1 = sigmoid(w*x + 0.1)\n" + "\n".join(
+        f"h{i} = sigmoid(w*h{i - 1} + 0.1)" for i in range(2, 201)
+    )
+    body = {"source": source, "input": "w", "limit": 10}
+    plain = client.post("/api/paths", json=body, headers={"Accept-Encoding": "identity"})
+    assert plain.status_code == 200 and "content-encoding" not in plain.headers
+    assert plain.headers["vary"] == "Accept-Encoding"
+    assert int(plain.headers["content-length"]) > 32_768
+    for taken in ("gzip", "gzip, deflate, br, zstd", "br;q=1.0, gzip;q=0.8"):
+        packed = client.post("/api/paths", json=body, headers={"Accept-Encoding": taken})
+        assert packed.headers["content-encoding"] == "gzip", taken
+        assert int(packed.headers["content-length"]) * 8 < int(plain.headers["content-length"])
+        assert packed.json() == plain.json()  # httpx undoes the gzip
+    refused = client.post("/api/paths", json=body, headers={"Accept-Encoding": "gzip;q=0, identity"})
+    assert "content-encoding" not in refused.headers
+    # A small answer is never packed (it would gain nothing).
+    small = client.post("/api/graph", json={"source": "x = 3; y = x*x"}, headers={"Accept-Encoding": "gzip"})
+    assert "content-encoding" not in small.headers and "vary" not in small.headers

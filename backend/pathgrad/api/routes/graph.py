@@ -3,6 +3,8 @@ in the server process's small-request thread: :mod:`pathgrad.api.inline`)."""
 
 from __future__ import annotations
 
+import asyncio
+import gzip
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
@@ -27,6 +29,34 @@ def client_key(request: Request) -> str:
     return request.client.host if request.client else "-"
 
 
+# Answers from this size on go gzipped to a client that takes gzip (every browser): a 4,000-node graph's
+# 1.7 MB of JSON become 96 KB in 5 ms (level 1, in a thread: zlib lets go of the GIL), which Chromium
+# reads in 5 ms instead of 20-30 even on loopback, and a classroom's Wi-Fi in a fraction of the time.
+GZIP_MIN_BYTES = 32_768
+GZIP_LEVEL = 1
+
+
+def takes_gzip(request: Request) -> bool:
+    """Whether the request's Accept-Encoding takes gzip (and not with q=0)."""
+    for part in request.headers.get("accept-encoding", "").split(","):
+        name, _, params = part.strip().partition(";")
+        if name.strip().lower() in ("gzip", "*"):
+            q = params.strip().lower()
+            return not (q.startswith("q=") and q[2:].strip() in ("0", "0.0", "0.00", "0.000"))
+    return False
+
+
+async def json_answer(request: Request, status: int, body: bytes) -> Response:
+    """A computed answer's JSON bytes as the response, gzipped when big and the client takes it."""
+    if len(body) < GZIP_MIN_BYTES:
+        return Response(body, status_code=status, media_type="application/json")
+    headers = {"Vary": "Accept-Encoding"}
+    if takes_gzip(request):
+        body = await asyncio.to_thread(gzip.compress, body, GZIP_LEVEL, mtime=0)
+        headers["Content-Encoding"] = "gzip"
+    return Response(body, status_code=status, media_type="application/json", headers=headers)
+
+
 def stopped_response(stopped: Stopped) -> JSONResponse:
     """A stopped or refused task: 422 naming the limit, or 503 with Retry-After."""
     if stopped.status == 422:
@@ -40,13 +70,13 @@ async def computed(request: Request, task: str, body: Any) -> Response:
     if small.may_be_small(task, request.headers.get("content-length")):
         inline = await small.answer(task, body)
         if inline is not None:
-            return Response(inline[1], status_code=inline[0], media_type="application/json")
+            return await json_answer(request, inline[0], inline[1])
     pools: Pools = request.app.state.pools
     try:
         status, answer = await pools.compute.call(client_key(request), task, body)
     except Stopped as stopped:
         return stopped_response(stopped)
-    return Response(answer, status_code=status, media_type="application/json")
+    return await json_answer(request, status, answer)
 
 
 @router.post("/graph", response_model=AnyGraph, responses=ERROR_RESPONSES)

@@ -79,16 +79,19 @@ AWAIT_EVENT = """
 }
 """
 
-# Resolves with the time from that event to the first frame after the selector's text is other than `before`.
+# Resolves with the time from that event to the end of the first frame that draws the selector's text
+# other than `before`: a frame's requestAnimationFrame callback that sees the new text is in the frame
+# that paints it, and a task it queues runs once that frame is drawn.
 UNTIL_CHANGED = """
 ([selector, before]) => new Promise((resolve) => {
-  const check = () => {
+  const done = () => resolve(performance.now() - window.__eventAt);
+  const check = (inFrame) => {
     const now = document.querySelector(selector)?.textContent;
-    const done = () => resolve(performance.now() - window.__eventAt);
-    if (now !== before) requestAnimationFrame(() => setTimeout(done, 0));
-    else requestAnimationFrame(check);
+    if (now === before) requestAnimationFrame(() => check(true));
+    else if (inFrame) setTimeout(done, 0);
+    else requestAnimationFrame(() => setTimeout(done, 0));
   };
-  check();
+  check(false);
 })
 """
 

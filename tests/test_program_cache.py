@@ -100,3 +100,22 @@ def test_an_array_leaf_takes_a_copy_of_the_value() -> None:
     kept = build(cache, source, values)
     values["x"][0] = 100.0
     assert kept.program.output.value == 25.0
+
+
+def test_an_edit_of_a_kept_program_reads_only_its_changed_statements() -> None:
+    """A new line typed at the end: the kept program's parse gives every statement before its last
+    (which had no line break), and the program built is the one a fresh build makes."""
+    cache = ProgramCache(4, 100_000, 0)
+    first = build(cache, chain(50))
+    edited = chain(50) + "\nz = h50 * 2"
+    second = build(cache, edited)
+    assert not second.reused
+    old = first.program.statements
+    new = second.program.statements
+    assert [a.statement is b.statement for a, b in zip(old, new, strict=False)] == [True] * 51 + [False]
+    assert graph_json(second.program) == graph_json(service.build(edited))
+    # Parsed with other limits, a kept tree is not used.
+    other = cache.build(
+        chain(50) + "\nq = h50 * 3", None, None, limits=Limits(max_nodes=10_000), expand=False
+    )
+    assert all(a.statement is not b.statement for a, b in zip(old, other.program.statements, strict=False))

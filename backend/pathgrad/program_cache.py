@@ -6,6 +6,8 @@ the graph's structure changes. A :class:`ProgramCache` keeps the last few large 
 what determines a build except the values (source, output, expand, limits). On a hit whose values
 keep every leaf's shape (and float or array), the leaves get their values (the request's, or the
 literal's) and the graph is evaluated again; any other case builds afresh (from the kept syntax tree).
+A program not kept is parsed from the kept one nearest to it (an edit of it): its statements before
+the edit are not read again (``parse``'s ``previous``).
 Values are checked by the builder's own check (:func:`pathgrad.language.builder.leaf_values`), so
 bad values get the same errors as a fresh build.
 
@@ -25,6 +27,7 @@ import numpy as np
 from pathgrad.engine import Node, recompute, topological_order
 from pathgrad.language import Limits, Program, build, parse
 from pathgrad.language.builder import leaf_values
+from pathgrad.language.parser import common_prefix
 from pathgrad.language.syntax import Assign, ProgramAST, literal_value
 
 CacheKey = tuple[str, str | None, bool, Limits]
@@ -91,7 +94,7 @@ class ProgramCache:
         entry = self._entries.get(key)
         with np.errstate(all="ignore"):
             if entry is None:
-                tree = parse(source, limits)
+                tree = parse(source, limits, previous=self._nearest(source, limits))
             else:
                 self._entries.move_to_end(key)
                 tree = entry.tree
@@ -109,6 +112,18 @@ class ProgramCache:
                 self._drop(key)  # a leaf changes shape: so does the graph
             program = build(tree, values, output, limits, expand)
         return self._keep(key, tree, program)
+
+    def _nearest(self, source: str, limits: Limits) -> ProgramAST | None:
+        """The kept tree (parsed with the same limits) whose text shares the longest start with
+        ``source``: an edit of a kept program is parsed from its first changed statement on."""
+        best, longest = None, 0
+        for (text, _, _, kept_limits), entry in self._entries.items():
+            if kept_limits != limits:
+                continue
+            same = common_prefix(text, source)
+            if same > longest:
+                best, longest = entry.tree, same
+        return best
 
     def _keep(self, key: CacheKey, tree: ProgramAST, program: Program) -> Built:
         order = topological_order([record.node for record in program.statements])

@@ -359,6 +359,9 @@ def test_an_edit_that_drops_the_input_asks_nothing_in_vain(page: Page, live_serv
 
 
 OPTIONS = "(sel) => [...document.querySelectorAll(sel + ' option')].map((o) => o.value)"
+KEEP_OPTIONS = """() => {
+  window.__kept = [...document.querySelectorAll('#output-select option, #find-names option')];
+}"""
 
 
 def test_an_edit_changes_only_the_options_it_changes(page: Page, live_server: str) -> None:
@@ -367,7 +370,7 @@ def test_an_edit_changes_only_the_options_it_changes(page: Page, live_server: st
     open_app(page, live_server, "x = 2\na = x + 1\nb = a * 2\nc = b - 1")
     expect(page.locator("#graph-info")).to_have_text(re.compile(r"output c = 5$"))
     assert page.evaluate(OPTIONS, "#output-select") == ["x", "a", "b", "c"]
-    page.evaluate("""() => { window.__kept = [...document.querySelectorAll('#output-select option, #find-names option')]; }""")
+    page.evaluate(KEEP_OPTIONS)
     page.fill("#source", "x = 2\na = x + 1\nm = a * 3\nb = m * 2\nc = b - 1")  # a statement in the middle
     expect(page.locator("#graph-info")).to_have_text(re.compile(r"output c = 17$"))
     assert page.evaluate(OPTIONS, "#output-select") == ["x", "a", "m", "b", "c"]

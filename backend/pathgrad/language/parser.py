@@ -81,6 +81,7 @@ def parse(
     source: str,
     limits: Limits = DEFAULT_LIMITS,
     functions: Mapping[str, FunctionRow] | None = None,
+    previous: ProgramAST | None = None,
 ) -> ProgramAST:
     """Parse a program.
 
@@ -88,6 +89,10 @@ def parse(
         source: statements separated by newlines or ``;``.
         limits: bounds to enforce.
         functions: callable names; default :func:`function_table` (the engine's table).
+        previous: the tree of an earlier text, parsed with the same ``limits`` and ``functions``:
+            the statements that ``source`` still holds whole at its start (and their line breaks)
+            are taken from it, not read again. The result is the same as without it (a keystroke
+            at the end of a thousand-line program reads one line, not a thousand).
 
     Returns:
         The syntax tree. Raises :class:`LanguageError` on any problem.
@@ -114,7 +119,8 @@ def parse(
             limit="max_nodes",
         )
     table = function_table() if functions is None else functions
-    parser = _Parser(source, positions, limits, table)
+    kept = _kept_statements(previous, source) if previous is not None else 0
+    parser = _Parser(source, positions, limits, table, previous, kept)
     try:
         return parser.program()
     except RecursionError:
@@ -128,6 +134,32 @@ def parse(
         ) from None
 
 
+def common_prefix(a: str, b: str) -> int:
+    """The length of the longest common prefix of ``a`` and ``b`` (by halving: slices compare in C)."""
+    lo, hi = 0, min(len(a), len(b))
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if a[lo:mid] == b[lo:mid]:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+def _kept_statements(previous: ProgramAST, source: str) -> int:
+    """How many of ``previous``'s first statements ``source`` holds unchanged, line break included:
+    what a statement reads ends before its line break, so text up to that break parses the same."""
+    if len(previous.resume) != len(previous.statements):
+        return 0
+    same = common_prefix(previous.source, source)
+    kept = 0
+    for after, _ in previous.resume:
+        if after is None or after > same:
+            break
+        kept += 1
+    return kept
+
+
 class _Parser:
     def __init__(
         self,
@@ -135,16 +167,31 @@ class _Parser:
         positions: Positions,
         limits: Limits,
         functions: Mapping[str, FunctionRow],
+        previous: ProgramAST | None = None,
+        kept: int = 0,
     ) -> None:
         self.source = source
         self.pos = positions
         self.limits = limits
         self.functions = functions
-        self.tokens = tokenize(source, limits, positions)
         self.i = 0
         self.depth = 0
         self.nodes = 0
         self.defined: dict[str, Assign] = {}
+        # The statements kept from an earlier parse, and the parser's state after them.
+        self.kept: list[Statement] = []
+        self.resume: list[tuple[int | None, int]] = []
+        start = 0
+        if previous is not None and kept:
+            self.kept = list(previous.statements[:kept])
+            self.resume = list(previous.resume[:kept])
+            for statement in self.kept:
+                if isinstance(statement, Assign):
+                    self.defined[statement.name] = statement
+            after, self.nodes = self.resume[-1]
+            assert after is not None
+            start = after
+        self.tokens = tokenize(source, limits, positions, start)
 
     # --- tokens ---------------------------------------------------------------------------------
 
@@ -196,7 +243,8 @@ class _Parser:
     # --- statements -----------------------------------------------------------------------------
 
     def program(self) -> ProgramAST:
-        statements: list[Statement] = []
+        statements: list[Statement] = self.kept
+        resume = self.resume
         while True:
             token = self.peek()
             if token.kind == "newline":
@@ -221,11 +269,12 @@ class _Parser:
             token = self.peek()
             if token.kind not in ("newline", "eof"):
                 raise self.unexpected(token, "the end of the statement")
+            resume.append((token.end if token.kind == "newline" else None, self.nodes))
         if not statements:
             raise self.error(
                 "the program is empty: write at least one statement, e.g. y = 2 * x", (0, 0)
             )
-        return ProgramAST(tuple(statements), self.source)
+        return ProgramAST(tuple(statements), self.source, tuple(resume))
 
     def statement(self) -> Statement:
         token = self.peek()

@@ -99,10 +99,17 @@ Statement = Assign | ExprStatement
 
 @dataclass(frozen=True, slots=True)
 class ProgramAST:
-    """A parsed program: its statements in order, and the text they came from."""
+    """A parsed program: its statements in order, and the text they came from.
+
+    ``resume`` holds, for each statement, where the parser stood after it: the offset just past the
+    line break or ``;`` that ends it (None for the last one, ended by the end of the text) and the
+    parser's node count so far. A later parse of an edited text starts after the statements the edit
+    left whole (:func:`pathgrad.language.parser.parse`'s ``previous``).
+    """
 
     statements: tuple[Statement, ...]
     source: str = field(default="", compare=False, repr=False)
+    resume: tuple[tuple[int | None, int], ...] = field(default=(), compare=False, repr=False)
 
 
 def children(expr: Expr) -> tuple[Expr, ...]:

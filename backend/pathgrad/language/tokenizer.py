@@ -64,8 +64,11 @@ def _bad_character(char: str) -> str:
     return f"unexpected character {label}: only ASCII characters are allowed"
 
 
-def tokenize(source: str, limits: Limits, positions: Positions | None = None) -> list[Token]:
-    """The tokens of ``source``, ending with an "eof" token or an "error" token.
+def tokenize(
+    source: str, limits: Limits, positions: Positions | None = None, start: int = 0
+) -> list[Token]:
+    """The tokens of ``source`` from offset ``start`` (outside any brackets), ending with an "eof"
+    token or an "error" token.
 
     Line breaks inside parentheses or brackets are skipped, so a long array may span lines.
     """
@@ -73,7 +76,7 @@ def tokenize(source: str, limits: Limits, positions: Positions | None = None) ->
     tokens: list[Token] = []
     append = tokens.append
     match = _TOKEN.match
-    i = 0
+    i = start
     n = len(source)
     nesting = 0
     while i < n:

@@ -16,6 +16,7 @@ from .helpers import (
     open_app,
     open_menu,
     play_to_end,
+    state_hash,
     type_program,
     wait_for_diamond,
 )
@@ -356,6 +357,33 @@ def test_an_edit_that_drops_the_input_asks_nothing_in_vain(page: Page, live_serv
     expect(page.locator("#input-select")).to_have_value("x")
     assert statuses and all(s == 200 for s in statuses), statuses
 
+
+
+
+def test_an_edit_of_a_big_program_draws_its_graph_then_lists_its_paths(page: Page, live_server: str) -> None:
+    """Past 1,500 nodes an edit asks for the graph, draws it, then asks for the paths of the program
+    just built (numbers only): the paths listed are the new program's, and they add up."""
+    layers = 400  # 1,602 nodes
+    lines = ["x = 0.5", "w = 0.9", "h1 = sigmoid(w*x + 0.1)"]
+    lines += [f"h{i} = sigmoid(w*h{i - 1} + 0.1)" for i in range(2, layers + 1)]
+    page.goto(f"{live_server}/{state_hash(chr(10).join(lines), **{'in': 'w', 'view': 'operations'})}")
+    expect(page.locator("#graph-info")).to_have_text(re.compile(r"^1,602 nodes"), timeout=20_000)
+    expect(page.locator("#paths-title")).to_contain_text("h400")
+    expect(page.locator("#gradient")).not_to_be_empty()
+    before = float(page.text_content("#gradient") or "nan")
+    asked: list[tuple[str, bool]] = []
+    page.on("request", lambda r: asked.append((r.url.rsplit("/", 1)[-1], "structure" in (r.post_data or "")))
+            if "/api/graph" in r.url or "/api/paths" in r.url else None)
+    page.locator("#source").press("Control+End")
+    page.locator("#source").press_sequentially("\nz = h400 * 2")
+    expect(page.locator("#graph-info")).to_have_text(re.compile(r"^1,604 nodes.*output z = "), timeout=20_000)
+    expect(page.locator("#paths-title")).to_contain_text("z")
+    expect(page.locator(".graph-pane")).not_to_have_class(re.compile(r"\bbusy\b"))
+    assert asked[-2:] == [("graph", True), ("paths", True)], asked
+    expect(page.locator("#paths-list li").first).to_be_attached()
+    # The panel is the new program's: dz/dw = 2 dh400/dw, and its witnesses agree.
+    assert float(page.text_content("#gradient") or "nan") == pytest.approx(2 * before, rel=1e-5)
+    expect(page.locator("#check")).to_contain_text("forward mode agrees")
 
 
 OPTIONS = "(sel) => [...document.querySelectorAll(sel + ' option')].map((o) => o.value)"

@@ -34,6 +34,8 @@ export function createViewState() {
   return {
     /** @type {import('#types/api').Graph | import('#types/api').ValuesGraph | null} */
     graphJson: null, // the last graph JSON (operations or values view)
+    /** @type {string | null} */
+    graphSource: null, // the program text graphJson was computed for
     costsKey: null, // what the costs shown were counted for (structure, input, language)
     wholeGraphNext: false, // the next request asks for the whole graph (a numbers-only answer did not fit)
     /** @type {ReturnType<typeof import('../model/graph-model.js').indexGraph> | null} */

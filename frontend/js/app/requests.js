@@ -83,10 +83,7 @@ export function createRequests(ctx, { applyGraph, applyPaths, isArrayInput }) {
         res = await api.paths(ask(pathsRequest(requestState())), ctl.signal);
         if (!cur.requests.isLatest(seq)) return;
         if (!res.ok && isInputError(res)) {
-          // The selected input no longer exists (the program changed), or has no paths to list: forget it.
-          cur.noPaths.set(state.input, res.body?.detail?.find?.((d) => d?.loc?.join?.('.') === 'body.input')?.msg ?? '');
-          cur.retryArray = state.input; // kept if the new graph shows it is an array leaf
-          state.input = null;
+          forgetInput(res);
           res = await api.graph(ask(graphRequest(requestState())), ctl.signal);
         } else if (res.ok) {
           pathsJson = res.body;
@@ -136,9 +133,7 @@ export function createRequests(ctx, { applyGraph, applyPaths, isArrayInput }) {
         const again = await api.paths({ ...pathsRequest(requestState()), structure: drawn.structure }, ctl.signal);
         if (!cur.requests.isLatest(seq)) return;
         if (!again.ok && isInputError(again)) {
-          cur.noPaths.set(state.input, again.body?.detail?.find?.((d) => d?.loc?.join?.('.') === 'body.input')?.msg ?? '');
-          cur.retryArray = state.input;
-          state.input = null;
+          forgetInput(again);
           schedule(0); // a graph without that input: its default input, as after any edit
           return;
         }
@@ -180,6 +175,13 @@ export function createRequests(ctx, { applyGraph, applyPaths, isArrayInput }) {
     } finally {
       if (cur.requests.isLatest(seq)) setBusy(false);
     }
+  }
+
+  /** The selected input no longer exists (the program changed), or has no paths to list: forget it. */
+  function forgetInput(res) {
+    cur.noPaths.set(state.input, res.body?.detail?.find?.((d) => d?.loc?.join?.('.') === 'body.input')?.msg ?? '');
+    cur.retryArray = state.input; // kept if the new graph shows it is an array leaf
+    state.input = null;
   }
 
   const detailLocs = (res) => (Array.isArray(res.body?.detail) ? res.body.detail.map((d) => (d?.loc ?? []).join('.')) : []);

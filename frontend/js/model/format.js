@@ -150,6 +150,9 @@ export function escapeXml(s) {
     .replace(/'/g, '&#39;');
 }
 
+/** Whether a UTF-16 code unit is a CJK character or full-width punctuation (a square, two columns). */
+export const isWide = (code) => (code >= 0x2e80 && code <= 0x9fff) || (code >= 0xff00 && code <= 0xffef);
+
 // The width of each ASCII character in ems (a thousand-node graph measures its labels at every layout:
 // a table, not a regular expression per character).
 const ASCII_EMS = Float64Array.from({ length: 128 }, (_, code) => {
@@ -171,7 +174,7 @@ export function textWidth(text, fontSize = 13) {
       continue;
     }
     if (code >= 0xd800 && code <= 0xdbff) i++; // a character outside the BMP: one box, as below
-    if ((code >= 0x2e80 && code <= 0x9fff) || (code >= 0x3000 && code <= 0x303f) || (code >= 0xff00 && code <= 0xffef)) w += 1; // CJK (and full-width punctuation): a square
+    if (isWide(code)) w += 1;
     else if (code >= 0x2000 && code <= 0x2bff) w += 0.75;
     else w += 0.58;
   }

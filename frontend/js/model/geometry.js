@@ -1,5 +1,6 @@
 // Edge geometry of the drawing, without the DOM: the SVG path of an edge, points along it by arc
 // length, and where its label goes so that it sits on no node and no other label.
+import { isWide } from './format.js';
 
 /** Smooth path through layout points: horizontal tangents at every point. */
 export function edgePath(pts) {
@@ -151,8 +152,7 @@ export function labelWidth(text) {
   for (let i = 0; i < s.length; i++) {
     const code = s.charCodeAt(i);
     if (code >= 0xd800 && code <= 0xdbff) i++; // one character outside the BMP: one column
-    const wide = (code >= 0x2e80 && code <= 0x9fff) || (code >= 0x3000 && code <= 0x303f) || (code >= 0xff00 && code <= 0xffef);
-    w += wide ? 14.6 : 7.3;
+    w += isWide(code) ? 14.6 : 7.3;
   }
   return Math.max(14, w);
 }

@@ -50,13 +50,8 @@ export function setOptions(list, items) {
   for (let i = now.length - tail - 1; i >= head; i--) now[i].remove();
   const before = now[head] ?? null;
   const fresh = items.slice(head, items.length - tail).map((it) => h('option', { value: it.value, text: it.text ?? '' }));
-  if (fresh.length) list.insertBefore(fragmentOf(fresh), before);
-}
-
-function fragmentOf(children) {
-  const f = document.createDocumentFragment();
-  f.append(...children);
-  return f;
+  if (before) before.before(...fresh);
+  else list.append(...fresh);
 }
 
 /** Offer a string or Blob as a file download. */

@@ -2,6 +2,7 @@
 // thread for small ones (no round trip) and wherever a worker cannot start (an exported file: URL).
 import { layoutGraph } from '../model/layout.js';
 import { placeEdgeLabels } from '../model/geometry.js';
+import { unpackLayout } from '../model/layout-wire.js';
 
 /** Graphs with at least this many nodes are laid out in the worker. */
 export const WORKER_MIN_NODES = 1500;
@@ -20,7 +21,7 @@ export function createLayouts() {
         if (!job) return;
         pending.delete(ev.data.id);
         if (ev.data.error) job.reject(new Error(ev.data.error));
-        else job.resolve(ev.data.layout);
+        else job.resolve(unpackLayout(ev.data.layout, job.nodeIds, job.edgeIds));
       };
       worker.onerror = () => {
         // The worker could not load (an offline copy, a blocked script): lay out here from now on.
@@ -48,7 +49,9 @@ export function createLayouts() {
       if (job.nodes.length < WORKER_MIN_NODES || !start()) return Promise.resolve(here(job));
       return new Promise((resolve, reject) => {
         const id = ++next;
-        pending.set(id, { resolve, reject, fallback: () => resolve(here(job)) });
+        const nodeIds = job.nodes.map((n) => n.id);
+        const edgeIds = job.edges.map((e) => e.id);
+        pending.set(id, { resolve, reject, nodeIds, edgeIds, fallback: () => resolve(here(job)) });
         worker.postMessage({ id, ...job });
       });
     },

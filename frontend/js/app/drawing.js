@@ -40,6 +40,11 @@ export function createDrawing(ctx, { stopAnimation, loadTimeline }) {
   }
 
   // ---- graph
+  /**
+   * Draw a graph answer. Returns a Promise settled once it is drawn: at once, unless a big graph is
+   * being laid out in the worker.
+   * @returns {Promise<void>}
+   */
   function applyGraph(json) {
     const tReceived = performance.now();
     cur.graphJson = json;
@@ -93,18 +98,19 @@ export function createDrawing(ctx, { stopAnimation, loadTimeline }) {
       };
       if (sized.length < WORKER_MIN_NODES) {
         draw(layouts.now(job));
-        return;
+        return Promise.resolve();
       }
       // A big graph is laid out in the worker: the page (the editor) stays responsive meanwhile.
       els.graph.classList.add('laying-out');
       els.graph.dataset.settled = 'false';
-      layouts.run(job).then(draw, (e) => ctx.showErrors([{ message: tr('err.layout', { message: e?.message ?? e }), line: null, column: null, span: null }]));
+      const drawing = layouts.run(job).then(draw, (e) => ctx.showErrors([{ message: tr('err.layout', { message: e?.message ?? e }), line: null, column: null, span: null }]));
       showProgram(); // meanwhile: the frame that shows the drawing has less to do
-      return;
+      return drawing;
     }
-    if (cur.layoutToken !== cur.drawnToken) return; // values for a drawing still being laid out: it draws them
+    if (cur.layoutToken !== cur.drawnToken) return Promise.resolve(); // values for a drawing still being laid out: it draws them
     showScale(els.scale, graphView.update(cur.view));
     drawnGraph();
+    return Promise.resolve();
   }
 
   /** After the graph's values are drawn (a new layout or in place): the rest of the page follows. */

@@ -125,11 +125,15 @@ export function createRequests(ctx, { applyGraph, applyPaths, isArrayInput }) {
           return;
         }
       }
-      applyGraph(res.body);
+      const drawing = applyGraph(res.body);
       cur.graphSource = source;
       if (graphFirst && state.input) {
-        // The graph is drawn: now its paths, for the program just built (its numbers only).
+        // Once the graph is drawn, its paths, for the program just built (its numbers only): asked
+        // for while the worker lays the graph out, the server's work would take the machine's
+        // cores from the layout and its answer the main thread from the drawing.
         const drawn = cur.graphJson;
+        await drawing;
+        if (!cur.requests.isLatest(seq)) return;
         const again = await api.paths({ ...pathsRequest(requestState()), structure: drawn.structure }, ctl.signal);
         if (!cur.requests.isLatest(seq)) return;
         if (!again.ok && isInputError(again)) {

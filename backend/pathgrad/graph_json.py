@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -322,10 +322,16 @@ def graph_numbers(
     }
 
 
-def structure_digest(graph: dict[str, Any]) -> str:
+def compact_json(content: Any) -> bytes:
+    """Compact UTF-8 JSON (no NaN or infinity), as the standard library writes it."""
+    return json.dumps(content, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
+
+
+def structure_digest(graph: dict[str, Any], dumps: Callable[[Any], bytes] = compact_json) -> str:
     """16 hex digits that two graph dicts share iff their structure is the same: their view, the
     :data:`NODE_STRUCTURE` of every node, the :data:`EDGE_STRUCTURE` of every edge, groups, output
-    and stats (everything but the numbers)."""
+    and stats (everything but the numbers), written by ``dumps``: the API passes a faster encoder
+    that writes the same text (the structure has strings, integers and lists, no floats)."""
     payload = [
         graph.get("view"),
         [[node.get(field) for field in NODE_STRUCTURE] for node in graph["nodes"]],
@@ -334,8 +340,8 @@ def structure_digest(graph: dict[str, Any]) -> str:
         graph["output"],
         graph["stats"],
     ]
-    text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
+    return hashlib.blake2b(dumps(payload), digest_size=8).hexdigest()
+
 
 
 def numbers_of(graph: dict[str, Any]) -> dict[str, Any]:

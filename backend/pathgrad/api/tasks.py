@@ -26,7 +26,7 @@ from pathgrad.api.cost import PATH_EDGE_BYTES, AnswerSize, graph_size, refusal
 from pathgrad.api.errors import language_error_detail, limit_detail, request_error_detail
 from pathgrad.api.models import GraphRequest, PathsRequest, TrainRequest
 from pathgrad.engine import topological_order
-from pathgrad.graph_json import GraphIds, numbers_of, structure_digest, to_json_number
+from pathgrad.graph_json import GraphIds, compact_json, numbers_of, structure_digest, to_json_number
 from pathgrad.language import LanguageError
 from pathgrad.program_cache import Built, ProgramCache
 from pathgrad.service import RequestError
@@ -45,9 +45,7 @@ def encode(content: Any) -> bytes:
     try:
         return orjson.dumps(content)
     except TypeError:
-        return json.dumps(
-            content, ensure_ascii=False, allow_nan=False, indent=None, separators=(",", ":")
-        ).encode()
+        return compact_json(content)
 
 
 def _errors(work: Callable[[], Answer]) -> Answer:
@@ -127,7 +125,7 @@ def _answer_graph(
         assert known is not None
         graph = _numbers_answer(view, known, graph)
     else:
-        digest = structure_digest(graph)
+        digest = structure_digest(graph, encode)
         memo["structure:" + view] = digest
         if wanted == digest:  # the same structure, learnt only now (a program built afresh)
             graph = _numbers_answer(view, digest, numbers_of(graph))

@@ -386,6 +386,43 @@ def test_an_edit_of_a_big_program_draws_its_graph_then_lists_its_paths(page: Pag
     expect(page.locator("#check")).to_contain_text("forward mode agrees")
 
 
+LABELS_NEAR_VIEW = """() => {
+  const pane = document.querySelector('#graph').getBoundingClientRect();
+  const seen = (r) => r.right > pane.left && r.left < pane.right && r.bottom > pane.top && r.top < pane.bottom;
+  const boxes = [...document.querySelectorAll('#graph g.edge-label')].map((g) => g.getBoundingClientRect()).filter(seen);
+  const nodes = [...document.querySelectorAll('#graph g.node rect.box')].map((r) => r.getBoundingClientRect()).filter(seen);
+  const hit = (a, b) => a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5;
+  let clashes = 0;
+  boxes.forEach((a, i) => { for (const b of [...boxes.slice(0, i), ...nodes]) if (hit(a, b)) clashes++; });
+  return { labels: boxes.length, clashes };
+}"""
+
+
+def test_a_big_graph_s_edge_labels_come_after_its_drawing(page: Page, live_server: str) -> None:
+    """The worker sends a big graph's layout, then its edge labels' places: once placed, zooming in
+    shows the local derivatives on the edges, clear of each other and of the nodes."""
+    layers = 600  # 2,402 nodes, 1,802 drawn (the constants folded): laid out in the worker
+    lines = ["x = 0.5", "w = 0.9", "h1 = sigmoid(w*x + 0.1)"]
+    lines += [f"h{i} = sigmoid(w*h{i - 1} + 0.1)" for i in range(2, layers + 1)]
+    page.goto(f"{live_server}/{state_hash(chr(10).join(lines), **{'in': 'w', 'view': 'operations'})}")
+    expect(page.locator("#graph-info")).to_have_text(re.compile(r"^2,402 nodes"), timeout=20_000)
+    graph = page.locator("#graph")
+    expect(graph).to_have_attribute("data-labels", "placed")
+    assert float(graph.get_attribute("data-zoom") or "1") < 0.3  # at Fit: no labels shown yet
+    page.locator("#source").press("Control+End")
+    page.locator("#source").press_sequentially("\nz = h600 * 2")
+    expect(page.locator("#graph-info")).to_have_text(re.compile(r"^2,404 nodes"), timeout=20_000)
+    expect(graph).to_have_attribute("data-labels", "placed")
+    page.fill("#find", "h300")
+    page.press("#find", "Enter")
+    expect(page.locator("#graph g.node.found")).to_have_count(1)
+    page.wait_for_function("() => document.querySelectorAll('#graph g.edge-label').length > 0")
+    near = page.evaluate(LABELS_NEAR_VIEW)
+    assert near["labels"] >= 4 and near["clashes"] == 0, near
+    texts = page.locator("#graph g.edge-label text").all_text_contents()
+    assert all(re.search(r"\d", t) for t in texts), texts  # local derivatives: numbers
+
+
 OPTIONS = "(sel) => [...document.querySelectorAll(sel + ' option')].map((o) => o.value)"
 KEEP_OPTIONS = """() => {
   window.__kept = [...document.querySelectorAll('#output-select option, #find-names option')];

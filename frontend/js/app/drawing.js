@@ -98,12 +98,21 @@ export function createDrawing(ctx, { stopAnimation, loadTimeline }) {
       };
       if (sized.length < WORKER_MIN_NODES) {
         draw(layouts.now(job));
+        els.graph.dataset.labels = 'placed';
         return Promise.resolve();
       }
       // A big graph is laid out in the worker: the page (the editor) stays responsive meanwhile.
       els.graph.classList.add('laying-out');
       els.graph.dataset.settled = 'false';
-      const drawing = layouts.run(job).then(draw, (e) => ctx.showErrors([{ message: tr('err.layout', { message: e?.message ?? e }), line: null, column: null, span: null }]));
+      els.graph.dataset.labels = 'pending';
+      // The edge labels are placed after the layout comes back, while the page draws it: a big graph
+      // at Fit shows none, and they join the edges drawn since.
+      const placed = (labels) => {
+        if (token !== cur.layoutToken) return;
+        graphView.setLabels(labels);
+        els.graph.dataset.labels = 'placed';
+      };
+      const drawing = layouts.run(job, placed).then(draw, (e) => ctx.showErrors([{ message: tr('err.layout', { message: e?.message ?? e }), line: null, column: null, span: null }]));
       showProgram(); // meanwhile: the frame that shows the drawing has less to do
       return drawing;
     }

@@ -7,16 +7,16 @@ const NODE_FIELDS = ['x', 'y', 'width', 'height', 'layer', 'order', 'band'];
 /**
  * A packed layout: each node's NODE_FIELDS in `nodes` (NaN: not placed); an edge's points, as x, y
  * pairs, in points[start[i] .. start[i + 1]); `absent`: an edge the layout left out (a self loop, an
- * unknown end); `ghost`: drawn as a stub; `labels`: each edge's label centre (NaN: no place found).
+ * unknown end); `ghost`: drawn as a stub.
  * @typedef {{nodes: Float64Array, start: Int32Array, absent: Uint8Array, ghost: Uint8Array,
- *   points: Float64Array, labels: Float64Array, width: number, height: number, layers: number,
- *   crossings: number, bands: number, hasLabels: boolean}} PackedLayout
+ *   points: Float64Array, width: number, height: number, layers: number, crossings: number,
+ *   bands: number}} PackedLayout
  */
 
 /**
- * @param {ReturnType<typeof import('./layout.js').layoutGraph>} layout with its `labels`
+ * @param {ReturnType<typeof import('./layout.js').layoutGraph>} layout (its labels are packed apart)
  * @param {string[]} nodeIds the job's nodes, in order
- * @param {string[]} edgeIds the job's edges (and labels), in order
+ * @param {string[]} edgeIds the job's edges, in order
  * @returns {{packed: PackedLayout, transfer: ArrayBuffer[]}}
  */
 export function packLayout(layout, nodeIds, edgeIds) {
@@ -29,7 +29,6 @@ export function packLayout(layout, nodeIds, edgeIds) {
   const start = new Int32Array(edgeIds.length + 1);
   const absent = new Uint8Array(edgeIds.length);
   const ghost = new Uint8Array(edgeIds.length);
-  const labels = new Float64Array(edgeIds.length * 2).fill(NaN);
   let count = 0;
   edgeIds.forEach((id, i) => {
     const pts = layout.edges.get(id);
@@ -45,30 +44,25 @@ export function packLayout(layout, nodeIds, edgeIds) {
       points[at++] = y;
     }
     if (layout.ghosts.has(id)) ghost[i] = 1;
-    const l = layout.labels?.get(id);
-    if (l) {
-      labels[2 * i] = l.x;
-      labels[2 * i + 1] = l.y;
-    }
   });
   start[edgeIds.length] = at;
   const { width, height, layers, crossings, bands } = layout;
-  const arrays = { nodes, start, absent, ghost, points, labels };
+  const arrays = { nodes, start, absent, ghost, points };
   return {
-    packed: { ...arrays, width, height, layers, crossings, bands, hasLabels: !!layout.labels },
+    packed: { ...arrays, width, height, layers, crossings, bands },
     transfer: Object.values(arrays).map((a) => a.buffer),
   };
 }
 
 /**
- * The layout `packLayout` packed, as layoutGraph returns it (with its labels).
+ * The layout `packLayout` packed, as layoutGraph returns it (without labels).
  * @param {PackedLayout} packed
  * @param {string[]} nodeIds
  * @param {string[]} edgeIds
  */
 export function unpackLayout(packed, nodeIds, edgeIds) {
   const F = NODE_FIELDS.length;
-  const { nodes: nv, start, absent, ghost, points, labels: lv } = packed;
+  const { nodes: nv, start, absent, ghost, points } = packed;
   const nodes = new Map();
   nodeIds.forEach((id, i) => {
     if (Number.isNaN(nv[i * F])) return;
@@ -78,18 +72,40 @@ export function unpackLayout(packed, nodeIds, edgeIds) {
   });
   const edges = new Map();
   const ghosts = new Set();
-  const labels = packed.hasLabels ? new Map() : undefined;
   edgeIds.forEach((id, i) => {
-    if (absent[i]) {
-      labels?.set(id, null);
-      return;
-    }
+    if (absent[i]) return;
     const pts = [];
     for (let k = start[i]; k < start[i + 1]; k += 2) pts.push([points[k], points[k + 1]]);
     edges.set(id, pts);
     if (ghost[i]) ghosts.add(id);
-    labels?.set(id, Number.isNaN(lv[2 * i]) ? null : { x: lv[2 * i], y: lv[2 * i + 1] });
   });
   const { width, height, layers, crossings, bands } = packed;
-  return { nodes, edges, ghosts, width, height, layers, crossings, bands, ...(labels ? { labels } : {}) };
+  return { nodes, edges, ghosts, width, height, layers, crossings, bands };
+}
+
+/**
+ * Edge labels' places (geometry.js placeEdgeLabels: id -> {x, y} or null) as x, y pairs in the edges'
+ * order, NaN where a label found no place.
+ * @param {Map<string, {x: number, y: number} | null>} labels
+ * @param {string[]} edgeIds
+ */
+export function packLabels(labels, edgeIds) {
+  const xy = new Float64Array(edgeIds.length * 2).fill(NaN);
+  edgeIds.forEach((id, i) => {
+    const l = labels.get(id);
+    if (l) {
+      xy[2 * i] = l.x;
+      xy[2 * i + 1] = l.y;
+    }
+  });
+  return xy;
+}
+
+/**
+ * @param {Float64Array} xy packLabels' pairs
+ * @param {string[]} edgeIds
+ * @returns {Map<string, {x: number, y: number} | null>}
+ */
+export function unpackLabels(xy, edgeIds) {
+  return new Map(edgeIds.map((id, i) => [id, Number.isNaN(xy[2 * i]) ? null : { x: xy[2 * i], y: xy[2 * i + 1] }]));
 }

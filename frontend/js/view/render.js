@@ -772,6 +772,20 @@ export function createGraphView(root, handlers = {}) {
     get layout() {
       return layout;
     },
+    /** The edge labels' places (placeEdgeLabels' Map), when they come after the drawing: the labels of the edges drawn in detail appear. */
+    setLabels(labels) {
+      if (!layout) return;
+      layout.labels = labels;
+      for (const it of edgeList) {
+        const l = labels.get(it.id);
+        it.lp = l ? [l.x, l.y] : null;
+        const el = it.el;
+        if (el && el.level >= 2 && !el.lg && it.lp) {
+          el.level = 1;
+          detailEdge(it, el, 2, gLabels);
+        }
+      }
+    },
     /** The drawing's size in pixels as last laid out (no forced layout), or null while it has no box. */
     measured: () => pz.measured(),
     fit() {

@@ -22,6 +22,10 @@ import { t as tr, getLocale } from './i18n.js';
 
 // A pause this long in typing asks for the new graph (a request in flight is dropped for the newer one).
 const TYPE_DEBOUNCE_MS = 150;
+// A lone edit (a key TYPE_PAUSE_MS or more after the last one: a `*` made a `+`, a digit changed) asks
+// after this shorter wait; a key that follows it is typing again, which waits TYPE_DEBOUNCE_MS.
+const LONE_KEY_DEBOUNCE_MS = 40;
+const TYPE_PAUSE_MS = 500;
 // While a slider is dragged, a pause this long asks for its values (a lone change asks at once).
 const VALUE_DEBOUNCE_MS = 40;
 const HASH_DEBOUNCE_MS = 120;
@@ -169,7 +173,10 @@ export function createApp(els, api, opts = {}) {
     cur.abort?.abort();
     cur.requests.cancel();
     opts.onProgram?.();
-    schedule(TYPE_DEBOUNCE_MS);
+    const now = performance.now();
+    const lone = now - cur.typedAt >= TYPE_PAUSE_MS;
+    cur.typedAt = now;
+    schedule(lone ? LONE_KEY_DEBOUNCE_MS : TYPE_DEBOUNCE_MS);
     saveHash();
   }
 

@@ -492,3 +492,42 @@ def test_a_mouse_press_keeps_the_view_and_a_drag_moves_it_by_the_drag(page: Page
     page.wait_for_timeout(300)
     x, y, k = page.evaluate(VIEW_TRANSFORM)
     assert (x, y, k) == pytest.approx((before[0] - 60, before[1] - 40, before[2]), abs=0.5)
+
+
+def _until(page: Page, done: Callable[[], bool], seconds: float = 10.0) -> None:
+    end = time.monotonic() + seconds
+    while not done():
+        assert time.monotonic() < end, "timed out"
+        page.wait_for_timeout(50)
+
+
+def test_a_lone_edit_asks_at_once_and_typing_waits_for_a_pause(page: Page, live_server: str) -> None:
+    """A key after a pause in typing asks for the new graph after 40 ms; a key that follows it is
+    typing, which waits for a pause of 150 ms (the page's timers on Playwright's clock)."""
+    page.clock.install()
+    page.goto(f"{live_server}/{state_hash(chr(10).join(['x = 2', 'y = 3', 'z = x*y']), **{'in': 'x'})}")
+    expect(page.locator("#graph-info")).to_contain_text("output z = 6")
+    expect(page.locator(".graph-pane")).not_to_have_class(re.compile(r"\bbusy\b"))
+    asked: list[str] = []
+    page.on("request", lambda r: asked.append(r.post_data or "") if "/api/" in r.url and r.method == "POST" else None)
+    page.clock.pause_at(page.evaluate("Date.now()") + 1_000)
+    page.locator("#source").press("Control+End")
+    page.clock.run_for(600)  # a pause
+    page.locator("#source").press("1")  # z = x*y1: a lone edit
+    page.clock.run_for(39)
+    page.wait_for_timeout(300)
+    assert asked == []
+    page.clock.run_for(2)
+    _until(page, lambda: len(asked) == 1)
+    assert "x*y1" in asked[0], asked
+    expect(page.locator("#graph-info")).to_contain_text("output z = ")
+    # Typing: a key within TYPE_PAUSE_MS of the last waits 150 ms, and each key waits again.
+    page.locator("#source").press("0")  # y10
+    page.clock.run_for(100)
+    page.locator("#source").press("0")  # y100
+    page.clock.run_for(149)
+    page.wait_for_timeout(300)
+    assert len(asked) == 1, asked
+    page.clock.run_for(2)
+    _until(page, lambda: len(asked) == 2)
+    assert "x*y100" in asked[1], asked

@@ -75,6 +75,7 @@ export function createViewState() {
     requests: createLatest(), // the newest graph/paths request wins; older answers are dropped
     abort: null, // aborts the request in flight
     timer: null, // the debounce of the next request
+    typedAt: -Infinity, // performance.now() of the last edit of the program text
     resizeTimer: null,
     toastTimer: null,
     hashTimer: null,

@@ -55,7 +55,10 @@ from pathgrad import (
 from pathgrad import sum as total
 from pathgrad.engine.compiled import RuleNamesError, make_maker, rule_names
 from pathgrad.engine.nodes import NODE_FIELDS, new_node
+from pathgrad.engine.replay import replay_of
+from pathgrad.language import LanguageError, build_program
 from pathgrad.primitives import Primitive, rule
+from test_values_view import array_programs, programs
 
 # --- fan-out ----------------------------------------------------------------------------------------
 
@@ -549,6 +552,28 @@ def test_evaluate_overrides_an_intermediate_node_and_arrays() -> None:
     assert values[y] == 10.0 * 1.0 + 20.0 * 2.0
     assert isinstance(values[y], float)
     np.testing.assert_array_equal(evaluate([y], {x: [0.0, 0.0]})[t], [1.0, 1.0])
+
+
+REPLAYED = st.sampled_from([0.0, -1.0, 0.5, 2.0, 710.0, -1e-310, 1e200, math.inf, math.nan])
+
+
+@settings(derandomize=True, max_examples=150, deadline=None, database=None)
+@given(source=st.one_of(programs(), array_programs()), values=st.lists(REPLAYED, min_size=3, max_size=3))
+def test_a_compiled_replay_gives_evaluate_s_numbers(source: str, values: list[float]) -> None:
+    # Finite differences replay the graph through replay_of: the very numbers evaluate gives (NaN and
+    # infinities, the math module's and numpy's paths, arrays), for each leaf replaced.
+    try:
+        program = build_program(source)
+    except LanguageError:
+        return  # a program the language refuses has no graph
+    output = program.output
+    for name, value in zip(("a", "b", "c"), values, strict=True):
+        leaf = program.names[name]
+        replaced: Any = value if type(leaf.value) is float else np.full(np.shape(leaf.value), value)
+        expected = evaluate([output], {leaf: replaced})[output]
+        got = replay_of(output, leaf)(replaced)
+        assert type(got) is type(expected)
+        np.testing.assert_array_equal(got, expected)  # NaN equals NaN here, bit for bit otherwise
 
 
 # --- operators, leaves ---------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from pathgrad.engine import Node, Var, as_value, evaluate, grad, topological_order
+from pathgrad.engine import Node, Var, as_value, evaluate, grad, replay_of, topological_order
 
 EPSILON = float(np.finfo(np.float64).eps)
 RESOLVE_RTOL = 1e-3
@@ -123,10 +123,10 @@ def finite_difference(output: Node, wrt: Node) -> FiniteDifference:
     if type(base) is not float:
         raise ValueError("finite_difference takes a scalar input; use finite_differences for arrays")
 
-    order = topological_order([output])
+    replay = replay_of(output, wrt)
 
     def f(value: float) -> float:
-        return float(evaluate([output], {wrt: value}, order)[output])
+        return float(replay(value))
 
     return richardson(f, base)
 

@@ -388,13 +388,19 @@ def test_an_edit_of_a_big_program_draws_its_graph_then_lists_its_paths(page: Pag
 
 LABELS_NEAR_VIEW = """() => {
   const pane = document.querySelector('#graph').getBoundingClientRect();
-  const seen = (r) => r.right > pane.left && r.left < pane.right && r.bottom > pane.top && r.top < pane.bottom;
-  const boxes = [...document.querySelectorAll('#graph g.edge-label')].map((g) => g.getBoundingClientRect()).filter(seen);
-  const nodes = [...document.querySelectorAll('#graph g.node rect.box')].map((r) => r.getBoundingClientRect()).filter(seen);
-  const hit = (a, b) => a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5;
+  const seen = (r) => r.right > pane.left && r.left < pane.right
+    && r.bottom > pane.top && r.top < pane.bottom;
+  const boxes = (sel) => [...document.querySelectorAll(sel)].map((g) => g.getBoundingClientRect())
+    .filter(seen);
+  const labels = boxes('#graph g.edge-label');
+  const nodes = boxes('#graph g.node rect.box');
+  const hit = (a, b) => a.left < b.right - 0.5 && b.left < a.right - 0.5
+    && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5;
   let clashes = 0;
-  boxes.forEach((a, i) => { for (const b of [...boxes.slice(0, i), ...nodes]) if (hit(a, b)) clashes++; });
-  return { labels: boxes.length, clashes };
+  labels.forEach((a, i) => {
+    for (const b of [...labels.slice(0, i), ...nodes]) if (hit(a, b)) clashes++;
+  });
+  return { labels: labels.length, clashes };
 }"""
 
 
@@ -509,7 +515,8 @@ def test_a_lone_edit_asks_at_once_and_typing_waits_for_a_pause(page: Page, live_
     expect(page.locator("#graph-info")).to_contain_text("output z = 6")
     expect(page.locator(".graph-pane")).not_to_have_class(re.compile(r"\bbusy\b"))
     asked: list[str] = []
-    page.on("request", lambda r: asked.append(r.post_data or "") if "/api/" in r.url and r.method == "POST" else None)
+    page.on("request", lambda r: asked.append(r.post_data or "")
+            if "/api/" in r.url and r.method == "POST" else None)
     page.clock.pause_at(page.evaluate("Date.now()") + 1_000)
     page.locator("#source").press("Control+End")
     page.clock.run_for(600)  # a pause

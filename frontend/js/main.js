@@ -65,13 +65,26 @@ function boot() {
   let table = null;
   let teach = null; // the Lab, Exercises and lesson (view/teach.js), made once the tabs exist
   const panels = createPanels($('#layout'), { left: $('#toggle-left'), right: $('#toggle-right') });
+  // The gallery follows each graph once the frame that draws the graph is out: its thousand units of a
+  // big chain (about 20 ms) would hold that frame back, and a slider's drag keeps only the newest graph.
+  let galleryGraph = null;
+  const galleryNext = (g) => {
+    if (galleryGraph === null) {
+      requestAnimationFrame(() => setTimeout(() => {
+        const latest = galleryGraph;
+        galleryGraph = null;
+        gallery.update(preActivations(latest, gallery.activations));
+      }, 0));
+    }
+    galleryGraph = g;
+  };
   const app = createApp(els, api, {
     panels,
     locked: frame.locked,
     initialState,
     onHash: (hash) => writeHash(hash),
     onGraph: (g, info) => {
-      gallery.update(preActivations(g, gallery.activations));
+      galleryNext(g);
       presets?.programSource(app.state.source ?? '');
       panel?.graphChanged(info.deadRelus.length);
       teach?.graphChanged();

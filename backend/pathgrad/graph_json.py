@@ -343,7 +343,6 @@ def structure_digest(graph: dict[str, Any], dumps: Callable[[Any], bytes] = comp
     return hashlib.blake2b(dumps(payload), digest_size=8).hexdigest()
 
 
-
 def numbers_of(graph: dict[str, Any]) -> dict[str, Any]:
     """A full graph dict's numbers in the numbers-only shape (``output``, ``nodes`` and ``edges`` as
     columns; the view's extra node columns, ``pre`` in the values view, included)."""

@@ -209,8 +209,7 @@ export function applySymbol(sym, args) {
 }
 
 /**
- * The view drawn from `before` (graph-model.js deriveView),
- * for `after`, a graph of the same structure with new numbers (a leaf's new value): the same nodes and
+ * The view drawn from `before` (graph-model.js deriveView) for `after`, a graph of the same structure with new numbers (a leaf's new value): the same nodes and
  * edges, as `after`'s objects, without deriving the view again. Null when the view holds an object of
  * its own (a collapsed composite's node or merged edge): derive it from `after` then.
  * @param {{nodes: any[], edges: any[]}} view
@@ -230,7 +229,7 @@ export function renumberView(view, before, after) {
     const was = before.edgeById.get(e.id);
     if (!f || !was) return null;
     if (e === was) edges.push(f);
-    else if (e.twin !== undefined && Object.keys(e).length === Object.keys(was).length + 1) edges.push({ ...f, twin: e.twin });
+    else if (e.twin !== undefined) edges.push({ ...f, twin: e.twin }); // markParallelEdges' copy
     else return null;
   }
   return { ...view, nodes, edges };
